@@ -1,0 +1,119 @@
+//! A finding: one rule's verdict on one subject (report.md).
+
+use serde::Serialize;
+
+use crate::plan::model::Layer;
+use crate::profile::Severity;
+use crate::text::Text;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    Pending,
+    NotApplicable,
+    InsufficientData,
+    /// The rule could not run at all (listed once, with why).
+    Skipped,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Pass,
+        Status::Fail,
+        Status::Pending,
+        Status::NotApplicable,
+        Status::InsufficientData,
+        Status::Skipped,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Pending => "pending",
+            Status::NotApplicable => "not_applicable",
+            Status::InsufficientData => "insufficient_data",
+            Status::Skipped => "skipped",
+        }
+    }
+
+    pub fn label(self) -> Text {
+        match self {
+            Status::Pass => Text::new("通过", "pass"),
+            Status::Fail => Text::new("不符合", "fail"),
+            Status::Pending => Text::new("待定", "pending"),
+            Status::NotApplicable => Text::new("不适用", "not applicable"),
+            Status::InsufficientData => Text::new("数据不足", "insufficient data"),
+            Status::Skipped => Text::new("未运行", "skipped"),
+        }
+    }
+}
+
+/// What a finding is about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Subject {
+    pub layer: Layer,
+    pub id: String,
+    pub name: String,
+    /// The feature's position in its layer's list, for map output (not serialized).
+    #[serde(skip)]
+    pub index: Option<usize>,
+}
+
+/// A measured or required value: a number, an ISO date, or nothing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Measure {
+    Number(f64),
+    Date(String),
+    Null,
+}
+
+impl Measure {
+    /// A number rounded to 6 decimals, so that reports do not carry float noise.
+    pub fn num(x: f64) -> Measure {
+        if x.is_finite() {
+            Measure::Number((x * 1e6).round() / 1e6 + 0.0)
+        } else {
+            Measure::Null
+        }
+    }
+
+    pub fn opt(x: Option<f64>) -> Measure {
+        x.map_or(Measure::Null, Measure::num)
+    }
+
+    pub fn date(d: Option<chrono::NaiveDate>) -> Measure {
+        d.map_or(Measure::Null, |d| Measure::Date(d.to_string()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub status: Status,
+    pub subject: Subject,
+    pub measured: Measure,
+    pub required: Measure,
+    pub unit: &'static str,
+    pub message: Text,
+    pub clause: String,
+    /// Figures a reader may want beside the verdict (nearest facility, shortfall…).
+    pub details: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Finding {
+    /// Failing at or above `level`.
+    pub fn fails_at(&self, level: Severity) -> bool {
+        self.status == Status::Fail && self.severity >= level
+    }
+}
+
+impl Measure {
+    pub fn into_json(self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}

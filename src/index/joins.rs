@@ -1,0 +1,180 @@
+//! The joins computed once per check: which compound a facility belongs to, which units
+//! contain each facility, compound and unit, and which phases are a compound's.
+
+use std::collections::HashMap;
+
+use geo::Point;
+use rayon::prelude::*;
+
+use super::{PointIndex, PolygonIndex};
+use crate::plan::model::Plan;
+use crate::t;
+use crate::text::Text;
+
+pub struct Joins {
+    /// Per facility: the compound it belongs to (rules.md: `compound_id`, else containment).
+    pub facility_compound: Vec<Option<usize>>,
+    /// Per compound: its facilities, ascending.
+    pub compound_facilities: Vec<Vec<usize>>,
+    /// Per unit: the facilities whose reference point it contains.
+    pub unit_facilities: Vec<Vec<usize>>,
+    /// Per unit: the compounds whose reference point it contains.
+    pub unit_compounds: Vec<Vec<usize>>,
+    /// Per compound: the units containing its reference point.
+    pub compound_units: Vec<Vec<usize>>,
+    /// Per unit: the units below it in the hierarchy (by `parent_id`, else spatially).
+    pub unit_descendants: Vec<Vec<usize>>,
+    /// Per compound: its phases, in file order.
+    pub compound_phases: Vec<Vec<usize>>,
+    /// All facilities' reference points.
+    pub facility_points: PointIndex,
+    /// Remarks on the data found while joining.
+    pub notes: Vec<Text>,
+}
+
+impl Joins {
+    pub fn build(plan: &Plan) -> Joins {
+        let mut notes = Vec::new();
+        let compound_index = PolygonIndex::new(plan.compounds.iter().map(|c| &c.geometry));
+        let unit_index = PolygonIndex::new(plan.units.iter().map(|u| &u.geometry));
+        let compound_by_id: HashMap<&str, usize> = plan
+            .compounds
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+
+        let facility_refs: Vec<Point> = plan.facilities.iter().map(|f| f.reference).collect();
+        let containing =
+            compound_index.containing_all(&facility_refs, |i| &plan.compounds[i].geometry);
+        let mut facility_compound = Vec::with_capacity(plan.facilities.len());
+        for (f, inside) in plan.facilities.iter().zip(&containing) {
+            let by_id = f
+                .compound_id
+                .as_deref()
+                .map(|id| (id, compound_by_id.get(id).copied()));
+            facility_compound.push(match by_id {
+                Some((_, Some(c))) => Some(c),
+                Some((id, None)) => {
+                    notes.push(t!(
+                        "设施 {} 的 compound_id「{}」不对应任何小区，改按空间位置判定所属小区",
+                        "facility {}: compound_id '{}' names no compound; its compound is found by location instead",
+                        f.id,
+                        id
+                    ));
+                    inside.first().copied()
+                }
+                None => inside.first().copied(),
+            });
+        }
+        let mut compound_facilities = vec![Vec::new(); plan.compounds.len()];
+        for (f, c) in facility_compound.iter().enumerate() {
+            if let Some(c) = c {
+                compound_facilities[*c].push(f);
+            }
+        }
+
+        let unit_geom = |i: usize| &plan.units[i].geometry;
+        let facility_units = unit_index.containing_all(&facility_refs, unit_geom);
+        let compound_refs: Vec<Point> = plan.compounds.iter().map(|c| c.reference).collect();
+        let compound_units = unit_index.containing_all(&compound_refs, unit_geom);
+        let unit_facilities = invert(&facility_units, plan.units.len());
+        let unit_compounds = invert(&compound_units, plan.units.len());
+        let unit_descendants = descendants(plan, &unit_index, &mut notes);
+
+        let mut compound_phases = vec![Vec::new(); plan.compounds.len()];
+        let mut orphans = Vec::new();
+        for (i, ph) in plan.phases.iter().enumerate() {
+            match compound_by_id.get(ph.compound_id.as_str()) {
+                Some(&c) => compound_phases[c].push(i),
+                None => orphans.push(ph.compound_id.clone()),
+            }
+        }
+        if !orphans.is_empty() {
+            orphans.sort();
+            orphans.dedup();
+            notes.push(t!(
+                "phases.csv 中 {} 个小区编号不对应任何小区：{}",
+                "phases.csv names {} compound ids that are not in the compounds layer: {}",
+                orphans.len(),
+                orphans.join(", ")
+            ));
+        }
+
+        Joins {
+            facility_compound,
+            compound_facilities,
+            unit_facilities,
+            unit_compounds,
+            compound_units,
+            unit_descendants,
+            compound_phases,
+            facility_points: PointIndex::new(facility_refs.into_iter().enumerate()),
+            notes,
+        }
+    }
+}
+
+/// Turns "item → containers" into "container → items", both ascending.
+fn invert(item_containers: &[Vec<usize>], containers: usize) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); containers];
+    for (item, cs) in item_containers.iter().enumerate() {
+        for &c in cs {
+            out[c].push(item);
+        }
+    }
+    out
+}
+
+/// Per unit, the units below it. A unit's ancestors are its `parent_id` chain when it
+/// has one; otherwise the higher-level units containing its reference point.
+fn descendants(plan: &Plan, index: &PolygonIndex, notes: &mut Vec<Text>) -> Vec<Vec<usize>> {
+    let by_id: HashMap<&str, usize> = plan
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), i))
+        .collect();
+    let rank = |i: usize| plan.units[i].level.map_or(u8::MAX, |l| l.rank());
+    let ancestors: Vec<Vec<usize>> = (0..plan.units.len())
+        .into_par_iter()
+        .map(|u| {
+            let mut chain = Vec::new();
+            let mut cur = u;
+            while let Some(pid) = plan.units[cur].parent_id.as_deref() {
+                match by_id.get(pid) {
+                    Some(&p) if !chain.contains(&p) && p != u => {
+                        chain.push(p);
+                        cur = p;
+                    }
+                    _ => break,
+                }
+            }
+            if plan.units[cur].parent_id.is_none() || chain.is_empty() {
+                let here = rank(cur);
+                let spatial =
+                    index.containing(plan.units[cur].reference, |i| &plan.units[i].geometry);
+                let above: Vec<usize> = spatial
+                    .into_iter()
+                    .filter(|&a| a != u && !chain.contains(&a) && rank(a) < here)
+                    .collect();
+                chain.extend(above);
+            }
+            chain
+        })
+        .collect();
+    let unknown: Vec<&str> = plan
+        .units
+        .iter()
+        .filter_map(|u| u.parent_id.as_deref())
+        .filter(|p| !by_id.contains_key(p))
+        .collect();
+    if !unknown.is_empty() {
+        notes.push(t!(
+            "{} 个单元的 parent_id 不对应任何单元，改按空间位置判定上级",
+            "{} units have a parent_id naming no unit; their parents are found by location instead",
+            unknown.len()
+        ));
+    }
+    invert(&ancestors, plan.units.len())
+}

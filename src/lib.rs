@@ -1,0 +1,89 @@
+//! planlint: checks city development plans against the elder-care facility planning rules
+//! of Chinese cities.
+//!
+//! Data flows one way: **read** ([`plan`]) → **place** ([`crs`]) → **index** ([`index`]) →
+//! **check** ([`rules`], thresholds from [`profile`]) → **report** ([`report`]).
+
+pub mod crs;
+pub mod finding;
+pub mod index;
+pub mod plan;
+pub mod profile;
+pub mod report;
+pub mod rules;
+pub mod synth;
+pub mod text;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use finding::Finding;
+use index::Joins;
+use plan::model::{Layer, Plan};
+use profile::Profile;
+use report::Report;
+use rules::{Context, RULES};
+
+/// Checks a plan against a profile as of a date. Rules run in parallel; findings come
+/// out sorted by rule id, then subject id, whatever the thread count.
+pub fn check(plan: &Plan, profile: &Profile, as_of: NaiveDate) -> Report {
+    let joins = Joins::build(plan);
+    let ctx = Context {
+        plan,
+        joins: &joins,
+        profile,
+        as_of,
+    };
+    let mut findings: Vec<Finding> = RULES
+        .par_iter()
+        .filter_map(|rule| profile.rules.get(rule.id()).map(|cfg| (rule, cfg)))
+        .flat_map(|(rule, cfg)| {
+            let missing: Vec<Layer> = rule
+                .needs()
+                .iter()
+                .copied()
+                .filter(|l| !plan.has_layer(*l))
+                .collect();
+            if missing.is_empty() {
+                rule.check(cfg, &ctx)
+            } else {
+                let names: Vec<&str> = missing.iter().map(|l| l.as_str()).collect();
+                let why = t!("缺少图层：{}", "missing layer: {}", names.join(", "));
+                vec![rules::common_skipped(
+                    rule.id(),
+                    rule.subject(),
+                    cfg,
+                    profile,
+                    why,
+                )]
+            }
+        })
+        .collect();
+    findings.par_sort_by(|a, b| {
+        (a.rule, &a.subject.id, a.subject.layer).cmp(&(b.rule, &b.subject.id, b.subject.layer))
+    });
+    let circle = if plan.has_layer(Layer::Facilities) {
+        rules::circle_summary(&ctx)
+    } else {
+        None
+    };
+    let mut notes = plan.notes.clone();
+    notes.extend(joins.notes.iter().cloned());
+    Report::new(plan, profile, as_of, findings, circle, notes)
+}
+
+/// Checks that every rule section of a profile names a known rule and parses.
+pub fn validate_profile(profile: &Profile) -> Result<(), profile::ProfileError> {
+    for (id, cfg) in &profile.rules {
+        let rule = rules::find(id).ok_or_else(|| {
+            profile::ProfileError::Invalid(
+                profile.id.clone(),
+                format!("unknown rule [rules.{id}]; see `planlint rules`"),
+            )
+        })?;
+        rule.validate(cfg).map_err(|e| {
+            profile::ProfileError::Invalid(profile.id.clone(), format!("[rules.{id}]: {e}"))
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,249 @@
+//! The `planlint` command: parses options, calls the library, sets the exit code
+//! (report.md: 0 no failing finding at the failing severity, 1 at least one, 2 unusable
+//! inputs or options).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use planlint::plan::{self, Sources};
+use planlint::profile::{Profile, Severity, BUILTIN};
+use planlint::report::{self, Report};
+use planlint::rules::{self, RULES};
+use planlint::text::Lang;
+
+#[derive(Parser)]
+#[command(
+    name = "planlint",
+    version,
+    about = "Checks city development plans against elder-care facility planning rules (养老服务设施规划检查)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a plan (a folder, or layer files) against a city's profile.
+    Check(CheckArgs),
+    /// List the built-in profiles, or show one's thresholds and clauses.
+    Profiles {
+        id: Option<String>,
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
+    /// List every rule, or show one rule's documentation.
+    Rules { id: Option<String> },
+    /// Write a generated city (for trying planlint out and for benchmarks).
+    Synth {
+        #[arg(long, default_value_t = 100)]
+        compounds: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "anyang-2017")]
+        profile: String,
+        #[arg(long, default_value = "2024-06-30")]
+        as_of: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Format {
+    Text,
+    Json,
+    Geojson,
+    Csv,
+}
+
+#[derive(Parser)]
+struct CheckArgs {
+    /// The plan folder (compounds.*, facilities.*, units.*, phases.csv, plan.toml).
+    plan: Option<PathBuf>,
+    #[arg(long)]
+    compounds: Option<PathBuf>,
+    #[arg(long)]
+    facilities: Option<PathBuf>,
+    #[arg(long)]
+    units: Option<PathBuf>,
+    #[arg(long)]
+    phases: Option<PathBuf>,
+    /// A built-in profile id, or the path of a profile file (default: plan.toml's).
+    #[arg(long)]
+    profile: Option<String>,
+    /// The date the check speaks for, YYYY-MM-DD (default: plan.toml's, else today).
+    #[arg(long)]
+    as_of: Option<String>,
+    /// The metric CRS everything is measured in (default: the Gauss–Krüger zone of the plan's centre).
+    #[arg(long)]
+    working_crs: Option<String>,
+    /// Override one profile value: RULE.KEY=VALUE (e.g. service-circle.max_distance=1000).
+    #[arg(long = "set", value_name = "RULE.KEY=VALUE")]
+    set: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the report here instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Language of messages (default: from LANG).
+    #[arg(long, value_enum)]
+    lang: Option<Lang>,
+    /// Exit 1 when a finding fails at this severity or above.
+    #[arg(long, value_enum, default_value_t = Severity::Error)]
+    fail_on: Severity,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Profiles { id, lang } => {
+            profiles(id.as_deref(), lang.unwrap_or_else(default_lang))
+        }
+        Command::Rules { id } => rules_cmd(id.as_deref()),
+        Command::Synth {
+            compounds,
+            seed,
+            out,
+            profile,
+            as_of,
+        } => {
+            let plan = planlint::synth::city(compounds, seed);
+            planlint::synth::write_plan(&out, &plan, &profile, &as_of).map(|()| 0)
+        }
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(msg) => {
+            eprintln!("planlint: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn default_lang() -> Lang {
+    let lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
+    match lang {
+        Some(l) if l.starts_with("zh") => Lang::Zh,
+        _ => Lang::En,
+    }
+}
+
+fn check(args: CheckArgs) -> Result<u8, String> {
+    let lang = args.lang.unwrap_or_else(default_lang);
+    let mut sources = match &args.plan {
+        Some(dir) => Sources::from_dir(dir).map_err(|e| e.to_string())?,
+        None if args.compounds.is_some() => Sources::default(),
+        None => return Err("give a plan folder, or --compounds and --facilities files".into()),
+    };
+    sources.compounds = args.compounds.clone();
+    sources.facilities = args.facilities.clone();
+    sources.units = args.units.clone();
+    sources.phases = args.phases.clone();
+    sources.working_crs = args.working_crs.clone();
+
+    let profile_name = args
+        .profile
+        .clone()
+        .or_else(|| sources.settings.profile.clone())
+        .ok_or("no profile: give --profile (e.g. anyang-2017) or set profile in plan.toml")?;
+    let mut profile = Profile::load(&profile_name).map_err(|e| e.to_string())?;
+    for s in &args.set {
+        profile.apply_override(s).map_err(|e| e.to_string())?;
+    }
+    planlint::validate_profile(&profile).map_err(|e| e.to_string())?;
+    let as_of = match args.as_of.clone().or_else(|| sources.settings.as_of_text()) {
+        Some(s) => plan::fields::parse_date(&s)
+            .ok_or_else(|| format!("--as-of {s}: not a date (YYYY-MM-DD)"))?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let plan = plan::load(&sources).map_err(|e| e.to_string())?;
+    let report = planlint::check(&plan, &profile, as_of);
+    let out = render(&report, &plan, args.format, lang)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))?,
+        None => print!("{out}"),
+    }
+    Ok(report.exit_code(args.fail_on) as u8)
+}
+
+fn render(
+    report: &Report,
+    plan: &planlint::plan::model::Plan,
+    format: Format,
+    lang: Lang,
+) -> Result<String, String> {
+    Ok(match format {
+        Format::Text => report::text::write(report, lang),
+        Format::Json => report::json::write(report, lang),
+        Format::Geojson => report::geojson::write(report, plan, lang)?,
+        Format::Csv => report::csv::write(report, lang).map_err(|e| e.to_string())?,
+    })
+}
+
+fn profiles(id: Option<&str>, lang: Lang) -> Result<u8, String> {
+    let Some(id) = id else {
+        for (id, text) in BUILTIN {
+            let p = Profile::parse(id, text).map_err(|e| e.to_string())?;
+            let title = if lang == Lang::Zh {
+                &p.title
+            } else {
+                &p.title_en
+            };
+            println!("{id:<15} {:<22} {title}", p.document);
+        }
+        return Ok(0);
+    };
+    let p = Profile::load(id).map_err(|e| e.to_string())?;
+    println!("{} — {} / {}", p.id, p.title, p.title_en);
+    println!("document {}  issued {}", p.document, p.issued);
+    println!(
+        "household size {} ({})",
+        p.settings.household_size, p.settings.household_size_source
+    );
+    for (rule, cfg) in &p.rules {
+        println!(
+            "\n[{rule}] severity {}  clause {}",
+            cfg.severity.as_str(),
+            p.cite(&cfg.clause)
+        );
+        for (k, v) in &cfg.params {
+            println!("  {k} = {v}");
+        }
+    }
+    Ok(0)
+}
+
+fn rules_cmd(id: Option<&str>) -> Result<u8, String> {
+    match id {
+        None => {
+            for r in RULES {
+                let t = r.title();
+                println!(
+                    "{:<28} {:<11} {} / {}",
+                    r.id(),
+                    r.subject().as_str(),
+                    t.zh,
+                    t.en
+                );
+            }
+        }
+        Some(id) => {
+            let r = rules::find(id)
+                .ok_or_else(|| format!("unknown rule '{id}'; `planlint rules` lists them"))?;
+            print!("{}", r.doc());
+        }
+    }
+    Ok(0)
+}

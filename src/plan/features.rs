@@ -1,0 +1,260 @@
+//! From raw features to canonical ones: geometry checked and moved into the working CRS,
+//! fields mapped and typed. A feature with a problem is rejected with the reason, the
+//! field and its id; nothing is dropped silently.
+
+use std::collections::HashSet;
+
+use geo::{Area, Centroid, Contains, Geometry, InteriorPoint, MultiPolygon, Point, Validation};
+
+use super::fields::{FieldError, FieldMap};
+use super::model::{Compound, Facility, Footprint, Rejection, Unit};
+use super::source::{RawFeature, RawLayer};
+use crate::crs::Transformer;
+use crate::t;
+
+pub const COMPOUND_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "households",
+    "population",
+    "status",
+    "area_type",
+    "residential_floor_area",
+];
+pub const FACILITY_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "medical_care",
+    "floor_area",
+    "land_area",
+    "beds",
+    "nursing_beds",
+    "long_term_beds",
+    "operator",
+    "compound_id",
+    "construction_start",
+    "completion_date",
+];
+pub const UNIT_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "level",
+    "population",
+    "elderly_population",
+    "parent_id",
+];
+
+/// Why one feature is rejected.
+enum Problem {
+    Geometry(String),
+    Field(FieldError),
+}
+
+impl From<FieldError> for Problem {
+    fn from(e: FieldError) -> Self {
+        Problem::Field(e)
+    }
+}
+
+/// Builds the canonical features of one layer, rejecting what cannot be used.
+fn build<T>(
+    raw: RawLayer,
+    map: &FieldMap,
+    transform: &Transformer,
+    make: impl Fn(&FieldMap, &RawFeature, String, Geometry<f64>) -> Result<T, Problem>,
+) -> (Vec<T>, Vec<Rejection>) {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let mut rejected = Vec::new();
+    for f in raw.features {
+        let id = map.text(&f.values, "id");
+        let reject = |field: Option<&str>, reason: crate::text::Text| Rejection {
+            index: f.index,
+            id: id.clone(),
+            field: field.map(str::to_string),
+            reason,
+        };
+        let Some(id_text) = id.clone() else {
+            rejected.push(reject(Some("id"), t!("缺少编号", "missing id")));
+            continue;
+        };
+        if !seen.insert(id_text.clone()) {
+            rejected.push(reject(
+                Some("id"),
+                t!("编号 {} 重复", "duplicate id {}", id_text),
+            ));
+            continue;
+        }
+        let geometry = match &f.geometry {
+            Ok(g) => place(g.clone(), transform),
+            Err(e) => Err(e.clone()),
+        };
+        let result = geometry
+            .map_err(Problem::Geometry)
+            .and_then(|g| make(map, &f, id_text, g));
+        match result {
+            Ok(v) => out.push(v),
+            Err(Problem::Geometry(e)) => {
+                rejected.push(reject(None, t!("几何无效：{}", "invalid geometry: {}", e)))
+            }
+            Err(Problem::Field(e)) => rejected.push(reject(
+                Some(&e.field),
+                t!("字段 {} 无效：{}", "field {}: {}", e.field, e.reason),
+            )),
+        }
+    }
+    (out, rejected)
+}
+
+/// Moves a geometry into the working CRS and checks its coordinates survived.
+fn place(mut g: Geometry<f64>, transform: &Transformer) -> Result<Geometry<f64>, String> {
+    transform.transform_geometry(&mut g);
+    if geo::CoordsIter::coords_iter(&g).any(|c| !c.x.is_finite() || !c.y.is_finite()) {
+        return Err("coordinates that cannot be moved into the working CRS (outside its area, or not numbers)".into());
+    }
+    Ok(g)
+}
+
+/// A valid, non-empty polygon or multipolygon.
+fn polygons(g: Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
+    let mp = match g {
+        Geometry::Polygon(p) => MultiPolygon(vec![p]),
+        Geometry::MultiPolygon(mp) => mp,
+        other => {
+            return Err(format!(
+                "expected a Polygon or MultiPolygon, found {}",
+                kind_name(&other)
+            ))
+        }
+    };
+    if mp.0.is_empty() || mp.0.iter().any(|p| p.exterior().0.len() < 4) {
+        return Err("empty polygon".into());
+    }
+    if let Err(e) = mp.check_validation() {
+        return Err(format!(
+            "{e} (self-intersecting or otherwise invalid polygon)"
+        ));
+    }
+    if mp.unsigned_area() <= 0.0 {
+        return Err("polygon of zero area".into());
+    }
+    Ok(mp)
+}
+
+fn kind_name(g: &Geometry<f64>) -> &'static str {
+    match g {
+        Geometry::Point(_) => "Point",
+        Geometry::Line(_) => "Line",
+        Geometry::LineString(_) => "LineString",
+        Geometry::Polygon(_) => "Polygon",
+        Geometry::MultiPoint(_) => "MultiPoint",
+        Geometry::MultiLineString(_) => "MultiLineString",
+        Geometry::MultiPolygon(_) => "MultiPolygon",
+        Geometry::GeometryCollection(_) => "GeometryCollection",
+        Geometry::Rect(_) => "Rect",
+        Geometry::Triangle(_) => "Triangle",
+    }
+}
+
+/// rules.md: the centroid, or an interior point when the centroid falls outside.
+pub fn reference_point(mp: &MultiPolygon<f64>) -> Option<Point<f64>> {
+    match mp.centroid() {
+        Some(c) if mp.contains(&c) => Some(c),
+        _ => mp.interior_point(),
+    }
+}
+
+fn polygon_reference(mp: &MultiPolygon<f64>) -> Result<Point<f64>, Problem> {
+    reference_point(mp).ok_or_else(|| Problem::Geometry("no interior point".into()))
+}
+
+pub fn compounds(
+    raw: RawLayer,
+    map: &FieldMap,
+    t: &Transformer,
+) -> (Vec<Compound>, Vec<Rejection>) {
+    build(raw, map, t, |m, f, id, g| {
+        let geometry = polygons(g).map_err(Problem::Geometry)?;
+        let v = &f.values;
+        Ok(Compound {
+            index: f.index,
+            reference: polygon_reference(&geometry)?,
+            name: m.text(v, "name").unwrap_or_default(),
+            households: m.count(v, "households")?,
+            population: m.count(v, "population")?,
+            status: m.enumerated(v, "status", "new, existing")?,
+            area_type: m
+                .enumerated(v, "area_type", "urban, town, rural")?
+                .unwrap_or_default(),
+            residential_floor_area: m.number(v, "residential_floor_area")?,
+            geometry,
+            id,
+        })
+    })
+}
+
+pub fn facilities(
+    raw: RawLayer,
+    map: &FieldMap,
+    t: &Transformer,
+) -> (Vec<Facility>, Vec<Rejection>) {
+    build(raw, map, t, |m, f, id, g| {
+        let (geometry, reference) = match g {
+            Geometry::Point(p) => (Footprint::Point(p), p),
+            Geometry::MultiPoint(mp) if mp.0.len() == 1 => (Footprint::Point(mp.0[0]), mp.0[0]),
+            other => {
+                let mp = polygons(other).map_err(|e| {
+                    Problem::Geometry(format!("{e}; a facility is a Point or a parcel polygon"))
+                })?;
+                let r = polygon_reference(&mp)?;
+                (Footprint::Parcel(mp), r)
+            }
+        };
+        let v = &f.values;
+        let parcel_area = match &geometry {
+            Footprint::Parcel(mp) => Some(mp.unsigned_area()),
+            Footprint::Point(_) => None,
+        };
+        Ok(Facility {
+            index: f.index,
+            reference,
+            name: m.text(v, "name").unwrap_or_default(),
+            kind: m.enumerated(v, "kind", "community_station, day_care, street_center, institution, nursing_home, welfare_center, rural_home")?,
+            medical_care: m.boolean(v, "medical_care")?,
+            floor_area: m.number(v, "floor_area")?,
+            land_area: m.number(v, "land_area")?.or(parcel_area),
+            beds: m.count(v, "beds")?,
+            nursing_beds: m.count(v, "nursing_beds")?,
+            long_term_beds: m.count(v, "long_term_beds")?,
+            operator: m.enumerated(v, "operator", "government, private, public_private")?,
+            compound_id: m.text(v, "compound_id"),
+            construction_start: m.date(v, "construction_start")?,
+            completion_date: m.date(v, "completion_date")?,
+            geometry,
+            id,
+        })
+    })
+}
+
+pub fn units(raw: RawLayer, map: &FieldMap, t: &Transformer) -> (Vec<Unit>, Vec<Rejection>) {
+    build(raw, map, t, |m, f, id, g| {
+        let geometry = polygons(g).map_err(Problem::Geometry)?;
+        let v = &f.values;
+        Ok(Unit {
+            index: f.index,
+            reference: polygon_reference(&geometry)?,
+            name: m.text(v, "name").unwrap_or_default(),
+            level: m.enumerated(
+                v,
+                "level",
+                "city, county, district, street, town, community, village",
+            )?,
+            population: m.count(v, "population")?,
+            elderly_population: m.count(v, "elderly_population")?,
+            parent_id: m.text(v, "parent_id"),
+            geometry,
+            id,
+        })
+    })
+}

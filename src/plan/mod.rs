@@ -1,0 +1,269 @@
+//! Read: a plan folder (layers found by name) or explicit files, `plan.toml` settings,
+//! GeoJSON and Shapefile (with `.dbf` encoding and `.prj`), phases CSV, field and value
+//! mapping, and per-feature rejections.
+
+pub mod dbf;
+pub mod features;
+pub mod fields;
+pub mod model;
+pub mod phases;
+pub mod settings;
+pub mod source;
+pub mod value;
+
+use std::path::{Path, PathBuf};
+
+use geo::{BoundingRect, Coord};
+
+use crate::crs::{working_crs_for, CrsSpec, Transformer};
+use fields::FieldMap;
+use model::{Layer, LayerInfo, Plan};
+use settings::PlanSettings;
+use source::RawLayer;
+
+/// Inputs or options that cannot be used: the run ends with exit 2 and this message.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{0}: {1}")]
+    Io(String, String),
+    #[error("{0}: {1}")]
+    Parse(String, String),
+    #[error("{0}: unsupported file type (use .geojson, .json or .shp)")]
+    Unsupported(String),
+    #[error("plan.toml {0}: {1}")]
+    Settings(String, String),
+    #[error("no {0} layer: {1}")]
+    MissingLayer(&'static str, String),
+    #[error("{0}: {1}")]
+    Crs(String, String),
+    #[error("{0}")]
+    Option(String),
+}
+
+impl PlanError {
+    pub fn file(path: &Path, e: std::io::Error) -> PlanError {
+        PlanError::Io(path.display().to_string(), e.to_string())
+    }
+}
+
+/// Where the layers are, and the settings that apply.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub dir: Option<PathBuf>,
+    pub compounds: Option<PathBuf>,
+    pub facilities: Option<PathBuf>,
+    pub units: Option<PathBuf>,
+    pub phases: Option<PathBuf>,
+    /// Overrides plan.toml's `working_crs`.
+    pub working_crs: Option<String>,
+    pub settings: PlanSettings,
+}
+
+impl Sources {
+    /// A plan folder, with its `plan.toml` when there is one.
+    pub fn from_dir(dir: &Path) -> Result<Sources, PlanError> {
+        if !dir.is_dir() {
+            return Err(PlanError::Io(
+                dir.display().to_string(),
+                "not a folder".into(),
+            ));
+        }
+        let toml = dir.join("plan.toml");
+        let settings = if toml.is_file() {
+            PlanSettings::read(&toml)?
+        } else {
+            PlanSettings::default()
+        };
+        Ok(Sources {
+            dir: Some(dir.to_path_buf()),
+            settings,
+            ..Sources::default()
+        })
+    }
+
+    /// A layer's file: the command line, else plan.toml's `path`, else `<layer>.*` in the folder.
+    fn path(&self, layer: &str, cli: &Option<PathBuf>, exts: &[&str]) -> Option<PathBuf> {
+        if let Some(p) = cli {
+            return Some(p.clone());
+        }
+        let dir = self.dir.as_deref();
+        if let Some(p) = self.settings.layers.get(layer).and_then(|l| l.path.clone()) {
+            return Some(match dir {
+                Some(d) if p.is_relative() => d.join(p),
+                _ => p,
+            });
+        }
+        let dir = dir?;
+        exts.iter()
+            .map(|e| dir.join(format!("{layer}.{e}")))
+            .find(|p| p.is_file())
+    }
+}
+
+const GEO_EXTS: &[&str] = &["geojson", "json", "shp"];
+
+/// Reads, maps and places every layer of a plan.
+pub fn load(src: &Sources) -> Result<Plan, PlanError> {
+    let compounds_path =
+        src.path("compounds", &src.compounds, GEO_EXTS)
+            .ok_or(PlanError::MissingLayer(
+                "compounds",
+                "give --compounds FILE or put compounds.geojson / compounds.shp in the plan folder"
+                    .into(),
+            ))?;
+    let facilities_path =
+        src.path("facilities", &src.facilities, GEO_EXTS)
+            .ok_or(PlanError::MissingLayer(
+            "facilities",
+            "give --facilities FILE or put facilities.geojson / facilities.shp in the plan folder"
+                .into(),
+        ))?;
+    let units_path = src.path("units", &src.units, GEO_EXTS);
+    let phases_path = src.path("phases", &src.phases, &["csv"]);
+
+    let mut layers: Vec<(Layer, &'static str, PathBuf, RawLayer, CrsSpec)> = Vec::new();
+    for (layer, name, path) in [
+        (Layer::Compounds, "compounds", Some(compounds_path)),
+        (Layer::Facilities, "facilities", Some(facilities_path)),
+        (Layer::Units, "units", units_path),
+    ] {
+        let Some(path) = path else { continue };
+        let ls = src.settings.layer(name);
+        let raw = read_guarded(&path, ls.encoding.as_deref())?;
+        let crs = layer_crs(&path, &raw, ls.crs.as_deref())?;
+        layers.push((layer, name, path, raw, crs));
+    }
+
+    let working_crs = match src
+        .working_crs
+        .clone()
+        .or_else(|| src.settings.working_crs.clone())
+    {
+        Some(w) => w,
+        None => {
+            let (_, _, path, raw, crs) = &layers[0];
+            let (lon, lat) = centre_lonlat(raw, crs)
+                .map_err(|e| PlanError::Crs(path.display().to_string(), e))?;
+            working_crs_for(lon, lat)
+        }
+    };
+
+    let mut plan = Plan {
+        working_crs: working_crs.clone(),
+        ..Plan::default()
+    };
+    for (layer, name, path, raw, crs) in layers {
+        let ls = src.settings.layer(name);
+        let t = Transformer::new(&crs, &working_crs)
+            .map_err(|e| PlanError::Crs(path.display().to_string(), e))?;
+        let mut info = LayerInfo {
+            path: path.display().to_string(),
+            features: raw.features.len(),
+            crs: Some(crs.describe()),
+            encoding: raw.encoding.clone(),
+            rejected: Vec::new(),
+        };
+        let canonical = match layer {
+            Layer::Compounds => features::COMPOUND_FIELDS,
+            Layer::Facilities => features::FACILITY_FIELDS,
+            _ => features::UNIT_FIELDS,
+        };
+        let map = FieldMap::new(name, canonical, &raw, &ls)
+            .map_err(|e| PlanError::Settings(info.path.clone(), e))?;
+        match layer {
+            Layer::Compounds => {
+                (plan.compounds, info.rejected) = features::compounds(raw, &map, &t)
+            }
+            Layer::Facilities => {
+                (plan.facilities, info.rejected) = features::facilities(raw, &map, &t)
+            }
+            _ => (plan.units, info.rejected) = features::units(raw, &map, &t),
+        }
+        plan.inputs.push((layer, info));
+    }
+    if let Some(path) = phases_path {
+        let (phases, rejected, rows) = phases::read(&path)?;
+        plan.phases = phases;
+        plan.inputs.push((
+            Layer::Phases,
+            LayerInfo {
+                path: path.display().to_string(),
+                features: rows,
+                rejected,
+                crs: None,
+                encoding: None,
+            },
+        ));
+    }
+    Ok(plan)
+}
+
+/// Reads a layer; a reader that panics on a malformed file is reported like any other
+/// unreadable file rather than crashing the run.
+fn read_guarded(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> {
+    std::panic::catch_unwind(|| source::read(path, encoding)).unwrap_or_else(|_| {
+        Err(PlanError::Parse(
+            path.display().to_string(),
+            "the file is malformed and could not be read".into(),
+        ))
+    })
+}
+
+/// The layer's CRS: plan.toml, else the file's own (`.prj`, GeoJSON `crs`), else lon/lat
+/// for GeoJSON (RFC 7946) and for a shapefile whose coordinates all look like lon/lat.
+fn layer_crs(path: &Path, raw: &RawLayer, setting: Option<&str>) -> Result<CrsSpec, PlanError> {
+    if let Some(s) = setting.or(raw.crs.as_deref()) {
+        return Ok(CrsSpec::parse(s));
+    }
+    let is_shp = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
+    if !is_shp {
+        return Ok(CrsSpec::LonLat);
+    }
+    let lonlat = raw
+        .features
+        .iter()
+        .filter_map(|f| f.geometry.as_ref().ok())
+        .all(|g| {
+            g.bounding_rect().is_none_or(|r| {
+                r.min().x >= -180.0 && r.max().x <= 180.0 && r.min().y >= -90.0 && r.max().y <= 90.0
+            })
+        });
+    if lonlat {
+        Ok(CrsSpec::LonLat)
+    } else {
+        Err(PlanError::Crs(
+            path.display().to_string(),
+            "no .prj and the coordinates are not lon/lat: set crs = \"EPSG:…\" under [layers.<layer>] in plan.toml".into(),
+        ))
+    }
+}
+
+/// The centre of a layer's extent, in lon/lat, to choose the working CRS.
+fn centre_lonlat(raw: &RawLayer, crs: &CrsSpec) -> Result<(f64, f64), String> {
+    let rect = raw
+        .features
+        .iter()
+        .filter_map(|f| f.geometry.as_ref().ok().and_then(|g| g.bounding_rect()))
+        .filter(|r| r.min().x.is_finite() && r.max().y.is_finite())
+        .reduce(|a, b| {
+            geo::Rect::new(
+                Coord {
+                    x: a.min().x.min(b.min().x),
+                    y: a.min().y.min(b.min().y),
+                },
+                Coord {
+                    x: a.max().x.max(b.max().x),
+                    y: a.max().y.max(b.max().y),
+                },
+            )
+        })
+        .ok_or("the layer has no readable geometry to place the plan".to_string())?;
+    let mut c = [rect.center()];
+    Transformer::new(crs, "EPSG:4326")?.transform(&mut c);
+    if !(c[0].x.is_finite() && c[0].y.is_finite()) {
+        return Err("cannot find the plan's centre in lon/lat".into());
+    }
+    Ok((c[0].x, c[0].y))
+}

@@ -1,0 +1,257 @@
+//! The canonical plan, as the rules see it: every layer read, mapped to canonical fields,
+//! moved into the working CRS, with its rejected features listed.
+
+use chrono::NaiveDate;
+use geo::{MultiPolygon, Point};
+use serde::{Deserialize, Serialize};
+
+use crate::text::Text;
+
+/// The layers of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    Compounds,
+    Facilities,
+    Units,
+    Roads,
+    Phases,
+    /// The plan as a whole (the subject of a city-level rule when no city unit exists).
+    Plan,
+}
+
+impl Layer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::Compounds => "compounds",
+            Layer::Facilities => "facilities",
+            Layer::Units => "units",
+            Layer::Roads => "roads",
+            Layer::Phases => "phases",
+            Layer::Plan => "plan",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompoundStatus {
+    New,
+    Existing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AreaType {
+    #[default]
+    Urban,
+    Town,
+    Rural,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FacilityKind {
+    CommunityStation,
+    DayCare,
+    StreetCenter,
+    Institution,
+    NursingHome,
+    WelfareCenter,
+    RuralHome,
+}
+
+impl FacilityKind {
+    /// Institutions in the sense of the bed and operator rules.
+    pub fn is_institution(self) -> bool {
+        matches!(
+            self,
+            FacilityKind::Institution | FacilityKind::NursingHome | FacilityKind::WelfareCenter
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operator {
+    Government,
+    Private,
+    PublicPrivate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitLevel {
+    City,
+    County,
+    District,
+    Street,
+    Town,
+    Community,
+    Village,
+}
+
+impl UnitLevel {
+    /// Rank in the administrative hierarchy: city 0, county/district 1, street/town 2,
+    /// community/village 3.
+    pub fn rank(self) -> u8 {
+        match self {
+            UnitLevel::City => 0,
+            UnitLevel::County | UnitLevel::District => 1,
+            UnitLevel::Street | UnitLevel::Town => 2,
+            UnitLevel::Community | UnitLevel::Village => 3,
+        }
+    }
+}
+
+/// A level as a profile names it: `county` also matches districts (县(市、区)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelSel {
+    City,
+    County,
+    Street,
+    Town,
+    Community,
+    Village,
+}
+
+impl LevelSel {
+    pub fn matches(self, level: UnitLevel) -> bool {
+        matches!(
+            (self, level),
+            (LevelSel::City, UnitLevel::City)
+                | (LevelSel::County, UnitLevel::County | UnitLevel::District)
+                | (LevelSel::Street, UnitLevel::Street)
+                | (LevelSel::Town, UnitLevel::Town)
+                | (LevelSel::Community, UnitLevel::Community)
+                | (LevelSel::Village, UnitLevel::Village)
+        )
+    }
+
+    pub fn name(self) -> Text {
+        match self {
+            LevelSel::City => Text::new("市", "city"),
+            LevelSel::County => Text::new("县（市、区）", "county/district"),
+            LevelSel::Street => Text::new("街道", "street"),
+            LevelSel::Town => Text::new("乡镇", "town"),
+            LevelSel::Community => Text::new("城市社区", "urban community"),
+            LevelSel::Village => Text::new("行政村（农村社区）", "village"),
+        }
+    }
+}
+
+/// A facility's geometry: a point, or the parcel it stands on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Footprint {
+    Point(Point),
+    Parcel(MultiPolygon),
+}
+
+#[derive(Debug, Clone)]
+pub struct Compound {
+    /// Position in its source file (0-based), as rejections and findings cite it.
+    pub index: usize,
+    pub id: String,
+    pub name: String,
+    pub geometry: MultiPolygon,
+    pub reference: Point,
+    pub households: Option<u64>,
+    pub population: Option<u64>,
+    pub status: Option<CompoundStatus>,
+    pub area_type: AreaType,
+    pub residential_floor_area: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Facility {
+    pub index: usize,
+    pub id: String,
+    pub name: String,
+    pub geometry: Footprint,
+    pub reference: Point,
+    pub kind: Option<FacilityKind>,
+    pub medical_care: Option<bool>,
+    pub floor_area: Option<f64>,
+    /// 用地面积: the field, else the parcel's planar area; none for an embedded facility.
+    pub land_area: Option<f64>,
+    pub beds: Option<u64>,
+    pub nursing_beds: Option<u64>,
+    pub long_term_beds: Option<u64>,
+    pub operator: Option<Operator>,
+    pub compound_id: Option<String>,
+    pub construction_start: Option<NaiveDate>,
+    pub completion_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub index: usize,
+    pub id: String,
+    pub name: String,
+    pub geometry: MultiPolygon,
+    pub reference: Point,
+    pub level: Option<UnitLevel>,
+    pub population: Option<u64>,
+    pub elderly_population: Option<u64>,
+    pub parent_id: Option<String>,
+}
+
+/// One construction phase (分期) of a compound.
+#[derive(Debug, Clone)]
+pub struct Phase {
+    pub index: usize,
+    pub compound_id: String,
+    pub phase: String,
+    pub floor_area: f64,
+    pub start_date: Option<NaiveDate>,
+    pub completion_date: Option<NaiveDate>,
+}
+
+/// A feature that was not checked, and why (report.md: `inputs.*.rejected`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    pub index: usize,
+    pub id: Option<String>,
+    pub field: Option<String>,
+    pub reason: Text,
+}
+
+/// What was read of one layer.
+#[derive(Debug, Clone, Default)]
+pub struct LayerInfo {
+    pub path: String,
+    pub features: usize,
+    pub rejected: Vec<Rejection>,
+    /// The CRS the layer's coordinates were read in, as the user or the file said it.
+    pub crs: Option<String>,
+    /// The text encoding of a `.dbf`, and how it was decided.
+    pub encoding: Option<String>,
+}
+
+impl LayerInfo {
+    pub fn accepted(&self) -> usize {
+        self.features - self.rejected.len()
+    }
+}
+
+/// A plan, read and placed in the working CRS.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub compounds: Vec<Compound>,
+    pub facilities: Vec<Facility>,
+    pub units: Vec<Unit>,
+    pub phases: Vec<Phase>,
+    /// Which layers were given, what was read and what was rejected, by layer.
+    pub inputs: Vec<(Layer, LayerInfo)>,
+    /// The working CRS (an `EPSG:` code or PROJ definition).
+    pub working_crs: String,
+    /// Remarks about the data that are not a rejection (a `compound_id` naming no compound…).
+    pub notes: Vec<Text>,
+}
+
+impl Plan {
+    pub fn has_layer(&self, layer: Layer) -> bool {
+        self.inputs.iter().any(|(l, _)| *l == layer)
+    }
+}

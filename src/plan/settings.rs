@@ -1,0 +1,67 @@
+//! `plan.toml`: everything about a plan that is not in its files (data-model.md).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::PlanError;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanSettings {
+    pub profile: Option<String>,
+    /// `"2024-06-30"` or an unquoted TOML date.
+    pub as_of: Option<toml::Value>,
+    pub working_crs: Option<String>,
+    #[serde(default)]
+    pub layers: BTreeMap<String, LayerSettings>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerSettings {
+    pub path: Option<PathBuf>,
+    pub crs: Option<String>,
+    pub encoding: Option<String>,
+    /// canonical name = source field name
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    /// canonical field → (source value → canonical value)
+    #[serde(default)]
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+    /// Roads: vertices closer than this (metres) are one junction.
+    pub snap_tolerance: Option<f64>,
+}
+
+const LAYERS: &[&str] = &["compounds", "facilities", "units", "roads", "phases"];
+
+impl PlanSettings {
+    pub fn read(path: &Path) -> Result<PlanSettings, PlanError> {
+        let text = std::fs::read_to_string(path).map_err(|e| PlanError::file(path, e))?;
+        let s: PlanSettings = toml::from_str(&text)
+            .map_err(|e| PlanError::Settings(path.display().to_string(), e.to_string()))?;
+        if let Some(bad) = s.layers.keys().find(|k| !LAYERS.contains(&k.as_str())) {
+            return Err(PlanError::Settings(
+                path.display().to_string(),
+                format!(
+                    "unknown layer [layers.{bad}]; layers are {}",
+                    LAYERS.join(", ")
+                ),
+            ));
+        }
+        Ok(s)
+    }
+
+    /// The `as_of` date as text, whichever way it was written.
+    pub fn as_of_text(&self) -> Option<String> {
+        self.as_of.as_ref().map(|v| match v {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    }
+
+    pub fn layer(&self, name: &str) -> LayerSettings {
+        self.layers.get(name).cloned().unwrap_or_default()
+    }
+}

@@ -1,0 +1,211 @@
+//! Raw layers: features with a geometry (in the file's CRS) and attribute values, read
+//! from GeoJSON or an ESRI Shapefile before any mapping.
+
+use std::path::Path;
+
+use geo::Geometry;
+
+use super::dbf::{encoding_from_label, read_dbf};
+use super::value::Value;
+use super::PlanError;
+
+/// One feature as read.
+pub struct RawFeature {
+    pub index: usize,
+    /// The geometry, or why it could not be read.
+    pub geometry: Result<Geometry<f64>, String>,
+    pub values: Vec<Value>,
+}
+
+/// One layer as read.
+pub struct RawLayer {
+    pub fields: Vec<String>,
+    pub features: Vec<RawFeature>,
+    /// The CRS the file itself states (`.prj`, GeoJSON `crs` member).
+    pub crs: Option<String>,
+    /// The `.dbf` encoding and how it was decided.
+    pub encoding: Option<String>,
+}
+
+impl RawLayer {
+    pub fn field(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f == name)
+    }
+}
+
+pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "geojson" | "json" => read_geojson(path),
+        "shp" => read_shapefile(path, encoding),
+        _ => Err(PlanError::Unsupported(path.display().to_string())),
+    }
+}
+
+fn read_geojson(path: &Path) -> Result<RawLayer, PlanError> {
+    let text = std::fs::read_to_string(path).map_err(|e| PlanError::file(path, e))?;
+    let gj: geojson::GeoJson = text
+        .parse()
+        .map_err(|e: geojson::Error| PlanError::Parse(path.display().to_string(), e.to_string()))?;
+    let (features, foreign) = match gj {
+        geojson::GeoJson::FeatureCollection(fc) => (fc.features, fc.foreign_members),
+        geojson::GeoJson::Feature(f) => (vec![f], None),
+        geojson::GeoJson::Geometry(g) => (vec![geojson::Feature::from(g)], None),
+    };
+    let crs = foreign
+        .as_ref()
+        .and_then(|m| m.get("crs"))
+        .and_then(named_crs);
+    let mut fields: Vec<String> = Vec::new();
+    for f in &features {
+        for k in f.properties.iter().flat_map(|p| p.keys()) {
+            if !fields.contains(k) {
+                fields.push(k.clone());
+            }
+        }
+    }
+    let raw = features
+        .into_iter()
+        .enumerate()
+        .map(|(index, f)| {
+            let geometry = match &f.geometry {
+                None => Err("the feature has no geometry".to_string()),
+                Some(g) => Geometry::<f64>::try_from(g.clone())
+                    .map_err(|e| format!("unreadable geometry: {e}")),
+            };
+            let props = f.properties.as_ref();
+            let values = fields
+                .iter()
+                .map(|k| props.and_then(|p| p.get(k)).map_or(Value::Null, json_value))
+                .collect();
+            RawFeature {
+                index,
+                geometry,
+                values,
+            }
+        })
+        .collect();
+    Ok(RawLayer {
+        fields,
+        features: raw,
+        crs,
+        encoding: None,
+    })
+}
+
+/// The legacy GeoJSON `crs` member (`{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4547"}}`).
+fn named_crs(v: &serde_json::Value) -> Option<String> {
+    let name = v.get("properties")?.get("name")?.as_str()?;
+    if let Some(code) = name.strip_prefix("urn:ogc:def:crs:EPSG::") {
+        return Some(format!("EPSG:{code}"));
+    }
+    if name.ends_with("CRS84") {
+        return Some("EPSG:4326".into());
+    }
+    Some(name.to_string())
+}
+
+fn json_value(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => n.as_f64().map_or(Value::Null, Value::Number),
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
+    }
+}
+
+fn read_shapefile(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> {
+    let name = path.display().to_string();
+    let sidecar = |ext: &str| {
+        let upper = path.with_extension(ext.to_ascii_uppercase());
+        let lower = path.with_extension(ext);
+        if lower.exists() {
+            Some(lower)
+        } else if upper.exists() {
+            Some(upper)
+        } else {
+            None
+        }
+    };
+    let dbf_path = sidecar("dbf")
+        .ok_or_else(|| PlanError::Parse(name.clone(), "the .dbf beside it is missing".into()))?;
+    let setting = match encoding {
+        Some(label) => Some(encoding_from_label(label).ok_or_else(|| {
+            PlanError::Parse(
+                name.clone(),
+                format!("unknown text encoding '{label}' (try GBK, GB18030 or UTF-8)"),
+            )
+        })?),
+        None => None,
+    };
+    let cpg = sidecar("cpg").and_then(|p| std::fs::read_to_string(p).ok());
+    let dbf_bytes = std::fs::read(&dbf_path).map_err(|e| PlanError::file(&dbf_path, e))?;
+    let table = read_dbf(&dbf_bytes, setting, cpg.as_deref())
+        .map_err(|e| PlanError::Parse(dbf_path.display().to_string(), e.to_string()))?;
+    let crs = sidecar("prj")
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .map(|s| s.trim().to_string());
+
+    let shp_bytes = std::fs::read(path).map_err(|e| PlanError::file(path, e))?;
+    let shapes = read_shapes(&shp_bytes).map_err(|e| PlanError::Parse(name.clone(), e))?;
+    if shapes.len() != table.records.len() {
+        return Err(PlanError::Parse(
+            name,
+            format!(
+                "the .shp has {} shapes but the .dbf has {} records",
+                shapes.len(),
+                table.records.len()
+            ),
+        ));
+    }
+    let features = shapes
+        .into_iter()
+        .zip(table.records)
+        .enumerate()
+        .map(|(index, (geometry, values))| RawFeature {
+            index,
+            geometry,
+            values,
+        })
+        .collect();
+    Ok(RawLayer {
+        fields: table.fields.iter().map(|f| f.name.clone()).collect(),
+        features,
+        crs,
+        encoding: Some(format!(
+            "{} ({})",
+            table.encoding.name(),
+            table.encoding_source
+        )),
+    })
+}
+
+/// Reads every shape of a `.shp`; a shape that cannot be read is an error for that
+/// feature only, a file that cannot be read at all is an error for the layer.
+fn read_shapes(bytes: &[u8]) -> Result<Vec<Result<Geometry<f64>, String>>, String> {
+    let mut reader =
+        shapefile::ShapeReader::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for shape in reader.iter_shapes() {
+        let shape = shape.map_err(|e| format!("shape {} cannot be read: {e}", out.len()))?;
+        out.push(to_geometry(shape));
+    }
+    Ok(out)
+}
+
+fn to_geometry(shape: shapefile::Shape) -> Result<Geometry<f64>, String> {
+    use shapefile::Shape;
+    let g: Result<Geometry<f64>, shapefile::Error> = match shape {
+        Shape::NullShape => return Err("the feature has no geometry (null shape)".into()),
+        Shape::Point(p) => Ok(Geometry::Point(geo::Point::new(p.x, p.y))),
+        Shape::PointZ(p) => Ok(Geometry::Point(geo::Point::new(p.x, p.y))),
+        Shape::PointM(p) => Ok(Geometry::Point(geo::Point::new(p.x, p.y))),
+        other => Geometry::<f64>::try_from(other),
+    };
+    g.map_err(|e| format!("unreadable shape: {e}"))
+}

@@ -1,0 +1,150 @@
+//! Thresholds as the profiles write them, and the one in force on a check's date.
+//!
+//! A threshold is a bare number, a table (`{ value = 30, clause = "…" }`) or a list of
+//! dated targets (`[{ year = 2017, value = 0.10 }, { year = 2020, value = 0.30 }]`).
+//! policies.md: "a check run `as_of` a date applies the target in force at that date (the
+//! latest target whose year has been reached), and says so; before the first target year
+//! the earliest target applies as `warning`."
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use super::Severity;
+
+/// One target as written in a profile.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub value: f64,
+    /// The year from which the target is in force ("到2020年" → 2020); none: always.
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// Overrides the rule's severity for this target (soft wording: "原则上" → warning).
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// Overrides the rule's clause for this target.
+    #[serde(default)]
+    pub clause: Option<String>,
+    /// Why the number is what it is, when the text does not say it outright.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A threshold as written: a number, one target, or dated targets.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum ThresholdSpec {
+    Value(f64),
+    One(Target),
+    Dated(Vec<Target>),
+}
+
+/// The target in force on the check's date, with everything a finding cites.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub value: f64,
+    pub severity: Severity,
+    /// The clause of the document, without the document number.
+    pub clause: String,
+    pub year: Option<i32>,
+    /// The check's date is before the target's year: the target is applied early, as a warning.
+    pub early: bool,
+    pub note: Option<String>,
+}
+
+impl ThresholdSpec {
+    pub fn targets(&self) -> Vec<Target> {
+        match self {
+            ThresholdSpec::Value(v) => vec![Target {
+                value: *v,
+                year: None,
+                severity: None,
+                clause: None,
+                note: None,
+            }],
+            ThresholdSpec::One(t) => vec![t.clone()],
+            ThresholdSpec::Dated(ts) => ts.clone(),
+        }
+    }
+
+    /// The target in force on `as_of`; `None` only for an empty list.
+    pub fn resolve(&self, severity: Severity, clause: &str, as_of: NaiveDate) -> Option<Resolved> {
+        let mut targets = self.targets();
+        targets.sort_by_key(|t| t.year.unwrap_or(i32::MIN));
+        let in_force = targets
+            .iter()
+            .rev()
+            .find(|t| t.year.is_none_or(|y| y <= as_of.year()));
+        let (target, early) = match in_force {
+            Some(t) => (t, false),
+            None => (targets.first()?, true),
+        };
+        let mut sev = target.severity.unwrap_or(severity);
+        if early && sev == Severity::Error {
+            sev = Severity::Warning;
+        }
+        Some(Resolved {
+            value: target.value,
+            severity: sev,
+            clause: target.clause.clone().unwrap_or_else(|| clause.to_string()),
+            year: target.year,
+            early,
+            note: target.note.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn anyang_nursing() -> ThresholdSpec {
+        // Anyang 行动计划: 10% in 2017, 30% by 2020.
+        toml::from_str::<std::collections::BTreeMap<String, ThresholdSpec>>(
+            "x = [{ year = 2017, value = 0.10, clause = \"三(一)2\" }, { year = 2020, value = 0.30 }]",
+        )
+        .unwrap()
+        .remove("x")
+        .unwrap()
+    }
+
+    #[test]
+    fn latest_target_whose_year_has_come_applies() {
+        let s = anyang_nursing();
+        let r = s.resolve(Severity::Error, "二", d(2019, 12, 31)).unwrap();
+        assert_eq!((r.value, r.year, r.early), (0.10, Some(2017), false));
+        assert_eq!(r.clause, "三(一)2");
+        let r = s.resolve(Severity::Error, "二", d(2020, 1, 1)).unwrap();
+        assert_eq!(
+            (r.value, r.year, r.clause.as_str()),
+            (0.30, Some(2020), "二")
+        );
+        assert_eq!(r.severity, Severity::Error);
+    }
+
+    #[test]
+    fn before_the_first_year_the_earliest_applies_as_warning() {
+        let r = anyang_nursing()
+            .resolve(Severity::Error, "二", d(2016, 6, 1))
+            .unwrap();
+        assert_eq!(
+            (r.value, r.early, r.severity),
+            (0.10, true, Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn a_bare_number_is_always_in_force() {
+        let r = ThresholdSpec::Value(30.0)
+            .resolve(Severity::Warning, "c", d(1990, 1, 1))
+            .unwrap();
+        assert_eq!(
+            (r.value, r.early, r.severity),
+            (30.0, false, Severity::Warning)
+        );
+    }
+}

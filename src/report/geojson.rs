@@ -1,0 +1,53 @@
+//! GeoJSON: the findings as features in WGS 84 (RFC 7946), for QGIS. Each finding carries
+//! its subject's geometry (a compound's or unit's polygon, a facility's point or parcel);
+//! findings about the whole plan have none.
+
+use geo::Geometry;
+use serde_json::{json, Value};
+
+use super::json;
+use super::Report;
+use crate::crs::{CrsSpec, Transformer};
+use crate::finding::Finding;
+use crate::plan::model::{Footprint, Layer, Plan};
+use crate::text::Lang;
+
+pub fn write(r: &Report, plan: &Plan, lang: Lang) -> Result<String, String> {
+    let back = Transformer::new(&CrsSpec::Proj(plan.working_crs.clone()), "EPSG:4326")?;
+    let report = json::to_value(r, lang);
+    let props = report["findings"].as_array().cloned().unwrap_or_default();
+    let features: Vec<Value> = r
+        .findings
+        .iter()
+        .zip(props)
+        .map(|(f, p)| {
+            let geometry = subject_geometry(f, plan).map(|mut g| {
+                back.transform_geometry(&mut g);
+                serde_json::to_value(geojson::Geometry::from(&g)).unwrap_or(Value::Null)
+            });
+            let mut props = p;
+            if let Some(o) = props.as_object_mut() {
+                o.insert("subject_layer".into(), f.subject.layer.as_str().into());
+                o.insert("subject_id".into(), f.subject.id.clone().into());
+            }
+            json!({"type": "Feature", "geometry": geometry, "properties": props})
+        })
+        .collect();
+    let fc = json!({"type": "FeatureCollection", "features": features});
+    let mut s = serde_json::to_string(&fc).map_err(|e| e.to_string())?;
+    s.push('\n');
+    Ok(s)
+}
+
+fn subject_geometry(f: &Finding, plan: &Plan) -> Option<Geometry<f64>> {
+    let i = f.subject.index?;
+    Some(match f.subject.layer {
+        Layer::Compounds => Geometry::MultiPolygon(plan.compounds.get(i)?.geometry.clone()),
+        Layer::Units => Geometry::MultiPolygon(plan.units.get(i)?.geometry.clone()),
+        Layer::Facilities => match &plan.facilities.get(i)?.geometry {
+            Footprint::Point(p) => Geometry::Point(*p),
+            Footprint::Parcel(mp) => Geometry::MultiPolygon(mp.clone()),
+        },
+        _ => return None,
+    })
+}

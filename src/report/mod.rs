@@ -1,0 +1,98 @@
+//! Report: the findings of a check with everything a reader needs to trust them (what was
+//! read, what was rejected, the profile and date), and the writers for each format.
+
+pub mod csv;
+pub mod geojson;
+pub mod json;
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::finding::{Finding, Status};
+use crate::plan::model::{Layer, LayerInfo, Plan};
+use crate::profile::{Profile, Severity};
+use crate::rules::CircleSummary;
+use crate::text::Text;
+
+/// The counts of report.md's `summary`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Summary {
+    pub pass: usize,
+    pub fail: usize,
+    pub pending: usize,
+    pub not_applicable: usize,
+    pub insufficient_data: usize,
+    pub skipped: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut s = Summary::default();
+        for f in findings {
+            match f.status {
+                Status::Pass => s.pass += 1,
+                Status::Fail => s.fail += 1,
+                Status::Pending => s.pending += 1,
+                Status::NotApplicable => s.not_applicable += 1,
+                Status::InsufficientData => s.insufficient_data += 1,
+                Status::Skipped => s.skipped += 1,
+            }
+            if f.status == Status::Fail {
+                match f.severity {
+                    Severity::Error => s.errors += 1,
+                    Severity::Warning => s.warnings += 1,
+                    Severity::Info => {}
+                }
+            }
+        }
+        s
+    }
+}
+
+/// The result of one check.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub profile_id: String,
+    pub profile_title: Text,
+    pub document: String,
+    pub as_of: NaiveDate,
+    pub working_crs: String,
+    pub inputs: BTreeMap<Layer, LayerInfo>,
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+    pub service_circle: Option<CircleSummary>,
+    pub notes: Vec<Text>,
+}
+
+impl Report {
+    pub fn new(
+        plan: &Plan,
+        profile: &Profile,
+        as_of: NaiveDate,
+        findings: Vec<Finding>,
+        service_circle: Option<CircleSummary>,
+        notes: Vec<Text>,
+    ) -> Report {
+        Report {
+            profile_id: profile.id.clone(),
+            profile_title: Text::new(profile.title.clone(), profile.title_en.clone()),
+            document: profile.document.clone(),
+            as_of,
+            working_crs: plan.working_crs.clone(),
+            inputs: plan.inputs.iter().cloned().collect(),
+            summary: Summary::of(&findings),
+            findings,
+            service_circle,
+            notes,
+        }
+    }
+
+    /// Exit status per report.md: 1 when a finding fails at or above `level`, else 0.
+    pub fn exit_code(&self, level: Severity) -> i32 {
+        i32::from(self.findings.iter().any(|f| f.fails_at(level)))
+    }
+}

@@ -1,0 +1,167 @@
+//! The terminal summary for people: what was read, counts per rule, and the worst failures
+//! with their shortfall and clause.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::Report;
+use crate::finding::{Finding, Status};
+use crate::profile::Severity;
+use crate::text::Lang;
+
+/// How many failing findings the summary shows in full.
+const WORST: usize = 20;
+
+pub fn write(r: &Report, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let tr = |a: &'static str, b: &'static str| if zh { a } else { b };
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "planlint {} — {} ({})",
+        env!("CARGO_PKG_VERSION"),
+        r.profile_title.get(lang),
+        r.document
+    );
+    let _ = writeln!(
+        o,
+        "{} {}   {} {}",
+        tr("检查日期", "as of"),
+        r.as_of,
+        tr("工作坐标系", "working CRS"),
+        r.working_crs
+    );
+    let _ = writeln!(o);
+    for (layer, info) in &r.inputs {
+        let _ = writeln!(
+            o,
+            "  {:<11} {:>8} {}  {:>6} {}   {}",
+            layer.as_str(),
+            info.accepted(),
+            tr("已读", "read"),
+            info.rejected.len(),
+            tr("拒收", "rejected"),
+            info.path
+        );
+        for x in info.rejected.iter().take(5) {
+            let _ = writeln!(
+                o,
+                "      #{} {}: {}",
+                x.index,
+                x.id.as_deref().unwrap_or("-"),
+                x.reason.get(lang)
+            );
+        }
+        if info.rejected.len() > 5 {
+            let _ = writeln!(o, "      … +{}", info.rejected.len() - 5);
+        }
+    }
+    let _ = writeln!(o);
+    let mut per_rule: BTreeMap<&str, [usize; 6]> = BTreeMap::new();
+    for f in &r.findings {
+        let slot = Status::ALL.iter().position(|s| *s == f.status).unwrap_or(0);
+        per_rule.entry(f.rule).or_default()[slot] += 1;
+    }
+    let _ = writeln!(
+        o,
+        "  {:<28} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
+        tr("规则", "rule"),
+        "pass",
+        "fail",
+        "pending",
+        "n/a",
+        tr("数据不足", "no data"),
+        "skipped"
+    );
+    for (rule, c) in &per_rule {
+        let _ = writeln!(
+            o,
+            "  {:<28} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
+            rule, c[0], c[1], c[2], c[3], c[4], c[5]
+        );
+    }
+    let mut failing: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .collect();
+    failing.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    if !failing.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "{}", tr("主要问题：", "Worst failures:"));
+        for f in failing.iter().take(WORST) {
+            let sev = match f.severity {
+                Severity::Error => tr("错误", "error"),
+                Severity::Warning => tr("警告", "warning"),
+                Severity::Info => tr("提示", "info"),
+            };
+            let _ = writeln!(
+                o,
+                "  [{sev}] {} {} {}: {}",
+                f.rule,
+                f.subject.id,
+                f.subject.name,
+                f.message.get(lang)
+            );
+            let _ = writeln!(o, "          {}", f.clause);
+        }
+        if failing.len() > WORST {
+            let _ = writeln!(
+                o,
+                "  … +{} ({})",
+                failing.len() - WORST,
+                tr("用 --format json 查看全部", "see --format json for all")
+            );
+        }
+    }
+    for f in r.findings.iter().filter(|f| f.status == Status::Skipped) {
+        let _ = writeln!(
+            o,
+            "  {} {}: {}",
+            tr("未运行", "skipped"),
+            f.rule,
+            f.message.get(lang)
+        );
+    }
+    if let Some(c) = &r.service_circle {
+        let _ = writeln!(o);
+        let share = c.plan.share_compounds.map_or("—".into(), crate::text::pct);
+        let pop = c.plan.share_population.map_or("—".into(), crate::text::pct);
+        let _ = writeln!(
+            o,
+            "{} {} m{}: {} {}/{} ({share}), {} {pop}",
+            tr("养老服务圈", "service circle"),
+            c.max_distance,
+            if c.approximate {
+                tr("（直线距离，近似）", " (straight line, approximate)")
+            } else {
+                ""
+            },
+            tr("城市小区", "urban compounds"),
+            c.plan.inside,
+            c.plan.compounds,
+            tr("人口覆盖", "population covered")
+        );
+    }
+    for n in &r.notes {
+        let _ = writeln!(o, "{} {}", tr("注：", "note:"), n.get(lang));
+    }
+    let s = &r.summary;
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "{}: {} pass, {} fail ({} {}, {} {}), {} pending, {} n/a, {} {}",
+        tr("合计", "total"),
+        s.pass,
+        s.fail,
+        s.errors,
+        tr("错误", "errors"),
+        s.warnings,
+        tr("警告", "warnings"),
+        s.pending,
+        s.not_applicable,
+        s.insufficient_data,
+        tr("数据不足", "insufficient data")
+    );
+    o
+}

@@ -1,0 +1,332 @@
+//! What rules share: the context they read, subjects, thresholds resolved for the check's
+//! date, and the construction of findings.
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+
+use crate::finding::{Finding, Measure, Status, Subject};
+use crate::index::Joins;
+use crate::plan::model::{Facility, FacilityKind, Layer, LevelSel, Plan};
+use crate::profile::{Profile, Resolved, RuleConfig, Severity, ThresholdSpec};
+use crate::t;
+use crate::text::Text;
+
+/// Everything a rule may read.
+pub struct Context<'a> {
+    pub plan: &'a Plan,
+    pub joins: &'a Joins,
+    pub profile: &'a Profile,
+    pub as_of: NaiveDate,
+}
+
+impl Context<'_> {
+    pub fn compound_subject(&self, i: usize) -> Subject {
+        let c = &self.plan.compounds[i];
+        Subject {
+            layer: Layer::Compounds,
+            id: c.id.clone(),
+            name: c.name.clone(),
+            index: Some(i),
+        }
+    }
+
+    pub fn facility_subject(&self, i: usize) -> Subject {
+        let f = &self.plan.facilities[i];
+        Subject {
+            layer: Layer::Facilities,
+            id: f.id.clone(),
+            name: f.name.clone(),
+            index: Some(i),
+        }
+    }
+
+    pub fn unit_subject(&self, i: usize) -> Subject {
+        let u = &self.plan.units[i];
+        Subject {
+            layer: Layer::Units,
+            id: u.id.clone(),
+            name: u.name.clone(),
+            index: Some(i),
+        }
+    }
+
+    /// The subject of a city-level rule when the units layer has no city: the whole plan.
+    pub fn plan_subject(&self) -> Subject {
+        Subject {
+            layer: Layer::Plan,
+            id: "plan".into(),
+            name: self.profile.city.clone(),
+            index: None,
+        }
+    }
+
+    /// Units of the given levels, as area subjects. A city-level rule on a plan without a
+    /// city unit speaks for the whole plan (all facilities and all units).
+    pub fn areas(&self, levels: &[LevelSel]) -> Vec<Area<'_>> {
+        let mut out: Vec<Area> = self
+            .plan
+            .units
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| {
+                let level = levels
+                    .iter()
+                    .copied()
+                    .find(|l| u.level.is_some_and(|ul| l.matches(ul)))?;
+                Some(Area {
+                    subject: self.unit_subject(i),
+                    level,
+                    unit: Some(i),
+                    facilities: Cow::Borrowed(&self.joins.unit_facilities[i]),
+                })
+            })
+            .collect();
+        let has_city = self
+            .plan
+            .units
+            .iter()
+            .any(|u| u.level.is_some_and(|l| LevelSel::City.matches(l)));
+        if levels.contains(&LevelSel::City) && !has_city {
+            out.push(Area {
+                subject: self.plan_subject(),
+                level: LevelSel::City,
+                unit: None,
+                facilities: Cow::Owned((0..self.plan.facilities.len()).collect()),
+            });
+        }
+        out
+    }
+
+    /// Units of `level` inside an area (all of them for the whole-plan subject).
+    pub fn units_within(&self, area: &Area, level: LevelSel) -> Vec<usize> {
+        let matches = |i: &usize| self.plan.units[*i].level.is_some_and(|l| level.matches(l));
+        match area.unit {
+            Some(u) => self.joins.unit_descendants[u]
+                .iter()
+                .copied()
+                .filter(matches)
+                .collect(),
+            None => (0..self.plan.units.len()).filter(matches).collect(),
+        }
+    }
+
+    pub fn facilities_of<'f>(
+        &'f self,
+        ids: &'f [usize],
+    ) -> impl Iterator<Item = &'f Facility> + 'f {
+        ids.iter().map(|&i| &self.plan.facilities[i])
+    }
+}
+
+/// A planning unit (or the whole plan) as the subject of an area-level rule.
+pub struct Area<'a> {
+    pub subject: Subject,
+    pub level: LevelSel,
+    pub unit: Option<usize>,
+    pub facilities: Cow<'a, [usize]>,
+}
+
+/// A facility's kind is one of `kinds` (no list: any kind).
+pub fn kind_in(f: &Facility, kinds: Option<&[FacilityKind]>) -> bool {
+    match kinds {
+        None => true,
+        Some(ks) => f.kind.is_some_and(|k| ks.contains(&k)),
+    }
+}
+
+/// Parses a rule's parameters at profile validation.
+pub fn validate_params<P: DeserializeOwned>(cfg: &RuleConfig) -> Result<(), String> {
+    cfg.parse::<P>().map(|_| ())
+}
+
+/// Parameters that passed validation; a profile that fails here was never validated,
+/// which `crate::check` rules out, so the error is reported as a skipped rule.
+pub fn params<P: DeserializeOwned>(cfg: &RuleConfig) -> Result<P, String> {
+    cfg.parse::<P>()
+}
+
+/// The threshold in force for the check's date.
+pub fn resolve(ctx: &Context, cfg: &RuleConfig, spec: &ThresholdSpec) -> Resolved {
+    spec.resolve(cfg.severity, &cfg.clause, ctx.as_of)
+        .unwrap_or(Resolved {
+            value: f64::NAN,
+            severity: cfg.severity,
+            clause: cfg.clause.clone(),
+            year: None,
+            early: false,
+            note: None,
+        })
+}
+
+/// Which side of the threshold passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// measured ≥ required
+    Min,
+    /// measured ≤ required
+    Max,
+}
+
+impl Bound {
+    /// Compares with a relative tolerance of 1e-9, so that 0.3 computed as 3/10 passes 0.3.
+    pub fn holds(self, measured: f64, required: f64) -> bool {
+        let tol = 1e-9 * required.abs().max(1.0);
+        match self {
+            Bound::Min => measured + tol >= required,
+            Bound::Max => measured - tol <= required,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Bound::Min => "≥",
+            Bound::Max => "≤",
+        }
+    }
+}
+
+/// Builds the findings of one rule with one threshold: severity and clause come from
+/// the target in force.
+pub struct Verdict<'a> {
+    pub rule: &'static str,
+    pub unit: &'static str,
+    pub ctx: &'a Context<'a>,
+    pub severity: Severity,
+    pub clause: String,
+    pub early: Option<i32>,
+}
+
+impl<'a> Verdict<'a> {
+    pub fn new(
+        rule: &'static str,
+        unit: &'static str,
+        ctx: &'a Context<'a>,
+        cfg: &RuleConfig,
+    ) -> Self {
+        Verdict {
+            rule,
+            unit,
+            ctx,
+            severity: cfg.severity,
+            clause: cfg.clause.clone(),
+            early: None,
+        }
+    }
+
+    /// The same, with the severity and clause of the target in force.
+    pub fn with_target(
+        rule: &'static str,
+        unit: &'static str,
+        ctx: &'a Context<'a>,
+        r: &Resolved,
+    ) -> Self {
+        Verdict {
+            rule,
+            unit,
+            ctx,
+            severity: r.severity,
+            clause: r.clause.clone(),
+            early: r.early.then_some(r.year).flatten(),
+        }
+    }
+
+    pub fn finding(
+        &self,
+        subject: Subject,
+        status: Status,
+        measured: Measure,
+        required: Measure,
+        message: Text,
+    ) -> Finding {
+        let message = match (self.early, status) {
+            (Some(year), Status::Fail) => message.join(&t!(
+                "{}年目标尚未到期，提前按预警提示",
+                "the {} target is not yet due and is applied early, as a warning",
+                year
+            )),
+            _ => message,
+        };
+        Finding {
+            rule: self.rule,
+            severity: self.severity,
+            status,
+            subject,
+            measured,
+            required,
+            unit: self.unit,
+            message,
+            clause: self.ctx.profile.cite(&self.clause),
+            details: serde_json::Map::new(),
+        }
+    }
+
+    /// A subject the rule does not concern.
+    pub fn not_applicable(&self, subject: Subject, why: Text) -> Finding {
+        self.finding(
+            subject,
+            Status::NotApplicable,
+            Measure::Null,
+            Measure::Null,
+            why,
+        )
+    }
+
+    /// A subject missing a field the rule needs; the message names the field.
+    pub fn missing(&self, subject: Subject, field: &str, layer: &str) -> Finding {
+        self.finding(
+            subject,
+            Status::InsufficientData,
+            Measure::Null,
+            Measure::Null,
+            t!(
+                "缺少字段 {}（{} 图层）",
+                "missing field {} ({} layer)",
+                field,
+                layer
+            ),
+        )
+    }
+}
+
+/// One finding per rule listing why the rule could not run at all.
+pub fn skipped(
+    rule: &'static str,
+    layer: Layer,
+    cfg: &RuleConfig,
+    profile: &Profile,
+    why: Text,
+) -> Finding {
+    Finding {
+        rule,
+        severity: cfg.severity,
+        status: Status::Skipped,
+        subject: Subject {
+            layer,
+            id: String::new(),
+            name: String::new(),
+            index: None,
+        },
+        measured: Measure::Null,
+        required: Measure::Null,
+        unit: "",
+        message: why,
+        clause: profile.cite(&cfg.clause),
+        details: serde_json::Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Bound;
+
+    #[test]
+    fn bounds_tolerate_float_noise_only() {
+        assert!(Bound::Min.holds(0.1 + 0.2, 0.3));
+        assert!(Bound::Min.holds(3.0 / 10.0, 0.3));
+        assert!(!Bound::Min.holds(0.2999, 0.3));
+        assert!(Bound::Max.holds(0.5, 0.5));
+        assert!(!Bound::Max.holds(0.5001, 0.5));
+    }
+}

@@ -1,0 +1,30 @@
+//! `community-service-place`: every community has an elder-care service place.
+
+const DOC: &str = r#"# community-service-place — 社区养老服务场所
+
+## What it checks
+For each unit of level `community`: the number of elder-care facilities (of any kind)
+whose reference point it contains. It must be at least one.
+
+## Why
+Home- and community-based care is delivered from a place in the community itself;
+Xuchang requires one in every community.
+
+## Example
+Community 幸福社区 contains no facility: fail, 0 of 1.
+
+## Clauses
+- Xuchang: every community has one elder-care service place by the end of 2022 —
+  许办〔2022〕4号 二
+"#;
+
+declare_rule!(
+    CommunityServicePlace,
+    id: "community-service-place",
+    title: ("社区养老服务场所", "Community service place"),
+    subject: Units,
+    needs: [Units, Facilities],
+    doc: DOC,
+    validate: super::presence::validate,
+    check: super::presence::evaluate,
+);

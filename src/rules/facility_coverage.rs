@@ -1,0 +1,198 @@
+//! `facility-coverage`: the share of communities, towns and villages with a facility.
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use super::common::{kind_in, params, resolve, validate_params, Area, Bound, Context, Verdict};
+use crate::finding::{Finding, Measure, Status, Subject};
+use crate::plan::model::{FacilityKind, LevelSel};
+use crate::profile::{RuleConfig, ThresholdSpec};
+use crate::t;
+use crate::text::{pct, Text};
+
+const DOC: &str = r#"# facility-coverage — 养老服务设施覆盖率
+
+## What it checks
+For the city, per target of the profile: among the units of a level (urban `community`,
+`town`, `village`) inside the city, the share that contain at least one elder-care
+facility (of the kinds the target names; Changzhi counts only villages of at least 1,000
+people). The share must reach the target in force. The finding lists the units without
+one. The subject id is `<city id>/<level>[/<kinds>]`, one finding per target.
+
+## Why
+Coverage targets are how the city texts make "every community has a place to go"
+checkable; a plan can add beds in the centre and leave whole towns without any service.
+
+## Example
+12 urban communities, 11 with a facility: 91.7% — Anyang wants 100% by 2020: fail,
+1 community without a facility (listed).
+
+## Clauses
+- Anyang: urban communities 100%, towns ≥ 90%, rural ≥ 60% by 2020 — 安政办〔2017〕80号 行动计划 二
+- Changzhi: urban communities 100% with day care, ≥ 60% with a home-care centre, villages
+  of ≥ 1,000 people covered — 长民发〔2018〕95号 三
+- Shangqiu: urban communities ≥ 50% in 2018, then 100% / towns 90% / rural 60% by 2020 — 二
+- Wuhan: urban communities 100%, towns ≥ 90%, rural ≥ 60% by 2020 — 武政规〔2017〕34号 二
+"#;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    targets: Vec<CoverageTarget>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CoverageTarget {
+    level: LevelSel,
+    share: ThresholdSpec,
+    #[serde(default)]
+    kinds: Option<Vec<FacilityKind>>,
+    #[serde(default)]
+    min_population: Option<u64>,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    label_en: Option<String>,
+}
+
+declare_rule!(
+    FacilityCoverage,
+    id: "facility-coverage",
+    title: ("养老服务设施覆盖率", "Facility coverage"),
+    subject: Units,
+    needs: [Units, Facilities],
+    doc: DOC,
+    validate: validate_params::<Params>,
+    check: check,
+);
+
+fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+    let Ok(p) = params::<Params>(cfg) else {
+        return Vec::new();
+    };
+    let cities = ctx.areas(&[LevelSel::City]);
+    cities
+        .iter()
+        .flat_map(|city| p.targets.iter().map(move |target| (city, target)))
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|(city, target)| one_target(rule, cfg, ctx, city, target))
+        .collect()
+}
+
+fn one_target(
+    rule: &'static str,
+    cfg: &RuleConfig,
+    ctx: &Context,
+    city: &Area,
+    target: &CoverageTarget,
+) -> Finding {
+    let share = resolve(ctx, cfg, &target.share);
+    let v = Verdict::with_target(rule, "ratio", ctx, &share);
+    let kinds = target.kinds.as_deref();
+    let mut key = format!("{}/{}", city.subject.id, serde_plain(target.level));
+    if let Some(ks) = kinds {
+        key.push('/');
+        key.push_str(
+            &ks.iter()
+                .map(|k| serde_plain(*k))
+                .collect::<Vec<_>>()
+                .join("+"),
+        );
+    }
+    let level = target.level.name();
+    let label = Text::new(
+        target.label.clone().unwrap_or_else(|| level.zh.clone()),
+        target.label_en.clone().unwrap_or_else(|| level.en.clone()),
+    );
+    let subject = Subject {
+        layer: city.subject.layer,
+        id: key,
+        name: format!("{} {}", city.subject.name, label.zh),
+        index: city.unit,
+    };
+    let mut units = ctx.units_within(city, target.level);
+    let mut unknown_population = 0;
+    if let Some(min) = target.min_population {
+        units.retain(|&u| match ctx.plan.units[u].population {
+            Some(pop) => pop >= min,
+            None => {
+                unknown_population += 1;
+                false
+            }
+        });
+    }
+    if unknown_population > 0 {
+        return v.missing(subject, "population", "units");
+    }
+    if units.is_empty() {
+        return v.not_applicable(
+            subject,
+            Text::new(
+                format!("没有{}单元", label.zh),
+                format!("no {} units", label.en),
+            ),
+        );
+    }
+    let uncovered: Vec<usize> = units
+        .iter()
+        .copied()
+        .filter(|&u| {
+            !ctx.facilities_of(&ctx.joins.unit_facilities[u])
+                .any(|f| kind_in(f, kinds))
+        })
+        .collect();
+    let measured = (units.len() - uncovered.len()) as f64 / units.len() as f64;
+    let ok = Bound::Min.holds(measured, share.value);
+    let (covered, total, m, r) = (
+        units.len() - uncovered.len(),
+        units.len(),
+        pct(measured),
+        pct(share.value),
+    );
+    let mut msg = Text::new(
+        format!("{}覆盖率 {m}（{covered}/{total}），要求 ≥ {r}", label.zh),
+        format!(
+            "{} coverage {m} ({covered}/{total}), required ≥ {r}",
+            label.en
+        ),
+    );
+    let ids: Vec<String> = uncovered
+        .iter()
+        .map(|&u| ctx.plan.units[u].id.clone())
+        .collect();
+    if !ok {
+        let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
+        let more = if ids.len() > 10 {
+            format!(" …(+{})", ids.len() - 10)
+        } else {
+            String::new()
+        };
+        msg = msg.join(&t!(
+            "未覆盖：{}{}",
+            "without a facility: {}{}",
+            shown.join(", "),
+            more
+        ));
+    }
+    let status = if ok { Status::Pass } else { Status::Fail };
+    let mut f = v.finding(
+        subject,
+        status,
+        Measure::num(measured),
+        Measure::num(share.value),
+        msg,
+    );
+    f.details.insert("units".into(), units.len().into());
+    f.details.insert("uncovered".into(), ids.into());
+    f
+}
+
+/// The snake_case name serde gives a value (`LevelSel::Community` → `community`).
+fn serde_plain<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}

@@ -1,0 +1,130 @@
+//! `floor-area-per-households`: community elder-care floor area per 100 households.
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use super::common::{kind_in, params, resolve, validate_params, Bound, Context, Verdict};
+use crate::finding::{Finding, Measure, Status};
+use crate::plan::model::{CompoundStatus, FacilityKind};
+use crate::profile::{RuleConfig, ThresholdSpec};
+use crate::t;
+use crate::text::num;
+
+const DOC: &str = r#"# floor-area-per-households — 每百户养老服务设施建筑面积
+
+## What it checks
+For each compound: Σ `floor_area` of the community-level facilities (`community_station`,
+`day_care`, `street_center`) belonging to it × 100 / `households`, in m² per 100
+households. The requirement depends on the compound's `status`: `new` compounds must
+build to the new-build standard, `existing` ones provide the lower standard (by purchase,
+swap or lease). A compound with 0 households is not applicable. A failing finding states
+the floor area still missing: required × households / 100 − Σ floor_area.
+
+A facility belongs to a compound when its `compound_id` names it, or else when the
+compound's polygon contains the facility's reference point.
+
+## Why
+Home- and community-based care happens in rooms near home. Tying the floor area to the
+number of households is how the cities make developers build those rooms with the housing
+instead of leaving the district to find space later.
+
+## Example
+A new compound of 1,250 households with one 300 m² station: 300 × 100 / 1,250 = 24 m² per
+100 households — short of 30; needs 1,250 × 30 / 100 − 300 = 75 m² more.
+
+## Clauses
+- Anyang: new ≥ 30, existing ≥ 20 — 安政办〔2017〕80号 若干政策 四(九)
+- Xuchang: new ≥ 30, existing ≥ 20 — 许办〔2022〕4号 三(一)3
+- Wuhan: new ≥ 20; existing must be provided, no number given: 20 as a warning — 武政规〔2017〕34号 三(二)1
+"#;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    kinds: Vec<FacilityKind>,
+    new: ThresholdSpec,
+    existing: ThresholdSpec,
+}
+
+declare_rule!(
+    FloorAreaPerHouseholds,
+    id: "floor-area-per-households",
+    title: ("每百户养老服务设施建筑面积", "Floor area per 100 households"),
+    subject: Compounds,
+    needs: [Compounds],
+    doc: DOC,
+    validate: validate_params::<Params>,
+    check: check,
+);
+
+fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+    let Ok(p) = params::<Params>(cfg) else {
+        return Vec::new();
+    };
+    let new = resolve(ctx, cfg, &p.new);
+    let existing = resolve(ctx, cfg, &p.existing);
+    let v_new = Verdict::with_target(rule, "m2/100hh", ctx, &new);
+    let v_existing = Verdict::with_target(rule, "m2/100hh", ctx, &existing);
+    let kinds = Some(p.kinds.as_slice());
+    (0..ctx.plan.compounds.len())
+        .into_par_iter()
+        .map(|i| {
+            let c = &ctx.plan.compounds[i];
+            let subject = ctx.compound_subject(i);
+            let (v, required) = match c.status {
+                Some(CompoundStatus::New) => (&v_new, new.value),
+                Some(CompoundStatus::Existing) => (&v_existing, existing.value),
+                None => return v_new.missing(subject, "status", "compounds"),
+            };
+            let Some(households) = c.households else {
+                return v.missing(subject, "households", "compounds");
+            };
+            if households == 0 {
+                return v
+                    .not_applicable(subject, t!("小区户数为 0", "the compound has 0 households"));
+            }
+            let mut area = 0.0;
+            for f in ctx
+                .facilities_of(&ctx.joins.compound_facilities[i])
+                .filter(|f| kind_in(f, kinds))
+            {
+                match f.floor_area {
+                    Some(a) => area += a,
+                    None => {
+                        return v.missing(subject, &format!("floor_area ({})", f.id), "facilities")
+                    }
+                }
+            }
+            let hh = households as f64;
+            let measured = area * 100.0 / hh;
+            let ok = Bound::Min.holds(measured, required);
+            let mut msg = t!(
+                "每百户养老服务设施建筑面积 {} 平方米（{} 平方米 / {} 户），要求 ≥ {}",
+                "{} m² per 100 households ({} m² for {} households), required ≥ {}",
+                num(measured, 2),
+                num(area, 1),
+                num(hh, 0),
+                num(required, 1)
+            );
+            if !ok {
+                let missing = required * hh / 100.0 - area;
+                msg = msg.join(&t!("还差 {} 平方米", "needs {} m² more", num(missing, 1)));
+            }
+            let status = if ok { Status::Pass } else { Status::Fail };
+            let mut f = v.finding(
+                subject,
+                status,
+                Measure::num(measured),
+                Measure::num(required),
+                msg,
+            );
+            f.details
+                .insert("floor_area".into(), Measure::num(area).into_json());
+            f.details.insert(
+                "missing_floor_area".into(),
+                Measure::num((required * hh / 100.0 - area).max(0.0)).into_json(),
+            );
+            f
+        })
+        .collect()
+}

@@ -1,0 +1,35 @@
+//! `institution-count`: the number of elder-care institutions in the city.
+
+use super::area_metric::{area_metric_rule, Measured};
+use crate::text::Text;
+
+const DOC: &str = r#"# institution-count — 养老机构数量
+
+## What it checks
+For the city: the number of institutions (`institution`, `nursing_home`,
+`welfare_center`) in it. It must be at least the minimum.
+
+## Why
+Changzhi sets its institutional supply as a count ("超过150家") beside the share of
+privately run ones; a share of 70% of too few institutions does not meet the plan.
+
+## Example
+148 institutions: short of Changzhi's "more than 150" (at least 151) by 3.
+
+## Clauses
+- Changzhi: more than 150 institutions by 2020 — 长民发〔2018〕95号 三
+"#;
+
+area_metric_rule!(
+    InstitutionCount,
+    id: "institution-count",
+    title: ("养老机构数量", "Number of institutions"),
+    doc: DOC,
+    unit: "institutions",
+    what: ("养老机构数量（家）", "institutions"),
+    show: |x| crate::text::num(x, 0),
+    measure: |ctx: &super::Context, area: &super::common::Area, _p: &super::area_metric::AreaParams| {
+        let n = ctx.facilities_of(&area.facilities).filter(|f| f.kind.is_some_and(|k| k.is_institution())).count();
+        Measured::Value(n as f64, Text::default())
+    },
+);

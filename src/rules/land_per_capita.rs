@@ -1,0 +1,54 @@
+//! `land-per-capita`: elder-care facility land per resident of a county or city.
+
+use super::area_metric::{area_metric_rule, area_population, Measured};
+use crate::t;
+
+const DOC: &str = r#"# land-per-capita — 养老服务设施人均用地
+
+## What it checks
+For each county/district and the city: the land of the elder-care facilities in the unit
+(Σ `land_area`, or a parcel's planar area when `land_area` is absent; a facility embedded
+in a building has none) divided by the unit's `population`, in m² per resident.
+It must be at least the profile's minimum.
+
+## Why
+Elder-care facilities need land reserved in the master and regulatory plans before the
+city fills up; a per-capita land quota is how the city texts make that reservation
+checkable. Without it, facilities end up in leftover ground floors.
+
+## Example
+A district of 200,000 residents with three facility parcels of 6,000, 8,000 and 4,000 m²:
+18,000 / 200,000 = 0.09 m² per resident — short of Anyang's 0.1 by 2,000 m².
+
+## Clauses
+- Anyang: ≥ 0.1 m² per resident — 安政办〔2017〕80号 若干政策 四(九)
+- Xuchang: ≥ 0.2 m² per resident — 许办〔2022〕4号 三(一)1
+"#;
+
+area_metric_rule!(
+    LandPerCapita,
+    id: "land-per-capita",
+    title: ("养老服务设施人均用地", "Elder-care land per resident"),
+    doc: DOC,
+    unit: "m2/person",
+    what: ("人均养老服务设施用地（平方米/人）", "elder-care land per resident (m²)"),
+    show: |x| crate::text::num(x, 4),
+    measure: |ctx: &super::Context, area: &super::common::Area, _p: &super::area_metric::AreaParams| {
+        let Some(pop) = area_population(ctx, area, |u| u.population) else {
+            return Measured::Missing("population", "units");
+        };
+        if pop == 0 {
+            return Measured::Undefined(t!("单元常住人口为 0", "the unit's population is 0"));
+        }
+        let land: f64 = ctx.facilities_of(&area.facilities).filter_map(|f| f.land_area).sum();
+        Measured::Value(
+            land / pop as f64,
+            t!(
+                "设施用地 {} 平方米，常住人口 {} 人",
+                "facility land {} m², population {}",
+                crate::text::num(land, 1),
+                crate::text::num(pop as f64, 0)
+            ),
+        )
+    },
+);

@@ -1,0 +1,55 @@
+//! `nursing-bed-share`: nursing-type beds as a share of all beds.
+
+use super::area_metric::{area_metric_rule, beds, show_pct, sum_where, Measured};
+use super::common::kind_in;
+use crate::t;
+
+const DOC: &str = r#"# nursing-bed-share — 护理型床位占比
+
+## What it checks
+For the city: Σ `nursing_beds` / Σ `beds` over its facilities (Wuhan: over institutions
+only, "机构总床位数"). A facility without `beds` has none; a facility with beds but no
+`nursing_beds` value makes the share unknown (insufficient data). The share must be at
+least the minimum in force on the check's date.
+
+## Why
+Most of the unmet need is care for disabled and semi-disabled elders; beds that only
+house the able-bodied do not meet it. The share of nursing-type beds is the policy lever.
+
+## Example
+4,000 beds of which 1,000 are nursing-type: 25% — meets Anyang's 10% of 2017, fails its
+30% from 2020 (short by 5 points, 200 beds).
+
+## Clauses
+- Anyang: ≥ 10% in 2017, ≥ 30% by 2020 — 安政办〔2017〕80号 行动计划 二、三(一)2
+- Changzhi: ≥ 30% — 长民发〔2018〕95号 三
+- Shangqiu: ≥ 15% in 2018, ≥ 30% by 2020 — 三(一)2
+- Wuhan: ≥ 50% of institution beds by 2020 — 武政规〔2017〕34号 二
+"#;
+
+area_metric_rule!(
+    NursingBedShare,
+    id: "nursing-bed-share",
+    title: ("护理型床位占比", "Nursing-bed share"),
+    doc: DOC,
+    unit: "ratio",
+    what: ("护理型床位占比", "nursing-type share of beds"),
+    show: show_pct,
+    measure: |ctx: &super::Context, area: &super::common::Area, p: &super::area_metric::AreaParams| {
+        let kinds = p.kinds.as_deref();
+        let all = beds(ctx.facilities_of(&area.facilities).filter(|f| kind_in(f, kinds)));
+        if all == 0 {
+            return Measured::Undefined(t!("没有床位", "there are no beds"));
+        }
+        let Some(nursing) = sum_where(ctx, area, kinds, |f| match f.beds {
+            Some(b) if b > 0 => f.nursing_beds,
+            _ => Some(f.nursing_beds.unwrap_or(0)),
+        }) else {
+            return Measured::Missing("nursing_beds", "facilities");
+        };
+        Measured::Value(
+            nursing as f64 / all as f64,
+            t!("护理型床位 {} / 床位 {}", "{} nursing beds of {}", nursing, all),
+        )
+    },
+);

@@ -1,0 +1,75 @@
+//! The shape shared by "every unit of a level contains at least N facilities of these
+//! kinds" (street-center, community-service-place).
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use super::common::{kind_in, params, resolve, Context, Verdict};
+use crate::finding::{Finding, Measure, Status};
+use crate::plan::model::{FacilityKind, LevelSel};
+use crate::profile::{RuleConfig, ThresholdSpec};
+use crate::t;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PresenceParams {
+    pub level: LevelSel,
+    #[serde(default)]
+    pub kinds: Option<Vec<FacilityKind>>,
+    pub min_count: ThresholdSpec,
+}
+
+pub fn validate(cfg: &RuleConfig) -> Result<(), String> {
+    super::common::validate_params::<PresenceParams>(cfg)
+}
+
+pub fn evaluate(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+    let Ok(p) = params::<PresenceParams>(cfg) else {
+        return Vec::new();
+    };
+    let target = resolve(ctx, cfg, &p.min_count);
+    let v = Verdict::with_target(rule, "facilities", ctx, &target);
+    let kinds = p.kinds.as_deref();
+    let what = match kinds {
+        Some(ks) => ks
+            .iter()
+            .map(|k| format!("{k:?}"))
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => "any".to_string(),
+    };
+    ctx.areas(&[p.level])
+        .par_iter()
+        .map(|area| {
+            let n = ctx
+                .facilities_of(&area.facilities)
+                .filter(|f| kind_in(f, kinds))
+                .count();
+            let ok = n as f64 >= target.value;
+            let msg = if ok {
+                t!(
+                    "单元内有 {} 处养老服务设施（{}）",
+                    "the unit contains {} facilities ({})",
+                    n,
+                    what
+                )
+            } else {
+                t!(
+                    "单元内养老服务设施（{}）{} 处，要求至少 {} 处",
+                    "the unit contains {} facilities ({}), at least {} required",
+                    n,
+                    what,
+                    target.value
+                )
+            };
+            let status = if ok { Status::Pass } else { Status::Fail };
+            v.finding(
+                area.subject.clone(),
+                status,
+                Measure::num(n as f64),
+                Measure::num(target.value),
+                msg,
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,67 @@
+//! `private-institution-share`: privately run institutions as a share of all institutions.
+
+use super::area_metric::{area_metric_rule, show_pct, Measured};
+use super::common::Area;
+use super::Context;
+use crate::plan::model::Operator;
+use crate::t;
+
+const DOC: &str = r#"# private-institution-share — 民办养老机构占比
+
+## What it checks
+For the city: the number of institutions (`institution`, `nursing_home`,
+`welfare_center`) run by the operators the profile counts (Changzhi: `private` and
+`public_private`; Shangqiu: `private`) / the number of all institutions. An institution
+without an `operator` makes the share unknown. It must be at least the minimum.
+
+## Why
+The cities rely on social capital for most institutional care; the share of privately
+run institutions measures how far the market has opened.
+
+## Example
+160 institutions, 100 private and 12 publicly-built-privately-run: Changzhi counts 112 /
+160 = 70% — a pass; Shangqiu counts 100 / 160 = 62.5% — a pass against 50%.
+
+## Clauses
+- Changzhi: private + public-private ≥ 70% by 2020 — 长民发〔2018〕95号 三
+- Shangqiu: private ≥ 50% by 2020 — 二
+"#;
+
+/// Counts institutions, and those whose operator is in `numerator`.
+pub(super) fn count_institutions(
+    ctx: &Context,
+    area: &Area,
+    numerator: &[Operator],
+    denominator: Option<&[Operator]>,
+) -> Result<(usize, usize), ()> {
+    let (mut num, mut den) = (0, 0);
+    for f in ctx
+        .facilities_of(&area.facilities)
+        .filter(|f| f.kind.is_some_and(|k| k.is_institution()))
+    {
+        let op = f.operator.ok_or(())?;
+        if denominator.is_none_or(|d| d.contains(&op)) {
+            den += 1;
+            num += usize::from(numerator.contains(&op));
+        }
+    }
+    Ok((num, den))
+}
+
+area_metric_rule!(
+    PrivateInstitutionShare,
+    id: "private-institution-share",
+    title: ("民办养老机构占比", "Privately run institution share"),
+    doc: DOC,
+    unit: "ratio",
+    what: ("民办（含公建民营）养老机构占比", "privately run share of institutions"),
+    show: show_pct,
+    measure: |ctx: &Context, area: &Area, p: &super::area_metric::AreaParams| {
+        let ops = p.operators.as_deref().unwrap_or(&[Operator::Private]);
+        match count_institutions(ctx, area, ops, None) {
+            Err(()) => Measured::Missing("operator", "facilities"),
+            Ok((_, 0)) => Measured::Undefined(t!("没有养老机构", "there are no institutions")),
+            Ok((n, d)) => Measured::Value(n as f64 / d as f64, t!("{} / {} 家机构", "{} of {} institutions", n, d)),
+        }
+    },
+);

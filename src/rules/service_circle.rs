@@ -1,0 +1,275 @@
+//! `service-circle`: the 15-minute community elder-care service circle.
+//!
+//! Distances come from a [`DistanceModel`]. This version measures the straight line between
+//! reference points and flags the result as approximate; the walking network (issue 4)
+//! plugs in as another model.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::common::{params, resolve, validate_params, Bound, Context, Verdict};
+use crate::finding::{Finding, Measure, Status};
+use crate::plan::model::{AreaType, FacilityKind};
+use crate::profile::{RuleConfig, ThresholdSpec};
+use crate::t;
+use crate::text::{num, Text};
+
+const DOC: &str = r#"# service-circle — 15分钟城市社区养老服务圈
+
+## What it checks
+For each `urban` compound: the walking distance from the compound's reference point to the
+nearest facility of the qualifying kinds (`community_station`, `day_care`,
+`street_center`). It must not exceed the profile's maximum walking distance.
+
+- With a road network: distance = snap leg + shortest path along the network + snap leg
+  (the next release).
+- Without one (this release): the straight-line distance between reference points,
+  flagged `approximate` in the finding's details and the report. Walking is never
+  shorter than the straight line, so a straight-line failure is a real failure, while a
+  straight-line pass may still fail on the network.
+
+The report also gives, per unit and for the plan, the share of urban compounds and of
+their population inside the circle.
+
+## Why
+Older people use a service only if they can walk to it. "15 minutes" is the policy's
+promise; the profile turns it into metres: TD/T 1062-2021 puts the 15-minute life circle
+at 800–1000 m of walking, and older people's comfortable single-trip walk is near 800 m.
+
+## Example
+A compound 1,240 m from the nearest station, limit 800 m: fail, 440 m too far.
+
+## Clauses
+- Anyang: "初步形成15分钟城市社区养老服务圈" by 2020 — 安政办〔2017〕80号 行动计划 三(二)2
+- Shangqiu: the same words, by 2020 — 三(二)2
+"#;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    kinds: Vec<FacilityKind>,
+    area_types: Vec<AreaType>,
+    max_distance: ThresholdSpec,
+    #[serde(default)]
+    walking_speed: Option<ThresholdSpec>,
+}
+
+declare_rule!(
+    ServiceCircle,
+    id: "service-circle",
+    title: ("15分钟养老服务圈", "15-minute service circle"),
+    subject: Compounds,
+    needs: [Compounds, Facilities],
+    doc: DOC,
+    validate: validate_params::<Params>,
+    check: check,
+);
+
+/// How distances from compounds to facilities are measured.
+pub trait DistanceModel: Sync {
+    /// The nearest qualifying facility and the distance to it, in metres.
+    fn nearest(
+        &self,
+        ctx: &Context,
+        compound: usize,
+        qualifies: &(dyn Fn(usize) -> bool + Sync),
+    ) -> Option<(usize, f64)>;
+    /// "straight_line" or "network".
+    fn method(&self) -> &'static str;
+}
+
+/// Straight-line distance between reference points, through the facility R-tree.
+pub struct StraightLine;
+
+impl DistanceModel for StraightLine {
+    fn nearest(
+        &self,
+        ctx: &Context,
+        compound: usize,
+        qualifies: &(dyn Fn(usize) -> bool + Sync),
+    ) -> Option<(usize, f64)> {
+        ctx.joins
+            .facility_points
+            .nearest_where(ctx.plan.compounds[compound].reference, qualifies)
+    }
+    fn method(&self) -> &'static str {
+        "straight_line"
+    }
+}
+
+/// One compound's distance, or none for compounds that are not subjects.
+struct Reach {
+    compound: usize,
+    nearest: Option<(usize, f64)>,
+}
+
+fn reach(p: &Params, ctx: &Context, model: &dyn DistanceModel) -> Vec<Reach> {
+    let qualifies = |f: usize| {
+        ctx.plan.facilities[f]
+            .kind
+            .is_some_and(|k| p.kinds.contains(&k))
+    };
+    (0..ctx.plan.compounds.len())
+        .into_par_iter()
+        .filter(|&i| p.area_types.contains(&ctx.plan.compounds[i].area_type))
+        .map(|i| Reach {
+            compound: i,
+            nearest: model.nearest(ctx, i, &qualifies),
+        })
+        .collect()
+}
+
+fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+    let Ok(p) = params::<Params>(cfg) else {
+        return Vec::new();
+    };
+    let model = StraightLine;
+    let max = resolve(ctx, cfg, &p.max_distance);
+    let speed = p
+        .walking_speed
+        .as_ref()
+        .map(|s| resolve(ctx, cfg, s).value)
+        .filter(|s| *s > 0.0);
+    let v = Verdict::with_target(rule, "m", ctx, &max);
+    let not_urban = (0..ctx.plan.compounds.len())
+        .filter(|&i| !p.area_types.contains(&ctx.plan.compounds[i].area_type))
+        .map(|i| {
+            v.not_applicable(
+                ctx.compound_subject(i),
+                t!("非城市小区", "not an urban compound"),
+            )
+        });
+    let checked = reach(&p, ctx, &model).into_iter().map(|r| {
+        let subject = ctx.compound_subject(r.compound);
+        let Some((fac, dist)) = r.nearest else {
+            let mut f = v.finding(
+                subject,
+                Status::Fail,
+                Measure::Null,
+                Measure::num(max.value),
+                t!("规划范围内没有符合条件的养老服务设施", "no qualifying facility in the plan"),
+            );
+            f.details.insert("method".into(), model.method().into());
+            return f;
+        };
+        let ok = Bound::Max.holds(dist, max.value);
+        let facility = &ctx.plan.facilities[fac];
+        let (d, lim) = (num(dist, 0), num(max.value, 0));
+        let mut msg = Text::new(
+            format!("距最近的养老服务设施「{}」直线 {d} 米（近似），限值 {lim} 米", facility.name),
+            format!("{d} m in a straight line (approximate) from the nearest facility '{}', limit {lim} m", facility.name),
+        );
+        if !ok {
+            msg = msg.join(&t!("超出 {} 米", "{} m too far", num(dist - max.value, 0)));
+        }
+        let status = if ok { Status::Pass } else { Status::Fail };
+        let mut f = v.finding(subject, status, Measure::num(dist), Measure::num(max.value), msg);
+        f.details.insert("nearest_facility".into(), facility.id.clone().into());
+        f.details.insert("method".into(), model.method().into());
+        f.details.insert("approximate".into(), true.into());
+        if let Some(s) = speed {
+            f.details.insert("minutes".into(), Measure::num(dist / s).into_json());
+        }
+        f
+    });
+    not_urban.chain(checked).collect()
+}
+
+/// The circle's coverage figures for one unit, or for the plan.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UnitCircle {
+    pub id: String,
+    pub name: String,
+    pub compounds: usize,
+    pub inside: usize,
+    pub population: f64,
+    pub population_inside: f64,
+    pub share_compounds: Option<f64>,
+    pub share_population: Option<f64>,
+}
+
+impl UnitCircle {
+    fn new(id: String, name: String) -> Self {
+        UnitCircle {
+            id,
+            name,
+            compounds: 0,
+            inside: 0,
+            population: 0.0,
+            population_inside: 0.0,
+            share_compounds: None,
+            share_population: None,
+        }
+    }
+
+    fn add(&mut self, population: f64, inside: bool) {
+        self.compounds += 1;
+        self.population += population;
+        if inside {
+            self.inside += 1;
+            self.population_inside += population;
+        }
+    }
+
+    fn finish(mut self) -> Self {
+        let round = |x: f64| (x * 1e6).round() / 1e6;
+        self.share_compounds =
+            (self.compounds > 0).then(|| round(self.inside as f64 / self.compounds as f64));
+        self.share_population =
+            (self.population > 0.0).then(|| round(self.population_inside / self.population));
+        self.population = round(self.population);
+        self.population_inside = round(self.population_inside);
+        self
+    }
+}
+
+/// Coverage of the service circle: for the plan and for every unit with urban compounds.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CircleSummary {
+    pub method: &'static str,
+    pub approximate: bool,
+    pub max_distance: f64,
+    pub plan: UnitCircle,
+    pub units: Vec<UnitCircle>,
+}
+
+pub fn summary(cfg: &RuleConfig, ctx: &Context) -> Option<CircleSummary> {
+    let p: Params = params(cfg).ok()?;
+    let model = StraightLine;
+    let max = resolve(ctx, cfg, &p.max_distance);
+    let mut plan = UnitCircle::new("plan".into(), ctx.profile.city.clone());
+    let mut units: Vec<Option<UnitCircle>> = vec![None; ctx.plan.units.len()];
+    for r in reach(&p, ctx, &model) {
+        let c = &ctx.plan.compounds[r.compound];
+        let population = c
+            .population
+            .map(|p| p as f64)
+            .or(c
+                .households
+                .map(|h| h as f64 * ctx.profile.settings.household_size))
+            .unwrap_or(0.0);
+        let inside = r
+            .nearest
+            .is_some_and(|(_, d)| Bound::Max.holds(d, max.value));
+        plan.add(population, inside);
+        for &u in &ctx.joins.compound_units[r.compound] {
+            let unit = &ctx.plan.units[u];
+            units[u]
+                .get_or_insert_with(|| UnitCircle::new(unit.id.clone(), unit.name.clone()))
+                .add(population, inside);
+        }
+    }
+    let mut units: Vec<UnitCircle> = units
+        .into_iter()
+        .flatten()
+        .map(UnitCircle::finish)
+        .collect();
+    units.sort_by(|a, b| a.id.cmp(&b.id));
+    Some(CircleSummary {
+        method: model.method(),
+        approximate: true,
+        max_distance: max.value,
+        plan: plan.finish(),
+        units,
+    })
+}

@@ -1,0 +1,30 @@
+//! `street-center`: every street has a comprehensive elder-care service centre.
+
+const DOC: &str = r#"# street-center — 街道综合养老服务中心
+
+## What it checks
+For each unit of level `street`: the number of facilities of kind `street_center` whose
+reference point it contains. It must be at least one.
+
+## Why
+Xuchang builds its service network around one comprehensive centre per street, which
+runs the community stations around it; a street without one has no hub.
+
+## Example
+Street 东大街 contains two `community_station`s and no `street_center`: fail, 0 of 1.
+
+## Clauses
+- Xuchang: every street has one comprehensive elder-care facility by the end of 2022 —
+  许办〔2022〕4号 二
+"#;
+
+declare_rule!(
+    StreetCenter,
+    id: "street-center",
+    title: ("街道综合养老服务中心", "Street comprehensive centre"),
+    subject: Units,
+    needs: [Units, Facilities],
+    doc: DOC,
+    validate: super::presence::validate,
+    check: super::presence::evaluate,
+);

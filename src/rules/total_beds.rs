@@ -1,0 +1,34 @@
+//! `total-beds`: the city's elder-care beds in all.
+
+use super::area_metric::{area_metric_rule, beds, Measured};
+use crate::text::Text;
+
+const DOC: &str = r#"# total-beds — 养老床位总数
+
+## What it checks
+For the city: Σ `beds` of all facilities in it. It must be at least the profile's minimum.
+
+## Why
+Changzhi sets its supply target twice, as a rate (40 per 1,000 elderly) and as an absolute
+number of beds; a plan can meet one and miss the other when the elderly population
+estimate is off.
+
+## Example
+A city with 14,200 beds misses Changzhi's 15,000 by 800.
+
+## Clauses
+- Changzhi: ≥ 15,000 beds by 2020 — 长民发〔2018〕95号 三
+"#;
+
+area_metric_rule!(
+    TotalBeds,
+    id: "total-beds",
+    title: ("养老床位总数", "Total elder-care beds"),
+    doc: DOC,
+    unit: "beds",
+    what: ("养老床位总数（张）", "beds in all"),
+    show: |x| crate::text::num(x, 0),
+    measure: |ctx: &super::Context, area: &super::common::Area, _p: &super::area_metric::AreaParams| {
+        Measured::Value(beds(ctx.facilities_of(&area.facilities)) as f64, Text::default())
+    },
+);

@@ -1,0 +1,355 @@
+//! Generated cities, for benchmarks, the sample plan and tests at scale: a grid of
+//! compounds around Anyang (in EPSG:4547), community stations in some of them,
+//! institutions, districts and communities, construction phases. Deterministic for a seed.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use geo::{polygon, Coord, MultiPolygon, Point};
+use serde_json::{json, Value};
+
+use crate::crs::{CrsSpec, Transformer};
+use crate::plan::features::reference_point;
+use crate::plan::model::*;
+
+/// The working CRS of generated cities: CGCS2000 / 3-degree Gauss–Krüger CM 114°E.
+pub const CRS: &str = "EPSG:4547";
+/// The south-west corner of a generated city (near Anyang's centre).
+const ORIGIN: (f64, f64) = (529_000.0, 3_994_000.0);
+/// Compounds are 200 m squares on a 250 m grid.
+const CELL: f64 = 250.0;
+const SIDE: f64 = 200.0;
+
+/// A small deterministic generator (64-bit LCG): the same seed gives the same city.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() % 1_000_000) as f64 / 1_000_000.0
+    }
+}
+
+fn square(x: f64, y: f64, w: f64, h: f64) -> MultiPolygon {
+    polygon![(x: x, y: y), (x: x + w, y: y), (x: x + w, y: y + h), (x: x, y: y + h), (x: x, y: y)]
+        .into()
+}
+
+fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// A city of `n` compounds.
+pub fn city(n: usize, seed: u64) -> Plan {
+    let mut rng = Lcg(seed ^ 0x9E37_79B9_7F4A_7C15);
+    let cols = (n as f64).sqrt().ceil().max(1.0) as usize;
+    let rows = n.div_ceil(cols).max(1);
+    let mut plan = Plan {
+        working_crs: CRS.into(),
+        ..Plan::default()
+    };
+    for i in 0..n {
+        let (cx, cy) = (
+            ORIGIN.0 + (i % cols) as f64 * CELL,
+            ORIGIN.1 + (i / cols) as f64 * CELL,
+        );
+        let geometry = square(cx, cy, SIDE, SIDE);
+        let households = 200 + rng.below(1800);
+        let status = if rng.below(3) == 0 {
+            CompoundStatus::New
+        } else {
+            CompoundStatus::Existing
+        };
+        let area_type = if i % 17 == 16 {
+            AreaType::Rural
+        } else {
+            AreaType::Urban
+        };
+        plan.compounds.push(Compound {
+            index: i,
+            id: format!("C{i:06}"),
+            name: format!("示例小区{}", i + 1),
+            reference: reference_point(&geometry).unwrap_or(Point::new(cx, cy)),
+            geometry,
+            households: Some(households),
+            population: None,
+            status: Some(status),
+            area_type,
+            residential_floor_area: Some(households as f64 * 95.0),
+        });
+        if status == CompoundStatus::New {
+            let floor = households as f64 * 95.0;
+            let first = 2019 + rng.below(4) as i32;
+            for (k, share) in [(1, 0.4), (2, 0.6)] {
+                let done = first + (k - 1) * 2;
+                plan.phases.push(Phase {
+                    index: plan.phases.len(),
+                    compound_id: format!("C{i:06}"),
+                    phase: k.to_string(),
+                    floor_area: floor * share,
+                    start_date: date(done - 2, 3, 1),
+                    completion_date: date(done, 6, 30),
+                });
+            }
+        }
+        // Two compounds in five have a community station; its size and date vary so that
+        // some pass and some fail.
+        if rng.below(5) < 2 {
+            let f = plan.facilities.len();
+            let per100 = 10.0 + rng.unit() * 30.0;
+            let p = Point::new(
+                cx + 40.0 + rng.unit() * 120.0,
+                cy + 40.0 + rng.unit() * 120.0,
+            );
+            let year = 2018 + rng.below(6) as i32;
+            plan.facilities.push(Facility {
+                index: f,
+                id: format!("F{f:06}"),
+                name: format!("社区养老服务站{}", f + 1),
+                geometry: Footprint::Point(p),
+                reference: p,
+                kind: Some(if rng.below(4) == 0 {
+                    FacilityKind::DayCare
+                } else {
+                    FacilityKind::CommunityStation
+                }),
+                medical_care: Some(false),
+                floor_area: Some((households as f64 * per100 / 100.0).round()),
+                land_area: None,
+                beds: None,
+                nursing_beds: None,
+                long_term_beds: None,
+                operator: Some(Operator::Government),
+                compound_id: None,
+                construction_start: date(year - 1, 4, 1),
+                completion_date: date(year, 9, 30),
+            });
+        }
+    }
+    // One institution per 40 compounds, on its own parcel between compounds.
+    for k in 0..n.div_ceil(40) {
+        let f = plan.facilities.len();
+        let (gx, gy) = ((k * 7) % cols, (k * 3) % rows);
+        let parcel = square(
+            ORIGIN.0 + gx as f64 * CELL + SIDE + 5.0,
+            ORIGIN.1 + gy as f64 * CELL,
+            40.0,
+            200.0,
+        );
+        let beds = 80 + rng.below(320);
+        let kind = [
+            FacilityKind::Institution,
+            FacilityKind::NursingHome,
+            FacilityKind::WelfareCenter,
+        ][k % 3];
+        let operator = [
+            Operator::Private,
+            Operator::Government,
+            Operator::PublicPrivate,
+        ][rng.below(3) as usize];
+        plan.facilities.push(Facility {
+            index: f,
+            id: format!("F{f:06}"),
+            name: format!("养老机构{}", k + 1),
+            reference: reference_point(&parcel).unwrap_or(Point::new(0.0, 0.0)),
+            geometry: Footprint::Parcel(parcel),
+            kind: Some(kind),
+            medical_care: Some(k % 2 == 0),
+            floor_area: Some(beds as f64 * 40.0),
+            land_area: None,
+            beds: Some(beds),
+            nursing_beds: Some((beds as f64 * (0.1 + rng.unit() * 0.4)).round() as u64),
+            long_term_beds: Some(beds),
+            operator: Some(operator),
+            compound_id: None,
+            construction_start: date(2015, 3, 1),
+            completion_date: date(2017, 3, 1),
+        });
+    }
+    add_units(&mut plan, cols, rows);
+    for layer in [
+        Layer::Compounds,
+        Layer::Facilities,
+        Layer::Units,
+        Layer::Phases,
+    ] {
+        let features = match layer {
+            Layer::Compounds => plan.compounds.len(),
+            Layer::Facilities => plan.facilities.len(),
+            Layer::Units => plan.units.len(),
+            _ => plan.phases.len(),
+        };
+        plan.inputs.push((
+            layer,
+            LayerInfo {
+                path: format!("synthetic:{}", layer.as_str()),
+                features,
+                ..LayerInfo::default()
+            },
+        ));
+    }
+    plan
+}
+
+/// The city, two districts (west and east halves) and communities of 4 × 4 compounds.
+fn add_units(plan: &mut Plan, cols: usize, rows: usize) {
+    let (w, h) = (cols as f64 * CELL, rows as f64 * CELL);
+    let hh_in = |plan: &Plan, r: &MultiPolygon| -> u64 {
+        use geo::Intersects;
+        plan.compounds
+            .iter()
+            .filter(|c| r.intersects(&c.reference))
+            .filter_map(|c| c.households)
+            .sum()
+    };
+    let add = |plan: &mut Plan,
+               id: String,
+               name: String,
+               level,
+               geometry: MultiPolygon,
+               parent: Option<String>| {
+        let pop = (hh_in(plan, &geometry) as f64 * 2.62).round() as u64;
+        plan.units.push(Unit {
+            index: plan.units.len(),
+            id,
+            name,
+            reference: reference_point(&geometry).unwrap_or(Point::new(0.0, 0.0)),
+            geometry,
+            level: Some(level),
+            population: Some(pop),
+            elderly_population: Some(pop / 5),
+            parent_id: parent,
+        });
+    };
+    let (x0, y0) = (ORIGIN.0 - 25.0, ORIGIN.1 - 25.0);
+    add(
+        plan,
+        "410500".into(),
+        "安阳市（示例）".into(),
+        UnitLevel::City,
+        square(x0, y0, w, h),
+        None,
+    );
+    let half = (cols / 2).max(1) as f64 * CELL;
+    add(
+        plan,
+        "410502".into(),
+        "文峰区（示例）".into(),
+        UnitLevel::District,
+        square(x0, y0, half, h),
+        Some("410500".into()),
+    );
+    add(
+        plan,
+        "410503".into(),
+        "北关区（示例）".into(),
+        UnitLevel::District,
+        square(x0 + half, y0, w - half, h),
+        Some("410500".into()),
+    );
+    let block = 4.0 * CELL;
+    let (bx, by) = (cols.div_ceil(4), rows.div_ceil(4));
+    for j in 0..by {
+        for i in 0..bx {
+            let (x, y) = (x0 + i as f64 * block, y0 + j as f64 * block);
+            let district = if x + 1.0 < x0 + half {
+                "410502"
+            } else {
+                "410503"
+            };
+            let geometry = square(x, y, block.min(x0 + w - x), block.min(y0 + h - y));
+            add(
+                plan,
+                format!("SQ{j:03}{i:03}"),
+                format!("示例社区{}-{}", j + 1, i + 1),
+                UnitLevel::Community,
+                geometry,
+                Some(district.into()),
+            );
+        }
+    }
+}
+
+/// Writes a plan folder: compounds, facilities and units as GeoJSON in WGS 84 lon/lat,
+/// phases.csv, and a plan.toml naming `profile` and `as_of`.
+pub fn write_plan(dir: &Path, plan: &Plan, profile: &str, as_of: &str) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let t = Transformer::new(&CrsSpec::Proj(plan.working_crs.clone()), "EPSG:4326")?;
+    let lonlat = |g: geo::Geometry| -> Value {
+        let mut g = g;
+        t.transform_geometry(&mut g);
+        geo::MapCoordsInPlace::map_coords_in_place(&mut g, |c: Coord| Coord {
+            x: (c.x * 1e7).round() / 1e7,
+            y: (c.y * 1e7).round() / 1e7,
+        });
+        serde_json::to_value(geojson::Geometry::from(&g)).unwrap_or(Value::Null)
+    };
+    let fc = |features: Vec<Value>| json!({"type": "FeatureCollection", "features": features});
+    let d = |x: Option<NaiveDate>| x.map(|d| d.to_string());
+    let compounds = plan
+        .compounds
+        .iter()
+        .map(|c| {
+            json!({"type": "Feature", "geometry": lonlat(c.geometry.clone().into()), "properties": {
+                "id": c.id, "name": c.name, "households": c.households, "population": c.population,
+                "status": c.status, "area_type": c.area_type, "residential_floor_area": c.residential_floor_area}})
+        })
+        .collect();
+    let facilities = plan
+        .facilities
+        .iter()
+        .map(|f| {
+            let g = match &f.geometry {
+                Footprint::Point(p) => geo::Geometry::Point(*p),
+                Footprint::Parcel(mp) => geo::Geometry::MultiPolygon(mp.clone()),
+            };
+            json!({"type": "Feature", "geometry": lonlat(g), "properties": {
+                "id": f.id, "name": f.name, "kind": f.kind, "medical_care": f.medical_care,
+                "floor_area": f.floor_area, "beds": f.beds, "nursing_beds": f.nursing_beds,
+                "long_term_beds": f.long_term_beds, "operator": f.operator, "compound_id": f.compound_id,
+                "construction_start": d(f.construction_start), "completion_date": d(f.completion_date)}})
+        })
+        .collect();
+    let units = plan
+        .units
+        .iter()
+        .map(|u| {
+            json!({"type": "Feature", "geometry": lonlat(u.geometry.clone().into()), "properties": {
+                "id": u.id, "name": u.name, "level": u.level, "population": u.population,
+                "elderly_population": u.elderly_population, "parent_id": u.parent_id}})
+        })
+        .collect();
+    let write = |name: &str, v: Value| {
+        let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+        s.push('\n');
+        std::fs::write(dir.join(name), s).map_err(|e| format!("{name}: {e}"))
+    };
+    write("compounds.geojson", fc(compounds))?;
+    write("facilities.geojson", fc(facilities))?;
+    write("units.geojson", fc(units))?;
+    let mut csv = String::from("compound_id,phase,floor_area,start_date,completion_date\n");
+    for p in &plan.phases {
+        csv.push_str(&format!(
+            "{},{},{},{},{}\n",
+            p.compound_id,
+            p.phase,
+            p.floor_area,
+            d(p.start_date).unwrap_or_default(),
+            d(p.completion_date).unwrap_or_default()
+        ));
+    }
+    std::fs::write(dir.join("phases.csv"), csv).map_err(|e| format!("phases.csv: {e}"))?;
+    let toml = format!(
+        "# A generated plan (planlint synth).\nprofile = \"{profile}\"\nas_of = \"{as_of}\"\n"
+    );
+    std::fs::write(dir.join("plan.toml"), toml).map_err(|e| format!("plan.toml: {e}"))
+}

@@ -1,0 +1,107 @@
+//! Text shown to people, in both languages the tool speaks. Every message is built in
+//! Chinese and English at once, so a report can be written in either without re-running
+//! the check.
+
+use serde::Serialize;
+
+/// The language of the output (`--lang`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    /// 中文
+    #[default]
+    Zh,
+    /// English
+    En,
+}
+
+/// A message in Chinese and English.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// Appends `other` to both languages, separated by the language's own punctuation.
+    pub fn join(mut self, other: &Text) -> Text {
+        if other.zh.is_empty() && other.en.is_empty() {
+            return self;
+        }
+        self.zh.push('；');
+        self.zh.push_str(&other.zh);
+        self.en.push_str("; ");
+        self.en.push_str(&other.en);
+        self
+    }
+}
+
+/// Builds a [`Text`] from two format strings: `t!("缺少 {}", "missing {}", x)`.
+#[macro_export]
+macro_rules! t {
+    ($zh:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        $crate::text::Text { zh: format!($zh $(, $arg)*), en: format!($en $(, $arg)*) }
+    };
+}
+
+/// Formats a number for people: thousands separated, at most `decimals` decimals,
+/// trailing zeros dropped (`12,345.5`).
+pub fn num(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let s = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), f.trim_end_matches('0').to_string()),
+        None => (s.clone(), String::new()),
+    };
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if x < 0.0 && (int != "0" || !frac.is_empty()) {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// A share as a percentage for people: `0.305` → `30.5%`.
+pub fn pct(x: f64) -> String {
+    format!("{}%", num(x * 100.0, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_and_trimmed() {
+        assert_eq!(num(12345.5, 2), "12,345.5");
+        assert_eq!(num(1000.0, 1), "1,000");
+        assert_eq!(num(-0.0001, 2), "0");
+        assert_eq!(num(-1234.25, 2), "-1,234.25");
+        assert_eq!(pct(0.305), "30.5%");
+    }
+}
