@@ -1,0 +1,265 @@
+//! The hand-worked fixture `fixtures/basic` (EPSG:4547 metres, anyang-2017, as of
+//! 2024-06-30). Every expected number below is worked out from the fixture's files:
+//!
+//! Compounds (100 m squares): A new, 1,250 households, at (500000, 4000000); B existing, 500
+//! households, at (501000, 4000000); C existing, 0 households, at (503000, 4000000); D no
+//! status, 400 households, at (500000, 4001000). Facilities: S1 station 300 m² at A's centre
+//! (completed 2022-03-01); S2 day care 100 m² at B's centre; I1 nursing home (point, land
+//! 8,000 m², 600 beds, 150 nursing, government, medical care) at (502000, 4001000); I2
+//! institution on a 100 × 100 m parcel (10,000 m²), 200 beds, 50 nursing, private.
+//! Units: city U0 (100,000 people, 20,000 elderly); districts D1 west of x = 502200 (60,000 /
+//! 12,000) and D2 east (40,000 / 8,000); communities Q1 (holds S1, S2) and Q2 (no facility).
+//! Phases of A: 40,000 m² done 2021-06-30, 60,000 m² done 2023-06-30.
+
+mod common;
+
+use common::{contract_holds, report, verdict};
+use serde_json::json;
+
+fn basic() -> serde_json::Value {
+    let (code, r) = report("fixtures/basic", &[]);
+    assert_eq!(code, 1, "failing errors → exit 1");
+    r
+}
+
+#[test]
+fn floor_area_per_households() {
+    let r = basic();
+    // A: 300 × 100 / 1,250 = 24 < 30 (new); missing 1,250 × 30 / 100 − 300 = 75 m².
+    assert_eq!(
+        verdict(&r, "floor-area-per-households", "A"),
+        ("fail".into(), json!(24.0), json!(30.0))
+    );
+    let a = common::finding(&r, "floor-area-per-households", "A");
+    assert_eq!(a["details"]["missing_floor_area"], json!(75.0));
+    assert!(a["message"].as_str().unwrap().contains("needs 75 m² more"));
+    // B: 100 × 100 / 500 = 20 = 20 (existing): pass at the bound.
+    assert_eq!(
+        verdict(&r, "floor-area-per-households", "B"),
+        ("pass".into(), json!(20.0), json!(20.0))
+    );
+    // C has 0 households; D has no status.
+    assert_eq!(
+        verdict(&r, "floor-area-per-households", "C").0,
+        "not_applicable"
+    );
+    assert_eq!(
+        verdict(&r, "floor-area-per-households", "D").0,
+        "insufficient_data"
+    );
+}
+
+#[test]
+fn construction_timing() {
+    let r = basic();
+    // T1 = 2021-06-30 (40%), T50 = 2023-06-30 (100%); M = 2022-03-01: after T1, before T50,
+    // the allowed fallback → pass, required = T50.
+    assert_eq!(
+        verdict(&r, "construction-timing", "A"),
+        ("pass".into(), json!("2022-03-01"), json!("2023-06-30"))
+    );
+    assert_eq!(verdict(&r, "construction-timing", "B").0, "not_applicable");
+    assert_eq!(
+        verdict(&r, "construction-timing", "D").0,
+        "insufficient_data"
+    );
+}
+
+#[test]
+fn construction_timing_in_wuhan_wants_the_first_phase() {
+    // Same facts under Wuhan (first phase, warning): M = 2022-03-01 > T1 = 2021-06-30 → fail.
+    let (_, r) = report("fixtures/basic", &["--profile", "wuhan-2017"]);
+    let f = common::finding(&r, "construction-timing", "A");
+    assert_eq!(
+        (f["status"].as_str(), f["severity"].as_str()),
+        (Some("fail"), Some("warning"))
+    );
+    assert_eq!(f["required"], json!("2021-06-30"));
+}
+
+#[test]
+fn construction_timing_is_pending_before_the_deadline() {
+    // As of 2023-01-01 (before T50, S1 completed 2022-03-01 counts) A passes by the fallback;
+    // as of 2021-01-01 no phase and no facility have completed: pending, 0% done,
+    // 50,000 m² left before 50%.
+    let (_, r) = report("fixtures/basic", &["--as-of", "2021-01-01"]);
+    let f = common::finding(&r, "construction-timing", "A");
+    assert_eq!(f["status"], "pending");
+    assert!(
+        f["message"].as_str().unwrap().contains("50,000 m² more"),
+        "{}",
+        f["message"]
+    );
+}
+
+#[test]
+fn service_circle_straight_line() {
+    let r = basic();
+    // A and B hold their stations at their centroids: 0 m.
+    assert_eq!(
+        verdict(&r, "service-circle", "A"),
+        ("pass".into(), json!(0.0), json!(800.0))
+    );
+    // C's centroid (503050, 4000050) → S2 (501050, 4000050): 2,000 m, 1,200 m too far.
+    assert_eq!(
+        verdict(&r, "service-circle", "C"),
+        ("fail".into(), json!(2000.0), json!(800.0))
+    );
+    // D's centroid (500050, 4001050) → S1 (500050, 4000050): 1,000 m.
+    assert_eq!(
+        verdict(&r, "service-circle", "D"),
+        ("fail".into(), json!(1000.0), json!(800.0))
+    );
+    let d = common::finding(&r, "service-circle", "D");
+    assert_eq!(d["details"]["nearest_facility"], "S1");
+    assert_eq!(d["details"]["approximate"], true);
+    // Plan coverage: 2 of 4 urban compounds inside; population (×2.62): A 3,275 + B 1,310
+    // inside of 3,275 + 1,310 + 0 + 1,048 = 5,633.
+    let c = &r["service_circle"]["plan"];
+    assert_eq!(
+        (c["compounds"].as_u64(), c["inside"].as_u64()),
+        (Some(4), Some(2))
+    );
+    assert_eq!(c["population_inside"], json!(4585.0));
+    assert_eq!(c["population"], json!(5633.0));
+}
+
+#[test]
+fn area_rules() {
+    let r = basic();
+    // Land: city (8,000 + 10,000) / 100,000 = 0.18; D1 8,000 / 60,000 = 0.133333; D2 10,000 / 40,000.
+    assert_eq!(
+        verdict(&r, "land-per-capita", "U0"),
+        ("pass".into(), json!(0.18), json!(0.1))
+    );
+    assert_eq!(
+        verdict(&r, "land-per-capita", "D1"),
+        ("pass".into(), json!(0.133333), json!(0.1))
+    );
+    assert_eq!(
+        verdict(&r, "land-per-capita", "D2"),
+        ("pass".into(), json!(0.25), json!(0.1))
+    );
+    // Beds: city 800 × 1000 / 20,000 = 40 ≥ 35; D2 200 × 1000 / 8,000 = 25, for information.
+    assert_eq!(
+        verdict(&r, "beds-per-thousand-elderly", "U0"),
+        ("pass".into(), json!(40.0), json!(35.0))
+    );
+    let d2 = common::finding(&r, "beds-per-thousand-elderly", "D2");
+    assert_eq!(
+        (d2["status"].as_str(), d2["severity"].as_str()),
+        (Some("fail"), Some("info"))
+    );
+    // Nursing: 200 / 800 = 25% < 30% (2020 target); government 600 / 800 = 75% > 50%.
+    assert_eq!(
+        verdict(&r, "nursing-bed-share", "U0"),
+        ("fail".into(), json!(0.25), json!(0.3))
+    );
+    assert_eq!(
+        verdict(&r, "government-bed-share", "U0"),
+        ("fail".into(), json!(0.75), json!(0.5))
+    );
+    // Coverage: Q1 has S1 and S2, Q2 none → 1/2; towns and villages: none in the plan.
+    assert_eq!(
+        verdict(&r, "facility-coverage", "U0/community"),
+        ("fail".into(), json!(0.5), json!(1.0))
+    );
+    assert_eq!(
+        common::finding(&r, "facility-coverage", "U0/community")["details"]["uncovered"],
+        json!(["Q2"])
+    );
+    assert_eq!(
+        verdict(&r, "facility-coverage", "U0/town").0,
+        "not_applicable"
+    );
+    // Counties: D1 holds I1 (medical care, nursing home) → 2/2; D2 holds I2 (an
+    // institution, no medical care) → 0/2.
+    assert_eq!(
+        verdict(&r, "county-institutions", "D1"),
+        ("pass".into(), json!(2.0), json!(2.0))
+    );
+    assert_eq!(
+        verdict(&r, "county-institutions", "D2"),
+        ("fail".into(), json!(0.0), json!(2.0))
+    );
+}
+
+#[test]
+fn dated_targets_follow_as_of() {
+    // As of 2018-06-30 Anyang's nursing share is the 2017 target, 10%: 25% passes. The
+    // 2020 beds target is applied early, as a warning: 40 ≥ 35 still passes.
+    let (_, r) = report("fixtures/basic", &["--as-of", "2018-06-30"]);
+    assert_eq!(
+        verdict(&r, "nursing-bed-share", "U0"),
+        ("pass".into(), json!(0.25), json!(0.1))
+    );
+    // The government share (≤ 50% by 2020) fails early as a warning, not an error.
+    let g = common::finding(&r, "government-bed-share", "U0");
+    assert_eq!(
+        (g["status"].as_str(), g["severity"].as_str()),
+        (Some("fail"), Some("warning"))
+    );
+}
+
+#[test]
+fn overrides_change_thresholds() {
+    // --set land-per-capita.min=0.2 (Xuchang's number): D1 0.133 now fails, short by 0.0667.
+    let (_, r) = report("fixtures/basic", &["--set", "land-per-capita.min=0.2"]);
+    assert_eq!(
+        verdict(&r, "land-per-capita", "D1"),
+        ("fail".into(), json!(0.133333), json!(0.2))
+    );
+}
+
+#[test]
+fn report_follows_the_contract_and_is_deterministic() {
+    let r = basic();
+    assert_eq!(
+        r["summary"],
+        json!({"pass": 10, "fail": 8, "pending": 0, "not_applicable": 5,
+        "insufficient_data": 2, "skipped": 0, "errors": 7, "warnings": 0})
+    );
+    assert_ne!(contract_holds(&r), Some(false));
+    let (_, one, _) = common::run(&[
+        "check",
+        "fixtures/basic",
+        "--format",
+        "json",
+        "--lang",
+        "zh",
+    ]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_planlint"))
+        .args([
+            "check",
+            "fixtures/basic",
+            "--format",
+            "json",
+            "--lang",
+            "zh",
+        ])
+        .env("RAYON_NUM_THREADS", "1")
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    assert_eq!(
+        one.as_bytes(),
+        out.stdout.as_slice(),
+        "byte-identical whatever the thread count"
+    );
+}
+
+#[test]
+fn fail_on_warning_counts_warnings() {
+    // Under Wuhan the only failing timing finding is a warning; with --fail-on warning it fails.
+    let (code, r) = report("fixtures/basic", &["--profile", "wuhan-2017"]);
+    assert!(r["summary"]["warnings"].as_u64().unwrap() >= 1);
+    assert_eq!(
+        code, 1,
+        "Wuhan's floor-area error for A (24 ≥ 20 passes, so errors come from coverage)"
+    );
+    let (code, _) = report(
+        "fixtures/basic",
+        &["--profile", "xuchang-2022", "--fail-on", "warning"],
+    );
+    assert_eq!(code, 1);
+}

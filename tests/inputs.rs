@@ -1,0 +1,125 @@
+//! Bad inputs: rejected features, unusable files and options (exit 2), never a panic.
+
+mod common;
+
+use common::{report, run};
+
+#[test]
+fn bad_features_are_rejected_one_by_one_naming_the_field() {
+    let (code, r) = report("fixtures/bad-features", &[]);
+    // The one good compound (100 households, station of 30 m²: 30 × 100 / 100 = 30) passes.
+    assert_eq!(code, 0);
+    let c = &r["inputs"]["compounds"];
+    assert_eq!(
+        (c["features"].as_u64(), c["accepted"].as_u64()),
+        (Some(7), Some(1))
+    );
+    let rej: Vec<(u64, Option<&str>)> = c["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["index"].as_u64().unwrap(), x["field"].as_str()))
+        .collect();
+    assert_eq!(
+        rej,
+        vec![
+            (1, None),
+            (2, Some("households")),
+            (3, Some("id")),
+            (4, Some("id")),
+            (5, Some("status")),
+            (6, None)
+        ]
+    );
+    let reasons: Vec<&str> = c["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["reason"].as_str().unwrap())
+        .collect();
+    assert!(
+        reasons[0].contains("self-intersection"),
+        "bow-tie: {}",
+        reasons[0]
+    );
+    assert!(reasons[1].contains("about 100"), "{}", reasons[1]);
+    assert_ne!(common::contract_holds(&r), Some(false));
+}
+
+#[test]
+fn unknown_profile_is_exit_2_naming_it() {
+    let (code, _, err) = run(&["check", "fixtures/basic", "--profile", "gotham-2030"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("gotham-2030") && err.contains("anyang-2017"),
+        "{err}"
+    );
+}
+
+#[test]
+fn truncated_file_is_exit_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["facilities.geojson", "plan.toml"] {
+        std::fs::copy(
+            common::root().join("fixtures/basic").join(f),
+            dir.path().join(f),
+        )
+        .unwrap();
+    }
+    let text = std::fs::read(common::root().join("fixtures/basic/compounds.geojson")).unwrap();
+    std::fs::write(
+        dir.path().join("compounds.geojson"),
+        &text[..text.len() / 2],
+    )
+    .unwrap();
+    let (code, _, err) = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("compounds.geojson"), "{err}");
+}
+
+#[test]
+fn bad_options_are_exit_2() {
+    for args in [
+        vec!["check", "fixtures/basic", "--as-of", "2024-13-45"],
+        vec!["check", "fixtures/basic", "--set", "no-such-rule.min=1"],
+        vec!["check", "fixtures/nowhere"],
+        vec!["check", "fixtures/basic", "--format", "pdf"],
+    ] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn the_sample_plan_follows_the_contract() {
+    let (code, r) = report("data/sample", &[]);
+    assert_eq!(code, 1, "the sample has failing findings");
+    assert_ne!(common::contract_holds(&r), Some(false));
+    let statuses: std::collections::BTreeSet<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["status"].as_str().unwrap())
+        .collect();
+    assert!(
+        statuses.contains("pass") && statuses.contains("fail"),
+        "{statuses:?}"
+    );
+}
+
+#[test]
+fn rules_and_profiles_commands_document_every_rule() {
+    let (code, out, _) = run(&["rules"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("floor-area-per-households") && out.contains("service-circle"));
+    let (code, out, _) = run(&["rules", "construction-timing"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("## Why") && out.contains("若干政策 四(九)"));
+    let (code, out, _) = run(&["profiles", "xuchang-2022"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("许办〔2022〕4号 三(一)1") && out.contains("min = 0.2"),
+        "{out}"
+    );
+}
