@@ -1,1 +1,56 @@
-fn main() {}
+//! Benchmarks on generated cities (planlint::synth): the whole check (joins, every rule of
+//! a profile, sorting) from 1k to 1M compounds, and reading a 10k-compound plan folder
+//! (GeoJSON in lon/lat, PROJ into the working CRS, mapping).
+//!
+//! `cargo bench --bench check_city`; `PLANLINT_BENCH_MAX=100000` caps the sizes.
+
+use std::hint::black_box;
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
+
+use planlint::plan::{load, Sources};
+use planlint::profile::Profile;
+
+fn sizes() -> Vec<usize> {
+    let max: usize = std::env::var("PLANLINT_BENCH_MAX")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    [1_000, 10_000, 100_000, 1_000_000]
+        .into_iter()
+        .filter(|&n| n <= max)
+        .collect()
+}
+
+fn check(c: &mut Criterion) {
+    let as_of = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+    let mut group = c.benchmark_group("check");
+    group.sampling_mode(SamplingMode::Flat).sample_size(10);
+    for n in sizes() {
+        let plan = planlint::synth::city(n, 1);
+        for id in ["anyang-2017", "xuchang-2022"] {
+            let profile = Profile::load(id).unwrap();
+            group.bench_with_input(BenchmarkId::new(id, n), &plan, |b, plan| {
+                b.iter(|| black_box(planlint::check(plan, &profile, as_of)))
+            });
+        }
+    }
+    group.finish();
+}
+
+fn read(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = planlint::synth::city(10_000, 1);
+    planlint::synth::write_plan(dir.path(), &plan, "anyang-2017", "2024-06-30").unwrap();
+    let sources = Sources::from_dir(dir.path()).unwrap();
+    let mut group = c.benchmark_group("read");
+    group.sample_size(10);
+    group.bench_function("geojson-lonlat/10000", |b| {
+        b.iter(|| black_box(load(&sources).unwrap()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, check, read);
+criterion_main!(benches);

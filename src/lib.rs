@@ -62,11 +62,7 @@ pub fn check(plan: &Plan, profile: &Profile, as_of: NaiveDate) -> Report {
     findings.par_sort_by(|a, b| {
         (a.rule, &a.subject.id, a.subject.layer).cmp(&(b.rule, &b.subject.id, b.subject.layer))
     });
-    let circle = if plan.has_layer(Layer::Facilities) {
-        rules::circle_summary(&ctx)
-    } else {
-        None
-    };
+    let circle = rules::circle_summary(&findings, &ctx);
     let mut notes = plan.notes.clone();
     notes.extend(joins.notes.iter().cloned());
     Report::new(plan, profile, as_of, findings, circle, notes)

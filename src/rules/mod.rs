@@ -112,10 +112,10 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
 }
 
-/// The service-circle coverage figures of a check (rules.md: per unit and for the plan).
-pub fn circle_summary(ctx: &Context) -> Option<CircleSummary> {
-    let cfg = ctx.profile.rules.get(service_circle::ServiceCircle.id())?;
-    service_circle::summary(cfg, ctx)
+/// The service-circle coverage figures of a check (rules.md: per unit and for the plan),
+/// from the findings of `service-circle`; `None` when the rule did not run.
+pub fn circle_summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
+    service_circle::summary(findings, ctx)
 }
 
 /// A date-free wrapper so callers outside the crate can name the check date type.

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::common::{params, resolve, validate_params, Bound, Context, Verdict};
+use super::Rule;
 use crate::finding::{Finding, Measure, Status};
 use crate::plan::model::{AreaType, FacilityKind};
 use crate::profile::{RuleConfig, ThresholdSpec};
@@ -233,14 +234,26 @@ pub struct CircleSummary {
     pub units: Vec<UnitCircle>,
 }
 
-pub fn summary(cfg: &RuleConfig, ctx: &Context) -> Option<CircleSummary> {
-    let p: Params = params(cfg).ok()?;
-    let model = StraightLine;
-    let max = resolve(ctx, cfg, &p.max_distance);
+/// The circle's coverage, from the rule's own findings (no distance is measured twice):
+/// every pass or fail is an urban compound, inside when it passes.
+pub fn summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
     let mut plan = UnitCircle::new("plan".into(), ctx.profile.city.clone());
     let mut units: Vec<Option<UnitCircle>> = vec![None; ctx.plan.units.len()];
-    for r in reach(&p, ctx, &model) {
-        let c = &ctx.plan.compounds[r.compound];
+    let (mut method, mut max_distance) = (None, None);
+    for f in findings.iter().filter(|f| f.rule == ServiceCircle.id()) {
+        let (Some(i), Status::Pass | Status::Fail) = (f.subject.index, f.status) else {
+            continue;
+        };
+        method = method.or_else(|| {
+            f.details
+                .get("method")
+                .and_then(|m| m.as_str())
+                .map(str::to_string)
+        });
+        if let Measure::Number(m) = f.required {
+            max_distance = Some(m);
+        }
+        let c = &ctx.plan.compounds[i];
         let population = c
             .population
             .map(|p| p as f64)
@@ -248,17 +261,16 @@ pub fn summary(cfg: &RuleConfig, ctx: &Context) -> Option<CircleSummary> {
                 .households
                 .map(|h| h as f64 * ctx.profile.settings.household_size))
             .unwrap_or(0.0);
-        let inside = r
-            .nearest
-            .is_some_and(|(_, d)| Bound::Max.holds(d, max.value));
+        let inside = f.status == Status::Pass;
         plan.add(population, inside);
-        for &u in &ctx.joins.compound_units[r.compound] {
+        for &u in &ctx.joins.compound_units[i] {
             let unit = &ctx.plan.units[u];
             units[u]
                 .get_or_insert_with(|| UnitCircle::new(unit.id.clone(), unit.name.clone()))
                 .add(population, inside);
         }
     }
+    let method = method?;
     let mut units: Vec<UnitCircle> = units
         .into_iter()
         .flatten()
@@ -266,9 +278,13 @@ pub fn summary(cfg: &RuleConfig, ctx: &Context) -> Option<CircleSummary> {
         .collect();
     units.sort_by(|a, b| a.id.cmp(&b.id));
     Some(CircleSummary {
-        method: model.method(),
-        approximate: true,
-        max_distance: max.value,
+        approximate: method == StraightLine.method(),
+        method: if method == StraightLine.method() {
+            StraightLine.method()
+        } else {
+            "network"
+        },
+        max_distance: max_distance.unwrap_or(f64::NAN),
         plan: plan.finish(),
         units,
     })
