@@ -41,9 +41,8 @@ impl CrsSpec {
             CrsSpec::LonLat => "EPSG:4326".into(),
             CrsSpec::Gcj02 => "GCJ-02".into(),
             CrsSpec::Bd09 => "BD-09".into(),
-            CrsSpec::Proj(s) if s.len() > 80 => {
-                wkt_name(s).unwrap_or_else(|| format!("{}…", &s[..s.floor_char_boundary(80)]))
-            }
+            CrsSpec::Proj(s) if s.len() > 80 => wkt_name(s)
+                .unwrap_or_else(|| format!("{}…", s.chars().take(80).collect::<String>())),
             CrsSpec::Proj(s) => s.clone(),
         }
     }

@@ -62,6 +62,19 @@ pub enum FacilityKind {
 }
 
 impl FacilityKind {
+    /// The canonical name (`street_center`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FacilityKind::CommunityStation => "community_station",
+            FacilityKind::DayCare => "day_care",
+            FacilityKind::StreetCenter => "street_center",
+            FacilityKind::Institution => "institution",
+            FacilityKind::NursingHome => "nursing_home",
+            FacilityKind::WelfareCenter => "welfare_center",
+            FacilityKind::RuralHome => "rural_home",
+        }
+    }
+
     /// Institutions in the sense of the bed and operator rules.
     pub fn is_institution(self) -> bool {
         matches!(

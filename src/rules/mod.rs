@@ -40,6 +40,7 @@ pub(crate) use declare_rule;
 
 mod area_metric;
 mod common;
+mod facility_range;
 mod presence;
 
 mod beds_per_thousand_elderly;

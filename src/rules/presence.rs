@@ -8,7 +8,7 @@ use super::common::{kind_in, params, resolve, Context, Verdict};
 use crate::finding::{Finding, Measure, Status};
 use crate::plan::model::{FacilityKind, LevelSel};
 use crate::profile::{RuleConfig, ThresholdSpec};
-use crate::t;
+use crate::text::{num, Text};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,12 +31,8 @@ pub fn evaluate(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Find
     let v = Verdict::with_target(rule, "facilities", ctx, &target);
     let kinds = p.kinds.as_deref();
     let what = match kinds {
-        Some(ks) => ks
-            .iter()
-            .map(|k| format!("{k:?}"))
-            .collect::<Vec<_>>()
-            .join("/"),
-        None => "any".to_string(),
+        Some(ks) => ks.iter().map(|k| k.name()).collect::<Vec<_>>().join(", "),
+        None => "any kind".to_string(),
     };
     ctx.areas(&[p.level])
         .par_iter()
@@ -46,22 +42,11 @@ pub fn evaluate(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Find
                 .filter(|f| kind_in(f, kinds))
                 .count();
             let ok = n as f64 >= target.value;
-            let msg = if ok {
-                t!(
-                    "单元内有 {} 处养老服务设施（{}）",
-                    "the unit contains {} facilities ({})",
-                    n,
-                    what
-                )
-            } else {
-                t!(
-                    "单元内养老服务设施（{}）{} 处，要求至少 {} 处",
-                    "the unit contains {} facilities ({}), at least {} required",
-                    n,
-                    what,
-                    target.value
-                )
-            };
+            let need = num(target.value, 0);
+            let msg = Text::new(
+                format!("单元内有 {n} 处养老服务设施（{what}），要求至少 {need} 处"),
+                format!("the unit contains {n} facilities ({what}), at least {need} required"),
+            );
             let status = if ok { Status::Pass } else { Status::Fail };
             v.finding(
                 area.subject.clone(),

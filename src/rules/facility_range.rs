@@ -1,0 +1,115 @@
+//! The shape shared by "a facility's value lies within a range" (street-center-floor-area,
+//! street-center-beds): for each facility of the given kinds, a field must be at least
+//! `min` (when given) and at most `max`. `required` is the bound that was crossed, or the
+//! maximum when it passes.
+
+use serde::Deserialize;
+
+use super::common::{kind_in, params, resolve, Bound, Context, Verdict};
+use crate::finding::{Finding, Measure, Status};
+use crate::plan::model::{Facility, FacilityKind};
+use crate::profile::{RuleConfig, ThresholdSpec};
+use crate::text::{num, Text};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RangeParams {
+    pub kinds: Vec<FacilityKind>,
+    #[serde(default)]
+    pub min: Option<ThresholdSpec>,
+    pub max: ThresholdSpec,
+}
+
+pub fn validate(cfg: &RuleConfig) -> Result<(), String> {
+    super::common::validate_params::<RangeParams>(cfg)
+}
+
+/// The field a range rule reads.
+pub struct RangeField {
+    pub name: &'static str,
+    pub unit: &'static str,
+    /// "建筑面积" / "floor area"
+    pub what: Text,
+    /// "平方米" / "m²"
+    pub unit_text: Text,
+    pub get: fn(&Facility) -> Option<f64>,
+}
+
+pub fn evaluate(
+    rule: &'static str,
+    field: &RangeField,
+    cfg: &RuleConfig,
+    ctx: &Context,
+) -> Vec<Finding> {
+    let Ok(p) = params::<RangeParams>(cfg) else {
+        return Vec::new();
+    };
+    let min = p.min.as_ref().map(|m| resolve(ctx, cfg, m));
+    let max = resolve(ctx, cfg, &p.max);
+    let v = Verdict::with_target(rule, field.unit, ctx, &max);
+    let kinds = Some(p.kinds.as_slice());
+    let say = |value: f64, tail_zh: String, tail_en: String| {
+        Text::new(
+            format!(
+                "{} {} {}，{tail_zh}",
+                field.what.zh,
+                num(value, 1),
+                field.unit_text.zh
+            ),
+            format!(
+                "{} {} {}, {tail_en}",
+                field.what.en,
+                num(value, 1),
+                field.unit_text.en
+            ),
+        )
+    };
+    let (uz, ue) = (&field.unit_text.zh, &field.unit_text.en);
+    (0..ctx.plan.facilities.len())
+        .filter(|&i| kind_in(&ctx.plan.facilities[i], kinds))
+        .map(|i| {
+            let subject = ctx.facility_subject(i);
+            let Some(x) = (field.get)(&ctx.plan.facilities[i]) else {
+                return v.missing(subject, field.name, "facilities");
+            };
+            let (status, required, msg) = match &min {
+                Some(lo) if !Bound::Min.holds(x, lo.value) => {
+                    let (gap, b) = (num(lo.value - x, 1), num(lo.value, 1));
+                    (
+                        Status::Fail,
+                        lo.value,
+                        say(
+                            x,
+                            format!("低于下限 {b} {uz}，差 {gap} {uz}"),
+                            format!("{gap} {ue} short of the minimum {b} {ue}"),
+                        ),
+                    )
+                }
+                _ if !Bound::Max.holds(x, max.value) => {
+                    let (gap, b) = (num(x - max.value, 1), num(max.value, 1));
+                    (
+                        Status::Fail,
+                        max.value,
+                        say(
+                            x,
+                            format!("超出上限 {b} {uz} {gap} {uz}"),
+                            format!("over the {b} {ue} maximum by {gap} {ue}"),
+                        ),
+                    )
+                }
+                _ => (
+                    Status::Pass,
+                    max.value,
+                    say(x, "在限值以内".into(), "within the limits".into()),
+                ),
+            };
+            v.finding(
+                subject,
+                status,
+                Measure::num(x),
+                Measure::num(required),
+                msg,
+            )
+        })
+        .collect()
+}
