@@ -14,13 +14,11 @@ use crate::text::Lang;
 
 pub fn write(r: &Report, plan: &Plan, lang: Lang) -> Result<String, String> {
     let back = Transformer::new(&CrsSpec::Proj(plan.working_crs.clone()), "EPSG:4326")?;
-    let report = json::to_value(r, lang);
-    let props = report["findings"].as_array().cloned().unwrap_or_default();
     let features: Vec<Value> = r
         .findings
         .iter()
-        .zip(props)
-        .map(|(f, p)| {
+        .map(|f| {
+            let p = json::finding_value(f, lang);
             let geometry = subject_geometry(f, plan).map(|mut g| {
                 back.transform_geometry(&mut g);
                 serde_json::to_value(geojson::Geometry::from(&g)).unwrap_or(Value::Null)

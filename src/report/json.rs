@@ -1,80 +1,144 @@
 //! The JSON report: the contract of report.md (fields may be added, none renamed).
+//! Serialized straight from borrowed views of the report: no intermediate JSON tree.
 
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
-use super::Report;
-use crate::finding::Finding;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::{Report, Summary};
+use crate::finding::{Finding, Measure, Status, Subject};
+use crate::profile::Severity;
+use crate::rules::CircleSummary;
 use crate::text::Lang;
 
-pub fn to_value(r: &Report, lang: Lang) -> Value {
-    let inputs: Map<String, Value> = r
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct ProfileView<'a> {
+    id: &'a str,
+    title: &'a str,
+    document: &'a str,
+}
+
+#[derive(Serialize)]
+struct RejectionView<'a> {
+    index: usize,
+    id: Option<&'a str>,
+    field: Option<&'a str>,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct InputView<'a> {
+    path: &'a str,
+    features: usize,
+    accepted: usize,
+    rejected: Vec<RejectionView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    crs: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FindingView<'a> {
+    rule: &'a str,
+    severity: Severity,
+    status: Status,
+    subject: &'a Subject,
+    measured: &'a Measure,
+    required: &'a Measure,
+    unit: &'a str,
+    message: &'a str,
+    clause: &'a str,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    details: &'a Map<String, Value>,
+}
+
+#[derive(Serialize)]
+struct ReportView<'a> {
+    tool: Tool,
+    profile: ProfileView<'a>,
+    as_of: String,
+    working_crs: &'a str,
+    inputs: BTreeMap<&'static str, InputView<'a>>,
+    summary: &'a Summary,
+    findings: Vec<FindingView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_circle: Option<&'a CircleSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<&'a str>,
+}
+
+fn finding(f: &Finding, lang: Lang) -> FindingView<'_> {
+    FindingView {
+        rule: f.rule,
+        severity: f.severity,
+        status: f.status,
+        subject: &f.subject,
+        measured: &f.measured,
+        required: &f.required,
+        unit: f.unit,
+        message: f.message.get(lang),
+        clause: &f.clause,
+        details: &f.details,
+    }
+}
+
+fn view(r: &Report, lang: Lang) -> ReportView<'_> {
+    let inputs = r
         .inputs
         .iter()
         .map(|(layer, info)| {
-            let rejected: Vec<Value> = info
+            let rejected = info
                 .rejected
                 .iter()
-                .map(|x| json!({"index": x.index, "id": x.id, "field": x.field, "reason": x.reason.get(lang)}))
+                .map(|x| RejectionView {
+                    index: x.index,
+                    id: x.id.as_deref(),
+                    field: x.field.as_deref(),
+                    reason: x.reason.get(lang),
+                })
                 .collect();
-            let mut v = json!({
-                "path": info.path,
-                "features": info.features,
-                "accepted": info.accepted(),
-                "rejected": rejected,
-            });
-            if let Some(crs) = &info.crs {
-                v["crs"] = crs.clone().into();
-            }
-            if let Some(enc) = &info.encoding {
-                v["encoding"] = enc.clone().into();
-            }
-            (layer.as_str().to_string(), v)
+            let input = InputView {
+                path: &info.path,
+                features: info.features,
+                accepted: info.accepted(),
+                rejected,
+                crs: info.crs.as_deref(),
+                encoding: info.encoding.as_deref(),
+            };
+            (layer.as_str(), input)
         })
         .collect();
-    let mut out = json!({
-        "tool": {"name": "planlint", "version": env!("CARGO_PKG_VERSION")},
-        "profile": {"id": r.profile_id, "title": r.profile_title.get(lang), "document": r.document},
-        "as_of": r.as_of.to_string(),
-        "working_crs": r.working_crs,
-        "inputs": inputs,
-        "summary": r.summary,
-        "findings": r.findings.iter().map(|f| finding(f, lang)).collect::<Vec<_>>(),
-    });
-    if let Some(c) = &r.service_circle {
-        out["service_circle"] = serde_json::to_value(c).unwrap_or(Value::Null);
+    ReportView {
+        tool: Tool { name: "planlint", version: env!("CARGO_PKG_VERSION") },
+        profile: ProfileView { id: &r.profile_id, title: r.profile_title.get(lang), document: &r.document },
+        as_of: r.as_of.to_string(),
+        working_crs: &r.working_crs,
+        inputs,
+        summary: &r.summary,
+        findings: r.findings.iter().map(|f| finding(f, lang)).collect(),
+        service_circle: r.service_circle.as_ref(),
+        notes: r.notes.iter().map(|n| n.get(lang)).collect(),
     }
-    if !r.notes.is_empty() {
-        out["notes"] = r
-            .notes
-            .iter()
-            .map(|n| n.get(lang))
-            .collect::<Vec<_>>()
-            .into();
-    }
-    out
 }
 
-fn finding(f: &Finding, lang: Lang) -> Value {
-    let mut v = json!({
-        "rule": f.rule,
-        "severity": f.severity,
-        "status": f.status,
-        "subject": f.subject,
-        "measured": f.measured,
-        "required": f.required,
-        "unit": f.unit,
-        "message": f.message.get(lang),
-        "clause": f.clause,
-    });
-    if !f.details.is_empty() {
-        v["details"] = Value::Object(f.details.clone());
-    }
-    v
+/// One finding as a JSON object (the GeoJSON writer's feature properties).
+pub fn finding_value(f: &Finding, lang: Lang) -> Value {
+    serde_json::to_value(finding(f, lang)).unwrap_or(Value::Null)
 }
 
 /// The report as pretty JSON with a final newline: byte-identical for identical inputs.
 pub fn write(r: &Report, lang: Lang) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(r, lang)).unwrap_or_default();
-    s.push('\n');
-    s
+    let mut out = Vec::with_capacity(512 * r.findings.len() + 4096);
+    // Serializing plain structs, strings and finite numbers cannot fail.
+    let _ = serde_json::to_writer_pretty(&mut out, &view(r, lang));
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_default()
 }
