@@ -201,23 +201,31 @@ pub fn city(n: usize, seed: u64) -> Plan {
 }
 
 /// The city, two districts (west and east halves) and communities of 4 × 4 compounds.
+/// Populations are the households of the compounds inside × 2.62, summed by grid cell.
 fn add_units(plan: &mut Plan, cols: usize, rows: usize) {
     let (w, h) = (cols as f64 * CELL, rows as f64 * CELL);
-    let hh_in = |plan: &Plan, r: &MultiPolygon| -> u64 {
-        use geo::Intersects;
-        plan.compounds
-            .iter()
-            .filter(|c| r.intersects(&c.reference))
-            .filter_map(|c| c.households)
-            .sum()
-    };
-    let add = |plan: &mut Plan,
-               id: String,
-               name: String,
-               level,
-               geometry: MultiPolygon,
-               parent: Option<String>| {
-        let pop = (hh_in(plan, &geometry) as f64 * 2.62).round() as u64;
+    let half_cols = (cols / 2).max(1);
+    let (bx, by) = (cols.div_ceil(4), rows.div_ceil(4));
+    let (mut city, mut west, mut east) = (0u64, 0u64, 0u64);
+    let mut blocks = vec![0u64; bx * by];
+    for (i, c) in plan.compounds.iter().enumerate() {
+        let (col, row) = (i % cols, i / cols);
+        let hh = c.households.unwrap_or(0);
+        city += hh;
+        if col < half_cols {
+            west += hh;
+        } else {
+            east += hh;
+        }
+        blocks[(row / 4) * bx + col / 4] += hh;
+    }
+    let mut add = |id: String,
+                   name: String,
+                   level,
+                   geometry: MultiPolygon,
+                   parent: Option<&str>,
+                   households: u64| {
+        let pop = (households as f64 * 2.62).round() as u64;
         plan.units.push(Unit {
             index: plan.units.len(),
             id,
@@ -227,53 +235,53 @@ fn add_units(plan: &mut Plan, cols: usize, rows: usize) {
             level: Some(level),
             population: Some(pop),
             elderly_population: Some(pop / 5),
-            parent_id: parent,
+            parent_id: parent.map(str::to_string),
         });
     };
     let (x0, y0) = (ORIGIN.0 - 25.0, ORIGIN.1 - 25.0);
+    let half = half_cols as f64 * CELL;
     add(
-        plan,
         "410500".into(),
         "安阳市（示例）".into(),
         UnitLevel::City,
         square(x0, y0, w, h),
         None,
+        city,
     );
-    let half = (cols / 2).max(1) as f64 * CELL;
     add(
-        plan,
         "410502".into(),
         "文峰区（示例）".into(),
         UnitLevel::District,
         square(x0, y0, half, h),
-        Some("410500".into()),
+        Some("410500"),
+        west,
     );
     add(
-        plan,
         "410503".into(),
         "北关区（示例）".into(),
         UnitLevel::District,
         square(x0 + half, y0, w - half, h),
-        Some("410500".into()),
+        Some("410500"),
+        east,
     );
     let block = 4.0 * CELL;
-    let (bx, by) = (cols.div_ceil(4), rows.div_ceil(4));
     for j in 0..by {
         for i in 0..bx {
             let (x, y) = (x0 + i as f64 * block, y0 + j as f64 * block);
-            let district = if x + 1.0 < x0 + half {
+            let district = if 4 * i < half_cols {
                 "410502"
             } else {
                 "410503"
             };
             let geometry = square(x, y, block.min(x0 + w - x), block.min(y0 + h - y));
+            let name = format!("示例社区{}-{}", j + 1, i + 1);
             add(
-                plan,
                 format!("SQ{j:03}{i:03}"),
-                format!("示例社区{}-{}", j + 1, i + 1),
+                name,
                 UnitLevel::Community,
                 geometry,
-                Some(district.into()),
+                Some(district),
+                blocks[j * bx + i],
             );
         }
     }

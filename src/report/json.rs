@@ -117,8 +117,15 @@ fn view(r: &Report, lang: Lang) -> ReportView<'_> {
         })
         .collect();
     ReportView {
-        tool: Tool { name: "planlint", version: env!("CARGO_PKG_VERSION") },
-        profile: ProfileView { id: &r.profile_id, title: r.profile_title.get(lang), document: &r.document },
+        tool: Tool {
+            name: "planlint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        profile: ProfileView {
+            id: &r.profile_id,
+            title: r.profile_title.get(lang),
+            document: &r.document,
+        },
         as_of: r.as_of.to_string(),
         working_crs: &r.working_crs,
         inputs,

@@ -27,7 +27,10 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
 
 /// Checks a plan folder and parses the JSON report.
 pub fn report(plan: &str, extra: &[&str]) -> (i32, Value) {
-    let mut args = vec!["check", plan, "--format", "json", "--lang", "en"];
+    let mut args = vec!["check", plan, "--format", "json"];
+    if !extra.contains(&"--lang") {
+        args.extend_from_slice(&["--lang", "en"]);
+    }
     args.extend_from_slice(extra);
     let (code, out, err) = run(&args);
     let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}); stderr: {err}"));

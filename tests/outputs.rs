@@ -1,0 +1,193 @@
+//! Output formats, languages, explicit layer files and a user's own profile file, all on
+//! fixtures/basic (see check_basic.rs for its numbers).
+
+mod common;
+
+use common::{report, run};
+use serde_json::Value;
+
+#[test]
+fn geojson_findings_are_in_wgs84_with_their_subjects_geometry() {
+    let (code, out, err) = run(&[
+        "check",
+        "fixtures/basic",
+        "--format",
+        "geojson",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let fc: Value = serde_json::from_str(&out).unwrap();
+    let features = fc["features"].as_array().unwrap();
+    let (_, r) = report("fixtures/basic", &[]);
+    assert_eq!(
+        features.len(),
+        r["findings"].as_array().unwrap().len(),
+        "one feature per finding"
+    );
+    // Compound A's square (500000..500100, 4000000..4000100 in EPSG:4547, CM 114°E) lies just
+    // east of 114°E (easting 500,000 = the central meridian) near 36.14°N.
+    let a = features
+        .iter()
+        .find(|f| {
+            f["properties"]["rule"] == "floor-area-per-households"
+                && f["properties"]["subject_id"] == "A"
+        })
+        .unwrap();
+    assert_eq!(a["geometry"]["type"], "MultiPolygon");
+    let first = &a["geometry"]["coordinates"][0][0][0];
+    let (lon, lat) = (first[0].as_f64().unwrap(), first[1].as_f64().unwrap());
+    assert!(
+        (lon - 114.0).abs() < 1e-6,
+        "x = 500000 is the central meridian: {lon}"
+    );
+    assert!((36.0..36.3).contains(&lat), "{lat}");
+    // A facility finding carries a point; the whole-plan coverage finding has U0's polygon.
+    assert_eq!(a["properties"]["status"], "fail");
+}
+
+#[test]
+fn csv_has_one_row_per_finding() {
+    let (_, out, _) = run(&["check", "fixtures/basic", "--format", "csv", "--lang", "en"]);
+    let mut rdr = csv::Reader::from_reader(out.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    assert_eq!(&headers[0], "rule");
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(
+        rows.len(),
+        25,
+        "4 compounds × 4 site rules + 9 area findings"
+    );
+    let a = rows
+        .iter()
+        .find(|r| &r[0] == "floor-area-per-households" && &r[4] == "A")
+        .unwrap();
+    assert_eq!((&a[2], &a[6], &a[7]), ("fail", "24", "30"));
+}
+
+#[test]
+fn text_summary_speaks_the_chosen_language() {
+    let (_, zh, _) = run(&["check", "fixtures/basic", "--lang", "zh"]);
+    assert!(
+        zh.contains("主要问题") && zh.contains("还差 75 平方米"),
+        "{zh}"
+    );
+    let (_, en, _) = run(&["check", "fixtures/basic", "--lang", "en"]);
+    assert!(
+        en.contains("Worst failures") && en.contains("needs 75 m² more"),
+        "{en}"
+    );
+    // JSON messages follow --lang too.
+    let (_, r) = report("fixtures/basic", &["--lang", "zh"]);
+    let msg = common::finding(&r, "floor-area-per-households", "A")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("平方米"), "{msg}");
+}
+
+#[test]
+fn explicit_layer_files_give_the_same_findings_as_the_folder() {
+    let dir = "fixtures/basic";
+    let (_, folder) = report(dir, &[]);
+    let (code, out, err) = run(&[
+        "check",
+        "--compounds",
+        "fixtures/basic/compounds.geojson",
+        "--facilities",
+        "fixtures/basic/facilities.geojson",
+        "--units",
+        "fixtures/basic/units.geojson",
+        "--phases",
+        "fixtures/basic/phases.csv",
+        "--profile",
+        "anyang-2017",
+        "--as-of",
+        "2024-06-30",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let files: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(files["findings"], folder["findings"]);
+}
+
+#[test]
+fn a_profile_file_of_ones_own() {
+    // A copy of Anyang with 25 m² for new compounds: A's 24 still fails, now against 25.
+    let text =
+        std::fs::read_to_string(common::root().join("data/profiles/anyang-2017.toml")).unwrap();
+    let text = text.replacen("new = { value = 30.0 }", "new = { value = 25.0 }", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("my-city.toml");
+    std::fs::write(&path, text).unwrap();
+    let (_, r) = report("fixtures/basic", &["--profile", path.to_str().unwrap()]);
+    let (status, measured, required) = common::verdict(&r, "floor-area-per-households", "A");
+    assert_eq!(
+        (status.as_str(), measured.as_f64(), required.as_f64()),
+        ("fail", Some(24.0), Some(25.0))
+    );
+    // A broken profile file is exit 2, naming the file.
+    std::fs::write(&path, "id = 1").unwrap();
+    let (code, _, err) = run(&[
+        "check",
+        "fixtures/basic",
+        "--profile",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("my-city.toml"), "{err}");
+}
+
+#[test]
+fn rules_without_their_layer_are_skipped_once_and_the_plan_stands_for_the_city() {
+    // fixtures/basic without units.geojson and phases.csv.
+    let (_, out, err) = run(&[
+        "check",
+        "--compounds",
+        "fixtures/basic/compounds.geojson",
+        "--facilities",
+        "fixtures/basic/facilities.geojson",
+        "--profile",
+        "anyang-2017",
+        "--as-of",
+        "2024-06-30",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ]);
+    let r: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let skipped: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "skipped")
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![
+            "construction-timing",
+            "county-institutions",
+            "facility-coverage"
+        ]
+    );
+    assert_eq!(r["summary"]["skipped"], 3);
+    // Beds need no units: the whole plan is the city (800 beds), but its elderly
+    // population is unknown without units.
+    let beds = common::finding(&r, "beds-per-thousand-elderly", "plan");
+    assert_eq!(beds["status"], "insufficient_data");
+    assert!(beds["message"]
+        .as_str()
+        .unwrap()
+        .contains("elderly_population"));
+    // Shares need no population: nursing 200 / 800 = 25%.
+    assert_eq!(
+        common::verdict(&r, "nursing-bed-share", "plan").1,
+        serde_json::json!(0.25)
+    );
+    assert_ne!(common::contract_holds(&r), Some(false));
+}
