@@ -123,3 +123,28 @@ fn rules_and_profiles_commands_document_every_rule() {
         "{out}"
     );
 }
+
+#[test]
+fn pathological_geometry_is_rejected_feature_by_feature() {
+    // One good 100 m square; a square at 1e300 m; a ring of one repeated point; a flat
+    // ring; an empty polygon; a multipolygon whose two parts coincide; a point. The only
+    // facility sits at 1e308 m.
+    let (_, r) = report("fixtures/extreme-geometry", &[]);
+    let c = &r["inputs"]["compounds"];
+    assert_eq!(
+        (c["features"].as_u64(), c["accepted"].as_u64()),
+        (Some(7), Some(1))
+    );
+    let ids: Vec<&str> = c["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        vec!["huge", "point-like", "flat", "empty", "dup-parts", "point"]
+    );
+    assert_eq!(r["inputs"]["facilities"]["accepted"], 0);
+    assert_ne!(common::contract_holds(&r), Some(false));
+}

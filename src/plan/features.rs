@@ -90,9 +90,15 @@ fn build<T>(
             Ok(g) => place(g.clone(), transform),
             Err(e) => Err(e.clone()),
         };
-        let result = geometry
-            .map_err(Problem::Geometry)
-            .and_then(|g| make(map, &f, id_text, g));
+        let result = geometry.map_err(Problem::Geometry).and_then(|g| {
+            // Geometry code that panics on a pathological shape rejects that feature only.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| make(map, &f, id_text, g)))
+                .unwrap_or_else(|_| {
+                    Err(Problem::Geometry(
+                        "the geometry could not be processed".into(),
+                    ))
+                })
+        });
         match result {
             Ok(v) => out.push(v),
             Err(Problem::Geometry(e)) => {
@@ -107,11 +113,23 @@ fn build<T>(
     (out, rejected)
 }
 
+/// The largest coordinate magnitude, in metres, a placed feature may have.
+const MAX_METRES: f64 = 1e8;
+
 /// Moves a geometry into the working CRS and checks its coordinates survived.
 fn place(mut g: Geometry<f64>, transform: &Transformer) -> Result<Geometry<f64>, String> {
     transform.transform_geometry(&mut g);
     if geo::CoordsIter::coords_iter(&g).any(|c| !c.x.is_finite() || !c.y.is_finite()) {
         return Err("coordinates that cannot be moved into the working CRS (outside its area, or not numbers)".into());
+    }
+    // No metric CRS on Earth reaches 10⁸ m (the equator is 4 × 10⁷ m long).
+    if let Some(c) =
+        geo::CoordsIter::coords_iter(&g).find(|c| c.x.abs() > MAX_METRES || c.y.abs() > MAX_METRES)
+    {
+        return Err(format!(
+            "coordinates ({:e}, {:e}) are far outside the working CRS: is the layer's CRS right?",
+            c.x, c.y
+        ));
     }
     Ok(g)
 }

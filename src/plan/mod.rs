@@ -240,30 +240,32 @@ fn layer_crs(path: &Path, raw: &RawLayer, setting: Option<&str>) -> Result<CrsSp
     }
 }
 
-/// The centre of a layer's extent, in lon/lat, to choose the working CRS.
+/// The centre of a layer, in lon/lat, to choose the working CRS: the coordinate-wise
+/// median of its features' box centres, so that a few features with wild coordinates
+/// (which are then rejected one by one) cannot move the plan to another zone.
 fn centre_lonlat(raw: &RawLayer, crs: &CrsSpec) -> Result<(f64, f64), String> {
-    let rect = raw
+    let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = raw
         .features
         .iter()
         .filter_map(|f| f.geometry.as_ref().ok().and_then(|g| g.bounding_rect()))
-        .filter(|r| r.min().x.is_finite() && r.max().y.is_finite())
-        .reduce(|a, b| {
-            geo::Rect::new(
-                Coord {
-                    x: a.min().x.min(b.min().x),
-                    y: a.min().y.min(b.min().y),
-                },
-                Coord {
-                    x: a.max().x.max(b.max().x),
-                    y: a.max().y.max(b.max().y),
-                },
-            )
-        })
-        .ok_or("the layer has no readable geometry to place the plan".to_string())?;
-    let mut c = [rect.center()];
+        .map(|r| r.center())
+        .filter(|c| c.x.is_finite() && c.y.is_finite())
+        .map(|c| (c.x, c.y))
+        .unzip();
+    if xs.is_empty() {
+        return Err("the layer has no readable geometry to place the plan".into());
+    }
+    let median = |v: &mut Vec<f64>| {
+        let mid = v.len() / 2;
+        *v.select_nth_unstable_by(mid, f64::total_cmp).1
+    };
+    let mut c = [Coord {
+        x: median(&mut xs),
+        y: median(&mut ys),
+    }];
     Transformer::new(crs, "EPSG:4326")?.transform(&mut c);
     if !(c[0].x.is_finite() && c[0].y.is_finite()) {
-        return Err("cannot find the plan's centre in lon/lat".into());
+        return Err("cannot find the plan's centre in lon/lat: are the coordinates in the CRS the layer says?".into());
     }
     Ok((c[0].x, c[0].y))
 }
