@@ -7,6 +7,7 @@
 pub mod crs;
 pub mod finding;
 pub mod index;
+pub mod network;
 pub mod plan;
 pub mod profile;
 pub mod report;
@@ -19,6 +20,7 @@ use rayon::prelude::*;
 
 use finding::Finding;
 use index::Joins;
+use network::Network;
 use plan::model::{Layer, Plan};
 use profile::Profile;
 use report::Report;
@@ -28,11 +30,15 @@ use rules::{Context, RULES};
 /// out sorted by rule id, then subject id, whatever the thread count.
 pub fn check(plan: &Plan, profile: &Profile, as_of: NaiveDate) -> Report {
     let joins = Joins::build(plan);
+    let network = plan
+        .has_layer(Layer::Roads)
+        .then(|| Network::build(&plan.roads, plan.snap_tolerance));
     let ctx = Context {
         plan,
         joins: &joins,
         profile,
         as_of,
+        network: network.as_ref(),
     };
     let mut findings: Vec<Finding> = RULES
         .par_iter()
@@ -80,7 +86,9 @@ pub fn check(plan: &Plan, profile: &Profile, as_of: NaiveDate) -> Report {
     let circle = rules::circle_summary(&findings, &ctx);
     let mut notes = plan.notes.clone();
     notes.extend(joins.notes.iter().cloned());
-    Report::new(plan, profile, as_of, findings, circle, notes)
+    let mut report = Report::new(plan, profile, as_of, findings, circle, notes);
+    report.network = network.map(|n| n.stats());
+    report
 }
 
 /// Checks that every rule section of a profile names a known rule and parses.

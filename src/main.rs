@@ -71,6 +71,9 @@ struct CheckArgs {
     units: Option<PathBuf>,
     #[arg(long)]
     phases: Option<PathBuf>,
+    /// The walking network (lines); without one, service-circle measures straight lines.
+    #[arg(long)]
+    roads: Option<PathBuf>,
     /// A built-in profile id, or the path of a profile file (default: plan.toml's).
     #[arg(long)]
     profile: Option<String>,
@@ -151,6 +154,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     sources.facilities = args.facilities.clone();
     sources.units = args.units.clone();
     sources.phases = args.phases.clone();
+    sources.roads = args.roads.clone();
     sources.working_crs = args.working_crs.clone();
 
     let profile_name = args

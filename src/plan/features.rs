@@ -117,7 +117,10 @@ fn build<T>(
 const MAX_METRES: f64 = 1e8;
 
 /// Moves a geometry into the working CRS and checks its coordinates survived.
-fn place(mut g: Geometry<f64>, transform: &Transformer) -> Result<Geometry<f64>, String> {
+pub(super) fn place(
+    mut g: Geometry<f64>,
+    transform: &Transformer,
+) -> Result<Geometry<f64>, String> {
     transform.transform_geometry(&mut g);
     if geo::CoordsIter::coords_iter(&g).any(|c| !c.x.is_finite() || !c.y.is_finite()) {
         return Err("coordinates that cannot be moved into the working CRS (outside its area, or not numbers)".into());

@@ -7,6 +7,7 @@ pub mod features;
 pub mod fields;
 pub mod model;
 pub mod phases;
+pub mod roads;
 pub mod settings;
 pub mod source;
 pub mod value;
@@ -54,6 +55,7 @@ pub struct Sources {
     pub facilities: Option<PathBuf>,
     pub units: Option<PathBuf>,
     pub phases: Option<PathBuf>,
+    pub roads: Option<PathBuf>,
     /// Overrides plan.toml's `working_crs`.
     pub working_crs: Option<String>,
     pub settings: PlanSettings,
@@ -120,12 +122,14 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
         ))?;
     let units_path = src.path("units", &src.units, GEO_EXTS);
     let phases_path = src.path("phases", &src.phases, &["csv"]);
+    let roads_path = src.path("roads", &src.roads, GEO_EXTS);
 
     let mut layers: Vec<(Layer, &'static str, PathBuf, RawLayer, CrsSpec)> = Vec::new();
     for (layer, name, path) in [
         (Layer::Compounds, "compounds", Some(compounds_path)),
         (Layer::Facilities, "facilities", Some(facilities_path)),
         (Layer::Units, "units", units_path),
+        (Layer::Roads, "roads", roads_path),
     ] {
         let Some(path) = path else { continue };
         let ls = src.settings.layer(name);
@@ -163,6 +167,19 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
             encoding: raw.encoding.clone(),
             rejected: Vec::new(),
         };
+        if layer == Layer::Roads {
+            let tolerance = ls.snap_tolerance.unwrap_or(0.0);
+            if !(tolerance.is_finite() && tolerance >= 0.0) {
+                return Err(PlanError::Settings(
+                    info.path,
+                    format!("snap_tolerance = {tolerance}: a distance ≥ 0 in metres"),
+                ));
+            }
+            (plan.roads, info.rejected) = roads::lines(raw, &t);
+            plan.snap_tolerance = tolerance;
+            plan.inputs.push((layer, info));
+            continue;
+        }
         let canonical = match layer {
             Layer::Compounds => features::COMPOUND_FIELDS,
             Layer::Facilities => features::FACILITY_FIELDS,

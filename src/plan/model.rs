@@ -255,6 +255,10 @@ pub struct Plan {
     pub facilities: Vec<Facility>,
     pub units: Vec<Unit>,
     pub phases: Vec<Phase>,
+    /// The walking network's lines, in the working CRS.
+    pub roads: Vec<geo::LineString<f64>>,
+    /// Vertices of road lines closer than this (metres) are one junction.
+    pub snap_tolerance: f64,
     /// Which layers were given, what was read and what was rejected, by layer.
     pub inputs: Vec<(Layer, LayerInfo)>,
     /// The working CRS (an `EPSG:` code or PROJ definition).

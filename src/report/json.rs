@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::{Report, Summary};
 use crate::finding::{Finding, Measure, Status, Subject};
+use crate::network::NetworkStats;
 use crate::profile::Severity;
 use crate::rules::CircleSummary;
 use crate::text::Lang;
@@ -71,6 +72,8 @@ struct ReportView<'a> {
     findings: Vec<FindingView<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     service_circle: Option<&'a CircleSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    network: Option<&'a NetworkStats>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     notes: Vec<&'a str>,
 }
@@ -132,6 +135,7 @@ fn view(r: &Report, lang: Lang) -> ReportView<'_> {
         summary: &r.summary,
         findings: r.findings.iter().map(|f| finding(f, lang)).collect(),
         service_circle: r.service_circle.as_ref(),
+        network: r.network.as_ref(),
         notes: r.notes.iter().map(|n| n.get(lang)).collect(),
     }
 }

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::finding::{Finding, Status};
+use crate::network::NetworkStats;
 use crate::plan::model::{Layer, LayerInfo, Plan};
 use crate::profile::{Profile, Severity};
 use crate::rules::CircleSummary;
@@ -65,6 +66,8 @@ pub struct Report {
     pub summary: Summary,
     pub findings: Vec<Finding>,
     pub service_circle: Option<CircleSummary>,
+    /// The walking network's size, when the plan has roads.
+    pub network: Option<NetworkStats>,
     pub notes: Vec<Text>,
 }
 
@@ -87,6 +90,7 @@ impl Report {
             summary: Summary::of(&findings),
             findings,
             service_circle,
+            network: None,
             notes,
         }
     }

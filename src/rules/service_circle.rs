@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::common::{params, resolve, validate_params, Bound, Context, Verdict};
 use super::Rule;
 use crate::finding::{Finding, Measure, Status};
+use crate::network::{Network, Reach as NetworkReach, Snap};
 use crate::plan::model::{AreaType, FacilityKind};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::t;
@@ -68,13 +69,13 @@ declare_rule!(
 
 /// How distances from compounds to facilities are measured.
 pub trait DistanceModel: Sync {
-    /// The nearest qualifying facility and the distance to it, in metres.
-    fn nearest(
+    /// For each compound, the nearest qualifying facility and the distance to it, in metres.
+    fn nearest_all(
         &self,
         ctx: &Context,
-        compound: usize,
+        compounds: &[usize],
         qualifies: &(dyn Fn(usize) -> bool + Sync),
-    ) -> Option<(usize, f64)>;
+    ) -> Vec<Option<(usize, f64)>>;
     /// "straight_line" or "network".
     fn method(&self) -> &'static str;
 }
@@ -83,18 +84,62 @@ pub trait DistanceModel: Sync {
 pub struct StraightLine;
 
 impl DistanceModel for StraightLine {
-    fn nearest(
+    fn nearest_all(
         &self,
         ctx: &Context,
-        compound: usize,
+        compounds: &[usize],
         qualifies: &(dyn Fn(usize) -> bool + Sync),
-    ) -> Option<(usize, f64)> {
-        ctx.joins
-            .facility_points
-            .nearest_where(ctx.plan.compounds[compound].reference, qualifies)
+    ) -> Vec<Option<(usize, f64)>> {
+        compounds
+            .par_iter()
+            .map(|&c| {
+                ctx.joins
+                    .facility_points
+                    .nearest_where(ctx.plan.compounds[c].reference, qualifies)
+            })
+            .collect()
     }
     fn method(&self) -> &'static str {
         "straight_line"
+    }
+}
+
+/// Walking distance on the road network (rules.md): snap leg + shortest path + snap leg,
+/// from one multi-source search over all qualifying facilities.
+pub struct Walking<'n>(pub &'n Network);
+
+impl DistanceModel for Walking<'_> {
+    fn nearest_all(
+        &self,
+        ctx: &Context,
+        compounds: &[usize],
+        qualifies: &(dyn Fn(usize) -> bool + Sync),
+    ) -> Vec<Option<(usize, f64)>> {
+        let net = self.0;
+        let sources: Vec<(usize, Snap)> = (0..ctx.plan.facilities.len())
+            .into_par_iter()
+            .filter(|&f| qualifies(f))
+            .filter_map(|f| net.snap(ctx.plan.facilities[f].reference).map(|s| (f, s)))
+            .collect();
+        let reach = NetworkReach::from_sources(net, &sources);
+        compounds
+            .par_iter()
+            .map(|&c| {
+                net.snap(ctx.plan.compounds[c].reference)
+                    .and_then(|s| reach.nearest(net, &s))
+            })
+            .collect()
+    }
+    fn method(&self) -> &'static str {
+        "network"
+    }
+}
+
+/// The distance model of a check: walking when the plan has roads, else the straight line.
+fn model<'a>(ctx: &Context<'a>) -> Box<dyn DistanceModel + 'a> {
+    match ctx.network {
+        Some(net) => Box::new(Walking(net)),
+        None => Box::new(StraightLine),
     }
 }
 
@@ -110,13 +155,14 @@ fn reach(p: &Params, ctx: &Context, model: &dyn DistanceModel) -> Vec<Reach> {
             .kind
             .is_some_and(|k| p.kinds.contains(&k))
     };
-    (0..ctx.plan.compounds.len())
-        .into_par_iter()
+    let subjects: Vec<usize> = (0..ctx.plan.compounds.len())
         .filter(|&i| p.area_types.contains(&ctx.plan.compounds[i].area_type))
-        .map(|i| Reach {
-            compound: i,
-            nearest: model.nearest(ctx, i, &qualifies),
-        })
+        .collect();
+    let nearest = model.nearest_all(ctx, &subjects, &qualifies);
+    subjects
+        .into_iter()
+        .zip(nearest)
+        .map(|(compound, nearest)| Reach { compound, nearest })
         .collect()
 }
 
@@ -124,7 +170,8 @@ fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
     let Ok(p) = params::<Params>(cfg) else {
         return Vec::new();
     };
-    let model = StraightLine;
+    let model = model(ctx);
+    let walking = model.method() == "network";
     let max = resolve(ctx, cfg, &p.max_distance);
     let speed = p
         .walking_speed
@@ -140,26 +187,35 @@ fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
                 t!("非城市小区", "not an urban compound"),
             )
         });
-    let checked = reach(&p, ctx, &model).into_iter().map(|r| {
+    let checked = reach(&p, ctx, model.as_ref()).into_iter().map(|r| {
         let subject = ctx.compound_subject(r.compound);
         let Some((fac, dist)) = r.nearest else {
-            let mut f = v.finding(
-                subject,
-                Status::Fail,
-                Measure::Null,
-                Measure::num(max.value),
-                t!("规划范围内没有符合条件的养老服务设施", "no qualifying facility in the plan"),
-            );
+            let why = if walking {
+                t!(
+                    "沿步行路网无法到达任何符合条件的养老服务设施（无路径）",
+                    "no path: no qualifying facility can be reached over the walking network"
+                )
+            } else {
+                t!("规划范围内没有符合条件的养老服务设施", "no qualifying facility in the plan")
+            };
+            let mut f = v.finding(subject, Status::Fail, Measure::Null, Measure::num(max.value), why);
             f.details.insert("method".into(), model.method().into());
             return f;
         };
         let ok = Bound::Max.holds(dist, max.value);
         let facility = &ctx.plan.facilities[fac];
         let (d, lim) = (num(dist, 0), num(max.value, 0));
-        let mut msg = Text::new(
-            format!("距最近的养老服务设施「{}」直线 {d} 米（近似），限值 {lim} 米", facility.name),
-            format!("{d} m in a straight line (approximate) from the nearest facility '{}', limit {lim} m", facility.name),
-        );
+        let mut msg = if walking {
+            Text::new(
+                format!("沿路网步行 {d} 米到最近的养老服务设施「{}」，限值 {lim} 米", facility.name),
+                format!("{d} m on foot along the network to the nearest facility '{}', limit {lim} m", facility.name),
+            )
+        } else {
+            Text::new(
+                format!("距最近的养老服务设施「{}」直线 {d} 米（近似），限值 {lim} 米", facility.name),
+                format!("{d} m in a straight line (approximate) from the nearest facility '{}', limit {lim} m", facility.name),
+            )
+        };
         if !ok {
             msg = msg.join(&t!("超出 {} 米", "{} m too far", num(dist - max.value, 0)));
         }
@@ -167,7 +223,7 @@ fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
         let mut f = v.finding(subject, status, Measure::num(dist), Measure::num(max.value), msg);
         f.details.insert("nearest_facility".into(), facility.id.clone().into());
         f.details.insert("method".into(), model.method().into());
-        f.details.insert("approximate".into(), true.into());
+        f.details.insert("approximate".into(), (!walking).into());
         if let Some(s) = speed {
             f.details.insert("minutes".into(), Measure::num(dist / s).into_json());
         }

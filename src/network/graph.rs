@@ -1,0 +1,315 @@
+//! Building the graph, and snapping points onto it.
+
+use std::collections::HashMap;
+
+use geo::{LineString, Point};
+use rstar::primitives::{GeomWithData, Line};
+use rstar::RTree;
+use serde::Serialize;
+
+/// One road segment between two junction nodes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Edge {
+    pub a: u32,
+    pub b: u32,
+    pub length: f64,
+}
+
+/// Where a point meets the network: the nearest point on the nearest segment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Snap {
+    pub edge: u32,
+    /// Distance along the edge from its node `a` to the snapped point.
+    pub offset: f64,
+    /// The straight walk from the point to the network (the snap leg).
+    pub leg: f64,
+    pub point: [f64; 2],
+}
+
+/// The size of a network, for the report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NetworkStats {
+    pub nodes: usize,
+    pub edges: usize,
+    pub length_m: f64,
+    pub components: usize,
+    /// Share of all edge length in the largest connected component.
+    pub largest_component_share: f64,
+}
+
+pub struct Network {
+    pub nodes: Vec<[f64; 2]>,
+    pub edges: Vec<Edge>,
+    /// Adjacency in compressed form: the neighbours of node n are
+    /// `adjacency[offsets[n]..offsets[n + 1]]`, as (node, edge).
+    offsets: Vec<u32>,
+    adjacency: Vec<(u32, u32)>,
+    segments: RTree<GeomWithData<Line<[f64; 2]>, u32>>,
+    /// Per node: its connected component; components are numbered by first node.
+    pub component: Vec<u32>,
+    /// Per component: its total edge length.
+    pub component_length: Vec<f64>,
+}
+
+/// Merges vertices into junction nodes: exact coordinates when `tolerance` is 0, else
+/// vertices within `tolerance` of an existing node (grid hashing, 3 × 3 cells).
+struct NodeMerger {
+    tolerance: f64,
+    exact: HashMap<(u64, u64), u32>,
+    grid: HashMap<(i64, i64), Vec<u32>>,
+    nodes: Vec<[f64; 2]>,
+}
+
+impl NodeMerger {
+    fn node(&mut self, p: [f64; 2]) -> u32 {
+        if self.tolerance <= 0.0 {
+            let next = self.nodes.len() as u32;
+            let id = *self
+                .exact
+                .entry((p[0].to_bits(), p[1].to_bits()))
+                .or_insert(next);
+            if id == next {
+                self.nodes.push(p);
+            }
+            return id;
+        }
+        let t = self.tolerance;
+        let cell = ((p[0] / t).floor() as i64, (p[1] / t).floor() as i64);
+        let mut best: Option<(f64, u32)> = None;
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                for &n in self
+                    .grid
+                    .get(&(cell.0 + dx, cell.1 + dy))
+                    .into_iter()
+                    .flatten()
+                {
+                    let q = self.nodes[n as usize];
+                    let d = (q[0] - p[0]).hypot(q[1] - p[1]);
+                    if d <= t && best.is_none_or(|(bd, bn)| (d, n) < (bd, bn)) {
+                        best = Some((d, n));
+                    }
+                }
+            }
+        }
+        if let Some((_, n)) = best {
+            return n;
+        }
+        let id = self.nodes.len() as u32;
+        self.nodes.push(p);
+        self.grid.entry(cell).or_default().push(id);
+        id
+    }
+}
+
+impl Network {
+    /// Builds the graph from lines in the working CRS.
+    pub fn build(lines: &[LineString<f64>], tolerance: f64) -> Network {
+        let mut merger = NodeMerger {
+            tolerance,
+            exact: HashMap::new(),
+            grid: HashMap::new(),
+            nodes: Vec::new(),
+        };
+        let mut edges = Vec::new();
+        for line in lines {
+            let ids: Vec<u32> = line.0.iter().map(|c| merger.node([c.x, c.y])).collect();
+            for w in ids.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                if a == b {
+                    continue;
+                }
+                let (p, q) = (merger.nodes[a as usize], merger.nodes[b as usize]);
+                edges.push(Edge {
+                    a,
+                    b,
+                    length: (q[0] - p[0]).hypot(q[1] - p[1]),
+                });
+            }
+        }
+        let nodes = merger.nodes;
+        let mut degree = vec![0u32; nodes.len() + 1];
+        for e in &edges {
+            degree[e.a as usize] += 1;
+            degree[e.b as usize] += 1;
+        }
+        let mut offsets = Vec::with_capacity(nodes.len() + 1);
+        let mut sum = 0u32;
+        for d in &degree[..nodes.len()] {
+            offsets.push(sum);
+            sum += d;
+        }
+        offsets.push(sum);
+        let mut fill = offsets.clone();
+        let mut adjacency = vec![(0u32, 0u32); sum as usize];
+        for (i, e) in edges.iter().enumerate() {
+            adjacency[fill[e.a as usize] as usize] = (e.b, i as u32);
+            fill[e.a as usize] += 1;
+            adjacency[fill[e.b as usize] as usize] = (e.a, i as u32);
+            fill[e.b as usize] += 1;
+        }
+        let segments = RTree::bulk_load(
+            edges
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    GeomWithData::new(
+                        Line::new(nodes[e.a as usize], nodes[e.b as usize]),
+                        i as u32,
+                    )
+                })
+                .collect(),
+        );
+        let mut net = Network {
+            nodes,
+            edges,
+            offsets,
+            adjacency,
+            segments,
+            component: Vec::new(),
+            component_length: Vec::new(),
+        };
+        net.label_components();
+        net
+    }
+
+    pub fn neighbours(&self, n: u32) -> &[(u32, u32)] {
+        &self.adjacency[self.offsets[n as usize] as usize..self.offsets[n as usize + 1] as usize]
+    }
+
+    fn label_components(&mut self) {
+        const NONE: u32 = u32::MAX;
+        let mut component = vec![NONE; self.nodes.len()];
+        let mut lengths = Vec::new();
+        let mut stack = Vec::new();
+        for start in 0..self.nodes.len() as u32 {
+            if component[start as usize] != NONE {
+                continue;
+            }
+            let c = lengths.len() as u32;
+            lengths.push(0.0);
+            component[start as usize] = c;
+            stack.push(start);
+            while let Some(n) = stack.pop() {
+                for &(m, _) in self.neighbours(n) {
+                    if component[m as usize] == NONE {
+                        component[m as usize] = c;
+                        stack.push(m);
+                    }
+                }
+            }
+        }
+        for e in &self.edges {
+            lengths[component[e.a as usize] as usize] += e.length;
+        }
+        self.component = component;
+        self.component_length = lengths;
+    }
+
+    /// The component of an edge.
+    pub fn edge_component(&self, edge: u32) -> u32 {
+        self.component[self.edges[edge as usize].a as usize]
+    }
+
+    pub fn stats(&self) -> NetworkStats {
+        let total: f64 = self.edges.iter().map(|e| e.length).sum();
+        let largest = self.component_length.iter().copied().fold(0.0, f64::max);
+        let components = self.component_length.iter().filter(|l| **l > 0.0).count();
+        let round = |x: f64| (x * 1e3).round() / 1e3;
+        NetworkStats {
+            nodes: self.nodes.len(),
+            edges: self.edges.len(),
+            length_m: round(total),
+            components,
+            largest_component_share: if total > 0.0 {
+                round(largest / total)
+            } else {
+                0.0
+            },
+        }
+    }
+
+    /// The nearest point on the nearest segment; among equally near segments, the one
+    /// with the smallest id, so the answer never depends on the tree's shape.
+    pub fn snap(&self, p: Point<f64>) -> Option<Snap> {
+        let q = [p.x(), p.y()];
+        let mut best: Option<(f64, u32)> = None;
+        for (seg, d2) in self.segments.nearest_neighbor_iter_with_distance_2(&q) {
+            match best {
+                Some((bd2, _)) if d2 > bd2 => break,
+                Some((_, be)) if seg.data >= be => {}
+                _ => best = Some((d2, seg.data)),
+            }
+        }
+        let (_, edge) = best?;
+        let e = self.edges[edge as usize];
+        let (a, b) = (self.nodes[e.a as usize], self.nodes[e.b as usize]);
+        let point = Line::new(a, b).nearest_point(&q);
+        Some(Snap {
+            edge,
+            offset: (point[0] - a[0]).hypot(point[1] - a[1]).min(e.length),
+            leg: (point[0] - q[0]).hypot(point[1] - q[1]),
+            point,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::line_string;
+
+    #[test]
+    fn shared_vertices_join_and_crossings_do_not() {
+        // A plus sign whose arms cross at (0, 0) without a shared vertex: two components.
+        let lines = vec![
+            line_string![(x: -10.0, y: 0.0), (x: 10.0, y: 0.0)],
+            line_string![(x: 0.0, y: -10.0), (x: 0.0, y: 10.0)],
+        ];
+        let net = Network::build(&lines, 0.0);
+        assert_eq!(
+            (net.nodes.len(), net.edges.len(), net.stats().components),
+            (4, 2, 2)
+        );
+        // With the vertical line split at (0, 0) the two meet.
+        let lines = vec![
+            line_string![(x: -10.0, y: 0.0), (x: 0.0, y: 0.0), (x: 10.0, y: 0.0)],
+            line_string![(x: 0.0, y: -10.0), (x: 0.0, y: 0.0), (x: 0.0, y: 10.0)],
+        ];
+        let net = Network::build(&lines, 0.0);
+        assert_eq!(
+            (net.nodes.len(), net.edges.len(), net.stats().components),
+            (5, 4, 1)
+        );
+        assert_eq!(net.stats().length_m, 40.0);
+    }
+
+    #[test]
+    fn tolerance_joins_near_misses() {
+        // The second line starts 0.3 m from the first one's end.
+        let lines = vec![
+            line_string![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0)],
+            line_string![(x: 10.3, y: 0.0), (x: 20.0, y: 0.0)],
+        ];
+        assert_eq!(Network::build(&lines, 0.0).stats().components, 2);
+        assert_eq!(Network::build(&lines, 0.5).stats().components, 1);
+    }
+
+    #[test]
+    fn snap_finds_the_nearest_point_on_the_nearest_segment() {
+        let lines = vec![line_string![(x: 0.0, y: 0.0), (x: 100.0, y: 0.0), (x: 100.0, y: 100.0)]];
+        let net = Network::build(&lines, 0.0);
+        // (30, 40) → (30, 0) on the first edge: offset 30, leg 40.
+        let s = net.snap(Point::new(30.0, 40.0)).unwrap();
+        assert_eq!(
+            (s.edge, s.offset, s.leg, s.point),
+            (0, 30.0, 40.0, [30.0, 0.0])
+        );
+        // (130, 60) → (100, 60) on the second edge (from (100, 0)): offset 60, leg 30.
+        let s = net.snap(Point::new(130.0, 60.0)).unwrap();
+        assert_eq!((s.edge, s.offset, s.leg), (1, 60.0, 30.0));
+        // Past the end: the end point.
+        let s = net.snap(Point::new(-30.0, -40.0)).unwrap();
+        assert_eq!((s.edge, s.offset, s.leg), (0, 0.0, 50.0));
+    }
+}

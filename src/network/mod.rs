@@ -1,0 +1,13 @@
+//! The walking network: a graph built from road lines, an R-tree over its segments for
+//! snapping, and one multi-source shortest-path pass that gives every node its distance
+//! to the nearest facility.
+//!
+//! Lines connect where they share a vertex (data-model.md); a crossing without a shared
+//! vertex (a bridge) is not a junction. With a snapping tolerance, vertices closer than
+//! it become one junction.
+
+mod graph;
+mod search;
+
+pub use graph::{Edge, Network, NetworkStats, Snap};
+pub use search::Reach;

@@ -1,0 +1,52 @@
+//! The roads layer: line geometry (LineString / MultiLineString) moved into the working
+//! CRS. Ids are optional; a feature that is not a line is rejected with the reason.
+
+use geo::{Geometry, LineString};
+
+use super::features::place;
+use super::model::Rejection;
+use super::source::RawLayer;
+use crate::crs::Transformer;
+use crate::t;
+
+pub fn lines(raw: RawLayer, transform: &Transformer) -> (Vec<LineString<f64>>, Vec<Rejection>) {
+    let id_col = raw.field("id");
+    let mut out = Vec::new();
+    let mut rejected = Vec::new();
+    for f in raw.features {
+        let id = id_col.and_then(|c| match &f.values[c] {
+            super::value::Value::Null => None,
+            v => Some(v.to_string().trim_matches('"').to_string()),
+        });
+        let placed = f.geometry.clone().and_then(|g| place(g, transform));
+        let lines = match placed {
+            Ok(Geometry::LineString(ls)) => vec![ls],
+            Ok(Geometry::MultiLineString(mls)) => mls.0,
+            Ok(Geometry::Line(l)) => vec![LineString::from(vec![l.start, l.end])],
+            Ok(_) => {
+                let reason = t!(
+                    "道路应为线（LineString / MultiLineString）",
+                    "a road must be a LineString or MultiLineString"
+                );
+                rejected.push(Rejection {
+                    index: f.index,
+                    id,
+                    field: None,
+                    reason,
+                });
+                continue;
+            }
+            Err(e) => {
+                rejected.push(Rejection {
+                    index: f.index,
+                    id,
+                    field: None,
+                    reason: t!("几何无效：{}", "invalid geometry: {}", e),
+                });
+                continue;
+            }
+        };
+        out.extend(lines.into_iter().filter(|l| l.0.len() >= 2));
+    }
+    (out, rejected)
+}
