@@ -78,17 +78,18 @@ fn construction_timing_in_wuhan_wants_the_first_phase() {
 }
 
 #[test]
-fn construction_timing_is_pending_before_the_deadline() {
-    // As of 2023-01-01 (before T50, S1 completed 2022-03-01 counts) A passes by the fallback;
-    // as of 2021-01-01 no phase and no facility have completed: pending, 0% done,
-    // 50,000 m² left before 50%.
+fn construction_timing_checks_the_schedule_before_it_happens() {
+    // As of 2021-01-01 nothing is built yet, but the schedule is the plan: M = 2022-03-01
+    // falls between T1 = 2021-06-30 and T50 = 2023-06-30 → pass by the fallback. The
+    // completed share so far is 0.
     let (_, r) = report("fixtures/basic", &["--as-of", "2021-01-01"]);
-    let f = common::finding(&r, "construction-timing", "A");
-    assert_eq!(f["status"], "pending");
-    assert!(
-        f["message"].as_str().unwrap().contains("50,000 m² more"),
-        "{}",
-        f["message"]
+    assert_eq!(
+        verdict(&r, "construction-timing", "A"),
+        ("pass".into(), json!("2022-03-01"), json!("2023-06-30"))
+    );
+    assert_eq!(
+        common::finding(&r, "construction-timing", "A")["details"]["completed_share"],
+        json!(0.0)
     );
 }
 

@@ -199,8 +199,25 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
         plan.inputs.push((layer, info));
     }
     if let Some(path) = phases_path {
-        let (phases, rejected, rows) = phases::read(&path)?;
-        plan.phases = phases;
+        let (phases, mut rejected, rows) = phases::read(&path, &src.settings.layer("phases"))?;
+        // A phase of a compound that is not in the plan (or was rejected) checks nothing.
+        let known: std::collections::HashSet<&str> =
+            plan.compounds.iter().map(|c| c.id.as_str()).collect();
+        let (kept, orphans): (Vec<_>, Vec<_>) = phases
+            .into_iter()
+            .partition(|p| known.contains(p.compound_id.as_str()));
+        rejected.extend(orphans.into_iter().map(|p| model::Rejection {
+            index: p.index,
+            field: Some("compound_id".into()),
+            reason: crate::t!(
+                "小区编号 {} 不对应任何已读入的小区",
+                "compound_id {} names no compound of the compounds layer (or one that was rejected)",
+                p.compound_id
+            ),
+            id: Some(p.compound_id),
+        }));
+        rejected.sort_by_key(|r| r.index);
+        plan.phases = kept;
         plan.inputs.push((
             Layer::Phases,
             LayerInfo {

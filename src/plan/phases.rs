@@ -5,10 +5,23 @@ use std::path::Path;
 
 use super::fields::parse_date;
 use super::model::{Phase, Rejection};
+use super::settings::LayerSettings;
 use super::PlanError;
 use crate::t;
 
-pub fn read(path: &Path) -> Result<(Vec<Phase>, Vec<Rejection>, usize), PlanError> {
+/// The usual Chinese headers of the phases table, per canonical column.
+const ALIASES: [&[&str]; 5] = [
+    &["小区编号", "小区代码"],
+    &["分期", "期数", "期次"],
+    &["建筑面积", "住宅建筑面积"],
+    &["开工日期", "开工时间"],
+    &["竣工日期", "建成日期", "竣工时间"],
+];
+
+pub fn read(
+    path: &Path,
+    settings: &LayerSettings,
+) -> Result<(Vec<Phase>, Vec<Rejection>, usize), PlanError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| PlanError::file(path, e))?;
     // Excel writes a BOM, and Chinese Excel often writes GBK.
@@ -24,7 +37,6 @@ pub fn read(path: &Path) -> Result<(Vec<Phase>, Vec<Rejection>, usize), PlanErro
         .headers()
         .map_err(|e| PlanError::Parse(name.clone(), e.to_string()))?
         .clone();
-    let col = |n: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(n));
     let need = [
         "compound_id",
         "phase",
@@ -32,7 +44,31 @@ pub fn read(path: &Path) -> Result<(Vec<Phase>, Vec<Rejection>, usize), PlanErro
         "start_date",
         "completion_date",
     ];
-    let cols: Vec<Option<usize>> = need.iter().map(|n| col(n)).collect();
+    if let Some(bad) = settings.fields.keys().find(|k| !need.contains(&k.as_str())) {
+        return Err(PlanError::Settings(
+            name,
+            format!(
+                "[layers.phases.fields] maps unknown column '{bad}' (columns: {})",
+                need.join(", ")
+            ),
+        ));
+    }
+    let find = |h: &str| headers.iter().position(|x| x == h);
+    let mut cols: Vec<Option<usize>> = Vec::new();
+    for (i, n) in need.iter().enumerate() {
+        cols.push(match settings.fields.get(*n) {
+            Some(src) => Some(find(src).ok_or_else(|| {
+                PlanError::Settings(
+                    name.clone(),
+                    format!("[layers.phases.fields] {n} = \"{src}\": no such column"),
+                )
+            })?),
+            None => headers
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(n))
+                .or_else(|| ALIASES[i].iter().find_map(|a| find(a))),
+        });
+    }
     if cols[0].is_none() || cols[2].is_none() {
         return Err(PlanError::Parse(
             name,

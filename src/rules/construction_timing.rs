@@ -18,8 +18,9 @@ For each `new` compound with phases (phases.csv): total = `residential_floor_are
 the sum of its phases' floor areas. T1 = the earliest phase completion; T50 = the first
 date on which the completed floor area reaches 50% of the total. The facility milestone M
 is the earliest `completion_date` (or `construction_start`, per profile) among the
-facilities belonging to the compound. Only dates on or before the check's `as_of` date
-count as having happened.
+facilities belonging to the compound. All dates count, planned ones (after the check's
+`as_of` date) included: a submission's schedule is what is checked. `as_of` decides only
+whether a compound without any milestone is already late (fail) or still `pending`.
 
 - Anyang (milestone completion, deadline first phase, fallback 50%): pass when M ≤ T1;
   pass with a note when T1 < M < T50; fail when M ≥ T50, or when T50 has come and there
@@ -87,7 +88,6 @@ declare_rule!(
 /// What the phases say about a compound's progress on the check's date.
 struct Progress {
     total: f64,
-    completed: f64,
     /// T1: the first phase completion.
     first: Option<NaiveDate>,
     /// T50: the date the completed floor area reached `share` of the total.
@@ -106,7 +106,6 @@ fn progress(mut done: Vec<(NaiveDate, f64)>, total: f64, share: f64) -> Progress
     }
     Progress {
         total,
-        completed: cum,
         first: done.first().map(|d| d.0),
         half,
     }
@@ -184,15 +183,17 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
     if total <= 0.0 {
         return v.missing(subject, "residential_floor_area", "compounds");
     }
-    let done = phases
+    // Dates after `as_of` are the plan's own schedule and are checked like the others.
+    let dated = phases
         .iter()
-        .filter_map(|ph| {
-            ph.completion_date
-                .filter(|d| *d <= ctx.as_of)
-                .map(|d| (d, ph.floor_area))
-        })
+        .filter_map(|ph| ph.completion_date.map(|d| (d, ph.floor_area)))
         .collect();
-    let prog = progress(done, total, p.share);
+    let prog = progress(dated, total, p.share);
+    let completed_so_far: f64 = phases
+        .iter()
+        .filter(|ph| ph.completion_date.is_some_and(|d| d <= ctx.as_of))
+        .map(|ph| ph.floor_area)
+        .sum();
     let what = match p.milestone {
         Milestone::Completion => Text::new("建成", "completed"),
         Milestone::ConstructionStart => Text::new("开工", "started"),
@@ -200,10 +201,9 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
     let m = ctx
         .facilities_of(&ctx.joins.compound_facilities[i])
         .filter_map(|f| milestone_of(f, p.milestone))
-        .filter(|d| *d <= ctx.as_of)
         .min();
     let final_deadline = p.fallback.unwrap_or(p.deadline);
-    let share_done = prog.completed / prog.total;
+    let share_done = completed_so_far / prog.total;
     let dname = deadline_name(p.deadline, p.share);
     let (status, required, msg) = match m {
         Some(m) if meets(m, p.deadline, &prog) => (
@@ -249,7 +249,7 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
                 ),
             )
         }
-        None => match prog.date(final_deadline) {
+        None => match prog.date(final_deadline).filter(|d| *d <= ctx.as_of) {
             Some(d) => {
                 let name = deadline_name(final_deadline, p.share);
                 (
@@ -268,21 +268,21 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
                 )
             }
             None => {
-                let left = (p.share * prog.total - prog.completed).max(0.0);
+                let left = (p.share * prog.total - completed_so_far).max(0.0);
                 let name = deadline_name(final_deadline, p.share);
                 let mut text = Text::new(
                     format!(
                         "尚无设施{}；住宅已完成 {}（{} / {} 平方米）",
                         what.zh,
                         pct(share_done),
-                        num(prog.completed, 0),
+                        num(completed_so_far, 0),
                         num(prog.total, 0)
                     ),
                     format!(
                         "no facility {} yet; {} of the housing completed ({} of {} m²)",
                         what.en,
                         pct(share_done),
-                        num(prog.completed, 0),
+                        num(completed_so_far, 0),
                         num(prog.total, 0)
                     ),
                 );
