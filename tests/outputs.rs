@@ -167,23 +167,25 @@ fn rules_without_their_layer_are_skipped_once_and_the_plan_stands_for_the_city()
         .filter(|f| f["status"] == "skipped")
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
+    // rules.md: "A rule that cannot run at all (no units layer) is listed once as skipped".
+    // Beds per 1,000 elderly and land per resident need the units' populations.
     assert_eq!(
         skipped,
         vec![
+            "beds-per-thousand-elderly",
             "construction-timing",
             "county-institutions",
-            "facility-coverage"
+            "facility-coverage",
+            "land-per-capita"
         ]
     );
-    assert_eq!(r["summary"]["skipped"], 3);
-    // Beds need no units: the whole plan is the city (800 beds), but its elderly
-    // population is unknown without units.
-    let beds = common::finding(&r, "beds-per-thousand-elderly", "plan");
-    assert_eq!(beds["status"], "insufficient_data");
-    assert!(beds["message"]
-        .as_str()
-        .unwrap()
-        .contains("elderly_population"));
+    assert_eq!(r["summary"]["skipped"], 5);
+    let beds = common::finding(&r, "beds-per-thousand-elderly", "");
+    assert!(
+        beds["message"].as_str().unwrap().contains("units"),
+        "{}",
+        beds["message"]
+    );
     // Shares need no population: nursing 200 / 800 = 25%.
     assert_eq!(
         common::verdict(&r, "nursing-bed-share", "plan").1,

@@ -147,11 +147,11 @@ pub fn beds<'f>(facilities: impl Iterator<Item = &'f Facility>) -> u64 {
 /// Declares an area-metric rule: its id, title, docs, unit and measure; the rest is shared.
 macro_rules! area_metric_rule {
     (
-        $ty:ident, id: $id:literal, title: ($tzh:literal, $ten:literal), doc: $doc:expr,
+        $ty:ident, id: $id:literal, title: ($tzh:literal, $ten:literal), needs: [$($need:ident),*], doc: $doc:expr,
         unit: $unit:literal, what: ($wzh:literal, $wen:literal), show: $show:expr, measure: $measure:expr $(,)?
     ) => {
         $crate::rules::declare_rule!(
-            $ty, id: $id, title: ($tzh, $ten), subject: Units, needs: [Facilities], doc: $doc,
+            $ty, id: $id, title: ($tzh, $ten), subject: Units, needs: [$($need),*], doc: $doc,
             validate: super::area_metric::validate,
             check: |rule, cfg, ctx: &super::Context| {
                 let metric = super::area_metric::Metric {

@@ -27,6 +27,7 @@ area_metric_rule!(
     BedsPerThousandElderly,
     id: "beds-per-thousand-elderly",
     title: ("每千名老年人养老床位数", "Beds per 1,000 elderly"),
+    needs: [Units, Facilities],
     doc: DOC,
     unit: "beds/1000",
     what: ("每千名老年人养老床位（张）", "beds per 1,000 elderly"),

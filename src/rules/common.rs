@@ -198,7 +198,10 @@ pub struct Verdict<'a> {
     pub ctx: &'a Context<'a>,
     pub severity: Severity,
     pub clause: String,
-    pub early: Option<i32>,
+    /// The year of the target in force, when it is a dated one.
+    pub year: Option<i32>,
+    /// The target's year has not come: it is applied early.
+    pub early: bool,
 }
 
 impl<'a> Verdict<'a> {
@@ -214,7 +217,8 @@ impl<'a> Verdict<'a> {
             ctx,
             severity: cfg.severity,
             clause: cfg.clause.clone(),
-            early: None,
+            year: None,
+            early: false,
         }
     }
 
@@ -231,7 +235,8 @@ impl<'a> Verdict<'a> {
             ctx,
             severity: r.severity,
             clause: r.clause.clone(),
-            early: r.early.then_some(r.year).flatten(),
+            year: r.year,
+            early: r.early,
         }
     }
 
@@ -243,12 +248,19 @@ impl<'a> Verdict<'a> {
         required: Measure,
         message: Text,
     ) -> Finding {
-        let message = match (self.early, status) {
-            (Some(year), Status::Fail) => message.join(&t!(
-                "{}年目标尚未到期，提前按预警提示",
-                "the {} target is not yet due and is applied early, as a warning",
-                year
-            )),
+        // policies.md: the check applies the target in force "and says so".
+        let message = match (self.year, status) {
+            (Some(year), Status::Pass | Status::Fail | Status::Pending) => {
+                let m = message.join(&t!("适用{}年目标", "the {} target applies", year));
+                if self.early && status == Status::Fail && self.severity == Severity::Warning {
+                    m.join(&t!(
+                        "该目标尚未到期，提前按预警提示",
+                        "it is not yet due and is applied early, as a warning"
+                    ))
+                } else {
+                    m
+                }
+            }
             _ => message,
         };
         Finding {

@@ -26,6 +26,7 @@ area_metric_rule!(
     GovernmentBedShare,
     id: "government-bed-share",
     title: ("政府运营床位占比", "Government-run bed share"),
+    needs: [Facilities],
     doc: DOC,
     unit: "ratio",
     what: ("政府运营床位占比", "government-run share of beds"),

@@ -24,6 +24,7 @@ area_metric_rule!(
     InstitutionCount,
     id: "institution-count",
     title: ("养老机构数量", "Number of institutions"),
+    needs: [Facilities],
     doc: DOC,
     unit: "institutions",
     what: ("养老机构数量（家）", "institutions"),

@@ -29,6 +29,7 @@ area_metric_rule!(
     LandPerCapita,
     id: "land-per-capita",
     title: ("养老服务设施人均用地", "Elder-care land per resident"),
+    needs: [Units, Facilities],
     doc: DOC,
     unit: "m2/person",
     what: ("人均养老服务设施用地（平方米/人）", "elder-care land per resident (m²)"),

@@ -31,6 +31,7 @@ area_metric_rule!(
     NursingBedShare,
     id: "nursing-bed-share",
     title: ("护理型床位占比", "Nursing-bed share"),
+    needs: [Facilities],
     doc: DOC,
     unit: "ratio",
     what: ("护理型床位占比", "nursing-type share of beds"),
@@ -43,7 +44,8 @@ area_metric_rule!(
         }
         let Some(nursing) = sum_where(ctx, area, kinds, |f| match f.beds {
             Some(b) if b > 0 => f.nursing_beds,
-            _ => Some(f.nursing_beds.unwrap_or(0)),
+            // Nursing beds count only where the facility has beds: the share never exceeds 100%.
+            _ => Some(0),
         }) else {
             return Measured::Missing("nursing_beds", "facilities");
         };

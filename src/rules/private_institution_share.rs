@@ -52,6 +52,7 @@ area_metric_rule!(
     PrivateInstitutionShare,
     id: "private-institution-share",
     title: ("民办养老机构占比", "Privately run institution share"),
+    needs: [Facilities],
     doc: DOC,
     unit: "ratio",
     what: ("民办（含公建民营）养老机构占比", "privately run share of institutions"),

@@ -27,6 +27,7 @@ area_metric_rule!(
     PublicPrivateShare,
     id: "public-private-share",
     title: ("公建民营机构占比", "Publicly built, privately run share"),
+    needs: [Facilities],
     doc: DOC,
     unit: "ratio",
     what: ("公建民营机构占公办机构比例", "publicly-built-privately-run share of public institutions"),

@@ -24,6 +24,7 @@ area_metric_rule!(
     TotalBeds,
     id: "total-beds",
     title: ("养老床位总数", "Total elder-care beds"),
+    needs: [Facilities],
     doc: DOC,
     unit: "beds",
     what: ("养老床位总数（张）", "beds in all"),
