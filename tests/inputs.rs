@@ -43,6 +43,13 @@ fn bad_features_are_rejected_one_by_one_naming_the_field() {
         reasons[0]
     );
     assert!(reasons[1].contains("about 100"), "{}", reasons[1]);
+    // A facility without a kind is rejected naming the field (its 500 m² would otherwise
+    // silently count for nothing).
+    let f = &r["inputs"]["facilities"];
+    assert_eq!(
+        (f["accepted"].as_u64(), f["rejected"][0]["field"].as_str()),
+        (Some(1), Some("kind"))
+    );
     assert_ne!(common::contract_holds(&r), Some(false));
 }
 
@@ -145,6 +152,67 @@ fn pathological_geometry_is_rejected_feature_by_feature() {
         ids,
         vec!["huge", "point-like", "flat", "empty", "dup-parts", "point"]
     );
-    assert_eq!(r["inputs"]["facilities"]["accepted"], 0);
+    assert_eq!(
+        r["inputs"]["facilities"]["accepted"], 1,
+        "F at 1e308 m rejected, G kept"
+    );
     assert_ne!(common::contract_holds(&r), Some(false));
+}
+
+#[test]
+fn a_required_layer_with_nothing_usable_is_exit_2() {
+    // Only the facility at 1e308 m: every facility rejected → the plan cannot be checked.
+    let dir = tempfile::tempdir().unwrap();
+    let src = common::root().join("fixtures/extreme-geometry");
+    std::fs::copy(
+        src.join("compounds.geojson"),
+        dir.path().join("compounds.geojson"),
+    )
+    .unwrap();
+    let mut fc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(src.join("facilities.geojson")).unwrap()).unwrap();
+    fc["features"].as_array_mut().unwrap().truncate(1);
+    std::fs::write(dir.path().join("facilities.geojson"), fc.to_string()).unwrap();
+    let (code, _, err) = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--profile",
+        "anyang-2017",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("facilities.geojson") && err.contains("none of its 1 features"),
+        "{err}"
+    );
+}
+
+#[test]
+fn metres_without_a_crs_and_a_geographic_working_crs_are_exit_2() {
+    // fixtures/basic's compounds (EPSG:4547 metres) without their crs member.
+    let dir = tempfile::tempdir().unwrap();
+    let src = common::root().join("fixtures/basic");
+    let mut fc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(src.join("compounds.geojson")).unwrap()).unwrap();
+    fc.as_object_mut().unwrap().remove("crs");
+    std::fs::write(dir.path().join("compounds.geojson"), fc.to_string()).unwrap();
+    std::fs::copy(
+        src.join("facilities.geojson"),
+        dir.path().join("facilities.geojson"),
+    )
+    .unwrap();
+    let (code, _, err) = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--profile",
+        "anyang-2017",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("compounds.geojson") && err.contains("not lon/lat"),
+        "{err}"
+    );
+    // Degrees are not metres.
+    let (code, _, err) = run(&["check", "fixtures/basic", "--working-crs", "EPSG:4490"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("metres"), "{err}");
 }

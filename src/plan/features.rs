@@ -178,6 +178,16 @@ fn kind_name(g: &Geometry<f64>) -> &'static str {
     }
 }
 
+/// A field every rule of the layer depends on: without it the feature is rejected.
+fn required<T>(v: Option<T>, field: &str) -> Result<T, Problem> {
+    v.ok_or_else(|| {
+        Problem::Field(FieldError {
+            field: field.into(),
+            reason: "missing: every feature needs it".into(),
+        })
+    })
+}
+
 /// rules.md: the centroid, or an interior point when the centroid falls outside.
 pub fn reference_point(mp: &MultiPolygon<f64>) -> Option<Point<f64>> {
     match mp.centroid() {
@@ -241,7 +251,10 @@ pub fn facilities(
             index: f.index,
             reference,
             name: m.text(v, "name").unwrap_or_default(),
-            kind: m.enumerated(v, "kind", "community_station, day_care, street_center, institution, nursing_home, welfare_center, rural_home")?,
+            kind: Some(required(
+                m.enumerated(v, "kind", "community_station, day_care, street_center, institution, nursing_home, welfare_center, rural_home")?,
+                "kind",
+            )?),
             medical_care: m.boolean(v, "medical_care")?,
             floor_area: m.number(v, "floor_area")?,
             land_area: m.number(v, "land_area")?.or(parcel_area),
@@ -266,11 +279,14 @@ pub fn units(raw: RawLayer, map: &FieldMap, t: &Transformer) -> (Vec<Unit>, Vec<
             index: f.index,
             reference: polygon_reference(&geometry)?,
             name: m.text(v, "name").unwrap_or_default(),
-            level: m.enumerated(
-                v,
+            level: Some(required(
+                m.enumerated(
+                    v,
+                    "level",
+                    "city, county, district, street, town, community, village",
+                )?,
                 "level",
-                "city, county, district, street, town, community, village",
-            )?,
+            )?),
             population: m.count(v, "population")?,
             elderly_population: m.count(v, "elderly_population")?,
             parent_id: m.text(v, "parent_id"),

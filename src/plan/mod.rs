@@ -138,19 +138,15 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
         layers.push((layer, name, path, raw, crs));
     }
 
-    let working_crs = match src
+    let (_, _, first_path, first_raw, first_crs) = &layers[0];
+    let (lon, lat) = centre_lonlat(first_raw, first_crs)
+        .map_err(|e| PlanError::Crs(first_path.display().to_string(), e))?;
+    let working_crs = src
         .working_crs
         .clone()
         .or_else(|| src.settings.working_crs.clone())
-    {
-        Some(w) => w,
-        None => {
-            let (_, _, path, raw, crs) = &layers[0];
-            let (lon, lat) = centre_lonlat(raw, crs)
-                .map_err(|e| PlanError::Crs(path.display().to_string(), e))?;
-            working_crs_for(lon, lat)
-        }
-    };
+        .unwrap_or_else(|| working_crs_for(lon, lat));
+    check_metric(&working_crs, lon, lat).map_err(PlanError::Option)?;
 
     let mut plan = Plan {
         working_crs: working_crs.clone(),
@@ -195,6 +191,16 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
                 (plan.facilities, info.rejected) = features::facilities(raw, &map, &t)
             }
             _ => (plan.units, info.rejected) = features::units(raw, &map, &t),
+        }
+        if matches!(layer, Layer::Compounds | Layer::Facilities)
+            && info.features > 0
+            && info.accepted() == 0
+        {
+            let first = &info.rejected[0];
+            return Err(PlanError::Option(format!(
+                "{}: none of its {} features could be used (the first, #{}: {})",
+                info.path, info.features, first.index, first.reason.en
+            )));
         }
         plan.inputs.push((layer, info));
     }
@@ -249,27 +255,58 @@ fn layer_crs(path: &Path, raw: &RawLayer, setting: Option<&str>) -> Result<CrsSp
     if let Some(s) = setting.or(raw.crs.as_deref()) {
         return Ok(CrsSpec::parse(s));
     }
-    let is_shp = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
-    if !is_shp {
-        return Ok(CrsSpec::LonLat);
-    }
-    let lonlat = raw
+    // GeoJSON is lon/lat by RFC 7946, and a shapefile without .prj often is; but a file in
+    // metres that says nothing must not be read as degrees. Most features in range decide
+    // (a few stray ones are then rejected one by one).
+    let boxes: Vec<geo::Rect<f64>> = raw
         .features
         .iter()
-        .filter_map(|f| f.geometry.as_ref().ok())
-        .all(|g| {
-            g.bounding_rect().is_none_or(|r| {
-                r.min().x >= -180.0 && r.max().x <= 180.0 && r.min().y >= -90.0 && r.max().y <= 90.0
-            })
-        });
-    if lonlat {
-        Ok(CrsSpec::LonLat)
+        .filter_map(|f| f.geometry.as_ref().ok().and_then(|g| g.bounding_rect()))
+        .collect();
+    let in_range = boxes
+        .iter()
+        .filter(|r| {
+            r.min().x >= -180.0 && r.max().x <= 180.0 && r.min().y >= -90.0 && r.max().y <= 90.0
+        })
+        .count();
+    if boxes.is_empty() || 2 * in_range >= boxes.len() {
+        return Ok(CrsSpec::LonLat);
+    }
+    let what = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("shp"))
+    {
+        "no .prj"
     } else {
-        Err(PlanError::Crs(
-            path.display().to_string(),
-            "no .prj and the coordinates are not lon/lat: set crs = \"EPSG:…\" under [layers.<layer>] in plan.toml".into(),
+        "no crs member"
+    };
+    Err(PlanError::Crs(
+        path.display().to_string(),
+        format!("{what} and the coordinates are not lon/lat: set crs = \"EPSG:…\" under [layers.<layer>] in plan.toml"),
+    ))
+}
+
+/// The working CRS must measure in metres: 0.01° of latitude at the plan's centre
+/// (about 1,110 m anywhere on Earth) must come out between 900 and 1,300 units.
+fn check_metric(working: &str, lon: f64, lat: f64) -> Result<(), String> {
+    let t = Transformer::new(&CrsSpec::LonLat, working)?;
+    let mut c = [
+        Coord {
+            x: lon,
+            y: lat - 0.005,
+        },
+        Coord {
+            x: lon,
+            y: lat + 0.005,
+        },
+    ];
+    t.transform(&mut c);
+    let d = (c[1].x - c[0].x).hypot(c[1].y - c[0].y);
+    if (900.0..=1300.0).contains(&d) {
+        Ok(())
+    } else {
+        Err(format!(
+            "working CRS {working} does not measure in metres near the plan (0.01° of latitude is {d} of its units): choose a projected CRS such as the CGCS2000 Gauss–Krüger zone"
         ))
     }
 }
