@@ -12,7 +12,7 @@ fn bad_features_are_rejected_one_by_one_naming_the_field() {
     let c = &r["inputs"]["compounds"];
     assert_eq!(
         (c["features"].as_u64(), c["accepted"].as_u64()),
-        (Some(7), Some(1))
+        (Some(8), Some(1))
     );
     let rej: Vec<(u64, Option<&str>)> = c["rejected"]
         .as_array()
@@ -28,7 +28,9 @@ fn bad_features_are_rejected_one_by_one_naming_the_field() {
             (3, Some("id")),
             (4, Some("id")),
             (5, Some("status")),
-            (6, None)
+            (6, None),
+            // A Point with one coordinate: unreadable on its own, the rest of the file is read.
+            (7, None)
         ]
     );
     let reasons: Vec<&str> = c["rejected"]
@@ -215,4 +217,78 @@ fn metres_without_a_crs_and_a_geographic_working_crs_are_exit_2() {
     let (code, _, err) = run(&["check", "fixtures/basic", "--working-crs", "EPSG:4490"]);
     assert_eq!(code, 2);
     assert!(err.contains("metres"), "{err}");
+}
+
+#[test]
+fn records_deleted_in_the_dbf_are_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = common::root().join("fixtures/gbk-shapefile");
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    // Mark record 1 (X2) deleted: its first byte is at header length + record length.
+    let dbf = dir.path().join("小区.dbf");
+    let mut bytes = std::fs::read(&dbf).unwrap();
+    let header = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
+    let record = u16::from_le_bytes([bytes[10], bytes[11]]) as usize;
+    bytes[header + record] = b'*';
+    std::fs::write(&dbf, bytes).unwrap();
+    let (_, r) = report(dir.path().to_str().unwrap(), &[]);
+    let c = &r["inputs"]["compounds"];
+    assert_eq!(
+        (c["features"].as_u64(), c["accepted"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(c["rejected"][0]["index"], 1);
+    assert!(c["rejected"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("deleted"));
+}
+
+#[test]
+fn a_facility_on_a_county_boundary_counts_in_one_county() {
+    // Counties K1 (x 0–1000) and K2 (x 1000–2000) share the line x = 1000; the nursing
+    // home H stands exactly on it. It belongs to K1, the first in the units layer, so K1
+    // has 20,000 m² of land per 50,000 residents (0.4) and K2 none (0).
+    let dir = tempfile::tempdir().unwrap();
+    let crs = r#""crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4547"}}"#;
+    let sq = |x0: f64, x1: f64| {
+        format!("{{\"type\":\"Polygon\",\"coordinates\":[[[{},4000000],[{},4000000],[{},4001000],[{},4001000],[{},4000000]]]}}", 500000.0 + x0, 500000.0 + x1, 500000.0 + x1, 500000.0 + x0, 500000.0 + x0)
+    };
+    let units = format!(
+        r#"{{"type":"FeatureCollection",{crs},"features":[
+        {{"type":"Feature","geometry":{},"properties":{{"id":"K1","level":"county","population":50000}}}},
+        {{"type":"Feature","geometry":{},"properties":{{"id":"K2","level":"county","population":50000}}}}]}}"#,
+        sq(0.0, 1000.0),
+        sq(1000.0, 2000.0)
+    );
+    let compounds = format!(
+        r#"{{"type":"FeatureCollection",{crs},"features":[{{"type":"Feature","geometry":{},"properties":{{"id":"C","households":10,"status":"existing"}}}}]}}"#,
+        sq(100.0, 200.0)
+    );
+    let facilities = format!(
+        r#"{{"type":"FeatureCollection",{crs},"features":[{{"type":"Feature","geometry":{{"type":"Point","coordinates":[501000,4000500]}},"properties":{{"id":"H","kind":"nursing_home","land_area":20000,"beds":500,"nursing_beds":200,"operator":"private","medical_care":true}}}}]}}"#
+    );
+    for (name, text) in [
+        ("units.geojson", units),
+        ("compounds.geojson", compounds),
+        ("facilities.geojson", facilities),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let (_, r) = report(
+        dir.path().to_str().unwrap(),
+        &["--profile", "anyang-2017", "--as-of", "2024-06-30"],
+    );
+    assert_eq!(
+        common::verdict(&r, "land-per-capita", "K1").1,
+        serde_json::json!(0.4)
+    );
+    assert_eq!(
+        common::verdict(&r, "land-per-capita", "K2").1,
+        serde_json::json!(0.0)
+    );
+    assert_eq!(common::verdict(&r, "county-institutions", "K2").0, "fail");
 }

@@ -75,9 +75,11 @@ impl Joins {
         }
 
         let unit_geom = |i: usize| &plan.units[i].geometry;
-        let facility_units = unit_index.containing_all(&facility_refs, unit_geom);
+        let facility_units =
+            one_per_level(plan, unit_index.containing_all(&facility_refs, unit_geom));
         let compound_refs: Vec<Point> = plan.compounds.iter().map(|c| c.reference).collect();
-        let compound_units = unit_index.containing_all(&compound_refs, unit_geom);
+        let compound_units =
+            one_per_level(plan, unit_index.containing_all(&compound_refs, unit_geom));
         let unit_facilities = invert(&facility_units, plan.units.len());
         let unit_compounds = invert(&compound_units, plan.units.len());
         let unit_descendants = descendants(plan, &unit_index, &mut notes);
@@ -113,6 +115,27 @@ impl Joins {
             notes,
         }
     }
+}
+
+/// A point on the boundary between two units of the same level (two counties, say) is in
+/// both polygons; it belongs to one of them — the first in the units layer — so that it
+/// is never counted twice at one level.
+fn one_per_level(plan: &Plan, lists: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
+    lists
+        .into_iter()
+        .map(|units| {
+            let mut seen = Vec::new();
+            units
+                .into_iter()
+                .filter(|&u| {
+                    let level = plan.units[u].level;
+                    let first = !seen.contains(&level);
+                    seen.push(level);
+                    first
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Turns "item → containers" into "container → items", both ascending.

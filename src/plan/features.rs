@@ -75,6 +75,16 @@ fn build<T>(
             field: field.map(str::to_string),
             reason,
         };
+        if f.deleted {
+            rejected.push(reject(
+                None,
+                t!(
+                    "记录在 .dbf 中已标记删除",
+                    "the record is marked deleted in the .dbf"
+                ),
+            ));
+            continue;
+        }
         let Some(id_text) = id.clone() else {
             rejected.push(reject(Some("id"), t!("缺少编号", "missing id")));
             continue;

@@ -18,6 +18,19 @@ pub fn lines(raw: RawLayer, transform: &Transformer) -> (Vec<LineString<f64>>, V
             super::value::Value::Null => None,
             v => Some(v.to_string().trim_matches('"').to_string()),
         });
+        if f.deleted {
+            let reason = t!(
+                "记录在 .dbf 中已标记删除",
+                "the record is marked deleted in the .dbf"
+            );
+            rejected.push(Rejection {
+                index: f.index,
+                id,
+                field: None,
+                reason,
+            });
+            continue;
+        }
         let placed = f.geometry.clone().and_then(|g| place(g, transform));
         let lines = match placed {
             Ok(Geometry::LineString(ls)) => vec![ls],

@@ -15,6 +15,8 @@ pub struct RawFeature {
     /// The geometry, or why it could not be read.
     pub geometry: Result<Geometry<f64>, String>,
     pub values: Vec<Value>,
+    /// Marked deleted in the `.dbf`: listed as rejected, never checked.
+    pub deleted: bool,
 }
 
 /// One layer as read.
@@ -47,22 +49,44 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> 
 }
 
 fn read_geojson(path: &Path) -> Result<RawLayer, PlanError> {
+    let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| PlanError::file(path, e))?;
-    let gj: geojson::GeoJson = text
-        .parse()
-        .map_err(|e: geojson::Error| PlanError::Parse(path.display().to_string(), e.to_string()))?;
-    let (features, foreign) = match gj {
-        geojson::GeoJson::FeatureCollection(fc) => (fc.features, fc.foreign_members),
-        geojson::GeoJson::Feature(f) => (vec![f], None),
-        geojson::GeoJson::Geometry(g) => (vec![geojson::Feature::from(g)], None),
+    let root: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| PlanError::Parse(name.clone(), format!("not JSON: {e}")))?;
+    let serde_json::Value::Object(mut root) = root else {
+        return Err(PlanError::Parse(name, "not a GeoJSON object".into()));
     };
-    let crs = foreign
-        .as_ref()
-        .and_then(|m| m.get("crs"))
-        .and_then(named_crs);
+    let crs = root.get("crs").and_then(named_crs);
+    // Each feature is parsed on its own, so that one malformed feature is rejected alone.
+    let features: Vec<serde_json::Value> = match root.get("type").and_then(|t| t.as_str()) {
+        Some("FeatureCollection") => match root.remove("features") {
+            Some(serde_json::Value::Array(fs)) => fs,
+            _ => {
+                return Err(PlanError::Parse(
+                    name,
+                    "a FeatureCollection without a 'features' array".into(),
+                ))
+            }
+        },
+        Some("Feature") => vec![serde_json::Value::Object(root)],
+        Some(_) => vec![
+            serde_json::json!({"type": "Feature", "geometry": serde_json::Value::Object(root), "properties": null}),
+        ],
+        None => {
+            return Err(PlanError::Parse(
+                name,
+                "not a GeoJSON object (no 'type')".into(),
+            ))
+        }
+    };
     let mut fields: Vec<String> = Vec::new();
     for f in &features {
-        for k in f.properties.iter().flat_map(|p| p.keys()) {
+        for k in f
+            .get("properties")
+            .and_then(|p| p.as_object())
+            .into_iter()
+            .flat_map(|p| p.keys())
+        {
             if !fields.contains(k) {
                 fields.push(k.clone());
             }
@@ -71,13 +95,19 @@ fn read_geojson(path: &Path) -> Result<RawLayer, PlanError> {
     let raw = features
         .into_iter()
         .enumerate()
-        .map(|(index, f)| {
-            let geometry = match &f.geometry {
-                None => Err("the feature has no geometry".to_string()),
-                Some(g) => Geometry::<f64>::try_from(g.clone())
-                    .map_err(|e| format!("unreadable geometry: {e}")),
+        .map(|(index, mut f)| {
+            let geometry = match f.get_mut("geometry").map(serde_json::Value::take) {
+                None | Some(serde_json::Value::Null) => {
+                    Err("the feature has no geometry".to_string())
+                }
+                Some(g) => serde_json::from_value::<geojson::Geometry>(g)
+                    .map_err(|e| format!("unreadable geometry: {e}"))
+                    .and_then(|g| {
+                        Geometry::<f64>::try_from(g)
+                            .map_err(|e| format!("unreadable geometry: {e}"))
+                    }),
             };
-            let props = f.properties.as_ref();
+            let props = f.get("properties").and_then(|p| p.as_object());
             let values = fields
                 .iter()
                 .map(|k| props.and_then(|p| p.get(k)).map_or(Value::Null, json_value))
@@ -86,6 +116,7 @@ fn read_geojson(path: &Path) -> Result<RawLayer, PlanError> {
                 index,
                 geometry,
                 values,
+                deleted: false,
             }
         })
         .collect();
@@ -166,11 +197,13 @@ fn read_shapefile(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanE
     let features = shapes
         .into_iter()
         .zip(table.records)
+        .zip(table.deleted)
         .enumerate()
-        .map(|(index, (geometry, values))| RawFeature {
+        .map(|(index, ((geometry, values), deleted))| RawFeature {
             index,
             geometry,
             values,
+            deleted,
         })
         .collect();
     Ok(RawLayer {
