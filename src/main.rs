@@ -177,7 +177,16 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     let out = render(&report, &plan, args.format, lang)?;
     match &args.output {
         Some(path) => std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))?,
-        None => print!("{out}"),
+        None => {
+            // A reader that stops early (`| head`) is not an error of the check.
+            use std::io::Write;
+            match std::io::stdout().lock().write_all(out.as_bytes()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(format!("standard output: {e}"))
+                }
+                _ => {}
+            }
+        }
     }
     Ok(report.exit_code(args.fail_on) as u8)
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::Report;
-use crate::finding::{Finding, Status};
+use crate::finding::{Finding, Measure, Status};
 use crate::profile::Severity;
 use crate::text::Lang;
 
@@ -85,7 +85,13 @@ pub fn write(r: &Report, lang: Lang) -> String {
         .iter()
         .filter(|f| f.status == Status::Fail)
         .collect();
-    failing.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    // Worst first: by severity, then by how far short (relative to the requirement); a
+    // failure without a measure (no path, nothing to measure) ranks as the worst.
+    failing.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(shortfall(b).total_cmp(&shortfall(a)))
+    });
     if !failing.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(o, "{}", tr("主要问题：", "Worst failures:"));
@@ -164,4 +170,14 @@ pub fn write(r: &Report, lang: Lang) -> String {
         tr("数据不足", "insufficient data")
     );
     o
+}
+
+/// How far a failing finding is from its requirement, relative to it.
+fn shortfall(f: &Finding) -> f64 {
+    match (&f.measured, &f.required) {
+        (Measure::Number(m), Measure::Number(r)) if *r != 0.0 => (m - r).abs() / r.abs(),
+        (Measure::Number(m), Measure::Number(_)) => m.abs(),
+        (Measure::Null, _) => f64::INFINITY,
+        _ => 0.0,
+    }
 }
