@@ -149,6 +149,22 @@ pub fn write(r: &Report, lang: Lang) -> String {
             tr("人口覆盖", "population covered")
         );
     }
+    if let Some(n) = &r.network {
+        let _ = writeln!(
+            o,
+            "{} {} {}, {} {}, {} km, {} {} ({} {})",
+            tr("步行路网", "walking network"),
+            n.nodes,
+            tr("个节点", "nodes"),
+            n.edges,
+            tr("条路段", "segments"),
+            crate::text::num(n.length_m / 1000.0, 1),
+            n.components,
+            tr("个连通分量", "components"),
+            tr("最大分量占", "largest holds"),
+            crate::text::pct(n.largest_component_share)
+        );
+    }
     for n in &r.notes {
         let _ = writeln!(o, "{} {}", tr("注：", "note:"), n.get(lang));
     }

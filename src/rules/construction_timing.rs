@@ -131,8 +131,14 @@ fn meets(m: NaiveDate, d: Deadline, p: &Progress) -> bool {
 
 fn deadline_name(d: Deadline, share: f64) -> Text {
     match d {
-        Deadline::FirstPhase => Text::new("首期住宅竣工", "the first housing phase's completion"),
-        Deadline::Half => t!("住宅完成{}", "{} of the housing completed", pct(share)),
+        Deadline::FirstPhase => {
+            Text::new("首期住宅竣工", "the completion of the first housing phase")
+        }
+        Deadline::Half => t!(
+            "住宅完成{}",
+            "the completion of {} of the housing",
+            pct(share)
+        ),
     }
 }
 
@@ -211,7 +217,10 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
             prog.date(p.deadline),
             Text::new(
                 format!("设施于 {m} {}，早于{}", what.zh, dname.zh),
-                format!("the facility {} on {m}, in time for {}", what.en, dname.en),
+                format!(
+                    "the facility was {} on {m}, in time for {}",
+                    what.en, dname.en
+                ),
             ),
         ),
         Some(m) if p.fallback.is_some_and(|f| meets(m, f, &prog)) => {
@@ -225,7 +234,7 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
                         what.zh, dname.zh, fname.zh
                     ),
                     format!(
-                        "the facility {} on {m}, after {} but before {} (the allowed fallback)",
+                        "the facility was {} on {m}, after {} but before {} (the allowed fallback)",
                         what.en, dname.en, fname.en
                     ),
                 ),
@@ -241,7 +250,7 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
                 Text::new(
                     format!("设施于 {m} {}，晚于{}（{}）", what.zh, name.zh, fmt_date(d)),
                     format!(
-                        "the facility {} on {m}, after {} ({})",
+                        "the facility was {} on {m}, after {} ({})",
                         what.en,
                         name.en,
                         fmt_date(d)
@@ -261,7 +270,7 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
                             name.zh, ctx.as_of, what.zh
                         ),
                         format!(
-                            "{} came on {d} and no facility had {} by {}",
+                            "{} was on {d} and no facility was {} by {}",
                             name.en, what.en, ctx.as_of
                         ),
                     ),
@@ -279,7 +288,7 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
                         num(prog.total, 0)
                     ),
                     format!(
-                        "no facility {} yet; {} of the housing completed ({} of {} m²)",
+                        "no facility has been {} yet; {} of the housing is completed ({} of {} m²)",
                         what.en,
                         pct(share_done),
                         num(completed_so_far, 0),

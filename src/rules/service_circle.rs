@@ -1,8 +1,7 @@
 //! `service-circle`: the 15-minute community elder-care service circle.
 //!
-//! Distances come from a [`DistanceModel`]. This version measures the straight line between
-//! reference points and flags the result as approximate; the walking network (issue 4)
-//! plugs in as another model.
+//! Distances come from a [`DistanceModel`]: walking along the road network when the plan
+//! has one, else the straight line between reference points, flagged approximate.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -23,12 +22,15 @@ For each `urban` compound: the walking distance from the compound's reference po
 nearest facility of the qualifying kinds (`community_station`, `day_care`,
 `street_center`). It must not exceed the profile's maximum walking distance.
 
-- With a road network: distance = snap leg + shortest path along the network + snap leg
-  (the next release).
-- Without one (this release): the straight-line distance between reference points,
-  flagged `approximate` in the finding's details and the report. Walking is never
-  shorter than the straight line, so a straight-line failure is a real failure, while a
-  straight-line pass may still fail on the network.
+- With a road network (a `roads.*` layer): the compound's reference point and each
+  facility's reference point are snapped to the nearest point on the nearest road
+  segment; distance = snap leg + shortest path along the network + snap leg. One
+  multi-source search from all qualifying facilities gives every junction its distance to
+  the nearest one. A compound that cannot reach any facility fails with "no path".
+- Without one: the straight-line distance between reference points, flagged
+  `approximate` in the finding's details and the report. Walking is never shorter than
+  the straight line, so a straight-line failure is a real failure, while a straight-line
+  pass may still fail on the network.
 
 The report also gives, per unit and for the plan, the share of urban compounds and of
 their population inside the circle.
@@ -204,16 +206,17 @@ fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
         };
         let ok = Bound::Max.holds(dist, max.value);
         let facility = &ctx.plan.facilities[fac];
+        let label = if facility.name.is_empty() { &facility.id } else { &facility.name };
         let (d, lim) = (num(dist, 0), num(max.value, 0));
         let mut msg = if walking {
             Text::new(
-                format!("沿路网步行 {d} 米到最近的养老服务设施「{}」，限值 {lim} 米", facility.name),
-                format!("{d} m on foot along the network to the nearest facility '{}', limit {lim} m", facility.name),
+                format!("沿路网步行 {d} 米到最近的养老服务设施「{}」，限值 {lim} 米", label),
+                format!("{d} m on foot along the network to the nearest facility '{}', limit {lim} m", label),
             )
         } else {
             Text::new(
-                format!("距最近的养老服务设施「{}」直线 {d} 米（近似），限值 {lim} 米", facility.name),
-                format!("{d} m in a straight line (approximate) from the nearest facility '{}', limit {lim} m", facility.name),
+                format!("距最近的养老服务设施「{}」直线 {d} 米（近似），限值 {lim} 米", label),
+                format!("{d} m in a straight line (approximate) from the nearest facility '{}', limit {lim} m", label),
             )
         };
         if !ok {

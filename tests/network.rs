@@ -1,0 +1,115 @@
+//! The walking network on fixtures/network (EPSG:4547 metres from (500000, 4000000);
+//! anyang-2017: 800 m). Roads: R1 south bank street (0,0)–(1000,0); R2 north bank street
+//! (0,300)–(250,300)–(1000,300); R3 bridge (1000,0)–(1000,300); R4 an isolated lane
+//! (2000,0)–(2200,0); R5 a footbridge (250,−200)–(250,300) that crosses R1 at (250,0)
+//! without a shared vertex; R6 a one-street town (0,5000)–(2000,5000). Between the banks a
+//! river (no road). Facilities: FA (100,320) → snaps to (100,300), leg 20; FB (800,310) →
+//! (800,300), leg 10; FT (100,5010) → (100,5000), leg 10.
+
+mod common;
+
+use common::{finding, report};
+use serde_json::json;
+
+fn walk(r: &serde_json::Value, id: &str) -> (String, serde_json::Value, serde_json::Value) {
+    let f = finding(r, "service-circle", id);
+    (
+        f["status"].as_str().unwrap().into(),
+        f["measured"].clone(),
+        f["details"]["nearest_facility"].clone(),
+    )
+}
+
+#[test]
+fn walking_distances_match_the_hand_calculation() {
+    let (_, r) = report("fixtures/network", &[]);
+    // CA, centroid (100,−50) → (100,0) on R1, leg 50. The river: east 900 to the bridge,
+    // up 300, west 200 to FB's snap, leg 10 = 50 + 900 + 300 + 200 + 10 = 1,460 (FA would be
+    // 50 + 900 + 300 + 900 + 20 = 2,170). If the footbridge met R1 at (250,0) it would be
+    // 50 + 150 + 300 + 150 + 20 = 670: the crossing is not a junction.
+    assert_eq!(walk(&r, "CA"), ("fail".into(), json!(1460.0), json!("FB")));
+    // CB, (600,350) → (600,300) on R2's second segment, leg 50; FB on the same segment:
+    // 50 + 200 + 10 = 260.
+    assert_eq!(walk(&r, "CB"), ("pass".into(), json!(260.0), json!("FB")));
+    // CC, (2100,−50) → R4, a lane with no facility: no path.
+    let cc = finding(&r, "service-circle", "CC");
+    assert_eq!(
+        (cc["status"].as_str(), cc["measured"].is_null()),
+        (Some("fail"), true)
+    );
+    assert!(cc["message"].as_str().unwrap().contains("no path"));
+    // CD, (230,−180) → (250,−180) on the footbridge, leg 20; north 480 to (250,300), west
+    // 150 to FA's snap, leg 20 = 670.
+    assert_eq!(walk(&r, "CD"), ("pass".into(), json!(670.0), json!("FA")));
+    // The town: CT1 (600,4960) → leg 40 + 500 + 10 = 550; CT2 (1500,5060) → 60 + 1,400 + 10.
+    assert_eq!(walk(&r, "CT1"), ("pass".into(), json!(550.0), json!("FT")));
+    assert_eq!(walk(&r, "CT2"), ("fail".into(), json!(1470.0), json!("FT")));
+    assert_eq!(
+        finding(&r, "service-circle", "CA")["details"]["approximate"],
+        false
+    );
+    // 10 junctions, 7 segments, 5,000 m; 3 components, the largest 2,800 m (56%).
+    assert_eq!(
+        r["network"],
+        json!({"nodes": 10, "edges": 7, "length_m": 5000.0, "components": 3, "largest_component_share": 0.56})
+    );
+    assert_eq!(r["service_circle"]["method"], "network");
+    assert_eq!(r["service_circle"]["approximate"], false);
+    assert!(common::contract_holds(&r));
+}
+
+#[test]
+fn walking_is_never_shorter_than_the_straight_line() {
+    let (_, walked) = report("fixtures/network", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["compounds.geojson", "facilities.geojson", "plan.toml"] {
+        std::fs::copy(
+            common::root().join("fixtures/network").join(f),
+            dir.path().join(f),
+        )
+        .unwrap();
+    }
+    let (_, straight) = report(dir.path().to_str().unwrap(), &[]);
+    assert_eq!(straight["service_circle"]["approximate"], true);
+    for id in ["CA", "CB", "CC", "CD", "CT1", "CT2"] {
+        let s = finding(&straight, "service-circle", id)["measured"]
+            .as_f64()
+            .unwrap();
+        if let Some(w) = finding(&walked, "service-circle", id)["measured"].as_f64() {
+            assert!(w + 1e-9 >= s, "{id}: walked {w} < straight {s}");
+        }
+    }
+    // CA: 370 m in a straight line to FA (pass) but 1,460 m on foot (fail).
+    assert_eq!(
+        finding(&straight, "service-circle", "CA")["measured"],
+        json!(370.0)
+    );
+}
+
+#[test]
+fn roads_that_are_not_lines_are_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["compounds.geojson", "facilities.geojson", "plan.toml"] {
+        std::fs::copy(
+            common::root().join("fixtures/network").join(f),
+            dir.path().join(f),
+        )
+        .unwrap();
+    }
+    let mut roads: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(common::root().join("fixtures/network/roads.geojson")).unwrap(),
+    )
+    .unwrap();
+    roads["features"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [500000, 4000000]}, "properties": {"id": "P"}}));
+    std::fs::write(dir.path().join("roads.geojson"), roads.to_string()).unwrap();
+    let (_, r) = report(dir.path().to_str().unwrap(), &[]);
+    let roads = &r["inputs"]["roads"];
+    assert_eq!(
+        (roads["features"].as_u64(), roads["accepted"].as_u64()),
+        (Some(7), Some(6))
+    );
+    assert_eq!(roads["rejected"][0]["id"], "P");
+}
