@@ -37,6 +37,22 @@ fn check(c: &mut Criterion) {
         }
     }
     group.finish();
+    // The walking network: the same cities with their street grid (about 4 segments per
+    // compound): building the graph, snapping and one multi-source search are included.
+    let mut group = c.benchmark_group("check-with-roads");
+    group.sampling_mode(SamplingMode::Flat).sample_size(10);
+    let profile = Profile::load("anyang-2017").unwrap();
+    for n in sizes().into_iter().filter(|&n| n <= 100_000) {
+        let mut plan = planlint::synth::city(n, 1);
+        planlint::synth::add_streets(&mut plan);
+        let segments: usize = plan.roads.iter().map(|l| l.0.len() - 1).sum();
+        group.bench_with_input(
+            BenchmarkId::new(format!("anyang-2017/{segments}-segments"), n),
+            &plan,
+            |b, plan| b.iter(|| black_box(planlint::check(plan, &profile, as_of))),
+        );
+    }
+    group.finish();
 }
 
 fn read(c: &mut Criterion) {

@@ -48,6 +48,9 @@ enum Command {
         profile: String,
         #[arg(long, default_value = "2024-06-30")]
         as_of: String,
+        /// Also write the street grid as roads.geojson.
+        #[arg(long)]
+        roads: bool,
     },
 }
 
@@ -119,8 +122,12 @@ fn main() -> ExitCode {
             out,
             profile,
             as_of,
+            roads,
         } => {
-            let plan = planlint::synth::city(compounds, seed);
+            let mut plan = planlint::synth::city(compounds, seed);
+            if roads {
+                planlint::synth::add_streets(&mut plan);
+            }
             planlint::synth::write_plan(&out, &plan, &profile, &as_of).map(|()| 0)
         }
     };

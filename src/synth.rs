@@ -287,7 +287,46 @@ fn add_units(plan: &mut Plan, cols: usize, rows: usize) {
     }
 }
 
-/// Writes a plan folder: compounds, facilities and units as GeoJSON in WGS 84 lon/lat,
+/// Adds the street grid of a generated city: streets in the 50 m gaps between compounds,
+/// each a line with a vertex every 125 m (junctions at every crossing): about four
+/// segments per compound.
+pub fn add_streets(plan: &mut Plan) {
+    let n = plan.compounds.len();
+    let cols = (n as f64).sqrt().ceil().max(1.0) as usize;
+    let rows = n.div_ceil(cols).max(1);
+    let (x0, y0) = (
+        ORIGIN.0 - (CELL - SIDE) / 2.0,
+        ORIGIN.1 - (CELL - SIDE) / 2.0,
+    );
+    let step = CELL / 2.0;
+    let line = |from: (f64, f64), dx: f64, dy: f64, steps: usize| -> geo::LineString<f64> {
+        (0..=steps)
+            .map(|k| Coord {
+                x: from.0 + dx * k as f64,
+                y: from.1 + dy * k as f64,
+            })
+            .collect()
+    };
+    for c in 0..=cols {
+        plan.roads
+            .push(line((x0 + c as f64 * CELL, y0), 0.0, step, 2 * rows));
+    }
+    for r in 0..=rows {
+        plan.roads
+            .push(line((x0, y0 + r as f64 * CELL), step, 0.0, 2 * cols));
+    }
+    let features = plan.roads.len();
+    plan.inputs.push((
+        Layer::Roads,
+        LayerInfo {
+            path: "synthetic:roads".into(),
+            features,
+            ..LayerInfo::default()
+        },
+    ));
+}
+
+/// Writes a plan folder: compounds, facilities, units (and roads) as GeoJSON in WGS 84 lon/lat,
 /// phases.csv, and a plan.toml naming `profile` and `as_of`.
 pub fn write_plan(dir: &Path, plan: &Plan, profile: &str, as_of: &str) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -344,6 +383,15 @@ pub fn write_plan(dir: &Path, plan: &Plan, profile: &str, as_of: &str) -> Result
     write("compounds.geojson", fc(compounds))?;
     write("facilities.geojson", fc(facilities))?;
     write("units.geojson", fc(units))?;
+    if !plan.roads.is_empty() {
+        let roads = plan
+            .roads
+            .iter()
+            .enumerate()
+            .map(|(i, l)| json!({"type": "Feature", "geometry": lonlat(l.clone().into()), "properties": {"id": format!("R{i:05}")}}))
+            .collect();
+        write("roads.geojson", fc(roads))?;
+    }
     let mut csv = String::from("compound_id,phase,floor_area,start_date,completion_date\n");
     for p in &plan.phases {
         csv.push_str(&format!(
