@@ -50,26 +50,7 @@ pub fn check(plan: &Plan, profile: &Profile, as_of: NaiveDate) -> Report {
                 .copied()
                 .filter(|l| !plan.has_layer(*l))
                 .collect();
-            if missing.is_empty() {
-                // A bug in one rule must not take the others down: its panic becomes a
-                // skipped finding that says so.
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check(cfg, &ctx)))
-                    .unwrap_or_else(|_| {
-                        let why = t!(
-                            "规则内部错误，未能完成检查（请报告此问题）",
-                            "internal error: the rule could not finish (please report this)"
-                        );
-                        vec![rules::common_skipped(
-                            rule.id(),
-                            rule.subject(),
-                            cfg,
-                            profile,
-                            why,
-                        )]
-                    })
-            } else {
-                let names: Vec<&str> = missing.iter().map(|l| l.as_str()).collect();
-                let why = t!("缺少图层：{}", "missing layer: {}", names.join(", "));
+            let skipped = |why| {
                 vec![rules::common_skipped(
                     rule.id(),
                     rule.subject(),
@@ -77,7 +58,20 @@ pub fn check(plan: &Plan, profile: &Profile, as_of: NaiveDate) -> Report {
                     profile,
                     why,
                 )]
+            };
+            if !missing.is_empty() {
+                let names: Vec<&str> = missing.iter().map(|l| l.as_str()).collect();
+                return skipped(t!("缺少图层：{}", "missing layer: {}", names.join(", ")));
             }
+            // A bug in one rule must not take the others down: its panic becomes a skipped
+            // finding that says so.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check(cfg, &ctx)))
+                .unwrap_or_else(|_| {
+                    skipped(t!(
+                        "规则内部错误，未能完成检查（请报告此问题）",
+                        "internal error: the rule could not finish (please report this)"
+                    ))
+                })
         })
         .collect();
     findings.par_sort_by(|a, b| {

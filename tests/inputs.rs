@@ -221,12 +221,7 @@ fn metres_without_a_crs_and_a_geographic_working_crs_are_exit_2() {
 
 #[test]
 fn records_deleted_in_the_dbf_are_rejected() {
-    let dir = tempfile::tempdir().unwrap();
-    let src = common::root().join("fixtures/gbk-shapefile");
-    for e in std::fs::read_dir(&src).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
-    }
+    let dir = common::copy_fixture("gbk-shapefile", &[]);
     // Mark record 1 (X2) deleted: its first byte is at header length + record length.
     let dbf = dir.path().join("小区.dbf");
     let mut bytes = std::fs::read(&dbf).unwrap();

@@ -61,14 +61,7 @@ fn walking_distances_match_the_hand_calculation() {
 #[test]
 fn walking_is_never_shorter_than_the_straight_line() {
     let (_, walked) = report("fixtures/network", &[]);
-    let dir = tempfile::tempdir().unwrap();
-    for f in ["compounds.geojson", "facilities.geojson", "plan.toml"] {
-        std::fs::copy(
-            common::root().join("fixtures/network").join(f),
-            dir.path().join(f),
-        )
-        .unwrap();
-    }
+    let dir = common::copy_fixture("network", &["roads.geojson"]);
     let (_, straight) = report(dir.path().to_str().unwrap(), &[]);
     assert_eq!(straight["service_circle"]["approximate"], true);
     for id in ["CA", "CB", "CC", "CD", "CT1", "CT2"] {
@@ -88,14 +81,7 @@ fn walking_is_never_shorter_than_the_straight_line() {
 
 #[test]
 fn roads_that_are_not_lines_are_rejected() {
-    let dir = tempfile::tempdir().unwrap();
-    for f in ["compounds.geojson", "facilities.geojson", "plan.toml"] {
-        std::fs::copy(
-            common::root().join("fixtures/network").join(f),
-            dir.path().join(f),
-        )
-        .unwrap();
-    }
+    let dir = common::copy_fixture("network", &["roads.geojson"]);
     let mut roads: serde_json::Value = serde_json::from_slice(
         &std::fs::read(common::root().join("fixtures/network/roads.geojson")).unwrap(),
     )

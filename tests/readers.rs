@@ -54,12 +54,7 @@ fn geojson_lonlat_plan_is_placed_in_its_gauss_kruger_zone() {
 
 #[test]
 fn truncated_shapefile_is_exit_2_naming_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let src = common::root().join("fixtures/gbk-shapefile");
-    for e in std::fs::read_dir(&src).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
-    }
+    let dir = common::copy_fixture("gbk-shapefile", &[]);
     let shp = dir.path().join("小区.shp");
     let bytes = std::fs::read(&shp).unwrap();
     std::fs::write(&shp, &bytes[..bytes.len() - 60]).unwrap();

@@ -18,48 +18,32 @@ pub fn lines(raw: RawLayer, transform: &Transformer) -> (Vec<LineString<f64>>, V
             super::value::Value::Null => None,
             v => Some(v.to_string().trim_matches('"').to_string()),
         });
-        if f.deleted {
-            let reason = t!(
+        let lines = if f.deleted {
+            Err(t!(
                 "记录在 .dbf 中已标记删除",
                 "the record is marked deleted in the .dbf"
-            );
-            rejected.push(Rejection {
+            ))
+        } else {
+            match f.geometry.clone().and_then(|g| place(g, transform)) {
+                Ok(Geometry::LineString(ls)) => Ok(vec![ls]),
+                Ok(Geometry::MultiLineString(mls)) => Ok(mls.0),
+                Ok(Geometry::Line(l)) => Ok(vec![LineString::from(vec![l.start, l.end])]),
+                Ok(_) => Err(t!(
+                    "道路应为线（LineString / MultiLineString）",
+                    "a road must be a LineString or MultiLineString"
+                )),
+                Err(e) => Err(t!("几何无效：{}", "invalid geometry: {}", e)),
+            }
+        };
+        match lines {
+            Ok(lines) => out.extend(lines.into_iter().filter(|l| l.0.len() >= 2)),
+            Err(reason) => rejected.push(Rejection {
                 index: f.index,
                 id,
                 field: None,
                 reason,
-            });
-            continue;
+            }),
         }
-        let placed = f.geometry.clone().and_then(|g| place(g, transform));
-        let lines = match placed {
-            Ok(Geometry::LineString(ls)) => vec![ls],
-            Ok(Geometry::MultiLineString(mls)) => mls.0,
-            Ok(Geometry::Line(l)) => vec![LineString::from(vec![l.start, l.end])],
-            Ok(_) => {
-                let reason = t!(
-                    "道路应为线（LineString / MultiLineString）",
-                    "a road must be a LineString or MultiLineString"
-                );
-                rejected.push(Rejection {
-                    index: f.index,
-                    id,
-                    field: None,
-                    reason,
-                });
-                continue;
-            }
-            Err(e) => {
-                rejected.push(Rejection {
-                    index: f.index,
-                    id,
-                    field: None,
-                    reason: t!("几何无效：{}", "invalid geometry: {}", e),
-                });
-                continue;
-            }
-        };
-        out.extend(lines.into_iter().filter(|l| l.0.len() >= 2));
     }
     (out, rejected)
 }

@@ -79,3 +79,16 @@ pub fn contract_holds(report: &Value) -> bool {
     }
     out.status.success()
 }
+
+/// A temporary copy of a fixture folder, without the files named in `except`.
+pub fn copy_fixture(name: &str, except: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(root().join("fixtures").join(name)).unwrap() {
+        let p = e.unwrap().path();
+        let file = p.file_name().unwrap();
+        if !except.iter().any(|x| file == *x) {
+            std::fs::copy(&p, dir.path().join(file)).unwrap();
+        }
+    }
+    dir
+}
