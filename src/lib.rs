@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use finding::Finding;
 use index::Joins;
-use network::Network;
+use network::Walkable;
 use plan::model::{Layer, Plan};
 use profile::Profile;
 use report::Report;
@@ -30,9 +30,7 @@ use rules::{Context, RULES};
 /// out sorted by rule id, then subject id, whatever the thread count.
 pub fn check(plan: &Plan, profile: &Profile, as_of: NaiveDate) -> Report {
     let joins = Joins::build(plan);
-    let network = plan
-        .has_layer(Layer::Roads)
-        .then(|| Network::build(&plan.roads, plan.snap_tolerance));
+    let network = plan.has_layer(Layer::Roads).then(|| Walkable::new(plan));
     let ctx = Context {
         plan,
         joins: &joins,
@@ -81,7 +79,7 @@ pub fn check(plan: &Plan, profile: &Profile, as_of: NaiveDate) -> Report {
     let mut notes = plan.notes.clone();
     notes.extend(joins.notes.iter().cloned());
     let mut report = Report::new(plan, profile, as_of, findings, circle, notes);
-    report.network = network.map(|n| n.stats());
+    report.network = network.map(|n| n.report(plan));
     report
 }
 

@@ -48,10 +48,27 @@ fn walking_distances_match_the_hand_calculation() {
         finding(&r, "service-circle", "CA")["details"]["approximate"],
         false
     );
-    // 10 junctions, 7 segments, 5,000 m; 3 components, the largest 2,800 m (56%).
+    // 10 junctions, 7 segments, 5,000 m; 3 components, the largest (R1, R2, R3, R5:
+    // 2,800 m, 56%). Stranded on the others: CC (the lane), CT1, CT2 and FT (the town).
     assert_eq!(
         r["network"],
-        json!({"nodes": 10, "edges": 7, "length_m": 5000.0, "components": 3, "largest_component_share": 0.56})
+        json!({"nodes": 10, "edges": 7, "length_m": 5000.0, "components": 3, "largest_component_share": 0.56,
+               "stranded_compounds": ["CC", "CT1", "CT2"], "stranded_facilities": ["FT"]})
+    );
+    // Outside the circle, farthest first: CC (no path), CT2 (1,470 − 800 = 670 over), CA (660).
+    let outside: Vec<(&str, serde_json::Value)> = r["service_circle"]["outside"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["id"].as_str().unwrap(), o["over_by"].clone()))
+        .collect();
+    assert_eq!(
+        outside,
+        vec![
+            ("CC", json!(null)),
+            ("CT2", json!(670.0)),
+            ("CA", json!(660.0))
+        ]
     );
     assert_eq!(r["service_circle"]["method"], "network");
     assert_eq!(r["service_circle"]["approximate"], false);

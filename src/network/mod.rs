@@ -8,6 +8,8 @@
 
 mod graph;
 mod search;
+mod walkable;
 
 pub use graph::{Edge, Network, NetworkStats, Snap};
 pub use search::Reach;
+pub use walkable::{NetworkReport, Walkable};

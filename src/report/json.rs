@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::{Report, Summary};
 use crate::finding::{Finding, Measure, Status, Subject};
-use crate::network::NetworkStats;
+use crate::network::NetworkReport;
 use crate::profile::Severity;
 use crate::rules::CircleSummary;
 use crate::text::Lang;
@@ -73,7 +73,7 @@ struct ReportView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     service_circle: Option<&'a CircleSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    network: Option<&'a NetworkStats>,
+    network: Option<&'a NetworkReport>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     notes: Vec<&'a str>,
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::finding::{Finding, Status};
-use crate::network::NetworkStats;
+use crate::network::NetworkReport;
 use crate::plan::model::{Layer, LayerInfo, Plan};
 use crate::profile::{Profile, Severity};
 use crate::rules::CircleSummary;
@@ -67,7 +67,7 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub service_circle: Option<CircleSummary>,
     /// The walking network's size, when the plan has roads.
-    pub network: Option<NetworkStats>,
+    pub network: Option<NetworkReport>,
     pub notes: Vec<Text>,
 }
 

@@ -149,7 +149,8 @@ pub fn write(r: &Report, lang: Lang) -> String {
             tr("人口覆盖", "population covered")
         );
     }
-    if let Some(n) = &r.network {
+    if let Some(report) = &r.network {
+        let n = &report.stats;
         let _ = writeln!(
             o,
             "{} {} {}, {} {}, {} km, {} {} ({} {})",

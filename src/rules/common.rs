@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::finding::{Finding, Measure, Status, Subject};
 use crate::index::Joins;
-use crate::network::Network;
+use crate::network::Walkable;
 use crate::plan::model::{Facility, FacilityKind, Layer, LevelSel, Plan};
 use crate::profile::{Profile, Resolved, RuleConfig, Severity, ThresholdSpec};
 use crate::t;
@@ -21,7 +21,7 @@ pub struct Context<'a> {
     pub profile: &'a Profile,
     pub as_of: NaiveDate,
     /// The walking network, when the plan has roads.
-    pub network: Option<&'a Network>,
+    pub network: Option<&'a Walkable>,
 }
 
 impl Context<'_> {

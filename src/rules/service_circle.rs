@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::common::{params, resolve, validate_params, Bound, Context, Verdict};
 use super::Rule;
 use crate::finding::{Finding, Measure, Status};
-use crate::network::{Network, Reach as NetworkReach, Snap};
+use crate::network::{Reach as NetworkReach, Snap, Walkable};
 use crate::plan::model::{AreaType, FacilityKind};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::t;
@@ -108,7 +108,7 @@ impl DistanceModel for StraightLine {
 
 /// Walking distance on the road network (rules.md): snap leg + shortest path + snap leg,
 /// from one multi-source search over all qualifying facilities.
-pub struct Walking<'n>(pub &'n Network);
+pub struct Walking<'n>(pub &'n Walkable);
 
 impl DistanceModel for Walking<'_> {
     fn nearest_all(
@@ -117,19 +117,15 @@ impl DistanceModel for Walking<'_> {
         compounds: &[usize],
         qualifies: &(dyn Fn(usize) -> bool + Sync),
     ) -> Vec<Option<(usize, f64)>> {
-        let net = self.0;
+        let w = self.0;
         let sources: Vec<(usize, Snap)> = (0..ctx.plan.facilities.len())
-            .into_par_iter()
             .filter(|&f| qualifies(f))
-            .filter_map(|f| net.snap(ctx.plan.facilities[f].reference).map(|s| (f, s)))
+            .filter_map(|f| w.facilities[f].map(|s| (f, s)))
             .collect();
-        let reach = NetworkReach::from_sources(net, &sources);
+        let reach = NetworkReach::from_sources(&w.net, &sources);
         compounds
             .par_iter()
-            .map(|&c| {
-                net.snap(ctx.plan.compounds[c].reference)
-                    .and_then(|s| reach.nearest(net, &s))
-            })
+            .map(|&c| w.compounds[c].and_then(|s| reach.nearest(&w.net, &s)))
             .collect()
     }
     fn method(&self) -> &'static str {
@@ -283,6 +279,15 @@ impl UnitCircle {
     }
 }
 
+/// An urban compound outside the circle: how far, and how far too far (none: no path).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Outside {
+    pub id: String,
+    pub name: String,
+    pub distance: Option<f64>,
+    pub over_by: Option<f64>,
+}
+
 /// Coverage of the service circle: for the plan and for every unit with urban compounds.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CircleSummary {
@@ -291,6 +296,8 @@ pub struct CircleSummary {
     pub max_distance: f64,
     pub plan: UnitCircle,
     pub units: Vec<UnitCircle>,
+    /// The urban compounds outside the circle, the farthest first (no path before all).
+    pub outside: Vec<Outside>,
 }
 
 /// The circle's coverage, from the rule's own findings (no distance is measured twice):
@@ -299,6 +306,7 @@ pub fn summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
     let mut plan = UnitCircle::new("plan".into(), ctx.profile.city.clone());
     let mut units: Vec<Option<UnitCircle>> = vec![None; ctx.plan.units.len()];
     let (mut method, mut max_distance) = (None, None);
+    let mut outside = Vec::new();
     for f in findings.iter().filter(|f| f.rule == ServiceCircle.id()) {
         let (Some(i), Status::Pass | Status::Fail) = (f.subject.index, f.status) else {
             continue;
@@ -322,6 +330,19 @@ pub fn summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
             .unwrap_or(0.0);
         let inside = f.status == Status::Pass;
         plan.add(population, inside);
+        if !inside {
+            let distance = match f.measured {
+                Measure::Number(d) => Some(d),
+                _ => None,
+            };
+            let over_by = distance.zip(max_distance).map(|(d, m)| (d - m).max(0.0));
+            outside.push(Outside {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                distance,
+                over_by,
+            });
+        }
         for &u in &ctx.joins.compound_units[i] {
             let unit = &ctx.plan.units[u];
             units[u]
@@ -330,6 +351,11 @@ pub fn summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
         }
     }
     let method = method?;
+    // No path first, then the farthest; ties by id.
+    outside.sort_by(|a: &Outside, b: &Outside| {
+        let key = |o: &Outside| o.over_by.unwrap_or(f64::INFINITY);
+        key(b).total_cmp(&key(a)).then_with(|| a.id.cmp(&b.id))
+    });
     let mut units: Vec<UnitCircle> = units
         .into_iter()
         .flatten()
@@ -346,5 +372,6 @@ pub fn summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
         max_distance: max_distance.unwrap_or(f64::NAN),
         plan: plan.finish(),
         units,
+        outside,
     })
 }
