@@ -276,6 +276,7 @@ mod tests {
             features: Vec::new(),
             crs: None,
             encoding: None,
+            notes: Vec::new(),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod dbf;
 pub mod features;
 pub mod fields;
 pub mod model;
+pub mod osm;
 pub mod phases;
 pub mod roads;
 pub mod settings;
@@ -29,7 +30,7 @@ pub enum PlanError {
     Io(String, String),
     #[error("{0}: {1}")]
     Parse(String, String),
-    #[error("{0}: unsupported file type (use .geojson, .json or .shp)")]
+    #[error("{0}: unsupported file type (use .geojson, .json, .shp, or .osm.pbf for roads)")]
     Unsupported(String),
     #[error("plan.toml {0}: {1}")]
     Settings(String, String),
@@ -122,7 +123,7 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
         ))?;
     let units_path = src.path("units", &src.units, GEO_EXTS);
     let phases_path = src.path("phases", &src.phases, &["csv"]);
-    let roads_path = src.path("roads", &src.roads, GEO_EXTS);
+    let roads_path = src.path("roads", &src.roads, &["geojson", "json", "shp", "osm.pbf"]);
 
     let mut layers: Vec<(Layer, &'static str, PathBuf, RawLayer, CrsSpec)> = Vec::new();
     for (layer, name, path) in [
@@ -171,6 +172,7 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
                     format!("snap_tolerance = {tolerance}: a distance ≥ 0 in metres"),
                 ));
             }
+            plan.notes.extend(raw.notes.iter().cloned());
             (plan.roads, info.rejected) = roads::lines(raw, &t);
             plan.snap_tolerance = tolerance;
             plan.inputs.push((layer, info));

@@ -27,6 +27,8 @@ pub struct RawLayer {
     pub crs: Option<String>,
     /// The `.dbf` encoding and how it was decided.
     pub encoding: Option<String>,
+    /// Remarks on the layer as a whole (ways cut at an extract's edge…).
+    pub notes: Vec<crate::text::Text>,
 }
 
 impl RawLayer {
@@ -41,7 +43,12 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> 
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
+    let is_pbf = path
+        .to_string_lossy()
+        .to_ascii_lowercase()
+        .ends_with(".osm.pbf");
     match ext.as_str() {
+        "pbf" if is_pbf => super::osm::read(path),
         "geojson" | "json" => read_geojson(path),
         "shp" => read_shapefile(path, encoding),
         _ => Err(PlanError::Unsupported(path.display().to_string())),
@@ -125,6 +132,7 @@ fn read_geojson(path: &Path) -> Result<RawLayer, PlanError> {
         features: raw,
         crs,
         encoding: None,
+        notes: Vec::new(),
     })
 }
 
@@ -215,6 +223,7 @@ fn read_shapefile(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanE
             table.encoding.name(),
             table.encoding_source
         )),
+        notes: Vec::new(),
     })
 }
 
