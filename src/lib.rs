@@ -98,3 +98,17 @@ pub fn validate_profile(profile: &Profile) -> Result<(), profile::ProfileError> 
     }
     Ok(())
 }
+
+/// The service areas of a plan with roads, for the map: the stretches of road within the
+/// profile's walking distance of a qualifying facility. Builds the network itself (it is
+/// asked for on its own, after or instead of a check).
+pub fn service_areas(
+    plan: &Plan,
+    profile: &Profile,
+    as_of: NaiveDate,
+) -> Option<Vec<network::Piece>> {
+    if !plan.has_layer(Layer::Roads) {
+        return None;
+    }
+    rules::service_areas(plan, profile, as_of, &Walkable::new(plan))
+}

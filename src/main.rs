@@ -27,7 +27,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check a plan (a folder, or layer files) against a city's profile.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the built-in profiles, or show one's thresholds and clauses.
     Profiles {
         id: Option<String>,
@@ -91,6 +91,10 @@ struct CheckArgs {
     set: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Also write the service areas (road stretches within walking distance of a
+    /// qualifying facility) here, as GeoJSON in WGS 84. Needs a roads layer.
+    #[arg(long, value_name = "FILE")]
+    service_areas: Option<PathBuf>,
     /// Write the report here instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -111,7 +115,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Profiles { id, lang } => {
             profiles(id.as_deref(), lang.unwrap_or_else(default_lang))
         }
@@ -181,6 +185,13 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     };
     let plan = plan::load(&sources).map_err(|e| e.to_string())?;
     let report = planlint::check(&plan, &profile, as_of);
+    if let Some(path) = &args.service_areas {
+        let pieces = planlint::service_areas(&plan, &profile, as_of).ok_or(
+            "--service-areas needs a roads layer and a profile with the service-circle rule",
+        )?;
+        let text = report::geojson::service_areas(&pieces, &plan)?;
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     let out = render(&report, &plan, args.format, lang)?;
     match &args.output {
         Some(path) => std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))?,

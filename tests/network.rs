@@ -116,3 +116,48 @@ fn roads_that_are_not_lines_are_rejected() {
     );
     assert_eq!(roads["rejected"][0]["id"], "P");
 }
+
+#[test]
+fn service_areas_are_the_streets_within_walking_distance() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("areas.geojson");
+    let (_, _, err) = common::run(&[
+        "check",
+        "fixtures/network",
+        "--service-areas",
+        out.to_str().unwrap(),
+        "-o",
+        "/dev/null",
+    ]);
+    let fc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).unwrap_or_else(|e| panic!("{e}: {err}")))
+            .unwrap();
+    let pieces: Vec<&serde_json::Value> = fc["features"].as_array().unwrap().iter().collect();
+    // Every stretch is within 800 m of its facility.
+    assert!(pieces.iter().all(
+        |p| p["properties"]["from_m"].as_f64().unwrap() <= 800.0 + 1e-6
+            && p["properties"]["to_m"].as_f64().unwrap() <= 800.0 + 1e-6
+    ));
+    // FT snaps at x = 100 on the town's street (leg 10): it reaches x in [0, 890] — 100 m
+    // west (110 → 10) and 790 m east (10 → 800).
+    let ft: Vec<(f64, f64)> = pieces
+        .iter()
+        .filter(|p| p["properties"]["facility"] == "FT")
+        .map(|p| {
+            (
+                p["properties"]["from_m"].as_f64().unwrap(),
+                p["properties"]["to_m"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(ft, vec![(110.0, 10.0), (10.0, 800.0)]);
+    // Nothing is drawn on the isolated lane R4 (x 2000–2200, y 0): lon east of 114.0222°.
+    let lane = pieces.iter().any(|p| {
+        p["geometry"]["coordinates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c[0].as_f64().unwrap() > 114.0222 && c[1].as_f64().unwrap() < 36.14)
+    });
+    assert!(!lane);
+}

@@ -171,3 +171,198 @@ mod tests {
         );
     }
 }
+
+/// A piece of a road segment within reach of a facility: from `from` to `to` (in the
+/// working CRS), walked from `source`, at distances `d_from` and `d_to` from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    pub source: usize,
+    pub edge: u32,
+    pub from: [f64; 2],
+    pub to: [f64; 2],
+    pub d_from: f64,
+    pub d_to: f64,
+}
+
+/// Walking distance along one edge from one way in: `c0 + slope × x` for x in [lo, hi].
+#[derive(Clone, Copy)]
+struct Line1 {
+    source: usize,
+    c0: f64,
+    slope: f64,
+    lo: f64,
+    hi: f64,
+}
+
+impl Line1 {
+    fn at(&self, x: f64) -> Option<f64> {
+        (self.lo - 1e-9..=self.hi + 1e-9)
+            .contains(&x)
+            .then_some(self.c0 + self.slope * x)
+    }
+}
+
+impl Reach {
+    /// The service areas: every stretch of road whose walking distance to its nearest
+    /// source is at most `max`, labelled with that source. Along an edge the distance is
+    /// the least of walking in from either end or from a source on the edge; each edge is
+    /// cut where the nearest source changes and where the distance reaches `max`.
+    pub fn pieces(&self, net: &Network, max: f64) -> Vec<Piece> {
+        let mut out = Vec::new();
+        for (i, e) in net.edges.iter().enumerate() {
+            let len = e.length;
+            let mut ways_in = Vec::new();
+            let (da, sa) = self.best[e.a as usize];
+            if da.is_finite() {
+                ways_in.push(Line1 {
+                    source: sa,
+                    c0: da,
+                    slope: 1.0,
+                    lo: 0.0,
+                    hi: len,
+                });
+            }
+            let (db, sb) = self.best[e.b as usize];
+            if db.is_finite() {
+                ways_in.push(Line1 {
+                    source: sb,
+                    c0: db + len,
+                    slope: -1.0,
+                    lo: 0.0,
+                    hi: len,
+                });
+            }
+            for &(t, leg, src) in self.on_edge.get(&(i as u32)).into_iter().flatten() {
+                ways_in.push(Line1 {
+                    source: src,
+                    c0: leg + t,
+                    slope: -1.0,
+                    lo: 0.0,
+                    hi: t,
+                });
+                ways_in.push(Line1 {
+                    source: src,
+                    c0: leg - t,
+                    slope: 1.0,
+                    lo: t,
+                    hi: len,
+                });
+            }
+            if ways_in.is_empty() {
+                continue;
+            }
+            // Cuts: the ends, each way's domain, where two ways cross, where a way hits max.
+            let mut cuts = vec![0.0, len];
+            for (k, w) in ways_in.iter().enumerate() {
+                cuts.extend([w.lo, w.hi, (max - w.c0) / w.slope]);
+                for v in &ways_in[k + 1..] {
+                    if w.slope != v.slope {
+                        cuts.push((v.c0 - w.c0) / (w.slope - v.slope));
+                    }
+                }
+            }
+            cuts.retain(|x| x.is_finite() && (0.0..=len).contains(x));
+            cuts.sort_by(f64::total_cmp);
+            cuts.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+            let (a, b) = (net.nodes[e.a as usize], net.nodes[e.b as usize]);
+            let at = |x: f64| {
+                let t = if len > 0.0 { x / len } else { 0.0 };
+                [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]
+            };
+            for w2 in cuts.windows(2) {
+                let (x0, x1) = (w2[0], w2[1]);
+                let mid = (x0 + x1) / 2.0;
+                // The nearest way in over this stretch (smallest source on ties).
+                let best = ways_in
+                    .iter()
+                    .filter_map(|w| w.at(mid).map(|d| (d, w)))
+                    .min_by(|p, q| p.0.total_cmp(&q.0).then(p.1.source.cmp(&q.1.source)));
+                let Some((d_mid, w)) = best else { continue };
+                if d_mid > max + 1e-9 {
+                    continue;
+                }
+                let (d0, d1) = (w.c0 + w.slope * x0, w.c0 + w.slope * x1);
+                match out.last_mut() {
+                    // Continue the previous piece when the same way in goes on.
+                    Some(p @ Piece { .. })
+                        if p.edge == i as u32
+                            && p.source == w.source
+                            && p.to == at(x0)
+                            && (p.d_to - d0).abs() < 1e-9
+                            && ((p.d_to - p.d_from).signum() == (d1 - d0).signum()) =>
+                    {
+                        p.to = at(x1);
+                        p.d_to = d1;
+                    }
+                    _ => out.push(Piece {
+                        source: w.source,
+                        edge: i as u32,
+                        from: at(x0),
+                        to: at(x1),
+                        d_from: d0,
+                        d_to: d1,
+                    }),
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod piece_tests {
+    use super::*;
+    use geo::{line_string, Point};
+
+    #[test]
+    fn service_area_pieces_stop_at_the_limit() {
+        // One street 0–1000 along y = 0; a source at (100, 20): snap (100, 0), leg 20.
+        // With max 300: west of the snap the distance falls from 120 at x = 0 to 20 at
+        // x = 100 (walking straight from the source); east of it, it rises to 300 at x = 380.
+        // Walking back in from the junction at x = 0 (120 + x) is never shorter.
+        let net = Network::build(&[line_string![(x: 0.0, y: 0.0), (x: 1000.0, y: 0.0)]], 0.0);
+        let reach = Reach::from_sources(&net, &[(7, net.snap(Point::new(100.0, 20.0)).unwrap())]);
+        let pieces = reach.pieces(&net, 300.0);
+        let spans: Vec<(f64, f64, f64, f64)> = pieces
+            .iter()
+            .map(|p| (p.from[0], p.to[0], p.d_from, p.d_to))
+            .collect();
+        assert_eq!(
+            spans,
+            vec![(0.0, 100.0, 120.0, 20.0), (100.0, 380.0, 20.0, 300.0)]
+        );
+        assert!(pieces.iter().all(|p| p.source == 7));
+        // The far junction (1000, 0) is 920 away: nothing near it.
+        assert!(pieces.iter().all(|p| p.to[0] <= 380.0));
+    }
+
+    #[test]
+    fn a_segment_reached_from_both_ends_is_cut_where_the_nearest_source_changes() {
+        // 0 —(600)— 1 —(600)— 2: sources A at junction 0 and B at junction 2 (leg 0).
+        // Max 800: the middle edge 1 is 600 from both; on the edge 0–1 A reaches all of it
+        // (0 → 600); on 1–2 B does. Max 500: A covers x in [0, 500], B x in [700, 1200]
+        // (distance 500 → 0 towards junction 2).
+        let net = Network::build(
+            &[line_string![(x: 0.0, y: 0.0), (x: 600.0, y: 0.0), (x: 1200.0, y: 0.0)]],
+            0.0,
+        );
+        let a = net.snap(Point::new(0.0, 0.0)).unwrap();
+        let b = net.snap(Point::new(1200.0, 0.0)).unwrap();
+        let reach = Reach::from_sources(&net, &[(0, a), (1, b)]);
+        let spans = |max: f64| -> Vec<(usize, f64, f64, f64, f64)> {
+            reach
+                .pieces(&net, max)
+                .iter()
+                .map(|p| (p.source, p.from[0], p.to[0], p.d_from, p.d_to))
+                .collect()
+        };
+        assert_eq!(
+            spans(800.0),
+            vec![(0, 0.0, 600.0, 0.0, 600.0), (1, 600.0, 1200.0, 600.0, 0.0)]
+        );
+        assert_eq!(
+            spans(500.0),
+            vec![(0, 0.0, 500.0, 0.0, 500.0), (1, 700.0, 1200.0, 500.0, 0.0)]
+        );
+    }
+}

@@ -49,3 +49,27 @@ fn subject_geometry(f: &Finding, plan: &Plan) -> Option<Geometry<f64>> {
         _ => return None,
     })
 }
+
+/// The service areas as GeoJSON lines in WGS 84: each stretch of road with the facility
+/// that reaches it and the walking distances at its two ends.
+pub fn service_areas(pieces: &[crate::network::Piece], plan: &Plan) -> Result<String, String> {
+    let back = Transformer::new(&CrsSpec::Proj(plan.working_crs.clone()), "EPSG:4326")?;
+    let features: Vec<Value> = pieces
+        .iter()
+        .map(|p| {
+            let mut g = Geometry::LineString(geo::LineString::from(vec![(p.from[0], p.from[1]), (p.to[0], p.to[1])]));
+            back.transform_geometry(&mut g);
+            let f = &plan.facilities[p.source];
+            let round = |x: f64| (x * 100.0).round() / 100.0;
+            json!({
+                "type": "Feature",
+                "geometry": serde_json::to_value(geojson::Geometry::from(&g)).unwrap_or(Value::Null),
+                "properties": {"facility": f.id, "facility_name": f.name, "from_m": round(p.d_from), "to_m": round(p.d_to)},
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string(&json!({"type": "FeatureCollection", "features": features}))
+        .map_err(|e| e.to_string())?;
+    s.push('\n');
+    Ok(s)
+}

@@ -64,7 +64,7 @@ mod total_beds;
 use chrono::NaiveDate;
 
 pub use common::{skipped as common_skipped, Context};
-pub use service_circle::{CircleSummary, UnitCircle};
+pub use service_circle::{service_areas, CircleSummary, UnitCircle};
 
 use crate::finding::Finding;
 use crate::plan::model::Layer;

@@ -375,3 +375,28 @@ pub fn summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
         outside,
     })
 }
+
+/// The service areas of the qualifying facilities: every stretch of road within the
+/// profile's walking distance of one (None without roads or without this rule).
+pub fn service_areas(
+    plan: &crate::plan::model::Plan,
+    profile: &crate::profile::Profile,
+    as_of: chrono::NaiveDate,
+    walkable: &Walkable,
+) -> Option<Vec<crate::network::Piece>> {
+    let cfg = profile.rules.get(ServiceCircle.id())?;
+    let p: Params = params(cfg).ok()?;
+    let max = p
+        .max_distance
+        .resolve(cfg.severity, &cfg.clause, as_of)?
+        .value;
+    let sources: Vec<(usize, Snap)> = (0..plan.facilities.len())
+        .filter(|&f| {
+            plan.facilities[f]
+                .kind
+                .is_some_and(|k| p.kinds.contains(&k))
+        })
+        .filter_map(|f| walkable.facilities[f].map(|s| (f, s)))
+        .collect();
+    Some(NetworkReach::from_sources(&walkable.net, &sources).pieces(&walkable.net, max))
+}
