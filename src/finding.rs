@@ -38,17 +38,6 @@ impl Status {
             Status::Skipped => "skipped",
         }
     }
-
-    pub fn label(self) -> Text {
-        match self {
-            Status::Pass => Text::new("通过", "pass"),
-            Status::Fail => Text::new("不符合", "fail"),
-            Status::Pending => Text::new("待定", "pending"),
-            Status::NotApplicable => Text::new("不适用", "not applicable"),
-            Status::InsufficientData => Text::new("数据不足", "insufficient data"),
-            Status::Skipped => Text::new("未运行", "skipped"),
-        }
-    }
 }
 
 /// What a finding is about.
@@ -79,10 +68,6 @@ impl Measure {
         } else {
             Measure::Null
         }
-    }
-
-    pub fn opt(x: Option<f64>) -> Measure {
-        x.map_or(Measure::Null, Measure::num)
     }
 
     pub fn date(d: Option<chrono::NaiveDate>) -> Measure {

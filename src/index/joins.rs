@@ -18,8 +18,6 @@ pub struct Joins {
     pub compound_facilities: Vec<Vec<usize>>,
     /// Per unit: the facilities whose reference point it contains.
     pub unit_facilities: Vec<Vec<usize>>,
-    /// Per unit: the compounds whose reference point it contains.
-    pub unit_compounds: Vec<Vec<usize>>,
     /// Per compound: the units containing its reference point.
     pub compound_units: Vec<Vec<usize>>,
     /// Per unit: the units below it in the hierarchy (by `parent_id`, else spatially).
@@ -81,7 +79,6 @@ impl Joins {
         let compound_units =
             one_per_level(plan, unit_index.containing_all(&compound_refs, unit_geom));
         let unit_facilities = invert(&facility_units, plan.units.len());
-        let unit_compounds = invert(&compound_units, plan.units.len());
         let unit_descendants = descendants(plan, &unit_index, &mut notes);
 
         let mut compound_phases = vec![Vec::new(); plan.compounds.len()];
@@ -107,7 +104,6 @@ impl Joins {
             facility_compound,
             compound_facilities,
             unit_facilities,
-            unit_compounds,
             compound_units,
             unit_descendants,
             compound_phases,

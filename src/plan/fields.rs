@@ -138,10 +138,6 @@ impl<'a> FieldMap<'a> {
         })
     }
 
-    pub fn has(&self, field: &str) -> bool {
-        self.columns.contains_key(field)
-    }
-
     fn get<'v>(&self, values: &'v [Value], field: &str) -> &'v Value {
         self.columns
             .get(field)

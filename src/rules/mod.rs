@@ -61,8 +61,6 @@ mod street_center_beds;
 mod street_center_floor_area;
 mod total_beds;
 
-use chrono::NaiveDate;
-
 pub use common::{skipped as common_skipped, Context};
 pub use service_circle::{service_areas, CircleSummary, UnitCircle};
 
@@ -118,9 +116,6 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
 pub fn circle_summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
     service_circle::summary(findings, ctx)
 }
-
-/// A date-free wrapper so callers outside the crate can name the check date type.
-pub type CheckDate = NaiveDate;
 
 #[cfg(test)]
 mod tests {
