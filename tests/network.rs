@@ -161,3 +161,31 @@ fn service_areas_are_the_streets_within_walking_distance() {
     });
     assert!(!lane);
 }
+
+/// 2SFCA (catchment 800 m; supply = floor area, 100 m² each; demand = 100 households ×
+/// 2.62 = 262 people per compound).
+#[test]
+fn two_step_floating_catchment_scores() {
+    let score = |r: &serde_json::Value, id: &str| {
+        finding(r, "service-circle", id)["details"]["access_2sfca"]
+            .as_f64()
+            .unwrap()
+    };
+    // Walked: FA reaches CB (20 + 150 + 350 + 50 = 570) and CD (670); FB reaches CB (260);
+    // FT reaches CT1 (550). R_FA = 100 / 524, R_FB = R_FT = 100 / 262.
+    let (_, r) = report("fixtures/network", &[]);
+    assert_eq!(score(&r, "CB"), 0.572519); // 100/524 + 100/262
+    assert_eq!(score(&r, "CD"), 0.19084); // 100/524
+    assert_eq!(score(&r, "CT1"), 0.381679); // 100/262
+    for id in ["CA", "CC", "CT2"] {
+        assert_eq!(score(&r, id), 0.0, "{id}");
+    }
+    // Straight lines: FA (100, 320) and FB (800, 310) each reach CA (370 / 787 m), CB (501 /
+    // 204) and CD (517 / 752): R = 100 / 786 each, so CA = CB = CD = 200 / 786.
+    let dir = common::copy_fixture("network", &["roads.geojson"]);
+    let (_, s) = report(dir.path().to_str().unwrap(), &[]);
+    for id in ["CA", "CB", "CD"] {
+        assert_eq!(score(&s, id), 0.254453, "{id}");
+    }
+    assert_eq!(score(&s, "CT1"), 0.381679);
+}

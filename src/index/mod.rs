@@ -76,6 +76,17 @@ impl PointIndex {
         }
     }
 
+    /// The points within `radius` of `p` (boundary included), ascending.
+    pub fn within(&self, p: Point, radius: f64) -> Vec<usize> {
+        let mut hits: Vec<usize> = self
+            .tree
+            .locate_within_distance([p.x(), p.y()], radius * radius)
+            .map(|g| g.data)
+            .collect();
+        hits.sort_unstable();
+        hits
+    }
+
     /// The nearest point accepted by `accept`, with its straight-line distance. Among
     /// equally near points, the one with the smallest position wins, so the answer never
     /// depends on the tree's shape.

@@ -11,5 +11,5 @@ mod search;
 mod walkable;
 
 pub use graph::{Edge, Network, NetworkStats, Snap};
-pub use search::{Piece, Reach};
+pub use search::{distance_to, within, Piece, Reach};
 pub use walkable::{NetworkReport, Walkable};

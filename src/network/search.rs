@@ -366,3 +366,65 @@ mod piece_tests {
         );
     }
 }
+
+/// Walking distances from one snapped point to the junctions within `limit` (a search
+/// bounded by the limit: a catchment, not the whole network).
+pub fn within(net: &Network, from: &Snap, limit: f64) -> HashMap<u32, f64> {
+    let mut dist: HashMap<u32, f64> = HashMap::new();
+    let mut heap = BinaryHeap::new();
+    let e = net.edges[from.edge as usize];
+    for (node, d) in [
+        (e.a, from.leg + from.offset),
+        (e.b, from.leg + e.length - from.offset),
+    ] {
+        if d <= limit && dist.get(&node).is_none_or(|&old| d < old) {
+            dist.insert(node, d);
+            heap.push(Item {
+                dist: d,
+                source: 0,
+                node,
+            });
+        }
+    }
+    while let Some(Item { dist: d, node, .. }) = heap.pop() {
+        if dist.get(&node).is_some_and(|&best| d > best) {
+            continue;
+        }
+        for &(m, edge) in net.neighbours(node) {
+            let nd = d + net.edges[edge as usize].length;
+            if nd <= limit && dist.get(&m).is_none_or(|&old| nd < old) {
+                dist.insert(m, nd);
+                heap.push(Item {
+                    dist: nd,
+                    source: 0,
+                    node: m,
+                });
+            }
+        }
+    }
+    dist
+}
+
+/// The walking distance between two snapped points given the junction distances from
+/// the first (`within`), or None when it exceeds `limit`.
+pub fn distance_to(
+    net: &Network,
+    from: &Snap,
+    junctions: &HashMap<u32, f64>,
+    to: &Snap,
+    limit: f64,
+) -> Option<f64> {
+    let e = net.edges[to.edge as usize];
+    let mut best = f64::INFINITY;
+    if let Some(&da) = junctions.get(&e.a) {
+        best = best.min(da + to.offset);
+    }
+    if let Some(&db) = junctions.get(&e.b) {
+        best = best.min(db + e.length - to.offset);
+    }
+    if from.edge == to.edge {
+        best = best.min(from.leg + (from.offset - to.offset).abs());
+    }
+    let d = best + to.leg;
+    (d <= limit).then_some(d)
+}

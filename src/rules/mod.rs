@@ -60,6 +60,7 @@ mod street_center;
 mod street_center_beds;
 mod street_center_floor_area;
 mod total_beds;
+mod two_step_fca;
 
 pub use common::{skipped as common_skipped, Context};
 pub use service_circle::{service_areas, CircleSummary, UnitCircle};

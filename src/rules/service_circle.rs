@@ -185,7 +185,39 @@ fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
                 t!("非城市小区", "not an urban compound"),
             )
         });
+    let qualifying: Vec<usize> = (0..ctx.plan.facilities.len())
+        .filter(|&f| {
+            ctx.plan.facilities[f]
+                .kind
+                .is_some_and(|k| p.kinds.contains(&k))
+        })
+        .collect();
+    let subjects: Vec<usize> = (0..ctx.plan.compounds.len())
+        .filter(|&i| p.area_types.contains(&ctx.plan.compounds[i].area_type))
+        .collect();
+    let access = super::two_step_fca::scores(ctx, &qualifying, &subjects, max.value);
     let checked = reach(&p, ctx, model.as_ref()).into_iter().map(|r| {
+        let mut f = one(&r, &v, ctx, &max, speed, walking, model.method());
+        f.details.insert(
+            "access_2sfca".into(),
+            Measure::num(access.get(&r.compound).copied().unwrap_or(0.0)).into_json(),
+        );
+        f
+    });
+    not_urban.chain(checked).collect()
+}
+
+/// The finding of one urban compound.
+fn one(
+    r: &Reach,
+    v: &Verdict,
+    ctx: &Context,
+    max: &crate::profile::Resolved,
+    speed: Option<f64>,
+    walking: bool,
+    method: &'static str,
+) -> Finding {
+    {
         let subject = ctx.compound_subject(r.compound);
         let Some((fac, dist)) = r.nearest else {
             let why = if walking {
@@ -194,20 +226,39 @@ fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
                     "no path: no qualifying facility can be reached over the walking network"
                 )
             } else {
-                t!("规划范围内没有符合条件的养老服务设施", "no qualifying facility in the plan")
+                t!(
+                    "规划范围内没有符合条件的养老服务设施",
+                    "no qualifying facility in the plan"
+                )
             };
-            let mut f = v.finding(subject, Status::Fail, Measure::Null, Measure::num(max.value), why);
-            f.details.insert("method".into(), model.method().into());
+            let mut f = v.finding(
+                subject,
+                Status::Fail,
+                Measure::Null,
+                Measure::num(max.value),
+                why,
+            );
+            f.details.insert("method".into(), method.into());
             return f;
         };
         let ok = Bound::Max.holds(dist, max.value);
         let facility = &ctx.plan.facilities[fac];
-        let label = if facility.name.is_empty() { &facility.id } else { &facility.name };
+        let label = if facility.name.is_empty() {
+            &facility.id
+        } else {
+            &facility.name
+        };
         let (d, lim) = (num(dist, 0), num(max.value, 0));
         let mut msg = if walking {
             Text::new(
-                format!("沿路网步行 {d} 米到最近的养老服务设施「{}」，限值 {lim} 米", label),
-                format!("{d} m on foot along the network to the nearest facility '{}', limit {lim} m", label),
+                format!(
+                    "沿路网步行 {d} 米到最近的养老服务设施「{}」，限值 {lim} 米",
+                    label
+                ),
+                format!(
+                    "{d} m on foot along the network to the nearest facility '{}', limit {lim} m",
+                    label
+                ),
             )
         } else {
             Text::new(
@@ -219,16 +270,23 @@ fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
             msg = msg.join(&t!("超出 {} 米", "{} m too far", num(dist - max.value, 0)));
         }
         let status = if ok { Status::Pass } else { Status::Fail };
-        let mut f = v.finding(subject, status, Measure::num(dist), Measure::num(max.value), msg);
-        f.details.insert("nearest_facility".into(), facility.id.clone().into());
-        f.details.insert("method".into(), model.method().into());
+        let mut f = v.finding(
+            subject,
+            status,
+            Measure::num(dist),
+            Measure::num(max.value),
+            msg,
+        );
+        f.details
+            .insert("nearest_facility".into(), facility.id.clone().into());
+        f.details.insert("method".into(), method.into());
         f.details.insert("approximate".into(), (!walking).into());
         if let Some(s) = speed {
-            f.details.insert("minutes".into(), Measure::num(dist / s).into_json());
+            f.details
+                .insert("minutes".into(), Measure::num(dist / s).into_json());
         }
         f
-    });
-    not_urban.chain(checked).collect()
+    }
 }
 
 /// The circle's coverage figures for one unit, or for the plan.
