@@ -29,6 +29,18 @@ use rules::{Context, RULES};
 /// Checks a plan against a profile as of a date. Rules run in parallel; findings come
 /// out sorted by rule id, then subject id, whatever the thread count.
 pub fn check(plan: &Plan, profile: &Profile, as_of: NaiveDate) -> Report {
+    check_with(plan, profile, as_of, &Options::default())
+}
+
+/// What a check does beyond the rules.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Suggest this many sites for new stations (greedy maximal covering; 0: none).
+    pub suggest: usize,
+}
+
+/// [`check`], with options.
+pub fn check_with(plan: &Plan, profile: &Profile, as_of: NaiveDate, options: &Options) -> Report {
     let joins = Joins::build(plan);
     let network = plan.has_layer(Layer::Roads).then(|| Walkable::new(plan));
     let ctx = Context {
@@ -76,10 +88,12 @@ pub fn check(plan: &Plan, profile: &Profile, as_of: NaiveDate) -> Report {
         (a.rule, &a.subject.id, a.subject.layer).cmp(&(b.rule, &b.subject.id, b.subject.layer))
     });
     let circle = rules::circle_summary(&findings, &ctx);
+    let suggestions = rules::suggest(&ctx, &findings, options.suggest);
     let mut notes = plan.notes.clone();
     notes.extend(joins.notes.iter().cloned());
     let mut report = Report::new(plan, profile, as_of, findings, circle, notes);
-    report.network = network.map(|n| n.report(plan));
+    report.network = network.as_ref().map(|n| n.report(plan));
+    report.suggestions = suggestions;
     report
 }
 

@@ -95,6 +95,10 @@ struct CheckArgs {
     /// qualifying facility) here, as GeoJSON in WGS 84. Needs a roads layer.
     #[arg(long, value_name = "FILE")]
     service_areas: Option<PathBuf>,
+    /// Suggest K sites for new stations that bring the most uncovered households inside
+    /// the service circle (greedy maximal covering over the compounds' reference points).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    suggest: usize,
     /// Write the report here instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -184,7 +188,14 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         None => chrono::Local::now().date_naive(),
     };
     let plan = plan::load(&sources).map_err(|e| e.to_string())?;
-    let report = planlint::check(&plan, &profile, as_of);
+    let report = planlint::check_with(
+        &plan,
+        &profile,
+        as_of,
+        &planlint::Options {
+            suggest: args.suggest,
+        },
+    );
     if let Some(path) = &args.service_areas {
         let pieces = planlint::service_areas(&plan, &profile, as_of).ok_or(
             "--service-areas needs a roads layer and a profile with the service-circle rule",

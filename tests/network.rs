@@ -189,3 +189,50 @@ fn two_step_floating_catchment_scores() {
     }
     assert_eq!(score(&s, "CT1"), 0.381679);
 }
+
+#[test]
+fn suggested_sites_cover_the_most_uncovered_households_first() {
+    // Straight lines (no roads), 800 m. U1 (x = −200, 100 households), U2 (700, 300), U3
+    // (1,400, 250); the only station is 10 km away, so all three are outside the circle.
+    // Catchments: site U1 → {U1} (U2 is 900 away); U2 → {U2, U3} (700); U3 → {U2, U3}.
+    // Greedy: U2 adds 550 (tied with U3, U2's id sorts first), then U1 adds 100, then no
+    // site adds anything: two suggestions though three were asked for.
+    let dir = tempfile::tempdir().unwrap();
+    let crs = r#""crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4547"}}"#;
+    let sq = |x: f64, id: &str, hh: u32| {
+        let (x0, x1) = (500000.0 + x - 10.0, 500000.0 + x + 10.0);
+        format!(
+            r#"{{"type":"Feature","geometry":{{"type":"Polygon","coordinates":[[[{x0},3999990],[{x1},3999990],[{x1},4000010],[{x0},4000010],[{x0},3999990]]]}},"properties":{{"id":"{id}","households":{hh},"status":"existing"}}}}"#
+        )
+    };
+    let compounds = format!(
+        r#"{{"type":"FeatureCollection",{crs},"features":[{},{},{}]}}"#,
+        sq(-200.0, "U1", 100),
+        sq(700.0, "U2", 300),
+        sq(1400.0, "U3", 250)
+    );
+    let facilities = format!(
+        r#"{{"type":"FeatureCollection",{crs},"features":[{{"type":"Feature","geometry":{{"type":"Point","coordinates":[510000,4000000]}},"properties":{{"id":"FAR","kind":"day_care","floor_area":100}}}}]}}"#
+    );
+    std::fs::write(dir.path().join("compounds.geojson"), compounds).unwrap();
+    std::fs::write(dir.path().join("facilities.geojson"), facilities).unwrap();
+    let (_, r) = report(
+        dir.path().to_str().unwrap(),
+        &[
+            "--profile",
+            "anyang-2017",
+            "--as-of",
+            "2024-06-30",
+            "--suggest",
+            "3",
+        ],
+    );
+    assert_eq!(
+        r["suggestions"],
+        json!([
+            {"site": "U2", "name": "", "households_added": 550, "compounds": ["U2", "U3"]},
+            {"site": "U1", "name": "", "households_added": 100, "compounds": ["U1"]}
+        ])
+    );
+    assert!(common::contract_holds(&r));
+}

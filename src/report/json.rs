@@ -74,6 +74,8 @@ struct ReportView<'a> {
     service_circle: Option<&'a CircleSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     network: Option<&'a NetworkReport>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    suggestions: &'a [crate::rules::Suggestion],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     notes: Vec<&'a str>,
 }
@@ -136,6 +138,7 @@ fn view(r: &Report, lang: Lang) -> ReportView<'_> {
         findings: r.findings.iter().map(|f| finding(f, lang)).collect(),
         service_circle: r.service_circle.as_ref(),
         network: r.network.as_ref(),
+        suggestions: &r.suggestions,
         notes: r.notes.iter().map(|n| n.get(lang)).collect(),
     }
 }

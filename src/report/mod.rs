@@ -68,6 +68,8 @@ pub struct Report {
     pub service_circle: Option<CircleSummary>,
     /// The walking network's size, when the plan has roads.
     pub network: Option<NetworkReport>,
+    /// Sites suggested for new stations (`--suggest K`).
+    pub suggestions: Vec<crate::rules::Suggestion>,
     pub notes: Vec<Text>,
 }
 
@@ -91,6 +93,7 @@ impl Report {
             findings,
             service_circle,
             network: None,
+            suggestions: Vec::new(),
             notes,
         }
     }

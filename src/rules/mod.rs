@@ -39,6 +39,7 @@ macro_rules! declare_rule {
 pub(crate) use declare_rule;
 
 mod area_metric;
+mod catchment;
 mod common;
 mod facility_range;
 mod presence;
@@ -56,6 +57,7 @@ mod nursing_bed_share;
 mod private_institution_share;
 mod public_private_share;
 mod service_circle;
+mod site_suggestions;
 mod street_center;
 mod street_center_beds;
 mod street_center_floor_area;
@@ -64,6 +66,7 @@ mod two_step_fca;
 
 pub use common::{skipped as common_skipped, Context};
 pub use service_circle::{service_areas, CircleSummary, UnitCircle};
+pub use site_suggestions::{suggest, Suggestion};
 
 use crate::finding::Finding;
 use crate::plan::model::Layer;

@@ -10,62 +10,8 @@
 
 use std::collections::HashMap;
 
-use rayon::prelude::*;
-
+use super::catchment::{pairs, Source};
 use super::common::Context;
-use crate::network::{distance_to, within, Snap};
-
-/// Facility–compound pairs within `d0`, as (facility, compound).
-fn pairs(ctx: &Context, facilities: &[usize], compounds: &[usize], d0: f64) -> Vec<(usize, usize)> {
-    match ctx.network {
-        Some(w) => {
-            // Compounds by the edge they snap onto, to find them from the junctions reached.
-            let mut on_edge: HashMap<u32, Vec<(usize, Snap)>> = HashMap::new();
-            for &k in compounds {
-                if let Some(s) = w.compounds[k] {
-                    on_edge.entry(s.edge).or_default().push((k, s));
-                }
-            }
-            facilities
-                .par_iter()
-                .flat_map_iter(|&j| {
-                    let Some(from) = w.facilities[j] else {
-                        return Vec::new();
-                    };
-                    let junctions = within(&w.net, &from, d0);
-                    let mut edges: Vec<u32> = junctions
-                        .keys()
-                        .flat_map(|&n| w.net.neighbours(n).iter().map(|&(_, e)| e))
-                        .collect();
-                    edges.push(from.edge);
-                    edges.sort_unstable();
-                    edges.dedup();
-                    edges
-                        .iter()
-                        .flat_map(|e| on_edge.get(e).into_iter().flatten())
-                        .filter(|(_, to)| distance_to(&w.net, &from, &junctions, to, d0).is_some())
-                        .map(|&(k, _)| (j, k))
-                        .collect()
-                })
-                .collect()
-        }
-        None => {
-            let is_subject: std::collections::HashSet<usize> = compounds.iter().copied().collect();
-            let refs: Vec<geo::Point> = ctx.plan.compounds.iter().map(|c| c.reference).collect();
-            let index = crate::index::PointIndex::new(refs.iter().copied().enumerate());
-            facilities
-                .par_iter()
-                .flat_map_iter(|&j| {
-                    index
-                        .within(ctx.plan.facilities[j].reference, d0)
-                        .into_iter()
-                        .filter(|k| is_subject.contains(k))
-                        .map(move |k| (j, k))
-                })
-                .collect()
-        }
-    }
-}
 
 /// The 2SFCA score of each compound in `compounds` (m² of facility floor area per resident).
 pub fn scores(
@@ -83,7 +29,15 @@ pub fn scores(
                 .map(|h| h as f64 * ctx.profile.settings.household_size))
             .unwrap_or(0.0)
     };
-    let mut pairs = pairs(ctx, facilities, compounds, d0);
+    let sources: Vec<Source> = facilities
+        .iter()
+        .map(|&j| Source {
+            id: j,
+            point: ctx.plan.facilities[j].reference,
+            snap: ctx.network.and_then(|w| w.facilities[j]),
+        })
+        .collect();
+    let mut pairs = pairs(ctx, &sources, compounds, d0);
     pairs.sort_unstable();
     let mut demand: HashMap<usize, f64> = HashMap::new();
     for &(j, k) in &pairs {

@@ -1,0 +1,72 @@
+//! Catchments: which compounds lie within a walking distance of a point (a facility, a
+//! candidate site). Walked on the network when the plan has roads (one search bounded by
+//! the distance per source), else straight lines through an R-tree radius query.
+
+use std::collections::HashMap;
+
+use geo::Point;
+use rayon::prelude::*;
+
+use super::common::Context;
+use crate::network::{distance_to, within, Snap};
+
+/// A point whose catchment is wanted: its id (a facility or compound position), where it
+/// is, and where it meets the network.
+pub struct Source {
+    pub id: usize,
+    pub point: Point,
+    pub snap: Option<Snap>,
+}
+
+/// (source id, compound) pairs within `d0` of each other, for the compounds in `targets`.
+pub fn pairs(ctx: &Context, sources: &[Source], targets: &[usize], d0: f64) -> Vec<(usize, usize)> {
+    match ctx.network {
+        Some(w) => {
+            // Compounds by the edge they snap onto, to find them from the junctions reached.
+            let mut on_edge: HashMap<u32, Vec<(usize, Snap)>> = HashMap::new();
+            for &k in targets {
+                if let Some(s) = w.compounds[k] {
+                    on_edge.entry(s.edge).or_default().push((k, s));
+                }
+            }
+            sources
+                .par_iter()
+                .flat_map_iter(|src| {
+                    let Some(from) = src.snap else {
+                        return Vec::new();
+                    };
+                    let junctions = within(&w.net, &from, d0);
+                    let mut edges: Vec<u32> = junctions
+                        .keys()
+                        .flat_map(|&n| w.net.neighbours(n).iter().map(|&(_, e)| e))
+                        .collect();
+                    edges.push(from.edge);
+                    edges.sort_unstable();
+                    edges.dedup();
+                    edges
+                        .iter()
+                        .flat_map(|e| on_edge.get(e).into_iter().flatten())
+                        .filter(|(_, to)| distance_to(&w.net, &from, &junctions, to, d0).is_some())
+                        .map(|&(k, _)| (src.id, k))
+                        .collect()
+                })
+                .collect()
+        }
+        None => {
+            let index = crate::index::PointIndex::new(
+                targets
+                    .iter()
+                    .map(|&k| (k, ctx.plan.compounds[k].reference)),
+            );
+            sources
+                .par_iter()
+                .flat_map_iter(|src| {
+                    index
+                        .within(src.point, d0)
+                        .into_iter()
+                        .map(move |k| (src.id, k))
+                })
+                .collect()
+        }
+    }
+}
