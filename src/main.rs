@@ -77,6 +77,9 @@ struct CheckArgs {
     /// The walking network (lines); without one, service-circle measures straight lines.
     #[arg(long)]
     roads: Option<PathBuf>,
+    /// Candidate sites for --suggest (points or polygons; default: the compounds).
+    #[arg(long)]
+    candidates: Option<PathBuf>,
     /// A built-in profile id, or the path of a profile file (default: plan.toml's).
     #[arg(long)]
     profile: Option<String>,
@@ -170,6 +173,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     sources.units = args.units.clone();
     sources.phases = args.phases.clone();
     sources.roads = args.roads.clone();
+    sources.candidates = args.candidates.clone();
     sources.working_crs = args.working_crs.clone();
 
     let profile_name = args

@@ -28,6 +28,16 @@ fn walking_distances_match_the_hand_calculation() {
     // 50 + 900 + 300 + 900 + 20 = 2,170). If the footbridge met R1 at (250,0) it would be
     // 50 + 150 + 300 + 150 + 20 = 670: the crossing is not a junction.
     assert_eq!(walk(&r, "CA"), ("fail".into(), json!(1460.0), json!("FB")));
+    // At the profile's 53.3 m/min: 1,460 / 53.3 = 27.4 minutes.
+    let ca = finding(&r, "service-circle", "CA");
+    assert!(
+        ca["message"]
+            .as_str()
+            .unwrap()
+            .contains("about 27.4 min at 53.3 m/min"),
+        "{}",
+        ca["message"]
+    );
     // CB, (600,350) → (600,300) on R2's second segment, leg 50; FB on the same segment:
     // 50 + 200 + 10 = 260.
     assert_eq!(walk(&r, "CB"), ("pass".into(), json!(260.0), json!("FB")));
@@ -190,13 +200,9 @@ fn two_step_floating_catchment_scores() {
     assert_eq!(score(&s, "CT1"), 0.381679);
 }
 
-#[test]
-fn suggested_sites_cover_the_most_uncovered_households_first() {
-    // Straight lines (no roads), 800 m. U1 (x = −200, 100 households), U2 (700, 300), U3
-    // (1,400, 250); the only station is 10 km away, so all three are outside the circle.
-    // Catchments: site U1 → {U1} (U2 is 900 away); U2 → {U2, U3} (700); U3 → {U2, U3}.
-    // Greedy: U2 adds 550 (tied with U3, U2's id sorts first), then U1 adds 100, then no
-    // site adds anything: two suggestions though three were asked for.
+/// U1 (x = −200, 100 households), U2 (700, 300), U3 (1,400, 250) in a row; the only
+/// station is 10 km away, so all three are outside the 800 m circle (straight lines).
+fn three_uncovered() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let crs = r#""crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4547"}}"#;
     let sq = |x: f64, id: &str, hh: u32| {
@@ -205,28 +211,58 @@ fn suggested_sites_cover_the_most_uncovered_households_first() {
             r#"{{"type":"Feature","geometry":{{"type":"Polygon","coordinates":[[[{x0},3999990],[{x1},3999990],[{x1},4000010],[{x0},4000010],[{x0},3999990]]]}},"properties":{{"id":"{id}","households":{hh},"status":"existing"}}}}"#
         )
     };
-    let compounds = format!(
-        r#"{{"type":"FeatureCollection",{crs},"features":[{},{},{}]}}"#,
+    let point = |x: f64, id: &str, props: &str| {
+        format!(
+            r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{},4000000]}},"properties":{{"id":"{id}"{props}}}}}"#,
+            500000.0 + x
+        )
+    };
+    let fc = |features: Vec<String>| {
+        format!(
+            r#"{{"type":"FeatureCollection",{crs},"features":[{}]}}"#,
+            features.join(",")
+        )
+    };
+    let compounds = fc(vec![
         sq(-200.0, "U1", 100),
         sq(700.0, "U2", 300),
-        sq(1400.0, "U3", 250)
-    );
-    let facilities = format!(
-        r#"{{"type":"FeatureCollection",{crs},"features":[{{"type":"Feature","geometry":{{"type":"Point","coordinates":[510000,4000000]}},"properties":{{"id":"FAR","kind":"day_care","floor_area":100}}}}]}}"#
-    );
+        sq(1400.0, "U3", 250),
+    ]);
     std::fs::write(dir.path().join("compounds.geojson"), compounds).unwrap();
-    std::fs::write(dir.path().join("facilities.geojson"), facilities).unwrap();
-    let (_, r) = report(
-        dir.path().to_str().unwrap(),
-        &[
-            "--profile",
-            "anyang-2017",
-            "--as-of",
-            "2024-06-30",
-            "--suggest",
-            "3",
-        ],
-    );
+    std::fs::write(
+        dir.path().join("facilities.geojson"),
+        fc(vec![point(
+            10000.0,
+            "FAR",
+            r#","kind":"day_care","floor_area":100"#,
+        )]),
+    )
+    .unwrap();
+    // Candidate sites K1 (x = 1,050) and K2 (x = 300).
+    std::fs::write(
+        dir.path().join("sites.geojson"),
+        fc(vec![point(1050.0, "K1", ""), point(300.0, "K2", "")]),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn suggested_sites_cover_the_most_uncovered_households_first() {
+    // Sites at the compounds: U1 → {U1} (U2 is 900 away); U2 → {U2, U3} (700); U3 → {U2,
+    // U3}. Greedy: U2 adds 550 (tied with U3; U2's id sorts first), then U1 adds 100, then
+    // no site adds anything: two suggestions though three were asked for.
+    let dir = three_uncovered();
+    let plan = dir.path().to_str().unwrap();
+    let args = [
+        "--profile",
+        "anyang-2017",
+        "--as-of",
+        "2024-06-30",
+        "--suggest",
+        "3",
+    ];
+    let (_, r) = report(plan, &args);
     assert_eq!(
         r["suggestions"],
         json!([
@@ -234,5 +270,20 @@ fn suggested_sites_cover_the_most_uncovered_households_first() {
             {"site": "U1", "name": "", "households_added": 100, "compounds": ["U1"]}
         ])
     );
+    assert!(common::contract_holds(&r));
+    // With a candidates layer: K1 (1,050) reaches U2 and U3 (350 m each): 550; K2 (300)
+    // reaches U1 (500) and U2 (400): 400. Greedy: K1 (550), then K2 adds U1 only (100).
+    let sites = dir.path().join("sites.geojson");
+    let mut with = args.to_vec();
+    with.extend(["--candidates", sites.to_str().unwrap()]);
+    let (_, r) = report(plan, &with);
+    assert_eq!(
+        r["suggestions"],
+        json!([
+            {"site": "K1", "name": "", "households_added": 550, "compounds": ["U2", "U3"]},
+            {"site": "K2", "name": "", "households_added": 100, "compounds": ["U1"]}
+        ])
+    );
+    assert_eq!(r["inputs"]["candidates"]["accepted"], 2);
     assert!(common::contract_holds(&r));
 }

@@ -305,3 +305,46 @@ pub fn units(raw: RawLayer, map: &FieldMap, t: &Transformer) -> (Vec<Unit>, Vec<
         })
     })
 }
+
+/// Candidate sites: a point, or a polygon's reference point; the id is the `id` field, else
+/// `#<index>`. Anything else is rejected.
+pub fn candidates(raw: RawLayer, t: &Transformer) -> (Vec<(String, Point)>, Vec<Rejection>) {
+    let id_col = raw.field("id");
+    let mut out = Vec::new();
+    let mut rejected = Vec::new();
+    for f in raw.features {
+        let id = id_col.and_then(|c| match &f.values[c] {
+            super::value::Value::Null => None,
+            v => Some(v.to_string().trim_matches('"').to_string()),
+        });
+        let point = f
+            .geometry
+            .clone()
+            .and_then(|g| place(g, t))
+            .and_then(|g| match g {
+                Geometry::Point(p) => Ok(p),
+                other => polygons(other).and_then(|mp| {
+                    reference_point(&mp).ok_or_else(|| "no interior point".to_string())
+                }),
+            });
+        match point {
+            Ok(p) if !f.deleted => out.push((id.unwrap_or_else(|| format!("#{}", f.index)), p)),
+            Ok(_) => rejected.push(Rejection {
+                index: f.index,
+                id,
+                field: None,
+                reason: t!(
+                    "记录在 .dbf 中已标记删除",
+                    "the record is marked deleted in the .dbf"
+                ),
+            }),
+            Err(e) => rejected.push(Rejection {
+                index: f.index,
+                id,
+                field: None,
+                reason: t!("几何无效：{}", "invalid geometry: {}", e),
+            }),
+        }
+    }
+    (out, rejected)
+}

@@ -57,6 +57,7 @@ pub struct Sources {
     pub units: Option<PathBuf>,
     pub phases: Option<PathBuf>,
     pub roads: Option<PathBuf>,
+    pub candidates: Option<PathBuf>,
     /// Overrides plan.toml's `working_crs`.
     pub working_crs: Option<String>,
     pub settings: PlanSettings,
@@ -124,6 +125,7 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
     let units_path = src.path("units", &src.units, GEO_EXTS);
     let phases_path = src.path("phases", &src.phases, &["csv"]);
     let roads_path = src.path("roads", &src.roads, &["geojson", "json", "shp", "osm.pbf"]);
+    let candidates_path = src.path("candidates", &src.candidates, GEO_EXTS);
 
     let mut layers: Vec<(Layer, &'static str, PathBuf, RawLayer, CrsSpec)> = Vec::new();
     for (layer, name, path) in [
@@ -131,6 +133,7 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
         (Layer::Facilities, "facilities", Some(facilities_path)),
         (Layer::Units, "units", units_path),
         (Layer::Roads, "roads", roads_path),
+        (Layer::Candidates, "candidates", candidates_path),
     ] {
         let Some(path) = path else { continue };
         let ls = src.settings.layer(name);
@@ -164,6 +167,11 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
             encoding: raw.encoding.clone(),
             rejected: Vec::new(),
         };
+        if layer == Layer::Candidates {
+            (plan.candidates, info.rejected) = features::candidates(raw, &t);
+            plan.inputs.push((layer, info));
+            continue;
+        }
         if layer == Layer::Roads {
             let tolerance = ls.snap_tolerance.unwrap_or(0.0);
             if !(tolerance.is_finite() && tolerance >= 0.0) {

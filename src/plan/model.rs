@@ -16,6 +16,8 @@ pub enum Layer {
     Units,
     Roads,
     Phases,
+    /// Candidate sites for new stations (`--suggest`).
+    Candidates,
     /// The plan as a whole (the subject of a city-level rule when no city unit exists).
     Plan,
 }
@@ -28,6 +30,7 @@ impl Layer {
             Layer::Units => "units",
             Layer::Roads => "roads",
             Layer::Phases => "phases",
+            Layer::Candidates => "candidates",
             Layer::Plan => "plan",
         }
     }
@@ -255,6 +258,9 @@ pub struct Plan {
     pub facilities: Vec<Facility>,
     pub units: Vec<Unit>,
     pub phases: Vec<Phase>,
+    /// Candidate sites for new stations: id and position (a point, or a polygon's
+    /// reference point). Empty: every compound's reference point is a candidate.
+    pub candidates: Vec<(String, Point)>,
     /// The walking network's lines, in the working CRS.
     pub roads: Vec<geo::LineString<f64>>,
     /// Vertices of road lines closer than this (metres) are one junction.

@@ -34,7 +34,14 @@ pub struct LayerSettings {
     pub snap_tolerance: Option<f64>,
 }
 
-const LAYERS: &[&str] = &["compounds", "facilities", "units", "roads", "phases"];
+const LAYERS: &[&str] = &[
+    "compounds",
+    "facilities",
+    "units",
+    "roads",
+    "phases",
+    "candidates",
+];
 
 impl PlanSettings {
     pub fn read(path: &Path) -> Result<PlanSettings, PlanError> {

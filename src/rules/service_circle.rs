@@ -266,6 +266,13 @@ fn one(
                 format!("{d} m in a straight line (approximate) from the nearest facility '{}', limit {lim} m", label),
             )
         };
+        if let Some(s) = speed {
+            let (m, v) = (num(dist / s, 1), num(s, 1));
+            msg = msg.join(&Text::new(
+                format!("按每分钟 {v} 米约 {m} 分钟"),
+                format!("about {m} min at {v} m/min"),
+            ));
+        }
         if !ok {
             msg = msg.join(&t!("超出 {} 米", "{} m too far", num(dist - max.value, 0)));
         }

@@ -1,5 +1,6 @@
-//! Where to build next: greedy maximal covering. Given candidate sites (by default the
-//! reference point of every compound: any compound could host a station), repeatedly pick
+//! Where to build next: greedy maximal covering. Given candidate sites (the candidates
+//! layer, or by default the reference point of every compound: any compound could host a
+//! station), repeatedly pick
 //! the site whose catchment (the profile's walking distance) holds the most households of
 //! urban compounds still outside the service circle, until `k` sites are chosen or no site
 //! adds any. The greedy choice is the standard approximation for maximal covering
@@ -16,7 +17,7 @@ use crate::finding::{Finding, Measure, Status};
 /// One suggested site and what it brings.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Suggestion {
-    /// The compound whose reference point is the site.
+    /// The candidate site (or the compound whose reference point is the site).
     pub site: String,
     pub name: String,
     /// Households of the uncovered compounds it brings inside the circle.
@@ -43,11 +44,27 @@ pub fn suggest(ctx: &Context, findings: &[Finding], k: usize) -> Vec<Suggestion>
     if uncovered.is_empty() || k == 0 {
         return Vec::new();
     }
-    let candidates: Vec<Source> = (0..ctx.plan.compounds.len())
-        .map(|i| Source {
+    // Candidate sites: the candidates layer, else every compound's reference point.
+    let sites: Vec<(String, String, geo::Point)> = if ctx.plan.candidates.is_empty() {
+        ctx.plan
+            .compounds
+            .iter()
+            .map(|c| (c.id.clone(), c.name.clone(), c.reference))
+            .collect()
+    } else {
+        ctx.plan
+            .candidates
+            .iter()
+            .map(|(id, p)| (id.clone(), String::new(), *p))
+            .collect()
+    };
+    let candidates: Vec<Source> = sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Source {
             id: i,
-            point: ctx.plan.compounds[i].reference,
-            snap: ctx.network.and_then(|w| w.compounds[i]),
+            point: s.2,
+            snap: ctx.network.and_then(|w| w.net.snap(s.2)),
         })
         .collect();
     let mut reach: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
@@ -70,11 +87,8 @@ pub fn suggest(ctx: &Context, findings: &[Finding], k: usize) -> Vec<Suggestion>
                 )
             })
             .filter(|&(gain, _)| gain > 0)
-            // Most households; on ties the site whose compound id sorts first.
-            .max_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then_with(|| ctx.plan.compounds[b.1].id.cmp(&ctx.plan.compounds[a.1].id))
-            });
+            // Most households; on ties the site whose id sorts first.
+            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| sites[b.1].0.cmp(&sites[a.1].0)));
         let Some((gain, site)) = best else { break };
         let added: Vec<usize> = reach[&site]
             .iter()
@@ -87,10 +101,10 @@ pub fn suggest(ctx: &Context, findings: &[Finding], k: usize) -> Vec<Suggestion>
             .map(|&c| ctx.plan.compounds[c].id.clone())
             .collect();
         ids.sort();
-        let c = &ctx.plan.compounds[site];
+        let (id, name, _) = &sites[site];
         out.push(Suggestion {
-            site: c.id.clone(),
-            name: c.name.clone(),
+            site: id.clone(),
+            name: name.clone(),
             households_added: gain,
             compounds: ids,
         });
