@@ -37,7 +37,7 @@ fn check(c: &mut Criterion) {
         }
     }
     group.finish();
-    // The walking network: the same cities with their street grid (about 4 segments per
+    // The walking network: the same cities with their street grid (about 6 segments per
     // compound): building the graph, snapping and one multi-source search are included.
     let mut group = c.benchmark_group("check-with-roads");
     group.sampling_mode(SamplingMode::Flat).sample_size(10);

@@ -288,8 +288,8 @@ fn add_units(plan: &mut Plan, cols: usize, rows: usize) {
 }
 
 /// Adds the street grid of a generated city: streets in the 50 m gaps between compounds,
-/// each a line with a vertex every 125 m (junctions at every crossing): about four
-/// segments per compound.
+/// each a line with a vertex every third of a block (junctions at every crossing): about
+/// six segments per compound.
 pub fn add_streets(plan: &mut Plan) {
     let n = plan.compounds.len();
     let cols = (n as f64).sqrt().ceil().max(1.0) as usize;
@@ -298,7 +298,7 @@ pub fn add_streets(plan: &mut Plan) {
         ORIGIN.0 - (CELL - SIDE) / 2.0,
         ORIGIN.1 - (CELL - SIDE) / 2.0,
     );
-    let step = CELL / 2.0;
+    let step = CELL / 3.0;
     let line = |from: (f64, f64), dx: f64, dy: f64, steps: usize| -> geo::LineString<f64> {
         (0..=steps)
             .map(|k| Coord {
@@ -309,11 +309,11 @@ pub fn add_streets(plan: &mut Plan) {
     };
     for c in 0..=cols {
         plan.roads
-            .push(line((x0 + c as f64 * CELL, y0), 0.0, step, 2 * rows));
+            .push(line((x0 + c as f64 * CELL, y0), 0.0, step, 3 * rows));
     }
     for r in 0..=rows {
         plan.roads
-            .push(line((x0, y0 + r as f64 * CELL), step, 0.0, 2 * cols));
+            .push(line((x0, y0 + r as f64 * CELL), step, 0.0, 3 * cols));
     }
     let features = plan.roads.len();
     plan.inputs.push((
