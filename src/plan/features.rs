@@ -313,10 +313,7 @@ pub fn candidates(raw: RawLayer, t: &Transformer) -> (Vec<(String, Point)>, Vec<
     let mut out = Vec::new();
     let mut rejected = Vec::new();
     for f in raw.features {
-        let id = id_col.and_then(|c| match &f.values[c] {
-            super::value::Value::Null => None,
-            v => Some(v.to_string().trim_matches('"').to_string()),
-        });
+        let id = f.text(id_col);
         let point = f
             .geometry
             .clone()

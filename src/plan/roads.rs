@@ -14,10 +14,7 @@ pub fn lines(raw: RawLayer, transform: &Transformer) -> (Vec<LineString<f64>>, V
     let mut out = Vec::new();
     let mut rejected = Vec::new();
     for f in raw.features {
-        let id = id_col.and_then(|c| match &f.values[c] {
-            super::value::Value::Null => None,
-            v => Some(v.to_string().trim_matches('"').to_string()),
-        });
+        let id = f.text(id_col);
         let lines = if f.deleted {
             Err(t!(
                 "记录在 .dbf 中已标记删除",

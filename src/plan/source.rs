@@ -31,6 +31,17 @@ pub struct RawLayer {
     pub notes: Vec<crate::text::Text>,
 }
 
+impl RawFeature {
+    /// The value of column `col` as text, when there is one (an optional id, say).
+    pub fn text(&self, col: Option<usize>) -> Option<String> {
+        match self.values.get(col?)? {
+            Value::Null => None,
+            Value::Text(s) => Some(s.clone()),
+            v => Some(v.to_string()),
+        }
+    }
+}
+
 impl RawLayer {
     pub fn field(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|f| f == name)
