@@ -129,14 +129,7 @@ fn judge(
         });
     }
     let msg = msg.join(&basis);
-    let status = if ok { Status::Pass } else { Status::Fail };
-    v.finding(
-        subject,
-        status,
-        Measure::num(value),
-        Measure::num(required),
-        msg,
-    )
+    v.judged(subject, ok, value, required, msg)
 }
 
 /// Σ beds of the facilities of the given kinds (a facility without a `beds` value has none).

@@ -277,6 +277,25 @@ impl<'a> Verdict<'a> {
         }
     }
 
+    /// A pass or a fail on two numbers: the usual verdict of a threshold rule.
+    pub fn judged(
+        &self,
+        subject: Subject,
+        ok: bool,
+        measured: f64,
+        required: f64,
+        message: Text,
+    ) -> Finding {
+        let status = if ok { Status::Pass } else { Status::Fail };
+        self.finding(
+            subject,
+            status,
+            Measure::num(measured),
+            Measure::num(required),
+            message,
+        )
+    }
+
     /// A subject the rule does not concern.
     pub fn not_applicable(&self, subject: Subject, why: Text) -> Finding {
         self.finding(

@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, params, resolve, validate_params, Area, Bound, Context, Verdict};
-use crate::finding::{Finding, Measure, Status, Subject};
+use crate::finding::{Finding, Subject};
 use crate::plan::model::{FacilityKind, LevelSel};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::t;
@@ -176,14 +176,7 @@ fn one_target(
             more
         ));
     }
-    let status = if ok { Status::Pass } else { Status::Fail };
-    let mut f = v.finding(
-        subject,
-        status,
-        Measure::num(measured),
-        Measure::num(share.value),
-        msg,
-    );
+    let mut f = v.judged(subject, ok, measured, share.value, msg);
     f.details.insert("units".into(), units.len().into());
     f.details.insert("uncovered".into(), ids.into());
     f

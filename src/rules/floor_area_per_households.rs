@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, params, resolve, validate_params, Bound, Context, Verdict};
-use crate::finding::{Finding, Measure, Status};
+use crate::finding::{Finding, Measure};
 use crate::plan::model::{CompoundStatus, FacilityKind};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::t;
@@ -110,14 +110,7 @@ fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
                 let missing = required * hh / 100.0 - area;
                 msg = msg.join(&t!("还差 {} 平方米", "needs {} m² more", num(missing, 1)));
             }
-            let status = if ok { Status::Pass } else { Status::Fail };
-            let mut f = v.finding(
-                subject,
-                status,
-                Measure::num(measured),
-                Measure::num(required),
-                msg,
-            );
+            let mut f = v.judged(subject, ok, measured, required, msg);
             f.details
                 .insert("floor_area".into(), Measure::num(area).into_json());
             f.details.insert(

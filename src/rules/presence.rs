@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, params, resolve, Context, Verdict};
-use crate::finding::{Finding, Measure, Status};
+use crate::finding::Finding;
 use crate::plan::model::{FacilityKind, LevelSel};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::text::{num, Text};
@@ -47,14 +47,7 @@ pub fn evaluate(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Find
                 format!("单元内有 {n} 处养老服务设施（{what}），要求至少 {need} 处"),
                 format!("the unit contains {n} facilities ({what}), at least {need} required"),
             );
-            let status = if ok { Status::Pass } else { Status::Fail };
-            v.finding(
-                area.subject.clone(),
-                status,
-                Measure::num(n as f64),
-                Measure::num(target.value),
-                msg,
-            )
+            v.judged(area.subject.clone(), ok, n as f64, target.value, msg)
         })
         .collect()
 }

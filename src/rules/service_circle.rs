@@ -276,14 +276,7 @@ fn one(
         if !ok {
             msg = msg.join(&t!("超出 {} 米", "{} m too far", num(dist - max.value, 0)));
         }
-        let status = if ok { Status::Pass } else { Status::Fail };
-        let mut f = v.finding(
-            subject,
-            status,
-            Measure::num(dist),
-            Measure::num(max.value),
-            msg,
-        );
+        let mut f = v.judged(subject, ok, dist, max.value, msg);
         f.details
             .insert("nearest_facility".into(), facility.id.clone().into());
         f.details.insert("method".into(), method.into());
