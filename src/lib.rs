@@ -6,6 +6,7 @@
 
 pub mod crs;
 pub mod finding;
+pub mod geometry;
 pub mod index;
 pub mod network;
 pub mod plan;
@@ -84,17 +85,49 @@ pub fn check_with(plan: &Plan, profile: &Profile, as_of: NaiveDate, options: &Op
                 })
         })
         .collect();
+    if profile.expired_on(as_of) {
+        expire(&mut findings, profile);
+    }
     findings.par_sort_by(|a, b| {
         (a.rule, &a.subject.id, a.subject.layer).cmp(&(b.rule, &b.subject.id, b.subject.layer))
     });
     let circle = rules::circle_summary(&findings, &ctx);
-    let suggestions = rules::suggest(&ctx, &findings, options.suggest);
+    let (suggestions, no_households) = rules::suggest(&ctx, &findings, options.suggest);
     let mut notes = plan.notes.clone();
     notes.extend(joins.notes.iter().cloned());
+    if no_households > 0 {
+        notes.push(t!(
+            "{} 个服务圈外的小区缺少户数（households），未计入选址建议",
+            "{} compounds outside the service circle give no households and were left out of the site suggestions",
+            no_households
+        ));
+    }
     let mut report = Report::new(plan, profile, as_of, findings, circle, notes);
     report.network = network.as_ref().map(|n| n.report(plan));
     report.suggestions = suggestions;
     report
+}
+
+/// policies.md: a check dated after the policy's `valid_until` still runs, but no finding
+/// of it is an error: errors become warnings, and a failing one says why.
+fn expire(findings: &mut [Finding], profile: &Profile) {
+    let Some(until) = profile.valid_until_date() else {
+        return;
+    };
+    let why = t!(
+        "政策已于 {} 后失效，仅作参考，按预警提示",
+        "the policy expired after {}: for reference only, a warning",
+        until
+    );
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.severity == profile::Severity::Error)
+    {
+        f.severity = profile::Severity::Warning;
+        if f.status == finding::Status::Fail {
+            f.message = std::mem::take(&mut f.message).join(&why);
+        }
+    }
 }
 
 /// Checks that every rule section of a profile names a known rule and parses.

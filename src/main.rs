@@ -211,14 +211,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     match &args.output {
         Some(path) => std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))?,
         None => {
-            // A reader that stops early (`| head`) is not an error of the check.
-            use std::io::Write;
-            match std::io::stdout().lock().write_all(out.as_bytes()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    return Err(format!("standard output: {e}"))
-                }
-                _ => {}
-            }
+            emit(&out)?;
         }
     }
     Ok(report.exit_code(args.fail_on) as u8)
@@ -238,7 +231,27 @@ fn render(
     })
 }
 
+/// Appends a line to a text being built (`writeln!` into a `String` cannot fail).
+macro_rules! outln {
+    ($o:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($o, $($arg)*);
+    }};
+}
+
+/// Writes text to standard output; a reader that stops early (`| head`) is not an error.
+fn emit(text: &str) -> Result<u8, String> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("standard output: {e}"))
+        }
+        _ => Ok(0),
+    }
+}
+
 fn profiles(id: Option<&str>, lang: Lang) -> Result<u8, String> {
+    let mut o = String::new();
     let Some(id) = id else {
         for (id, text) in BUILTIN {
             let p = Profile::parse(id, text).map_err(|e| e.to_string())?;
@@ -247,36 +260,76 @@ fn profiles(id: Option<&str>, lang: Lang) -> Result<u8, String> {
             } else {
                 &p.title_en
             };
-            println!("{id:<15} {:<22} {title}", p.document);
+            outln!(o, "{id:<15} {:<22} {title}", p.document);
         }
-        return Ok(0);
+        return emit(&o);
     };
     let p = Profile::load(id).map_err(|e| e.to_string())?;
-    println!("{} — {} / {}", p.id, p.title, p.title_en);
-    println!("document {}  issued {}", p.document, p.issued);
-    println!(
+    outln!(o, "{} — {} / {}", p.id, p.title, p.title_en);
+    let until = p
+        .valid_until_date()
+        .map(|d| format!("  valid until {d}"))
+        .unwrap_or_default();
+    outln!(o, "document {}  issued {}{until}", p.document, p.issued);
+    outln!(
+        o,
         "household size {} ({})",
-        p.settings.household_size, p.settings.household_size_source
+        p.settings.household_size,
+        p.settings.household_size_source
+    );
+    outln!(
+        o,
+        "a target of year Y falls due on Y-12-31 and is in force from the day after"
     );
     for (rule, cfg) in &p.rules {
-        println!(
+        outln!(
+            o,
             "\n[{rule}] severity {}  clause {}",
             cfg.severity.as_str(),
             p.cite(&cfg.clause)
         );
         for (k, v) in &cfg.params {
-            println!("  {k} = {v}");
+            match v.as_array() {
+                Some(items) if items.iter().all(toml::Value::is_table) => {
+                    outln!(o, "  {k}:");
+                    for item in items {
+                        outln!(o, "    - {}", show_entry(item, &p));
+                    }
+                }
+                _ if v.is_table() => outln!(o, "  {k} = {{ {} }}", show_entry(v, &p)),
+                _ => outln!(o, "  {k} = {}", show_entry(v, &p)),
+            }
         }
     }
-    Ok(0)
+    emit(&o)
+}
+
+/// One profile value as TOML, with the full citation of a `clause` and the due date of a
+/// `year` spelled out.
+fn show_entry(v: &toml::Value, p: &Profile) -> String {
+    let Some(t) = v.as_table() else {
+        return v.to_string();
+    };
+    let parts: Vec<String> = t
+        .iter()
+        .map(|(k, v)| match (k.as_str(), v) {
+            ("clause", toml::Value::String(c)) => format!("clause = {}", p.cite(c)),
+            ("year", toml::Value::Integer(y)) => format!("year = {y} (due {y}-12-31)"),
+            (_, v @ toml::Value::Table(_)) => format!("{k} = {{ {} }}", show_entry(v, p)),
+            _ => format!("{k} = {v}"),
+        })
+        .collect();
+    parts.join(", ")
 }
 
 fn rules_cmd(id: Option<&str>) -> Result<u8, String> {
+    let mut o = String::new();
     match id {
         None => {
             for r in RULES {
                 let t = r.title();
-                println!(
+                outln!(
+                    o,
                     "{:<28} {:<11} {} / {}",
                     r.id(),
                     r.subject().as_str(),
@@ -288,8 +341,8 @@ fn rules_cmd(id: Option<&str>) -> Result<u8, String> {
         Some(id) => {
             let r = rules::find(id)
                 .ok_or_else(|| format!("unknown rule '{id}'; `planlint rules` lists them"))?;
-            print!("{}", r.doc());
+            o.push_str(r.doc());
         }
     }
-    Ok(0)
+    emit(&o)
 }

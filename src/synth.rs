@@ -9,7 +9,7 @@ use geo::{polygon, Coord, MultiPolygon, Point};
 use serde_json::{json, Value};
 
 use crate::crs::{CrsSpec, Transformer};
-use crate::plan::features::reference_point;
+use crate::geometry::reference_point;
 use crate::plan::model::*;
 
 /// The working CRS of generated cities: CGCS2000 / 3-degree Gauss–Krüger CM 114°E.
@@ -85,6 +85,7 @@ pub fn city(n: usize, seed: u64) -> Plan {
             status: Some(status),
             area_type,
             residential_floor_area: Some(households as f64 * 95.0),
+            total_floor_area: None,
         });
         if status == CompoundStatus::New {
             let floor = households as f64 * 95.0;
@@ -128,6 +129,8 @@ pub fn city(n: usize, seed: u64) -> Plan {
                 beds: None,
                 nursing_beds: None,
                 long_term_beds: None,
+                family_beds: None,
+                clinic: None,
                 operator: Some(Operator::Government),
                 compound_id: None,
                 construction_start: date(year - 1, 4, 1),
@@ -169,6 +172,8 @@ pub fn city(n: usize, seed: u64) -> Plan {
             beds: Some(beds),
             nursing_beds: Some((beds as f64 * (0.1 + rng.unit() * 0.4)).round() as u64),
             long_term_beds: Some(beds),
+            family_beds: None,
+            clinic: None,
             operator: Some(operator),
             compound_id: None,
             construction_start: date(2015, 3, 1),

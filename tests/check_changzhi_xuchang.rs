@@ -1,18 +1,26 @@
 //! Hand-worked fixtures for the rules only Changzhi and Xuchang have.
 //!
 //! `fixtures/changzhi` (as of 2021-01-01; all 2020 targets in force), EPSG:4547 metres from
-//! (500000, 4000000): city C (20,000 elderly) split into counties X1 (x < 1000) and X2;
-//! communities Q1 (in X1) and Q2 (in X2); villages V1 (1,500 people) and V2 (800).
-//! Institutions: N1 nursing home 320 beds / 120 nursing, government, medical care (X1);
-//! W1 welfare centre 120 / 30, public-private (X1); W2 welfare centre 80 / 20, private (X2);
-//! P1 institution 100 / 10, private (X2). D1 day care in Q1; S1 station in Q2.
+//! (500000, 4000000): city C (20,000 elderly) split into county X1 (x < 1000) and urban
+//! district X2; communities Q1 (in X1) and Q2 (in X2); villages V1 (1,500 people) and V2
+//! (800). Institutions: N1 nursing home 320 beds / 120 nursing, government, medical care
+//! (X1); W1 welfare centre 120 / 30, public-private (X1); W2 welfare centre 80 / 20, private
+//! (X2); P1 institution 100 / 10, private (X2). D1 day care in Q1; S1 station in Q2. Along
+//! X2's top edge (y = 950, in no community or village): street centres SC8 (completed
+//! 2021-03-01) and SC9 (2019-05-01), day cares D2 (2018-09-01), D3 (2020-12-31) and D4 (no
+//! date); none has beds.
 //!
 //! `fixtures/xuchang` (as of 2023-01-01): city C = county X1; streets T1 (x < 1000), T2
 //! (1000–2000) and T3 (2000–3000, outside the city polygon, parent X1); communities Q1
 //! (0–500 × 0–500) and Q2 (500–1000 × 0–500). SC1 street centre (6,200 m², 30 long-term
 //! beds, started 2020-06-30) inside compound K (1,000 households, new) and Q1; SC2 street
-//! centre (3,000 m², 120 beds) in T2; W welfare centre at (700, 700). K's phases: 30,000 m²
-//! done 2020-06-30, 30,000 m² done 2021-06-30.
+//! centre (3,000 m², 120 beds, 100 family beds given as `家庭养老床位`) in T2; W welfare
+//! centre at (700, 700). K's phases: 30,000 m² done 2020-06-30, 30,000 m² done 2021-06-30.
+//! C and X1 have 20,000 elderly each. K2 (1100–1200 × 100–200; residential 60,000 m², plot
+//! total 100,000 m²) holds station S21 (started 2021-01-01, 40 family beds); K3 (1600–1750
+//! × 100–250, no floor-area fields) holds station S31 (started 2021-09-01) and nursing home
+//! N31 (started 2019-01-01). Both have phases of 30,000 (done 2020-06-30), 30,000
+//! (2021-06-30) and 40,000 m² (2022-06-30).
 
 mod common;
 
@@ -62,9 +70,13 @@ fn changzhi_coverage_by_kind_and_village_size() {
         verdict(&r, "facility-coverage", "C/community/day_care"),
         ("fail".into(), json!(0.5), json!(1.0))
     );
-    // Home-care centre (station): Q2 yes, Q1 no → 1/2 = 0.5 < 0.6.
+    // Home-care centre (station or street centre): Q2 yes, Q1 no → 1/2 = 0.5 < 0.6.
     assert_eq!(
-        verdict(&r, "facility-coverage", "C/community/community_station"),
+        verdict(
+            &r,
+            "facility-coverage",
+            "C/community/community_station+street_center"
+        ),
         ("fail".into(), json!(0.5), json!(0.6))
     );
     // Villages of ≥ 1,000 people: only V1 (1,500), which has no facility → 0/1; "基本覆盖" → warning.
@@ -82,21 +94,74 @@ fn changzhi_coverage_by_kind_and_village_size() {
 #[test]
 fn changzhi_county_and_city_institutions() {
     let (_, r) = report("fixtures/changzhi", &[]);
-    // City: an institution with ≥ 300 beds — N1 (320) → 1/1.
+    // City: a care home (养护院, nursing_home) with ≥ 300 beds — N1 (320); a public
+    // institution — N1 (government) → 2/2.
     assert_eq!(
         verdict(&r, "county-institutions", "C"),
-        ("pass".into(), json!(1.0), json!(1.0))
-    );
-    // X1: welfare centre ≥ 100 beds (W1, 120) and a medical-care facility (N1) → 2/2.
-    assert_eq!(
-        verdict(&r, "county-institutions", "X1"),
         ("pass".into(), json!(2.0), json!(2.0))
     );
-    // X2: W2 has 80 beds (< 100), no medical care → 0/2.
+    // X1: welfare centre ≥ 100 beds (W1, 120), a medical-care institution (N1), a public
+    // institution (N1, government) and a publicly built, privately run one (W1) → 4/4.
     assert_eq!(
-        verdict(&r, "county-institutions", "X2"),
-        ("fail".into(), json!(0.0), json!(2.0))
+        verdict(&r, "county-institutions", "X1"),
+        ("pass".into(), json!(4.0), json!(4.0))
     );
+    // X2 (a district counts as 县(市、区)): W2 has 80 beds (< 100), nothing has medical care,
+    // W2 and P1 are private → 0/4, every requirement listed.
+    let x2 = finding(&r, "county-institutions", "X2");
+    assert_eq!(
+        (
+            x2["status"].as_str(),
+            x2["measured"].clone(),
+            x2["required"].clone()
+        ),
+        (Some("fail"), json!(0.0), json!(4.0))
+    );
+    let msg = x2["message"].as_str().unwrap();
+    for what in [
+        "county welfare centre with at least 100 beds",
+        "medical-care-integrated institution",
+        "public institution",
+        "publicly built, privately run institution (pilot)",
+    ] {
+        assert!(msg.contains(what), "{msg}");
+    }
+    assert!(
+        x2["clause"].as_str().unwrap().contains("五(七)"),
+        "{}",
+        x2["clause"]
+    );
+}
+
+#[test]
+fn changzhi_district_centres_by_the_end_of_2020() {
+    // 五(二): every urban district ≥ 2 comprehensive centres and ≥ 3 day-care centres, built
+    // by 2020-12-31. Only X2 is a district (X1 is a county: no finding).
+    let (_, r) = report("fixtures/changzhi", &[]);
+    // Street centres in X2: SC9 (2019-05-01) counts, SC8 (2021-03-01) is too late → 1 of 2.
+    assert_eq!(
+        verdict(&r, "facility-count", "X2/comprehensive-centers"),
+        ("fail".into(), json!(1.0), json!(2.0))
+    );
+    // Day cares in X2: D2 (2018-09-01) and D3 (2020-12-31, the due date itself) count; D4 has
+    // no completion_date and could be the third → cannot tell.
+    let d = finding(&r, "facility-count", "X2/day-care-centers");
+    assert_eq!(
+        (
+            d["status"].as_str(),
+            d["measured"].clone(),
+            d["required"].clone()
+        ),
+        (Some("insufficient_data"), json!(2.0), json!(3.0))
+    );
+    assert_eq!(d["details"]["undated"], json!(1));
+    assert!(d["message"].as_str().unwrap().contains("completion_date"));
+    assert!(r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["rule"] != "facility-count"
+            || f["subject"]["id"].as_str().unwrap().starts_with("X2/")));
 }
 
 #[test]
@@ -164,5 +229,68 @@ fn xuchang_land_floor_area_and_strict_half_deadline() {
     assert_eq!(
         verdict(&r, "construction-timing", "K"),
         ("fail".into(), json!("2020-06-30"), json!("2020-06-30"))
+    );
+}
+
+#[test]
+fn xuchang_timing_counts_the_plot_and_community_facilities() {
+    let (_, r) = report("fixtures/xuchang", &[]);
+    // K2 against its plot total of 100,000 m²: 50,000 is first reached on 2021-06-30 (30,000
+    // then 60,000), so S21 started 2021-01-01 is in time. Against its housing (60,000 m²)
+    // the 30,000 of 2020-06-30 would already be 50%, and S21 late.
+    let k2 = finding(&r, "construction-timing", "K2");
+    assert_eq!(
+        (
+            k2["status"].as_str(),
+            k2["measured"].clone(),
+            k2["required"].clone()
+        ),
+        (Some("pass"), json!("2021-01-01"), json!("2021-06-30"))
+    );
+    assert_eq!(k2["details"]["total_basis"], "total_floor_area");
+    assert_eq!(k2["details"]["total_floor_area"], json!(100000.0));
+    assert!(k2["message"]
+        .as_str()
+        .unwrap()
+        .contains("plot's total construction of 100,000 m² (total_floor_area)"));
+    // K3 gives no total: the phases' 100,000 m², T50 = 2021-06-30. Only community-level
+    // facilities count: the nursing home N31 (started 2019) does not, so M is S31's
+    // 2021-09-01, after T50 → fail.
+    let k3 = finding(&r, "construction-timing", "K3");
+    assert_eq!(
+        (
+            k3["status"].as_str(),
+            k3["measured"].clone(),
+            k3["required"].clone()
+        ),
+        (Some("fail"), json!("2021-09-01"), json!("2021-06-30"))
+    );
+    assert_eq!(k3["details"]["total_basis"], "phases");
+}
+
+#[test]
+fn xuchang_family_beds_per_thousand_elderly() {
+    // Family beds: SC2 100 + S21 40 = 140; × 1000 / 20,000 elderly = 7.0 < 7.2. The target is
+    // 2025's: as of 2023-01-01 it is applied early, as a warning saying when it falls due.
+    let (_, r) = report("fixtures/xuchang", &[]);
+    let c = finding(&r, "family-beds-per-thousand-elderly", "C");
+    assert_eq!(
+        (c["status"].as_str(), c["severity"].as_str()),
+        (Some("fail"), Some("warning"))
+    );
+    assert_eq!(
+        (c["measured"].clone(), c["required"].clone()),
+        (json!(7.0), json!(7.2))
+    );
+    assert!(c["message"]
+        .as_str()
+        .unwrap()
+        .contains("falls due on 2025-12-31"));
+    // From 2026-01-01 it is in force, an error.
+    let (_, r) = report("fixtures/xuchang", &["--as-of", "2026-01-01"]);
+    let c = finding(&r, "family-beds-per-thousand-elderly", "X1");
+    assert_eq!(
+        (c["status"].as_str(), c["severity"].as_str()),
+        (Some("fail"), Some("error"))
     );
 }

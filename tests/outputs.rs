@@ -55,8 +55,8 @@ fn csv_has_one_row_per_finding() {
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(
         rows.len(),
-        25,
-        "4 compounds × 4 site rules + 9 area findings"
+        26,
+        "4 compounds × 4 site rules + 10 area findings"
     );
     let a = rows
         .iter()

@@ -4,12 +4,13 @@
 
 use std::collections::HashSet;
 
-use geo::{Area, Centroid, Contains, Geometry, InteriorPoint, MultiPolygon, Point, Validation};
+use geo::{Area, Geometry, MultiPolygon, Point};
 
 use super::fields::{FieldError, FieldMap};
 use super::model::{Compound, Facility, Footprint, Rejection, Unit};
 use super::source::{RawFeature, RawLayer};
 use crate::crs::Transformer;
+use crate::geometry::reference_point;
 use crate::t;
 
 pub const COMPOUND_FIELDS: &[&str] = &[
@@ -20,6 +21,7 @@ pub const COMPOUND_FIELDS: &[&str] = &[
     "status",
     "area_type",
     "residential_floor_area",
+    "total_floor_area",
 ];
 pub const FACILITY_FIELDS: &[&str] = &[
     "id",
@@ -31,6 +33,8 @@ pub const FACILITY_FIELDS: &[&str] = &[
     "beds",
     "nursing_beds",
     "long_term_beds",
+    "family_beds",
+    "clinic",
     "operator",
     "compound_id",
     "construction_start",
@@ -162,7 +166,7 @@ fn polygons(g: Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
     if mp.0.is_empty() || mp.0.iter().any(|p| p.exterior().0.len() < 4) {
         return Err("empty polygon".into());
     }
-    if let Err(e) = mp.check_validation() {
+    if let Err(e) = crate::geometry::validity::check(&mp) {
         return Err(format!(
             "{e} (self-intersecting or otherwise invalid polygon)"
         ));
@@ -198,14 +202,6 @@ fn required<T>(v: Option<T>, field: &str) -> Result<T, Problem> {
     })
 }
 
-/// rules.md: the centroid, or an interior point when the centroid falls outside.
-pub fn reference_point(mp: &MultiPolygon<f64>) -> Option<Point<f64>> {
-    match mp.centroid() {
-        Some(c) if mp.contains(&c) => Some(c),
-        _ => mp.interior_point(),
-    }
-}
-
 fn polygon_reference(mp: &MultiPolygon<f64>) -> Result<Point<f64>, Problem> {
     reference_point(mp).ok_or_else(|| Problem::Geometry("no interior point".into()))
 }
@@ -229,6 +225,7 @@ pub fn compounds(
                 .enumerated(v, "area_type", "urban, town, rural")?
                 .unwrap_or_default(),
             residential_floor_area: m.number(v, "residential_floor_area")?,
+            total_floor_area: m.number(v, "total_floor_area")?,
             geometry,
             id,
         })
@@ -271,6 +268,8 @@ pub fn facilities(
             beds: m.count(v, "beds")?,
             nursing_beds: m.count(v, "nursing_beds")?,
             long_term_beds: m.count(v, "long_term_beds")?,
+            family_beds: m.count(v, "family_beds")?,
+            clinic: m.boolean(v, "clinic")?,
             operator: m.enumerated(v, "operator", "government, private, public_private")?,
             compound_id: m.text(v, "compound_id"),
             construction_start: m.date(v, "construction_start")?,

@@ -182,6 +182,17 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
             }
             plan.notes.extend(raw.notes.iter().cloned());
             (plan.roads, info.rejected) = roads::lines(raw, &t);
+            if plan.roads.is_empty() {
+                // Without a single line every compound would fail with "no path".
+                let why = info.rejected.first().map_or_else(
+                    || "it holds no walkable line".to_string(),
+                    |r| format!("the first, #{}: {}", r.index, r.reason.en),
+                );
+                return Err(PlanError::Option(format!(
+                    "{}: no usable road line among its {} features ({why}); fix the layer or leave it out to measure straight lines",
+                    info.path, info.features
+                )));
+            }
             plan.snap_tolerance = tolerance;
             plan.inputs.push((layer, info));
             continue;

@@ -78,13 +78,19 @@ impl FacilityKind {
         }
     }
 
-    /// Institutions in the sense of the bed and operator rules.
-    pub fn is_institution(self) -> bool {
-        matches!(
-            self,
-            FacilityKind::Institution | FacilityKind::NursingHome | FacilityKind::WelfareCenter
-        )
-    }
+    /// Institutions (养老机构) in the sense of the bed and operator rules.
+    pub const INSTITUTIONS: &'static [FacilityKind] = &[
+        FacilityKind::Institution,
+        FacilityKind::NursingHome,
+        FacilityKind::WelfareCenter,
+    ];
+
+    /// The home- and community-care kinds (居家社区养老服务设施).
+    pub const COMMUNITY: &'static [FacilityKind] = &[
+        FacilityKind::CommunityStation,
+        FacilityKind::DayCare,
+        FacilityKind::StreetCenter,
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -120,12 +126,14 @@ impl UnitLevel {
     }
 }
 
-/// A level as a profile names it: `county` also matches districts (县(市、区)).
+/// A level as a profile names it: `county` also matches districts (县(市、区)); `district`
+/// matches urban districts only (市辖区).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LevelSel {
     City,
     County,
+    District,
     Street,
     Town,
     Community,
@@ -138,6 +146,7 @@ impl LevelSel {
             (self, level),
             (LevelSel::City, UnitLevel::City)
                 | (LevelSel::County, UnitLevel::County | UnitLevel::District)
+                | (LevelSel::District, UnitLevel::District)
                 | (LevelSel::Street, UnitLevel::Street)
                 | (LevelSel::Town, UnitLevel::Town)
                 | (LevelSel::Community, UnitLevel::Community)
@@ -149,6 +158,7 @@ impl LevelSel {
         match self {
             LevelSel::City => Text::new("市", "city"),
             LevelSel::County => Text::new("县（市、区）", "county/district"),
+            LevelSel::District => Text::new("市辖区", "urban district"),
             LevelSel::Street => Text::new("街道", "street"),
             LevelSel::Town => Text::new("乡镇", "town"),
             LevelSel::Community => Text::new("城市社区", "urban community"),
@@ -177,6 +187,8 @@ pub struct Compound {
     pub status: Option<CompoundStatus>,
     pub area_type: AreaType,
     pub residential_floor_area: Option<f64>,
+    /// All planned construction on the plot, housing and everything else (规划地块建设总量).
+    pub total_floor_area: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -194,6 +206,10 @@ pub struct Facility {
     pub beds: Option<u64>,
     pub nursing_beds: Option<u64>,
     pub long_term_beds: Option<u64>,
+    /// 家庭养老床位: beds set up in older people's homes and served by this facility.
+    pub family_beds: Option<u64>,
+    /// 内设医务室或护理站: the facility has its own clinic or nursing station.
+    pub clinic: Option<bool>,
     pub operator: Option<Operator>,
     pub compound_id: Option<String>,
     pub construction_start: Option<NaiveDate>,

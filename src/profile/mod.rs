@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-pub use threshold::{Resolved, Target, ThresholdSpec};
+pub use threshold::{due_date, Resolved, Target, ThresholdSpec};
 
 /// How serious a failing finding is. Soft wording ("原则上", "鼓励") maps to `warning`,
 /// hard wording ("应", "不得", "不低于") to `error`; `info` is for figures reported
@@ -123,6 +123,9 @@ pub struct Profile {
     pub document: String,
     /// The date the document was issued.
     pub issued: toml::value::Datetime,
+    /// The last day the document is in force, where its text sets one (Wuhan: "有效期为5年").
+    #[serde(default)]
+    pub valid_until: Option<toml::value::Datetime>,
     #[serde(default)]
     pub settings: Settings,
     /// Rule id → its section. A rule absent here is not part of the city's policy.
@@ -164,6 +167,31 @@ impl Profile {
     pub fn parse(origin: &str, text: &str) -> Result<Profile, ProfileError> {
         let p: Profile = toml::from_str(text)
             .map_err(|e| ProfileError::Invalid(origin.into(), e.to_string()))?;
+        if p.issued_date().is_none() {
+            return Err(ProfileError::Invalid(
+                origin.into(),
+                "issued must be a date (YYYY-MM-DD)".into(),
+            ));
+        }
+        match (
+            p.valid_until.is_some(),
+            p.valid_until_date(),
+            p.issued_date(),
+        ) {
+            (true, None, _) => {
+                return Err(ProfileError::Invalid(
+                    origin.into(),
+                    "valid_until must be a date (YYYY-MM-DD)".into(),
+                ))
+            }
+            (_, Some(until), Some(issued)) if until < issued => {
+                return Err(ProfileError::Invalid(
+                    origin.into(),
+                    format!("valid_until {until} is before issued {issued}"),
+                ))
+            }
+            _ => {}
+        }
         if !(p.settings.household_size > 0.0 && p.settings.household_size.is_finite()) {
             return Err(ProfileError::Invalid(
                 origin.into(),
@@ -175,8 +203,18 @@ impl Profile {
 
     /// The date the document was issued, as a date.
     pub fn issued_date(&self) -> Option<NaiveDate> {
-        let d = self.issued.date?;
-        NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)
+        toml_date(&self.issued)
+    }
+
+    /// The last day the document is in force, when its text sets one.
+    pub fn valid_until_date(&self) -> Option<NaiveDate> {
+        self.valid_until.as_ref().and_then(toml_date)
+    }
+
+    /// The policy had expired on `as_of` (policies.md: the check still runs, but no
+    /// finding of it is an error).
+    pub fn expired_on(&self, as_of: NaiveDate) -> bool {
+        self.valid_until_date().is_some_and(|until| as_of > until)
     }
 
     /// The full citation of a clause: document number, then clause.
@@ -249,6 +287,11 @@ impl Profile {
     }
 }
 
+fn toml_date(d: &toml::value::Datetime) -> Option<NaiveDate> {
+    let d = d.date?;
+    NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +303,19 @@ mod tests {
             assert_eq!(&p.id, id);
             assert!(p.issued_date().is_some(), "{id} issued");
         }
+    }
+
+    #[test]
+    fn wuhan_expires_after_five_years() {
+        // 武政规〔2017〕34号: issued 2017-08-23, "有效期为5年": in force through 2022-08-22.
+        let p = Profile::load("wuhan-2017").unwrap();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(p.valid_until_date(), Some(d("2022-08-22")));
+        assert!(!p.expired_on(d("2022-08-22")));
+        assert!(p.expired_on(d("2022-08-23")));
+        assert!(!Profile::load("anyang-2017")
+            .unwrap()
+            .expired_on(d("2099-01-01")));
     }
 
     #[test]

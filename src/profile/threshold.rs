@@ -2,11 +2,14 @@
 //!
 //! A threshold is a bare number, a table (`{ value = 30, clause = "…" }`) or a list of
 //! dated targets (`[{ year = 2017, value = 0.10 }, { year = 2020, value = 0.30 }]`).
-//! policies.md: "a check run `as_of` a date applies the target in force at that date (the
-//! latest target whose year has been reached), and says so; before the first target year
-//! the earliest target applies as `warning`."
+//! policies.md: a target of year Y is due at the end of Y (Y-12-31); "a check run `as_of`
+//! a date applies the latest target whose due date has passed, and says so"; before the
+//! first due date the earliest target applies as `warning`, saying when it falls due.
+//!
+//! "Passed" is read strictly: on Y-12-31 the year is not over, so the target of Y is in
+//! force from Y+1-01-01.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::Severity;
@@ -16,7 +19,7 @@ use super::Severity;
 #[serde(deny_unknown_fields)]
 pub struct Target {
     pub value: f64,
-    /// The year from which the target is in force ("到2020年" → 2020); none: always.
+    /// The year by whose end the target is due ("到2020年" → 2020, due 2020-12-31); none: always in force.
     #[serde(default)]
     pub year: Option<i32>,
     /// Overrides the rule's severity for this target (soft wording: "原则上" → warning).
@@ -30,13 +33,46 @@ pub struct Target {
     pub note: Option<String>,
 }
 
-/// A threshold as written: a number, one target, or dated targets.
+/// A threshold as written: a number, one target, or dated targets (never an empty list:
+/// a rule with no target to apply must not pass silently).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(untagged)]
+#[serde(try_from = "RawSpec")]
 pub enum ThresholdSpec {
     Value(f64),
     One(Target),
     Dated(Vec<Target>),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawSpec {
+    Value(f64),
+    One(Target),
+    Dated(Vec<Target>),
+}
+
+impl TryFrom<RawSpec> for ThresholdSpec {
+    type Error = String;
+
+    fn try_from(raw: RawSpec) -> Result<Self, String> {
+        let spec = match raw {
+            RawSpec::Value(v) => ThresholdSpec::Value(v),
+            RawSpec::One(t) => ThresholdSpec::One(t),
+            RawSpec::Dated(ts) if ts.is_empty() => {
+                return Err("an empty list of targets: give at least one".into())
+            }
+            RawSpec::Dated(ts) => ThresholdSpec::Dated(ts),
+        };
+        match spec.targets().iter().find(|t| !t.value.is_finite()) {
+            Some(t) => Err(format!("target value {} is not a number", t.value)),
+            None => Ok(spec),
+        }
+    }
+}
+
+/// The date a target of `year` falls due: the last day of that year.
+pub fn due_date(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX)
 }
 
 /// The target in force on the check's date, with everything a finding cites.
@@ -47,9 +83,17 @@ pub struct Resolved {
     /// The clause of the document, without the document number.
     pub clause: String,
     pub year: Option<i32>,
-    /// The check's date is before the target's year: the target is applied early, as a warning.
+    /// The target's due date has not passed on the check's date: it is applied early, as
+    /// a warning.
     pub early: bool,
     pub note: Option<String>,
+}
+
+impl Resolved {
+    /// The date the target falls due, when it is a dated one.
+    pub fn due(&self) -> Option<NaiveDate> {
+        self.year.map(due_date)
+    }
 }
 
 impl ThresholdSpec {
@@ -74,7 +118,7 @@ impl ThresholdSpec {
         let in_force = targets
             .iter()
             .rev()
-            .find(|t| t.year.is_none_or(|y| y <= as_of.year()));
+            .find(|t| t.year.is_none_or(|y| as_of > due_date(y)));
         let (target, early) = match in_force {
             Some(t) => (t, false),
             None => (targets.first()?, true),
@@ -113,28 +157,49 @@ mod tests {
     }
 
     #[test]
-    fn latest_target_whose_year_has_come_applies() {
+    fn latest_target_whose_due_date_has_passed_applies() {
         let s = anyang_nursing();
-        let r = s.resolve(Severity::Error, "二", d(2019, 12, 31)).unwrap();
+        // 2020's 30% falls due on 2020-12-31: on that day the 2017 target still applies.
+        let r = s.resolve(Severity::Error, "二", d(2020, 12, 31)).unwrap();
         assert_eq!((r.value, r.year, r.early), (0.10, Some(2017), false));
         assert_eq!(r.clause, "三(一)2");
-        let r = s.resolve(Severity::Error, "二", d(2020, 1, 1)).unwrap();
+        let r = s.resolve(Severity::Error, "二", d(2021, 1, 1)).unwrap();
         assert_eq!(
             (r.value, r.year, r.clause.as_str()),
             (0.30, Some(2020), "二")
         );
         assert_eq!(r.severity, Severity::Error);
+        assert_eq!(r.due(), Some(d(2020, 12, 31)));
     }
 
     #[test]
-    fn before_the_first_year_the_earliest_applies_as_warning() {
+    fn before_the_first_due_date_the_earliest_applies_as_warning() {
+        // 2017's 10% falls due on 2017-12-31.
+        for day in [d(2016, 6, 1), d(2017, 12, 31)] {
+            let r = anyang_nursing()
+                .resolve(Severity::Error, "二", day)
+                .unwrap();
+            assert_eq!(
+                (r.value, r.early, r.severity),
+                (0.10, true, Severity::Warning),
+                "{day}"
+            );
+        }
         let r = anyang_nursing()
-            .resolve(Severity::Error, "二", d(2016, 6, 1))
+            .resolve(Severity::Error, "二", d(2018, 1, 1))
             .unwrap();
         assert_eq!(
             (r.value, r.early, r.severity),
-            (0.10, true, Severity::Warning)
+            (0.10, false, Severity::Error)
         );
+    }
+
+    #[test]
+    fn an_empty_list_of_targets_does_not_parse() {
+        let e = toml::from_str::<std::collections::BTreeMap<String, ThresholdSpec>>("x = []")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("empty list"), "{e}");
     }
 
     #[test]

@@ -24,6 +24,12 @@ struct ProfileView<'a> {
     id: &'a str,
     title: &'a str,
     document: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issued: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    valid_until: Option<String>,
+    /// The check's date is after `valid_until`: the policy had expired (its errors are warnings).
+    expired: bool,
 }
 
 #[derive(Serialize)]
@@ -130,6 +136,9 @@ fn view(r: &Report, lang: Lang) -> ReportView<'_> {
             id: &r.profile_id,
             title: r.profile_title.get(lang),
             document: &r.document,
+            issued: r.issued.map(|d| d.to_string()),
+            valid_until: r.valid_until.map(|d| d.to_string()),
+            expired: r.expired,
         },
         as_of: r.as_of.to_string(),
         working_crs: &r.working_crs,

@@ -60,6 +60,12 @@ pub struct Report {
     pub profile_id: String,
     pub profile_title: Text,
     pub document: String,
+    /// The date the policy was issued, and the last day it is in force where it says.
+    pub issued: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// The check's date is after `valid_until`: the report says so, and its errors are
+    /// warnings.
+    pub expired: bool,
     pub as_of: NaiveDate,
     pub working_crs: String,
     pub inputs: BTreeMap<Layer, LayerInfo>,
@@ -86,6 +92,9 @@ impl Report {
             profile_id: profile.id.clone(),
             profile_title: Text::new(profile.title.clone(), profile.title_en.clone()),
             document: profile.document.clone(),
+            issued: profile.issued_date(),
+            valid_until: profile.valid_until_date(),
+            expired: profile.expired_on(as_of),
             as_of,
             working_crs: plan.working_crs.clone(),
             inputs: plan.inputs.iter().cloned().collect(),

@@ -31,6 +31,17 @@ pub fn write(r: &Report, lang: Lang) -> String {
         tr("工作坐标系", "working CRS"),
         r.working_crs
     );
+    if let (true, Some(until)) = (r.expired, r.valid_until) {
+        let _ = writeln!(
+            o,
+            "{}",
+            if zh {
+                format!("注意：本政策有效期至 {until}，检查日期时已失效；结果仅作参考，不符合项按预警提示")
+            } else {
+                format!("NOTE: this policy expired after {until}; it is applied for reference only, and its failures are warnings")
+            }
+        );
+    }
     let _ = writeln!(o);
     for (layer, info) in &r.inputs {
         let _ = writeln!(
@@ -64,7 +75,7 @@ pub fn write(r: &Report, lang: Lang) -> String {
     }
     let _ = writeln!(
         o,
-        "  {:<28} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
+        "  {:<34} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
         tr("规则", "rule"),
         "pass",
         "fail",
@@ -76,7 +87,7 @@ pub fn write(r: &Report, lang: Lang) -> String {
     for (rule, c) in &per_rule {
         let _ = writeln!(
             o,
-            "  {:<28} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
+            "  {:<34} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
             rule, c[0], c[1], c[2], c[3], c[4], c[5]
         );
     }

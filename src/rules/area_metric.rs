@@ -1,10 +1,11 @@
 //! The shape shared by the area-level ratio and count rules: for each unit of the levels
-//! a profile names, measure one number and compare it with a minimum or a maximum.
+//! a profile names, measure one number over the unit's facilities of the kinds measured
+//! and compare it with a minimum or a maximum.
 
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{params, resolve, Area, Bound, Context, Verdict};
+use super::common::{kind_in, resolve, Area, Bound, Context, Verdict};
 use crate::finding::{Finding, Measure, Status};
 use crate::plan::model::{Facility, FacilityKind, LevelSel, Operator};
 use crate::profile::{RuleConfig, Severity, ThresholdSpec};
@@ -24,12 +25,36 @@ pub struct AreaParams {
     pub min: Option<ThresholdSpec>,
     #[serde(default)]
     pub max: Option<ThresholdSpec>,
-    /// Facility kinds counted (no list: all kinds).
+    /// Facility kinds measured (none: the rule's own default, [`Metric::kinds`]).
     #[serde(default)]
     pub kinds: Option<Vec<FacilityKind>>,
-    /// Operators counted as the numerator (private-institution-share).
+    /// Only facilities with at least this many beds are measured.
+    #[serde(default)]
+    pub min_beds: Option<u64>,
+    /// Operators counted as the numerator: only the operator-share rules read it.
     #[serde(default)]
     pub operators: Option<Vec<Operator>>,
+}
+
+impl AreaParams {
+    /// Exactly one bound, at least one level, and `operators` only where the rule reads it.
+    pub fn check(&self, reads_operators: bool) -> Result<(), String> {
+        if self.min.is_some() == self.max.is_some() {
+            return Err("give exactly one of `min` and `max`".into());
+        }
+        if self.levels.is_empty() {
+            return Err("`levels` is empty: name the levels whose units are checked".into());
+        }
+        if self.kinds.as_ref().is_some_and(|k| k.is_empty()) {
+            return Err(
+                "`kinds` is empty: leave it out to measure the rule's default kinds".into(),
+            );
+        }
+        if self.operators.is_some() && !reads_operators {
+            return Err("this rule does not read `operators`".into());
+        }
+        Ok(())
+    }
 }
 
 /// A measurement, or why there is none.
@@ -49,33 +74,33 @@ pub struct Metric {
     /// What is measured, for messages: "每千名老年人养老床位" / "beds per 1,000 elderly".
     pub what: Text,
     pub show: fn(f64) -> String,
+    /// The facility kinds measured when the profile names none (None: every kind).
+    pub kinds: Option<&'static [FacilityKind]>,
 }
 
-pub fn validate(cfg: &RuleConfig) -> Result<(), String> {
-    let p: AreaParams = params(cfg)?;
-    match (&p.min, &p.max) {
-        (Some(_), None) | (None, Some(_)) => Ok(()),
-        _ => Err("give exactly one of `min` and `max`".into()),
-    }
+/// What a measure reads of one area: the unit (or the whole plan) and its facilities of
+/// the kinds measured.
+pub struct Scope<'a> {
+    pub area: &'a Area<'a>,
+    pub facilities: Vec<&'a Facility>,
 }
 
 /// Evaluates a metric over every area subject, in parallel.
 pub fn evaluate(
     metric: &Metric,
+    p: &AreaParams,
     cfg: &RuleConfig,
     ctx: &Context,
-    measure: impl Fn(&Area, &AreaParams) -> Measured + Sync,
+    measure: impl Fn(&Scope, &AreaParams) -> Measured + Sync,
 ) -> Vec<Finding> {
-    let p: AreaParams = match params(cfg) {
-        Ok(p) => p,
-        Err(_) => return Vec::new(),
-    };
     let (spec, bound) = match (&p.min, &p.max) {
         (Some(s), _) => (s, Bound::Min),
         (None, Some(s)) => (s, Bound::Max),
+        // Ruled out by `AreaParams::check`, which parsing runs.
         (None, None) => return Vec::new(),
     };
     let target = resolve(ctx, cfg, spec);
+    let kinds = p.kinds.as_deref().or(metric.kinds);
     let mut levels = p.levels.clone();
     levels.extend(p.info_levels.iter().copied());
     let areas = ctx.areas(&levels);
@@ -86,7 +111,15 @@ pub fn evaluate(
             if !p.levels.contains(&area.level) {
                 v.severity = Severity::Info;
             }
-            judge(metric, &v, area, measure(area, &p), bound, target.value)
+            let scope = Scope {
+                area,
+                facilities: ctx
+                    .facilities_of(&area.facilities)
+                    .filter(|f| kind_in(f, kinds))
+                    .filter(|f| p.min_beds.is_none_or(|b| f.beds.unwrap_or(0) >= b))
+                    .collect(),
+            };
+            judge(metric, &v, area, measure(&scope, p), bound, target.value)
         })
         .collect()
 }
@@ -132,50 +165,70 @@ fn judge(
     v.judged(subject, ok, value, required, msg)
 }
 
-/// Σ beds of the facilities of the given kinds (a facility without a `beds` value has none).
-pub fn beds<'f>(facilities: impl Iterator<Item = &'f Facility>) -> u64 {
-    facilities.filter_map(|f| f.beds).sum()
+/// Σ of a count over facilities, where a facility without the value has none (a day-care
+/// station has no beds); `None` when the sum overflows.
+pub fn total(facilities: &[&Facility], count: impl Fn(&Facility) -> Option<u64>) -> Option<u64> {
+    facilities
+        .iter()
+        .try_fold(0u64, |acc, f| acc.checked_add(count(f).unwrap_or(0)))
 }
 
-/// Declares an area-metric rule: its id, title, docs, unit and measure; the rest is shared.
+/// Σ beds (a facility without a `beds` value has none); `None` when the sum overflows.
+pub fn beds(facilities: &[&Facility]) -> Option<u64> {
+    total(facilities, |f| f.beds)
+}
+
+/// Σ of a count that every facility must state where it matters (`nursing_beds` where
+/// there are beds, `operator`…): `Err(())` when one does not, `Ok(None)` on overflow.
+pub fn total_stated(
+    facilities: &[&Facility],
+    count: impl Fn(&Facility) -> Result<u64, ()>,
+) -> Result<Option<u64>, ()> {
+    let mut acc = Some(0u64);
+    for f in facilities {
+        let v = count(f)?;
+        acc = acc.and_then(|a| a.checked_add(v));
+    }
+    Ok(acc)
+}
+
+/// The measurement of a sum too large to compute (it overflowed).
+pub fn overflow() -> Measured {
+    Measured::Undefined(t!(
+        "合计超出可计算范围，请检查数据",
+        "the sum is too large to compute: check the data"
+    ))
+}
+
+/// Declares an area-metric rule: its id, title, docs, unit, default kinds and measure; the
+/// rest is shared. `operators: true` for the rules that read `operators`.
 macro_rules! area_metric_rule {
     (
         $ty:ident, id: $id:literal, title: ($tzh:literal, $ten:literal), needs: [$($need:ident),*], doc: $doc:expr,
-        unit: $unit:literal, what: ($wzh:literal, $wen:literal), show: $show:expr, measure: $measure:expr $(,)?
+        unit: $unit:literal, what: ($wzh:literal, $wen:literal), show: $show:expr, kinds: $kinds:expr,
+        operators: $ops:literal, measure: $measure:expr $(,)?
     ) => {
         $crate::rules::declare_rule!(
             $ty, id: $id, title: ($tzh, $ten), subject: Units, needs: [$($need),*], doc: $doc,
-            validate: super::area_metric::validate,
-            check: |rule, cfg, ctx: &super::Context| {
+            params: super::area_metric::AreaParams,
+            validate: |p: &super::area_metric::AreaParams| p.check($ops),
+            check: |rule, p: &super::area_metric::AreaParams, cfg, ctx: &super::Context| {
                 let metric = super::area_metric::Metric {
                     rule,
                     unit: $unit,
                     what: $crate::text::Text::new($wzh, $wen),
                     show: $show,
+                    kinds: $kinds,
                 };
-                super::area_metric::evaluate(&metric, cfg, ctx, |area, p| $measure(ctx, area, p))
+                super::area_metric::evaluate(&metric, p, cfg, ctx, |scope, p| $measure(ctx, scope, p))
             },
         );
     };
 }
 pub(crate) use area_metric_rule;
 
-/// Σ of a per-facility count over an area's facilities of the given kinds, or the field
-/// that is missing on a facility that has beds.
-pub fn sum_where(
-    ctx: &Context,
-    area: &Area,
-    kinds: Option<&[FacilityKind]>,
-    value: impl Fn(&Facility) -> Option<u64>,
-) -> Option<u64> {
-    ctx.facilities_of(&area.facilities)
-        .filter(|f| super::common::kind_in(f, kinds))
-        .map(&value)
-        .try_fold(0u64, |acc, v| v.map(|v| acc + v))
-}
-
 /// A population figure of an area: the unit's own, or for the whole plan the sum over the
-/// units of the highest level present.
+/// units of the highest level present (`None` when one is missing or the sum overflows).
 pub fn area_population(
     ctx: &Context,
     area: &Area,
@@ -195,12 +248,88 @@ pub fn area_population(
                 .iter()
                 .filter(|u| u.level.map(|l| l.rank()) == Some(top))
                 .map(&field)
-                .try_fold(0u64, |acc, v| v.map(|v| acc + v))
+                .try_fold(0u64, |acc, v| v.and_then(|v| acc.checked_add(v)))
         }
     }
+}
+
+/// A count per 1,000 elderly of the area (beds, family beds): Σ `count` over the
+/// facilities measured × 1,000 / the area's `elderly_population`.
+pub fn per_thousand_elderly(
+    ctx: &Context,
+    scope: &Scope,
+    count: fn(&Facility) -> Option<u64>,
+    what: Text,
+) -> Measured {
+    let Some(elderly) = area_population(ctx, scope.area, |u| u.elderly_population) else {
+        return Measured::Missing("elderly_population", "units");
+    };
+    if elderly == 0 {
+        return Measured::Undefined(t!("单元老年人口为 0", "the unit's elderly population is 0"));
+    }
+    let Some(n) = total(&scope.facilities, count) else {
+        return overflow();
+    };
+    let (n_text, e_text) = (
+        crate::text::num(n as f64, 0),
+        crate::text::num(elderly as f64, 0),
+    );
+    Measured::Value(
+        n as f64 * 1000.0 / elderly as f64,
+        Text::new(
+            format!("{} {n_text} 张，60岁及以上老年人 {e_text} 人", what.zh),
+            format!("{n_text} {}, {e_text} residents aged 60+", what.en),
+        ),
+    )
 }
 
 /// Shows a share as a percentage.
 pub fn show_pct(x: f64) -> String {
     crate::text::pct(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::model::Footprint;
+    use geo::Point;
+
+    fn with_beds(beds: Option<u64>, nursing: Option<u64>) -> Facility {
+        Facility {
+            index: 0,
+            id: "F".into(),
+            name: String::new(),
+            geometry: Footprint::Point(Point::new(0.0, 0.0)),
+            reference: Point::new(0.0, 0.0),
+            kind: Some(FacilityKind::Institution),
+            medical_care: None,
+            floor_area: None,
+            land_area: None,
+            beds,
+            nursing_beds: nursing,
+            long_term_beds: None,
+            family_beds: None,
+            clinic: None,
+            operator: None,
+            compound_id: None,
+            construction_start: None,
+            completion_date: None,
+        }
+    }
+
+    #[test]
+    fn sums_that_overflow_are_no_number() {
+        let (a, b, none) = (
+            with_beds(Some(u64::MAX - 1), Some(1)),
+            with_beds(Some(2), None),
+            with_beds(None, None),
+        );
+        assert_eq!(beds(&[&a, &none]), Some(u64::MAX - 1), "no beds value: none");
+        assert_eq!(beds(&[&a, &b]), None, "u64::MAX - 1 + 2 overflows");
+        let stated = |f: &Facility| f.nursing_beds.ok_or(());
+        assert_eq!(total_stated(&[&a, &a], stated), Ok(Some(2)));
+        assert_eq!(total_stated(&[&a, &b], stated), Err(()), "b states none");
+        let big = with_beds(None, Some(u64::MAX));
+        assert_eq!(total_stated(&[&big, &a], stated), Ok(None));
+    }
 }

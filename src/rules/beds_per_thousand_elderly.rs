@@ -1,7 +1,7 @@
 //! `beds-per-thousand-elderly`: elder-care beds per 1,000 residents aged 60 and over.
 
-use super::area_metric::{area_metric_rule, area_population, beds, Measured};
-use crate::t;
+use super::area_metric::{area_metric_rule, per_thousand_elderly, Scope};
+use crate::text::Text;
 
 const DOC: &str = r#"# beds-per-thousand-elderly — 每千名老年人养老床位数
 
@@ -9,6 +9,7 @@ const DOC: &str = r#"# beds-per-thousand-elderly — 每千名老年人养老床
 For the city (and each county, for information): Σ `beds` of the facilities in the unit ×
 1,000 / the unit's `elderly_population` (residents aged 60+). A facility without a `beds`
 value is taken to have no beds (a day-care station, say). It must be at least the minimum.
+`kinds` in the profile limits the facilities counted (default: all).
 
 ## Why
 Beds per 1,000 elderly is the national yardstick of institutional care supply; the city
@@ -32,22 +33,7 @@ area_metric_rule!(
     unit: "beds/1000",
     what: ("每千名老年人养老床位（张）", "beds per 1,000 elderly"),
     show: |x| crate::text::num(x, 2),
-    measure: |ctx: &super::Context, area: &super::common::Area, _p: &super::area_metric::AreaParams| {
-        let Some(elderly) = area_population(ctx, area, |u| u.elderly_population) else {
-            return Measured::Missing("elderly_population", "units");
-        };
-        if elderly == 0 {
-            return Measured::Undefined(t!("单元老年人口为 0", "the unit's elderly population is 0"));
-        }
-        let b = beds(ctx.facilities_of(&area.facilities));
-        Measured::Value(
-            b as f64 * 1000.0 / elderly as f64,
-            t!(
-                "床位 {} 张，60岁及以上老年人 {} 人",
-                "{} beds, {} residents aged 60+",
-                crate::text::num(b as f64, 0),
-                crate::text::num(elderly as f64, 0)
-            ),
-        )
-    },
+    kinds: None,
+    operators: false,
+    measure: |ctx, scope: &Scope, _p| per_thousand_elderly(ctx, scope, |f| f.beds, Text::new("床位", "beds")),
 );

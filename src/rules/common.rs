@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
-use serde::de::DeserializeOwned;
 
 use crate::finding::{Finding, Measure, Status, Subject};
 use crate::index::Joins;
@@ -139,17 +138,6 @@ pub fn kind_in(f: &Facility, kinds: Option<&[FacilityKind]>) -> bool {
     }
 }
 
-/// Parses a rule's parameters at profile validation.
-pub fn validate_params<P: DeserializeOwned>(cfg: &RuleConfig) -> Result<(), String> {
-    cfg.parse::<P>().map(|_| ())
-}
-
-/// Parameters that passed validation; a profile that fails here was never validated,
-/// which `crate::check` rules out, so the error is reported as a skipped rule.
-pub fn params<P: DeserializeOwned>(cfg: &RuleConfig) -> Result<P, String> {
-    cfg.parse::<P>()
-}
-
 /// The threshold in force for the check's date.
 pub fn resolve(ctx: &Context, cfg: &RuleConfig, spec: &ThresholdSpec) -> Resolved {
     spec.resolve(cfg.severity, &cfg.clause, ctx.as_of)
@@ -248,18 +236,26 @@ impl<'a> Verdict<'a> {
         required: Measure,
         message: Text,
     ) -> Finding {
-        // policies.md: the check applies the target in force "and says so".
+        // policies.md: the check applies the target in force "and says so"; a target not
+        // yet due is applied early as a warning, saying when it falls due.
         let message = match (self.year, status) {
             (Some(year), Status::Pass | Status::Fail | Status::Pending) => {
-                let m = message.join(&t!("适用{}年目标", "the {} target applies", year));
-                if self.early && status == Status::Fail && self.severity == Severity::Warning {
-                    m.join(&t!(
-                        "该目标尚未到期，提前按预警提示",
-                        "it is not yet due and is applied early, as a warning"
-                    ))
+                let due = crate::profile::due_date(year);
+                message.join(&if self.early {
+                    t!(
+                        "{}年目标于 {} 到期，尚未生效，提前按预警提示",
+                        "the {} target falls due on {} and is not yet in force: applied early, as a warning",
+                        year,
+                        due
+                    )
                 } else {
-                    m
-                }
+                    t!(
+                        "适用{}年目标（{} 到期）",
+                        "the {} target applies (due {})",
+                        year,
+                        due
+                    )
+                })
             }
             _ => message,
         };

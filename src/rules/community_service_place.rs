@@ -25,6 +25,7 @@ declare_rule!(
     subject: Units,
     needs: [Units, Facilities],
     doc: DOC,
-    validate: super::presence::validate,
+    params: super::presence::PresenceParams,
+    validate: super::presence::PresenceParams::check,
     check: super::presence::evaluate,
 );

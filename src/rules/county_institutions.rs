@@ -3,10 +3,11 @@
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{kind_in, params, validate_params, Area, Context, Verdict};
+use super::common::{Area, Context, Verdict};
+use super::requirement::{Met, Requirement};
 use crate::finding::{Finding, Measure, Status};
-use crate::plan::model::{FacilityKind, LevelSel};
-use crate::profile::{RuleConfig, Severity, ThresholdSpec};
+use crate::plan::model::LevelSel;
+use crate::profile::{RuleConfig, Severity};
 use crate::t;
 use crate::text::Text;
 
@@ -41,22 +42,13 @@ struct Params {
     requirements: Vec<Requirement>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Requirement {
-    level: LevelSel,
-    #[serde(default)]
-    kinds: Option<Vec<FacilityKind>>,
-    #[serde(default)]
-    medical_care: Option<bool>,
-    #[serde(default)]
-    min_beds: Option<u64>,
-    #[serde(default)]
-    year: Option<i32>,
-    #[serde(default)]
-    clause: Option<String>,
-    label: String,
-    label_en: String,
+impl Params {
+    fn check(&self) -> Result<(), String> {
+        if self.requirements.is_empty() {
+            return Err("`requirements` is empty: give at least one".into());
+        }
+        self.requirements.iter().try_for_each(Requirement::check)
+    }
 }
 
 declare_rule!(
@@ -66,16 +58,18 @@ declare_rule!(
     subject: Units,
     needs: [Units, Facilities],
     doc: DOC,
-    validate: validate_params::<Params>,
+    params: Params,
+    validate: Params::check,
     check: check,
 );
 
-fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
-    let Ok(p) = params::<Params>(cfg) else {
-        return Vec::new();
-    };
-    let mut levels: Vec<LevelSel> = p.requirements.iter().map(|r| r.level).collect();
-    levels.dedup();
+fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+    let mut levels: Vec<LevelSel> = Vec::new();
+    for r in &p.requirements {
+        if !levels.contains(&r.level) {
+            levels.push(r.level);
+        }
+    }
     ctx.areas(&levels)
         .par_iter()
         .map(|area| one_unit(rule, cfg, ctx, area, &p.requirements))
@@ -89,39 +83,67 @@ fn one_unit(
     area: &Area,
     reqs: &[Requirement],
 ) -> Finding {
-    let reqs: Vec<&Requirement> = reqs.iter().filter(|r| r.level == area.level).collect();
+    let reqs: Vec<&Requirement> = reqs.iter().filter(|r| r.applies(ctx, area)).collect();
     let mut severity = Severity::Info;
-    let mut missing = Vec::new();
+    let (mut missing, mut unknown) = (Vec::new(), Vec::new());
     let mut clauses: Vec<String> = Vec::new();
     for r in &reqs {
-        let clause = r.clause.clone().unwrap_or_else(|| cfg.clause.clone());
-        if !clauses.contains(&clause) {
-            clauses.push(clause);
+        let target = r.target(ctx, cfg);
+        if !clauses.contains(&target.clause) {
+            clauses.push(target.clause.clone());
         }
-        let met = ctx.facilities_of(&area.facilities).any(|f| {
-            kind_in(f, r.kinds.as_deref())
-                && r.medical_care.is_none_or(|m| f.medical_care == Some(m))
-                && r.min_beds.is_none_or(|b| f.beds.unwrap_or(0) >= b)
-        });
-        if !met {
-            let spec = ThresholdSpec::One(crate::profile::Target {
-                value: 1.0,
-                year: r.year,
-                severity: None,
-                clause: None,
-                note: None,
-            });
-            let in_force = spec
-                .resolve(cfg.severity, &cfg.clause, ctx.as_of)
-                .map_or(cfg.severity, |t| t.severity);
-            severity = severity.max(in_force);
-            missing.push(Text::new(r.label.clone(), r.label_en.clone()));
+        let cutoff = r.cutoff(&target, ctx);
+        let count = r.count(ctx, area, cutoff);
+        let met = r.met(count);
+        if met == Met::Yes {
+            continue;
+        }
+        severity = severity.max(target.severity);
+        let mut what = r.name(cutoff);
+        if r.min_count > 1 {
+            what = Text::new(
+                format!("{}（{}/{}）", what.zh, count.known, r.min_count),
+                format!("{} ({} of {})", what.en, count.known, r.min_count),
+            );
+        }
+        if let (true, Some(due)) = (target.early, target.due()) {
+            what = Text::new(
+                format!("{}（{due} 到期，提前按预警提示）", what.zh),
+                format!("{} (due {due}, applied early as a warning)", what.en),
+            );
+        }
+        match met {
+            Met::No => missing.push(what),
+            _ => unknown.push(what),
         }
     }
     let mut v = Verdict::new(rule, "requirements", ctx, cfg);
     v.clause = clauses.join("；");
-    let met = reqs.len() - missing.len();
-    let (status, msg) = if missing.is_empty() {
+    let met = reqs.len() - missing.len() - unknown.len();
+    let list = |items: &[Text]| {
+        let zh: Vec<&str> = items.iter().map(|m| m.zh.as_str()).collect();
+        let en: Vec<&str> = items.iter().map(|m| m.en.as_str()).collect();
+        Text::new(zh.join("、"), en.join(", "))
+    };
+    let (status, msg) = if !missing.is_empty() {
+        v.severity = severity;
+        let m = list(&missing);
+        let text = Text::new(
+            format!("缺少：{}（满足 {met}/{} 项）", m.zh, reqs.len()),
+            format!("missing: {} ({met} of {} met)", m.en, reqs.len()),
+        );
+        (Status::Fail, text)
+    } else if !unknown.is_empty() {
+        let u = list(&unknown);
+        let text = Text::new(
+            format!("无法判断：{}（有设施缺少所需日期）", u.zh),
+            format!(
+                "cannot tell: {} (facilities without the date it needs)",
+                u.en
+            ),
+        );
+        (Status::InsufficientData, text)
+    } else {
         (
             Status::Pass,
             t!(
@@ -130,15 +152,6 @@ fn one_unit(
                 reqs.len()
             ),
         )
-    } else {
-        v.severity = severity;
-        let zh: Vec<&str> = missing.iter().map(|m| m.zh.as_str()).collect();
-        let en: Vec<&str> = missing.iter().map(|m| m.en.as_str()).collect();
-        let text = Text::new(
-            format!("缺少：{}（满足 {met}/{} 项）", zh.join("、"), reqs.len()),
-            format!("missing: {} ({met} of {} met)", en.join(", "), reqs.len()),
-        );
-        (Status::Fail, text)
     };
     v.finding(
         area.subject.clone(),

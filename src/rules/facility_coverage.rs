@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{kind_in, params, resolve, validate_params, Area, Bound, Context, Verdict};
+use super::common::{kind_in, resolve, Area, Bound, Context, Verdict};
 use crate::finding::{Finding, Subject};
 use crate::plan::model::{FacilityKind, LevelSel};
 use crate::profile::{RuleConfig, ThresholdSpec};
@@ -14,10 +14,25 @@ const DOC: &str = r#"# facility-coverage — 养老服务设施覆盖率
 
 ## What it checks
 For the city, per target of the profile: among the units of a level (urban `community`,
-`town`, `village`) inside the city, the share that contain at least one elder-care
-facility (of the kinds the target names; Changzhi counts only villages of at least 1,000
+`town`, `village`) inside the city, the share that contain at least one facility of the
+kinds the text names for that level (Changzhi counts only villages of at least 1,000
 people). The share must reach the target in force. The finding lists the units without
-one. The subject id is `<city id>/<level>[/<kinds>]`, one finding per target.
+one. The subject id is `<city id>/<level>`, one finding per target (`/<kinds>` is added
+where two targets share a level).
+
+Which kinds cover a unit is the profile's, per level, from the words of the text:
+- "居家社区养老服务设施" / "社区养老服务设施" / "居家养老服务设施" (home and community care)
+  are `community_station`, `day_care` and `street_center`: a nursing home or another
+  institution inside a community does not cover it.
+- For towns and rural communities the texts speak of "社区综合服务设施和站点" that include
+  elder-care services; in the countryside that place is the mutual-aid home (`rural_home`,
+  农村幸福院, which the texts list among the home and community care facilities: Anyang
+  行动计划 三(二)1, Wuhan 三(一)4), so towns and villages count `rural_home` beside the
+  three community kinds.
+- Changzhi names its kinds itself: urban communities with day care (`day_care`, "日间照料
+  机构"), ≥ 60% with a home-care service centre (`community_station`, `street_center`,
+  "居家养老服务中心"), villages of ≥ 1,000 people with rural day care (`day_care`,
+  `rural_home`, "农村日间照料幸福工程").
 
 ## Why
 Coverage targets are how the city texts make "every community has a place to go"
@@ -41,13 +56,28 @@ struct Params {
     targets: Vec<CoverageTarget>,
 }
 
+impl Params {
+    fn check(&self) -> Result<(), String> {
+        if self.targets.is_empty() {
+            return Err("`targets` is empty: give at least one".into());
+        }
+        match self.targets.iter().find(|t| t.kinds.is_empty()) {
+            Some(t) => Err(format!(
+                "the {} target names no `kinds`: list the kinds the text counts",
+                serde_plain(t.level)
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CoverageTarget {
     level: LevelSel,
     share: ThresholdSpec,
-    #[serde(default)]
-    kinds: Option<Vec<FacilityKind>>,
+    /// The kinds that cover a unit: the ones the text names for the level.
+    kinds: Vec<FacilityKind>,
     #[serde(default)]
     min_population: Option<u64>,
     #[serde(default)]
@@ -63,21 +93,23 @@ declare_rule!(
     subject: Units,
     needs: [Units, Facilities],
     doc: DOC,
-    validate: validate_params::<Params>,
+    params: Params,
+    validate: Params::check,
     check: check,
 );
 
-fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
-    let Ok(p) = params::<Params>(cfg) else {
-        return Vec::new();
-    };
+fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
     let cities = ctx.areas(&[LevelSel::City]);
     cities
         .iter()
         .flat_map(|city| p.targets.iter().map(move |target| (city, target)))
         .collect::<Vec<_>>()
         .par_iter()
-        .map(|(city, target)| one_target(rule, cfg, ctx, city, target))
+        .map(|(city, target)| {
+            // The kinds are part of the subject id only where two targets share a level.
+            let shared = p.targets.iter().filter(|t| t.level == target.level).count() > 1;
+            one_target(rule, cfg, ctx, city, target, shared)
+        })
         .collect()
 }
 
@@ -87,15 +119,18 @@ fn one_target(
     ctx: &Context,
     city: &Area,
     target: &CoverageTarget,
+    kinds_in_id: bool,
 ) -> Finding {
     let share = resolve(ctx, cfg, &target.share);
     let v = Verdict::with_target(rule, "ratio", ctx, &share);
-    let kinds = target.kinds.as_deref();
+    let kinds = Some(target.kinds.as_slice());
     let mut key = format!("{}/{}", city.subject.id, serde_plain(target.level));
-    if let Some(ks) = kinds {
+    if kinds_in_id {
         key.push('/');
         key.push_str(
-            &ks.iter()
+            &target
+                .kinds
+                .iter()
                 .map(|k| serde_plain(*k))
                 .collect::<Vec<_>>()
                 .join("+"),
@@ -178,6 +213,15 @@ fn one_target(
     }
     let mut f = v.judged(subject, ok, measured, share.value, msg);
     f.details.insert("units".into(), units.len().into());
+    f.details.insert(
+        "kinds".into(),
+        target
+            .kinds
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .into(),
+    );
     f.details.insert("uncovered".into(), ids.into());
     f
 }

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::common::{kind_in, params, resolve, Bound, Context, Verdict};
+use super::common::{kind_in, resolve, Bound, Context, Verdict};
 use crate::finding::{Finding, Measure, Status};
 use crate::plan::model::{Facility, FacilityKind};
 use crate::profile::{RuleConfig, ThresholdSpec};
@@ -20,8 +20,13 @@ pub struct RangeParams {
     pub max: ThresholdSpec,
 }
 
-pub fn validate(cfg: &RuleConfig) -> Result<(), String> {
-    super::common::validate_params::<RangeParams>(cfg)
+impl RangeParams {
+    pub fn check(&self) -> Result<(), String> {
+        if self.kinds.is_empty() {
+            return Err("`kinds` is empty: name the kinds whose facilities are checked".into());
+        }
+        Ok(())
+    }
 }
 
 /// The field a range rule reads.
@@ -38,12 +43,10 @@ pub struct RangeField {
 pub fn evaluate(
     rule: &'static str,
     field: &RangeField,
+    p: &RangeParams,
     cfg: &RuleConfig,
     ctx: &Context,
 ) -> Vec<Finding> {
-    let Ok(p) = params::<RangeParams>(cfg) else {
-        return Vec::new();
-    };
     let min = p.min.as_ref().map(|m| resolve(ctx, cfg, m));
     let max = resolve(ctx, cfg, &p.max);
     let v = Verdict::with_target(rule, field.unit, ctx, &max);
@@ -113,3 +116,19 @@ pub fn evaluate(
         })
         .collect()
 }
+
+/// Declares a range rule over one facility field: its id, title, docs and field.
+macro_rules! range_rule {
+    (
+        $ty:ident, id: $id:literal, title: ($tzh:literal, $ten:literal), doc: $doc:expr,
+        field: $field:expr $(,)?
+    ) => {
+        $crate::rules::declare_rule!(
+            $ty, id: $id, title: ($tzh, $ten), subject: Facilities, needs: [Facilities], doc: $doc,
+            params: super::facility_range::RangeParams,
+            validate: super::facility_range::RangeParams::check,
+            check: |rule, p, cfg, ctx| super::facility_range::evaluate(rule, &$field, p, cfg, ctx),
+        );
+    };
+}
+pub(crate) use range_rule;

@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{kind_in, params, resolve, validate_params, Bound, Context, Verdict};
+use super::common::{kind_in, resolve, Bound, Context, Verdict};
 use crate::finding::{Finding, Measure};
 use crate::plan::model::{CompoundStatus, FacilityKind};
 use crate::profile::{RuleConfig, ThresholdSpec};
@@ -53,14 +53,12 @@ declare_rule!(
     subject: Compounds,
     needs: [Compounds],
     doc: DOC,
-    validate: validate_params::<Params>,
+    params: Params,
+    validate: |p: &Params| if p.kinds.is_empty() { Err("`kinds` is empty".to_string()) } else { Ok(()) },
     check: check,
 );
 
-fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
-    let Ok(p) = params::<Params>(cfg) else {
-        return Vec::new();
-    };
+fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
     let new = resolve(ctx, cfg, &p.new);
     let existing = resolve(ctx, cfg, &p.existing);
     let v_new = Verdict::with_target(rule, "m2/100hh", ctx, &new);
@@ -94,6 +92,13 @@ fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
                         return v.missing(subject, &format!("floor_area ({})", f.id), "facilities")
                     }
                 }
+            }
+            if !area.is_finite() {
+                return v.missing(
+                    subject,
+                    "floor_area (the sum is not a finite number)",
+                    "facilities",
+                );
             }
             let hh = households as f64;
             let measured = area * 100.0 / hh;

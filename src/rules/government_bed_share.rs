@@ -1,6 +1,8 @@
 //! `government-bed-share`: beds run by the government as a share of all beds.
 
-use super::area_metric::{area_metric_rule, beds, show_pct, sum_where, Measured};
+use super::area_metric::{
+    area_metric_rule, beds, overflow, show_pct, total_stated, Measured, Scope,
+};
 use crate::plan::model::Operator;
 use crate::t;
 
@@ -9,6 +11,7 @@ const DOC: &str = r#"# government-bed-share — 政府运营床位占比
 ## What it checks
 For the city: Σ `beds` of facilities with `operator = government` / Σ `beds`. A facility
 with beds but no `operator` makes the share unknown. It must not exceed the maximum.
+`kinds` in the profile limits the facilities counted (default: all).
 
 ## Why
 The cities want the market to supply most beds and public homes to be the safety net;
@@ -31,19 +34,28 @@ area_metric_rule!(
     unit: "ratio",
     what: ("政府运营床位占比", "government-run share of beds"),
     show: show_pct,
-    measure: |ctx: &super::Context, area: &super::common::Area, _p: &super::area_metric::AreaParams| {
-        let all = beds(ctx.facilities_of(&area.facilities));
+    kinds: None,
+    operators: false,
+    measure: |_ctx, scope: &Scope, _p| {
+        let Some(all) = beds(&scope.facilities) else {
+            return overflow();
+        };
         if all == 0 {
             return Measured::Undefined(t!("没有床位", "there are no beds"));
         }
-        let Some(gov) = sum_where(ctx, area, None, |f| match (f.beds.unwrap_or(0), f.operator) {
-            (0, _) => Some(0),
-            (b, Some(Operator::Government)) => Some(b),
-            (_, Some(_)) => Some(0),
-            (_, None) => None,
-        }) else {
-            return Measured::Missing("operator", "facilities");
-        };
-        Measured::Value(gov as f64 / all as f64, t!("政府运营床位 {} / 床位 {}", "{} government-run beds of {}", gov, all))
+        let gov = total_stated(&scope.facilities, |f| match (f.beds.unwrap_or(0), f.operator) {
+            (0, _) => Ok(0),
+            (b, Some(Operator::Government)) => Ok(b),
+            (_, Some(_)) => Ok(0),
+            (_, None) => Err(()),
+        });
+        match gov {
+            Err(()) => Measured::Missing("operator", "facilities"),
+            Ok(None) => overflow(),
+            Ok(Some(gov)) => Measured::Value(
+                gov as f64 / all as f64,
+                t!("政府运营床位 {} / 床位 {}", "{} government-run beds of {}", gov, all),
+            ),
+        }
     },
 );

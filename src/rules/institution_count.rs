@@ -1,13 +1,14 @@
 //! `institution-count`: the number of elder-care institutions in the city.
 
-use super::area_metric::{area_metric_rule, Measured};
+use super::area_metric::{area_metric_rule, Measured, Scope};
+use crate::plan::model::FacilityKind;
 use crate::text::Text;
 
 const DOC: &str = r#"# institution-count — 养老机构数量
 
 ## What it checks
 For the city: the number of institutions (`institution`, `nursing_home`,
-`welfare_center`) in it. It must be at least the minimum.
+`welfare_center`, or the profile's `kinds`) in it. It must be at least the minimum.
 
 ## Why
 Changzhi sets its institutional supply as a count ("超过150家") beside the share of
@@ -29,8 +30,7 @@ area_metric_rule!(
     unit: "institutions",
     what: ("养老机构数量（家）", "institutions"),
     show: |x| crate::text::num(x, 0),
-    measure: |ctx: &super::Context, area: &super::common::Area, _p: &super::area_metric::AreaParams| {
-        let n = ctx.facilities_of(&area.facilities).filter(|f| f.kind.is_some_and(|k| k.is_institution())).count();
-        Measured::Value(n as f64, Text::default())
-    },
+    kinds: Some(FacilityKind::INSTITUTIONS),
+    operators: false,
+    measure: |_ctx, scope: &Scope, _p| Measured::Value(scope.facilities.len() as f64, Text::default()),
 );

@@ -1,6 +1,6 @@
 //! `land-per-capita`: elder-care facility land per resident of a county or city.
 
-use super::area_metric::{area_metric_rule, area_population, Measured};
+use super::area_metric::{area_metric_rule, area_population, overflow, Measured, Scope};
 use crate::t;
 
 const DOC: &str = r#"# land-per-capita — 养老服务设施人均用地
@@ -9,7 +9,8 @@ const DOC: &str = r#"# land-per-capita — 养老服务设施人均用地
 For each county/district and the city: the land of the elder-care facilities in the unit
 (Σ `land_area`, or a parcel's planar area when `land_area` is absent; a facility embedded
 in a building has none) divided by the unit's `population`, in m² per resident.
-It must be at least the profile's minimum.
+It must be at least the profile's minimum. `kinds` in the profile limits the facilities
+counted (default: all).
 
 ## Why
 Elder-care facilities need land reserved in the master and regulatory plans before the
@@ -34,14 +35,19 @@ area_metric_rule!(
     unit: "m2/person",
     what: ("人均养老服务设施用地（平方米/人）", "elder-care land per resident (m²)"),
     show: |x| crate::text::num(x, 4),
-    measure: |ctx: &super::Context, area: &super::common::Area, _p: &super::area_metric::AreaParams| {
-        let Some(pop) = area_population(ctx, area, |u| u.population) else {
+    kinds: None,
+    operators: false,
+    measure: |ctx, scope: &Scope, _p| {
+        let Some(pop) = area_population(ctx, scope.area, |u| u.population) else {
             return Measured::Missing("population", "units");
         };
         if pop == 0 {
             return Measured::Undefined(t!("单元常住人口为 0", "the unit's population is 0"));
         }
-        let land: f64 = ctx.facilities_of(&area.facilities).filter_map(|f| f.land_area).sum();
+        let land: f64 = scope.facilities.iter().filter_map(|f| f.land_area).sum();
+        if !land.is_finite() {
+            return overflow();
+        }
         Measured::Value(
             land / pop as f64,
             t!(

@@ -3,13 +3,27 @@
 //! opens files, builds an index or formats output, and every threshold it uses comes
 //! from the profile.
 
-/// Declares a rule: the unit struct and its [`Rule`] impl from its parts.
+/// Declares a rule: the unit struct and its [`Rule`] impl from its parts. `params` is the
+/// type its profile section parses into (`validate`, when given, checks what parsing
+/// cannot); `check` receives it typed. A section that does not parse is an error at
+/// profile validation, and a `skipped` finding for a library caller who did not validate:
+/// a rule never vanishes from a report.
 macro_rules! declare_rule {
     (
         $ty:ident, id: $id:literal, title: ($tzh:literal, $ten:literal), subject: $subject:ident,
-        needs: [$($need:ident),*], doc: $doc:expr, validate: $validate:expr, check: $check:expr $(,)?
+        needs: [$($need:ident),*], doc: $doc:expr, params: $params:ty,
+        $(validate: $validate:expr,)? check: $check:expr $(,)?
     ) => {
         pub struct $ty;
+
+        impl $ty {
+            /// The rule's parameters, parsed from its profile section and checked.
+            fn params(cfg: &$crate::profile::RuleConfig) -> Result<$params, String> {
+                let p: $params = cfg.parse()?;
+                $( ($validate)(&p)?; )?
+                Ok(p)
+            }
+        }
 
         impl $crate::rules::Rule for $ty {
             fn id(&self) -> &'static str {
@@ -28,10 +42,24 @@ macro_rules! declare_rule {
                 &[$($crate::plan::model::Layer::$need),*]
             }
             fn validate(&self, cfg: &$crate::profile::RuleConfig) -> Result<(), String> {
-                $validate(cfg)
+                Self::params(cfg).map(|_| ())
             }
             fn check(&self, cfg: &$crate::profile::RuleConfig, ctx: &$crate::rules::Context) -> Vec<$crate::finding::Finding> {
-                $check($id, cfg, ctx)
+                match Self::params(cfg) {
+                    Ok(p) => $check($id, &p, cfg, ctx),
+                    Err(e) => vec![$crate::rules::common_skipped(
+                        $id,
+                        $crate::plan::model::Layer::$subject,
+                        cfg,
+                        ctx.profile,
+                        $crate::t!(
+                            "配置 [rules.{}] 无效：{}",
+                            "the profile section [rules.{}] is not valid: {}",
+                            $id,
+                            e
+                        ),
+                    )],
+                }
             }
         }
     };
@@ -43,12 +71,16 @@ mod catchment;
 mod common;
 mod facility_range;
 mod presence;
+mod requirement;
 
 mod beds_per_thousand_elderly;
+mod clinic_share;
 mod community_service_place;
 mod construction_timing;
 mod county_institutions;
+mod facility_count;
 mod facility_coverage;
+mod family_beds_per_thousand_elderly;
 mod floor_area_per_households;
 mod government_bed_share;
 mod institution_count;
@@ -93,10 +125,13 @@ pub trait Rule: Sync {
 /// Every rule, in id order.
 pub static RULES: &[&dyn Rule] = &[
     &beds_per_thousand_elderly::BedsPerThousandElderly,
+    &clinic_share::ClinicShare,
     &community_service_place::CommunityServicePlace,
     &construction_timing::ConstructionTiming,
     &county_institutions::CountyInstitutions,
+    &facility_count::FacilityCount,
     &facility_coverage::FacilityCoverage,
+    &family_beds_per_thousand_elderly::FamilyBedsPerThousandElderly,
     &floor_area_per_households::FloorAreaPerHouseholds,
     &government_bed_share::GovernmentBedShare,
     &institution_count::InstitutionCount,

@@ -1,7 +1,8 @@
 //! `nursing-bed-share`: nursing-type beds as a share of all beds.
 
-use super::area_metric::{area_metric_rule, beds, show_pct, sum_where, Measured};
-use super::common::kind_in;
+use super::area_metric::{
+    area_metric_rule, beds, overflow, show_pct, total_stated, Measured, Scope,
+};
 use crate::t;
 
 const DOC: &str = r#"# nursing-bed-share — 护理型床位占比
@@ -9,7 +10,8 @@ const DOC: &str = r#"# nursing-bed-share — 护理型床位占比
 ## What it checks
 For the city: Σ `nursing_beds` / Σ `beds` over its facilities (Wuhan: over institutions
 only, "机构总床位数"). A facility without `beds` has none; a facility with beds but no
-`nursing_beds` value makes the share unknown (insufficient data). The share must be at
+`nursing_beds` value makes the share unknown (insufficient data). `kinds` in the profile
+limits the facilities counted (default: all; Wuhan: institutions). The share must be at
 least the minimum in force on the check's date.
 
 ## Why
@@ -36,22 +38,27 @@ area_metric_rule!(
     unit: "ratio",
     what: ("护理型床位占比", "nursing-type share of beds"),
     show: show_pct,
-    measure: |ctx: &super::Context, area: &super::common::Area, p: &super::area_metric::AreaParams| {
-        let kinds = p.kinds.as_deref();
-        let all = beds(ctx.facilities_of(&area.facilities).filter(|f| kind_in(f, kinds)));
+    kinds: None,
+    operators: false,
+    measure: |_ctx, scope: &Scope, _p| {
+        let Some(all) = beds(&scope.facilities) else {
+            return overflow();
+        };
         if all == 0 {
             return Measured::Undefined(t!("没有床位", "there are no beds"));
         }
-        let Some(nursing) = sum_where(ctx, area, kinds, |f| match f.beds {
-            Some(b) if b > 0 => f.nursing_beds,
-            // Nursing beds count only where the facility has beds: the share never exceeds 100%.
-            _ => Some(0),
-        }) else {
-            return Measured::Missing("nursing_beds", "facilities");
-        };
-        Measured::Value(
-            nursing as f64 / all as f64,
-            t!("护理型床位 {} / 床位 {}", "{} nursing beds of {}", nursing, all),
-        )
+        // Nursing beds count only where the facility has beds: the share never exceeds 100%.
+        let nursing = total_stated(&scope.facilities, |f| match f.beds {
+            Some(b) if b > 0 => f.nursing_beds.ok_or(()),
+            _ => Ok(0),
+        });
+        match nursing {
+            Err(()) => Measured::Missing("nursing_beds", "facilities"),
+            Ok(None) => overflow(),
+            Ok(Some(nursing)) => Measured::Value(
+                nursing as f64 / all as f64,
+                t!("护理型床位 {} / 床位 {}", "{} nursing beds of {}", nursing, all),
+            ),
+        }
     },
 );

@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{kind_in, params, resolve, Context, Verdict};
+use super::common::{kind_in, resolve, Context, Verdict};
 use crate::finding::Finding;
 use crate::plan::model::{FacilityKind, LevelSel};
 use crate::profile::{RuleConfig, ThresholdSpec};
@@ -19,14 +19,23 @@ pub struct PresenceParams {
     pub min_count: ThresholdSpec,
 }
 
-pub fn validate(cfg: &RuleConfig) -> Result<(), String> {
-    super::common::validate_params::<PresenceParams>(cfg)
+impl PresenceParams {
+    pub fn check(&self) -> Result<(), String> {
+        match &self.kinds {
+            Some(k) if k.is_empty() => {
+                Err("`kinds` is empty: leave it out to count every kind".into())
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
-pub fn evaluate(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
-    let Ok(p) = params::<PresenceParams>(cfg) else {
-        return Vec::new();
-    };
+pub fn evaluate(
+    rule: &'static str,
+    p: &PresenceParams,
+    cfg: &RuleConfig,
+    ctx: &Context,
+) -> Vec<Finding> {
     let target = resolve(ctx, cfg, &p.min_count);
     let v = Verdict::with_target(rule, "facilities", ctx, &target);
     let kinds = p.kinds.as_deref();

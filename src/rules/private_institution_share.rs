@@ -1,9 +1,7 @@
 //! `private-institution-share`: privately run institutions as a share of all institutions.
 
-use super::area_metric::{area_metric_rule, show_pct, Measured};
-use super::common::Area;
-use super::Context;
-use crate::plan::model::Operator;
+use super::area_metric::{area_metric_rule, show_pct, Measured, Scope};
+use crate::plan::model::{FacilityKind, Operator};
 use crate::t;
 
 const DOC: &str = r#"# private-institution-share — 民办养老机构占比
@@ -12,7 +10,8 @@ const DOC: &str = r#"# private-institution-share — 民办养老机构占比
 For the city: the number of institutions (`institution`, `nursing_home`,
 `welfare_center`) run by the operators the profile counts (Changzhi: `private` and
 `public_private`; Shangqiu: `private`) / the number of all institutions. An institution
-without an `operator` makes the share unknown. It must be at least the minimum.
+without an `operator` makes the share unknown. It must be at least the minimum. `kinds`
+in the profile changes which facilities are institutions (default: the three above).
 
 ## Why
 The cities rely on social capital for most institutional care; the share of privately
@@ -27,18 +26,15 @@ run institutions measures how far the market has opened.
 - Shangqiu: private ≥ 50% by 2020 — 二
 "#;
 
-/// Counts institutions, and those whose operator is in `numerator`.
-pub(super) fn count_institutions(
-    ctx: &Context,
-    area: &Area,
+/// Counts the facilities measured, and those whose operator is in `numerator`; with a
+/// `denominator`, only facilities run by one of those operators count at all.
+pub(super) fn count_operators(
+    scope: &Scope,
     numerator: &[Operator],
     denominator: Option<&[Operator]>,
 ) -> Result<(usize, usize), ()> {
     let (mut num, mut den) = (0, 0);
-    for f in ctx
-        .facilities_of(&area.facilities)
-        .filter(|f| f.kind.is_some_and(|k| k.is_institution()))
-    {
+    for f in &scope.facilities {
         let op = f.operator.ok_or(())?;
         if denominator.is_none_or(|d| d.contains(&op)) {
             den += 1;
@@ -57,9 +53,11 @@ area_metric_rule!(
     unit: "ratio",
     what: ("民办（含公建民营）养老机构占比", "privately run share of institutions"),
     show: show_pct,
-    measure: |ctx: &Context, area: &Area, p: &super::area_metric::AreaParams| {
+    kinds: Some(FacilityKind::INSTITUTIONS),
+    operators: true,
+    measure: |_ctx, scope: &Scope, p: &super::area_metric::AreaParams| {
         let ops = p.operators.as_deref().unwrap_or(&[Operator::Private]);
-        match count_institutions(ctx, area, ops, None) {
+        match count_operators(scope, ops, None) {
             Err(()) => Measured::Missing("operator", "facilities"),
             Ok((_, 0)) => Measured::Undefined(t!("没有养老机构", "there are no institutions")),
             Ok((n, d)) => Measured::Value(n as f64 / d as f64, t!("{} / {} 家机构", "{} of {} institutions", n, d)),

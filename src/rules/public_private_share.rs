@@ -1,15 +1,16 @@
 //! `public-private-share`: publicly built, privately run institutions among public ones.
 
-use super::area_metric::{area_metric_rule, show_pct, Measured};
-use super::private_institution_share::count_institutions;
-use crate::plan::model::Operator;
+use super::area_metric::{area_metric_rule, show_pct, Measured, Scope};
+use super::private_institution_share::count_operators;
+use crate::plan::model::{FacilityKind, Operator};
 use crate::t;
 
 const DOC: &str = r#"# public-private-share — 公建民营机构占公办机构比例
 
 ## What it checks
 For the city: institutions with `operator = public_private` / institutions with
-`operator` `government` or `public_private`. It must be at least the minimum.
+`operator` `government` or `public_private` (institutions: `institution`, `nursing_home`,
+`welfare_center`, or the profile's `kinds`). It must be at least the minimum.
 
 ## Why
 Changzhi's reform of public homes hands their running to social operators (公建民营);
@@ -32,9 +33,11 @@ area_metric_rule!(
     unit: "ratio",
     what: ("公建民营机构占公办机构比例", "publicly-built-privately-run share of public institutions"),
     show: show_pct,
-    measure: |ctx: &super::Context, area: &super::common::Area, _p: &super::area_metric::AreaParams| {
+    kinds: Some(FacilityKind::INSTITUTIONS),
+    operators: false,
+    measure: |_ctx, scope: &Scope, _p| {
         let public = [Operator::Government, Operator::PublicPrivate];
-        match count_institutions(ctx, area, &[Operator::PublicPrivate], Some(&public)) {
+        match count_operators(scope, &[Operator::PublicPrivate], Some(&public)) {
             Err(()) => Measured::Missing("operator", "facilities"),
             Ok((_, 0)) => Measured::Undefined(t!("没有公办养老机构", "there are no public institutions")),
             Ok((n, d)) => Measured::Value(n as f64 / d as f64, t!("{} / {} 家公办机构", "{} of {} public institutions", n, d)),

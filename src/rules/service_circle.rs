@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::common::{params, resolve, validate_params, Bound, Context, Verdict};
+use super::common::{resolve, Bound, Context, Verdict};
 use super::Rule;
 use crate::finding::{Finding, Measure, Status};
 use crate::network::{Reach as NetworkReach, Snap, Walkable};
@@ -65,7 +65,12 @@ declare_rule!(
     subject: Compounds,
     needs: [Compounds, Facilities],
     doc: DOC,
-    validate: validate_params::<Params>,
+    params: Params,
+    validate: |p: &Params| if p.kinds.is_empty() || p.area_types.is_empty() {
+        Err("`kinds` and `area_types` must name at least one value".to_string())
+    } else {
+        Ok(())
+    },
     check: check,
 );
 
@@ -164,10 +169,7 @@ fn reach(p: &Params, ctx: &Context, model: &dyn DistanceModel) -> Vec<Reach> {
         .collect()
 }
 
-fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
-    let Ok(p) = params::<Params>(cfg) else {
-        return Vec::new();
-    };
+fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
     let model = model(ctx);
     let walking = model.method() == "network";
     let max = resolve(ctx, cfg, &p.max_distance);
@@ -196,7 +198,7 @@ fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
         .filter(|&i| p.area_types.contains(&ctx.plan.compounds[i].area_type))
         .collect();
     let access = super::two_step_fca::scores(ctx, &qualifying, &subjects, max.value);
-    let checked = reach(&p, ctx, model.as_ref()).into_iter().map(|r| {
+    let checked = reach(p, ctx, model.as_ref()).into_iter().map(|r| {
         let mut f = one(&r, &v, ctx, &max, speed, walking, model.method());
         f.details.insert(
             "access_2sfca".into(),
@@ -298,6 +300,9 @@ pub struct UnitCircle {
     pub inside: usize,
     pub population: f64,
     pub population_inside: f64,
+    /// Compounds without `population` or `households`: counted in `compounds`, left out of
+    /// the population figures.
+    pub population_unknown: usize,
     pub share_compounds: Option<f64>,
     pub share_population: Option<f64>,
 }
@@ -311,17 +316,23 @@ impl UnitCircle {
             inside: 0,
             population: 0.0,
             population_inside: 0.0,
+            population_unknown: 0,
             share_compounds: None,
             share_population: None,
         }
     }
 
-    fn add(&mut self, population: f64, inside: bool) {
+    fn add(&mut self, population: Option<f64>, inside: bool) {
         self.compounds += 1;
-        self.population += population;
-        if inside {
-            self.inside += 1;
-            self.population_inside += population;
+        self.inside += usize::from(inside);
+        match population {
+            Some(p) => {
+                self.population += p;
+                if inside {
+                    self.population_inside += p;
+                }
+            }
+            None => self.population_unknown += 1,
         }
     }
 
@@ -352,10 +363,20 @@ pub struct CircleSummary {
     pub method: &'static str,
     pub approximate: bool,
     pub max_distance: f64,
+    /// What the 2SFCA scores (`details.access_2sfca`) left out: qualifying facilities
+    /// without `floor_area` (no supply) and urban compounds without a population (no demand).
+    pub access_2sfca_excluded: Excluded,
     pub plan: UnitCircle,
     pub units: Vec<UnitCircle>,
     /// The urban compounds outside the circle, the farthest first (no path before all).
     pub outside: Vec<Outside>,
+}
+
+/// Features left out of a computation because a value it needs is missing.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Excluded {
+    pub facilities_without_floor_area: usize,
+    pub compounds_without_population: usize,
 }
 
 /// The circle's coverage, from the rule's own findings (no distance is measured twice):
@@ -379,13 +400,7 @@ pub fn summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
             max_distance = Some(m);
         }
         let c = &ctx.plan.compounds[i];
-        let population = c
-            .population
-            .map(|p| p as f64)
-            .or(c
-                .households
-                .map(|h| h as f64 * ctx.profile.settings.household_size))
-            .unwrap_or(0.0);
+        let population = super::two_step_fca::population(ctx, i);
         let inside = f.status == Status::Pass;
         plan.add(population, inside);
         if !inside {
@@ -409,6 +424,25 @@ pub fn summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
         }
     }
     let method = method?;
+    let params = ctx
+        .profile
+        .rules
+        .get(ServiceCircle.id())
+        .and_then(|cfg| ServiceCircle::params(cfg).ok());
+    let excluded = Excluded {
+        facilities_without_floor_area: ctx
+            .plan
+            .facilities
+            .iter()
+            .filter(|f| {
+                f.floor_area.is_none()
+                    && params
+                        .as_ref()
+                        .is_some_and(|p| f.kind.is_some_and(|k| p.kinds.contains(&k)))
+            })
+            .count(),
+        compounds_without_population: plan.population_unknown,
+    };
     // No path first, then the farthest; ties by id.
     outside.sort_by(|a: &Outside, b: &Outside| {
         let key = |o: &Outside| o.over_by.unwrap_or(f64::INFINITY);
@@ -428,6 +462,7 @@ pub fn summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
             "network"
         },
         max_distance: max_distance.unwrap_or(f64::NAN),
+        access_2sfca_excluded: excluded,
         plan: plan.finish(),
         units,
         outside,
@@ -443,7 +478,7 @@ pub fn service_areas(
     walkable: &Walkable,
 ) -> Option<Vec<crate::network::Piece>> {
     let cfg = profile.rules.get(ServiceCircle.id())?;
-    let p: Params = params(cfg).ok()?;
+    let p = ServiceCircle::params(cfg).ok()?;
     let max = p
         .max_distance
         .resolve(cfg.severity, &cfg.clause, as_of)?

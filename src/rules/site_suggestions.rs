@@ -25,7 +25,9 @@ pub struct Suggestion {
     pub compounds: Vec<String>,
 }
 
-pub fn suggest(ctx: &Context, findings: &[Finding], k: usize) -> Vec<Suggestion> {
+/// The suggested sites, and how many uncovered compounds were left out because they do not
+/// say how many households they have (never counted as 0).
+pub fn suggest(ctx: &Context, findings: &[Finding], k: usize) -> (Vec<Suggestion>, usize) {
     let circle: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.rule == "service-circle")
@@ -34,15 +36,18 @@ pub fn suggest(ctx: &Context, findings: &[Finding], k: usize) -> Vec<Suggestion>
         Measure::Number(d) => Some(d),
         _ => None,
     }) else {
-        return Vec::new();
+        return (Vec::new(), 0);
     };
-    let uncovered: Vec<usize> = circle
+    if k == 0 {
+        return (Vec::new(), 0);
+    }
+    let (uncovered, unknown): (Vec<usize>, Vec<usize>) = circle
         .iter()
         .filter(|f| f.status == Status::Fail)
         .filter_map(|f| f.subject.index)
-        .collect();
-    if uncovered.is_empty() || k == 0 {
-        return Vec::new();
+        .partition(|&c| ctx.plan.compounds[c].households.is_some());
+    if uncovered.is_empty() {
+        return (Vec::new(), unknown.len());
     }
     // Candidate sites: the candidates layer, else every compound's reference point.
     let sites: Vec<(String, String, geo::Point)> = if ctx.plan.candidates.is_empty() {
@@ -109,5 +114,5 @@ pub fn suggest(ctx: &Context, findings: &[Finding], k: usize) -> Vec<Suggestion>
             compounds: ids,
         });
     }
-    out
+    (out, unknown.len())
 }

@@ -1,9 +1,6 @@
 //! `street-center-beds`: a street centre's long-term beds stay within the range.
 
-use super::common::Context;
-use super::facility_range::{evaluate, validate, RangeField};
-use crate::finding::Finding;
-use crate::profile::RuleConfig;
+use super::facility_range::{range_rule, RangeField};
 use crate::text::Text;
 
 const DOC: &str = r#"# street-center-beds — 街道综合养老服务中心长期托养床位
@@ -24,24 +21,16 @@ A street centre with 30 long-term beds: 20 short of the 50 minimum (warning).
 - Xuchang: long-term beds 50–100, in principle — 许办〔2022〕4号 二
 "#;
 
-declare_rule!(
+range_rule!(
     StreetCenterBeds,
     id: "street-center-beds",
     title: ("街道综合养老服务中心长期托养床位", "Street centre long-term beds"),
-    subject: Facilities,
-    needs: [Facilities],
     doc: DOC,
-    validate: validate,
-    check: check,
-);
-
-fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
-    let field = RangeField {
+    field: RangeField {
         name: "long_term_beds",
         unit: "beds",
         what: Text::new("长期托养床位", "long-term beds"),
         unit_text: Text::new("张", "beds"),
         get: |f| f.long_term_beds.map(|b| b as f64),
-    };
-    evaluate(rule, &field, cfg, ctx)
-}
+    },
+);

@@ -1,9 +1,6 @@
 //! `street-center-floor-area`: a street centre's floor area stays within the cap.
 
-use super::common::Context;
-use super::facility_range::{evaluate, validate, RangeField};
-use crate::finding::Finding;
-use crate::profile::RuleConfig;
+use super::facility_range::{range_rule, RangeField};
 use crate::text::Text;
 
 const DOC: &str = r#"# street-center-floor-area — 街道综合养老服务中心建筑面积
@@ -22,24 +19,16 @@ A street centre of 6,200 m²: over the 5,000 m² cap by 1,200 m² (warning).
 - Xuchang: floor area within 5,000 m², in principle — 许办〔2022〕4号 二
 "#;
 
-declare_rule!(
+range_rule!(
     StreetCenterFloorArea,
     id: "street-center-floor-area",
     title: ("街道综合养老服务中心建筑面积", "Street centre floor area"),
-    subject: Facilities,
-    needs: [Facilities],
     doc: DOC,
-    validate: validate,
-    check: check,
-);
-
-fn check(rule: &'static str, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
-    let field = RangeField {
+    field: RangeField {
         name: "floor_area",
         unit: "m2",
         what: Text::new("建筑面积", "floor area"),
         unit_text: Text::new("平方米", "m²"),
         get: |f| f.floor_area,
-    };
-    evaluate(rule, &field, cfg, ctx)
-}
+    },
+);

@@ -1,12 +1,13 @@
 //! `total-beds`: the city's elder-care beds in all.
 
-use super::area_metric::{area_metric_rule, beds, Measured};
+use super::area_metric::{area_metric_rule, beds, overflow, Measured, Scope};
 use crate::text::Text;
 
 const DOC: &str = r#"# total-beds — 养老床位总数
 
 ## What it checks
-For the city: Σ `beds` of all facilities in it. It must be at least the profile's minimum.
+For the city: Σ `beds` of all facilities in it (or of the profile's `kinds`). It must be at
+least the profile's minimum.
 
 ## Why
 Changzhi sets its supply target twice, as a rate (40 per 1,000 elderly) and as an absolute
@@ -29,7 +30,10 @@ area_metric_rule!(
     unit: "beds",
     what: ("养老床位总数（张）", "beds in all"),
     show: |x| crate::text::num(x, 0),
-    measure: |ctx: &super::Context, area: &super::common::Area, _p: &super::area_metric::AreaParams| {
-        Measured::Value(beds(ctx.facilities_of(&area.facilities)) as f64, Text::default())
+    kinds: None,
+    operators: false,
+    measure: |_ctx, scope: &Scope, _p| match beds(&scope.facilities) {
+        Some(n) => Measured::Value(n as f64, Text::default()),
+        None => overflow(),
     },
 );

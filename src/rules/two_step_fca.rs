@@ -7,6 +7,10 @@
 //! d0 of it: square metres of facility per resident, shared with everyone else who can
 //! walk there. The catchment is the profile's walking distance; distances are walked on
 //! the network when the plan has roads, else straight lines.
+//!
+//! Nothing unknown is read as zero: a facility without `floor_area` is left out of the
+//! supply and a compound without `population` (nor `households`) out of the demand; the
+//! circle summary counts both.
 
 use std::collections::HashMap;
 
@@ -20,17 +24,10 @@ pub fn scores(
     compounds: &[usize],
     d0: f64,
 ) -> HashMap<usize, f64> {
-    let population = |k: usize| {
-        let c = &ctx.plan.compounds[k];
-        c.population
-            .map(|p| p as f64)
-            .or(c
-                .households
-                .map(|h| h as f64 * ctx.profile.settings.household_size))
-            .unwrap_or(0.0)
-    };
+    let population = |k: usize| population(ctx, k);
     let sources: Vec<Source> = facilities
         .iter()
+        .filter(|&&j| ctx.plan.facilities[j].floor_area.is_some())
         .map(|&j| Source {
             id: j,
             point: ctx.plan.facilities[j].reference,
@@ -41,7 +38,7 @@ pub fn scores(
     pairs.sort_unstable();
     let mut demand: HashMap<usize, f64> = HashMap::new();
     for &(j, k) in &pairs {
-        *demand.entry(j).or_default() += population(k);
+        *demand.entry(j).or_default() += population(k).unwrap_or(0.0);
     }
     let mut score: HashMap<usize, f64> = compounds.iter().map(|&k| (k, 0.0)).collect();
     for &(j, k) in &pairs {
@@ -52,4 +49,13 @@ pub fn scores(
         }
     }
     score
+}
+
+/// A compound's residents: its `population`, else `households` × the profile's household
+/// size; `None` when it gives neither (never read as 0).
+pub fn population(ctx: &Context, k: usize) -> Option<f64> {
+    let c = &ctx.plan.compounds[k];
+    c.population.map(|p| p as f64).or(c
+        .households
+        .map(|h| h as f64 * ctx.profile.settings.household_size))
 }

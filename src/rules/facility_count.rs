@@ -1,0 +1,146 @@
+//! `facility-count`: how many facilities of a kind a unit has, against a number the text
+//! sets ("启动建设社区养老服务中心6个以上", "开展医养结合服务的机构达到18家").
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use super::common::{Context, Verdict};
+use super::requirement::{Met, Requirement};
+use crate::finding::{Finding, Measure, Status, Subject};
+use crate::profile::RuleConfig;
+use crate::t;
+use crate::text::{num, Text};
+
+const DOC: &str = r#"# facility-count — 养老服务设施数量目标
+
+## What it checks
+For each target of the profile and each unit of its level (the city: the whole plan when
+it has no city unit): the number of facilities in the unit that meet the target — of its
+`kinds`, with `medical_care` when it says so, with at least `min_beds` beds, run by one of
+its `operators`, and, where the text dates a stage, that reached it by the target's due
+date (the end of its year): `stage = "started"` for "启动建设" (`construction_start`, else
+`completion_date`), `stage = "completed"` for "…以前建成" (`completion_date`). Planned
+dates count, as they do for construction timing. It must be at least `min_count`. One finding per unit and target, subject id
+`<unit id>/<key>`; measured and required are counts of facilities.
+
+A facility that would count but has no date at all makes the answer `insufficient_data`
+when the undated facilities could make up the number; it never passes by guessing.
+
+## How the texts' terms map to the data model
+- 社区养老服务中心 (community elder-care service centre): the community-level kinds
+  `community_station` (the alias 社区养老服务中心 maps to it), `day_care` (the texts are
+  turning day-care centres into such centres: "拓展日间照料中心功能,推动向社区养老服务中心
+  转变") and `street_center`.
+- 开展医养结合服务的机构 (institutions offering integrated medical care): the institution
+  kinds (`institution`, `nursing_home`, `welfare_center`) with `medical_care = true`.
+- 综合性社区服务中心 (comprehensive community service centre): `street_center`, the
+  comprehensive centre of the data model; 城市日间照料中心: `day_care`.
+
+## Why
+Besides ratios, the texts promise a number of places by a date: "at least six centres
+started in 2017". A plan that meets every ratio can still leave that promise unkept.
+
+## Example
+Anyang as of 2018-03-01: the city has 4 community-level centres whose construction
+started by 2017-12-31 — fail, 2 short of 6.
+
+## Clauses
+- Anyang: ≥ 6 community elder-care service centres started by 2017 — 安政办〔2017〕80号
+  行动计划 三(二)2
+- Shangqiu: ≥ 18 institutions offering integrated medical care by 2018 (二); ≥ 5 community
+  elder-care service centres started by 2018 (三(二)2)
+- Changzhi: every urban district ≥ 2 comprehensive community service centres and ≥ 3 urban
+  day-care centres by the end of 2020 — 长民发〔2018〕95号 五(二)
+"#;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    targets: Vec<Requirement>,
+}
+
+impl Params {
+    fn check(&self) -> Result<(), String> {
+        if self.targets.is_empty() {
+            return Err("`targets` is empty: give at least one".into());
+        }
+        for t in &self.targets {
+            t.check()?;
+            if t.key.as_deref().is_none_or(str::is_empty) {
+                return Err(format!(
+                    "target '{}' needs a `key`: the subject id of its findings",
+                    t.label
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+declare_rule!(
+    FacilityCount,
+    id: "facility-count",
+    title: ("养老服务设施数量目标", "Facility count targets"),
+    subject: Units,
+    needs: [Facilities],
+    doc: DOC,
+    params: Params,
+    validate: Params::check,
+    check: check,
+);
+
+fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+    let levels: Vec<_> = p.targets.iter().map(|t| t.level).collect();
+    let areas = ctx.areas(&levels);
+    areas
+        .iter()
+        .flat_map(|area| p.targets.iter().map(move |t| (area, t)))
+        .filter(|(area, t)| t.applies(ctx, area))
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|&(area, t)| {
+            let target = t.target(ctx, cfg);
+            let v = Verdict::with_target(rule, "facilities", ctx, &target);
+            let cutoff = t.cutoff(&target, ctx);
+            let count = t.count(ctx, area, cutoff);
+            let subject = Subject {
+                id: format!("{}/{}", area.subject.id, t.key.as_deref().unwrap_or("")),
+                name: format!("{} {}", area.subject.name, t.label),
+                ..area.subject.clone()
+            };
+            let what = t.name(cutoff);
+            let (n, need) = (count.known, t.min_count);
+            let msg = Text::new(
+                format!("{}：{n} 处，要求至少 {need} 处", what.zh),
+                format!("{}: {n}, at least {need} required", what.en),
+            );
+            let mut f = match t.met(count) {
+                Met::Yes => v.judged(subject, true, n as f64, need as f64, msg),
+                Met::No => v.judged(
+                    subject,
+                    false,
+                    n as f64,
+                    need as f64,
+                    msg.join(&t!("差 {} 处", "{} short", need - n)),
+                ),
+                Met::Unknown => v.finding(
+                    subject,
+                    Status::InsufficientData,
+                    Measure::num(n as f64),
+                    Measure::num(need as f64),
+                    msg.join(&t!(
+                        "另有 {} 处设施缺少 {}，无法判断",
+                        "{} more facilities give no {}: cannot tell",
+                        num(count.undated as f64, 0),
+                        t.date_field()
+                    )),
+                ),
+            };
+            if t.stage.is_some() {
+                f.details.insert("by".into(), cutoff.to_string().into());
+                f.details.insert("undated".into(), count.undated.into());
+            }
+            f
+        })
+        .collect()
+}
