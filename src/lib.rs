@@ -76,13 +76,22 @@ pub fn check_with(plan: &Plan, profile: &Profile, as_of: NaiveDate, options: &Op
             }
             // A bug in one rule must not take the others down: its panic becomes a skipped
             // finding that says so.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check(cfg, &ctx)))
-                .unwrap_or_else(|_| {
-                    skipped(t!(
-                        "规则内部错误，未能完成检查（请报告此问题）",
-                        "internal error: the rule could not finish (please report this)"
-                    ))
-                })
+            let found =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check(cfg, &ctx)))
+                    .unwrap_or_else(|_| {
+                        skipped(t!(
+                            "规则内部错误，未能完成检查（请报告此问题）",
+                            "internal error: the rule could not finish (please report this)"
+                        ))
+                    });
+            // No rule disappears from a report: one with nothing to check says so.
+            if found.is_empty() {
+                return skipped(t!(
+                    "没有可检查的对象：规划中没有该规则所针对的单元或设施",
+                    "nothing to check: the plan holds none of the units or facilities this rule is about"
+                ));
+            }
+            found
         })
         .collect();
     if profile.expired_on(as_of) {
@@ -95,6 +104,20 @@ pub fn check_with(plan: &Plan, profile: &Profile, as_of: NaiveDate, options: &Op
     let (suggestions, no_households) = rules::suggest(&ctx, &findings, options.suggest);
     let mut notes = plan.notes.clone();
     notes.extend(joins.notes.iter().cloned());
+    // A section naming no rule (a library caller's unchecked profile) checks nothing.
+    notes.extend(
+        profile
+            .rules
+            .keys()
+            .filter(|id| rules::find(id).is_none())
+            .map(|id| {
+                t!(
+                    "配置中的 [rules.{}] 不是已知规则，未检查",
+                    "profile section [rules.{}] names no rule: nothing was checked for it",
+                    id
+                )
+            }),
+    );
     if no_households > 0 {
         notes.push(t!(
             "{} 个服务圈外的小区缺少户数（households），未计入选址建议",

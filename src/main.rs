@@ -305,21 +305,31 @@ fn profiles(id: Option<&str>, lang: Lang) -> Result<u8, String> {
 }
 
 /// One profile value as TOML, with the full citation of a `clause` and the due date of a
-/// `year` spelled out.
+/// `year` spelled out, at any depth.
 fn show_entry(v: &toml::Value, p: &Profile) -> String {
-    let Some(t) = v.as_table() else {
-        return v.to_string();
-    };
-    let parts: Vec<String> = t
-        .iter()
-        .map(|(k, v)| match (k.as_str(), v) {
-            ("clause", toml::Value::String(c)) => format!("clause = {}", p.cite(c)),
-            ("year", toml::Value::Integer(y)) => format!("year = {y} (due {y}-12-31)"),
-            (_, v @ toml::Value::Table(_)) => format!("{k} = {{ {} }}", show_entry(v, p)),
-            _ => format!("{k} = {v}"),
-        })
-        .collect();
-    parts.join(", ")
+    match v {
+        toml::Value::Table(t) => t
+            .iter()
+            .map(|(k, v)| match (k.as_str(), v) {
+                ("clause", toml::Value::String(c)) => format!("clause = {}", p.cite(c)),
+                ("year", toml::Value::Integer(y)) => format!("year = {y} (due {y}-12-31)"),
+                (_, v @ toml::Value::Table(_)) => format!("{k} = {{ {} }}", show_entry(v, p)),
+                _ => format!("{k} = {}", show_entry(v, p)),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        toml::Value::Array(items) => {
+            let shown: Vec<String> = items
+                .iter()
+                .map(|i| match i {
+                    toml::Value::Table(_) => format!("{{ {} }}", show_entry(i, p)),
+                    _ => show_entry(i, p),
+                })
+                .collect();
+            format!("[{}]", shown.join(", "))
+        }
+        _ => v.to_string(),
+    }
 }
 
 fn rules_cmd(id: Option<&str>) -> Result<u8, String> {

@@ -25,7 +25,7 @@
 mod common;
 
 use common::{finding, report, verdict};
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[test]
 fn changzhi_beds_and_institutions() {
@@ -106,8 +106,34 @@ fn changzhi_county_and_city_institutions() {
         verdict(&r, "county-institutions", "X1"),
         ("pass".into(), json!(4.0), json!(4.0))
     );
-    // X2 (a district counts as 县(市、区)): W2 has 80 beds (< 100), nothing has medical care,
-    // W2 and P1 are private → 0/4, every requirement listed.
+    // X2 is an urban district: of Changzhi's county requirements only 三's "每个县市区" applies
+    // to it (四(一), 五(一), 五(七) speak of counties). W2 has medical_care = false, P1 gives no
+    // value: P1 might be the medical-care institution → cannot tell, not a fail.
+    let x2 = finding(&r, "county-institutions", "X2");
+    assert_eq!(
+        (
+            x2["status"].as_str(),
+            x2["measured"].clone(),
+            x2["required"].clone()
+        ),
+        (Some("insufficient_data"), json!(0.0), json!(1.0))
+    );
+    assert!(x2["message"].as_str().unwrap().contains(
+        "cannot tell: medical-care-integrated institution (facilities without medical_care)"
+    ));
+}
+
+#[test]
+fn changzhi_county_requirements_name_what_is_missing() {
+    // The same plan with X2 a county: all four county requirements apply. W2 has 80 beds
+    // (< 100); W2 and P1 are private (no public, no publicly built privately run
+    // institution); medical care is undecided as above → 0 of 4, three missing.
+    let dir = common::copy_fixture("changzhi", &["units.geojson"]);
+    let units = std::fs::read_to_string(common::root().join("fixtures/changzhi/units.geojson"))
+        .unwrap()
+        .replace("\"district\"", "\"county\"");
+    std::fs::write(dir.path().join("units.geojson"), units).unwrap();
+    let (_, r) = report(dir.path().to_str().unwrap(), &[]);
     let x2 = finding(&r, "county-institutions", "X2");
     assert_eq!(
         (
@@ -119,10 +145,8 @@ fn changzhi_county_and_city_institutions() {
     );
     let msg = x2["message"].as_str().unwrap();
     for what in [
-        "county welfare centre with at least 100 beds",
-        "medical-care-integrated institution",
-        "public institution",
-        "publicly built, privately run institution (pilot)",
+        "missing: county welfare centre with at least 100 beds, public institution, publicly built, privately run institution (pilot) (0 of 4 met)",
+        "cannot tell: medical-care-integrated institution",
     ] {
         assert!(msg.contains(what), "{msg}");
     }
@@ -131,6 +155,20 @@ fn changzhi_county_and_city_institutions() {
         "{}",
         x2["clause"]
     );
+    // With no urban district left, the district targets have nothing to check: the rule is
+    // listed once as skipped, saying so, rather than vanishing from the report.
+    let counts: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "facility-count")
+        .collect();
+    assert_eq!(counts.len(), 1);
+    assert_eq!(counts[0]["status"], "skipped");
+    assert!(counts[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("nothing to check"));
 }
 
 #[test]
@@ -154,7 +192,7 @@ fn changzhi_district_centres_by_the_end_of_2020() {
         ),
         (Some("insufficient_data"), json!(2.0), json!(3.0))
     );
-    assert_eq!(d["details"]["undated"], json!(1));
+    assert_eq!(d["details"]["unknown"], json!(1));
     assert!(d["message"].as_str().unwrap().contains("completion_date"));
     assert!(r["findings"]
         .as_array()

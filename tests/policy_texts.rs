@@ -238,7 +238,7 @@ fn a_section_that_does_not_parse_stops_the_check_naming_it() {
             "info_levels = [\"county\"]\nmin = []".to_string(),
             "empty list",
         ),
-        // A coverage target that names no kinds.
+        // An empty list of kinds measures nothing.
         (BEDS_MIN.to_string() + "\nkinds = []", "kinds"),
     ] {
         let profile = anyang_edited(&dir, BEDS_MIN, &to);
@@ -249,6 +249,66 @@ fn a_section_that_does_not_parse_stops_the_check_naming_it() {
             "{err}"
         );
     }
+}
+
+#[test]
+fn a_coverage_target_must_name_its_kinds() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = "{ level = \"community\", kinds = [\"community_station\", \"day_care\", \"street_center\"], share";
+    let profile = anyang_edited(&dir, from, "{ level = \"community\", kinds = [], share");
+    let (code, _, err) = run(&["check", "fixtures/basic", "--profile", &profile]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("[rules.facility-coverage]") && err.contains("names no `kinds`"),
+        "{err}"
+    );
+    // Leaving `kinds` out is no way round it either.
+    let profile = anyang_edited(&dir, from, "{ level = \"community\", share");
+    let (code, _, err) = run(&["check", "fixtures/basic", "--profile", &profile]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("[rules.facility-coverage]") && err.contains("kinds"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_floor_area_sum_too_large_to_compute_is_not_a_number() {
+    // Two stations of 1.5 × 10³⁰⁸ m² in compound A: each is a finite number, their sum is
+    // not; the finding says so instead of comparing infinity with 30.
+    let mut big = point("X1", "community_station", 500030.0, 4000030.0);
+    big["properties"]["floor_area"] = json!(1.5e308);
+    let mut big2 = big.clone();
+    big2["properties"]["id"] = json!("X2");
+    let dir = basic_with(&[big, big2]);
+    let (_, r) = report(dir.path().to_str().unwrap(), &[]);
+    let a = finding(&r, "floor-area-per-households", "A");
+    assert_eq!(a["status"], "insufficient_data");
+    assert!(a["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a finite number"));
+}
+
+#[test]
+fn a_section_naming_no_rule_is_noted_for_a_library_caller() {
+    use planlint::plan::{self, Sources};
+    use planlint::profile::Profile;
+    let text =
+        std::fs::read_to_string(common::root().join("data/profiles/anyang-2017.toml")).unwrap();
+    let profile = Profile::parse(
+        "typo",
+        &format!(
+            "{text}\n[rules.beds-per-thousand-elderlies]\nseverity = \"error\"\nclause = \"二\"\n"
+        ),
+    )
+    .unwrap();
+    let plan =
+        plan::load(&Sources::from_dir(&common::root().join("fixtures/basic")).unwrap()).unwrap();
+    let report = planlint::check(&plan, &profile, "2024-06-30".parse().unwrap());
+    assert!(report.notes.iter().any(|n| n
+        .en
+        .contains("[rules.beds-per-thousand-elderlies] names no rule")));
 }
 
 #[test]
@@ -311,7 +371,7 @@ fn shangqiu_counts_and_clinics() {
         ),
         (Some("insufficient_data"), json!(3.0), json!(5.0))
     );
-    assert_eq!(c["details"]["undated"], json!(2));
+    assert_eq!(c["details"]["unknown"], json!(2));
     // Welfare centres of ≥ 100 beds: W1 (有), W2 (无), W3 (有, exactly 100) → 2 / 3; W4 (60
     // beds, no clinic value) is not measured.
     assert_eq!(
@@ -423,6 +483,12 @@ fn a_missing_population_or_floor_area_is_left_out_and_counted() {
         .as_str()
         .unwrap()
         .contains("1 compounds outside the service circle give no households")));
+    // The text report says it too.
+    let (_, text, _) = run(&["check", dir.path().to_str().unwrap(), "--lang", "en"]);
+    assert!(
+        text.contains("left out: 1 compounds without a population (population share, 2SFCA demand), 1 facilities without floor area"),
+        "{text}"
+    );
 }
 
 #[test]

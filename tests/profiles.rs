@@ -401,9 +401,10 @@ fn changzhi_2018() {
             kinds(&county),
             county["min_beds"].as_integer()
         ),
-        (Some("county"), vec!["welfare_center"], Some(100))
+        (Some("county_only"), vec!["welfare_center"], Some(100))
     );
-    // 五(一) 公办 coverage of city and counties; 五(七) a 公建民营 institution per county.
+    // 五(一) 公办 coverage of city and counties; 五(七) a 公建民营 institution per county —
+    // counties only (县), not districts.
     let public: Vec<(String, Vec<String>)> = (3..6)
         .map(|i| {
             let r = entry(p, "county-institutions", "requirements", i);
@@ -424,10 +425,13 @@ fn changzhi_2018() {
                 vec!["government".to_string(), "public_private".to_string()]
             ),
             (
-                "county".to_string(),
+                "county_only".to_string(),
                 vec!["government".to_string(), "public_private".to_string()]
             ),
-            ("county".to_string(), vec!["public_private".to_string()]),
+            (
+                "county_only".to_string(),
+                vec!["public_private".to_string()]
+            ),
         ]
     );
     // 五(二): urban districts ≥ 2 comprehensive centres and ≥ 3 day cares, built by 2020.

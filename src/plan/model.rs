@@ -127,12 +127,13 @@ impl UnitLevel {
 }
 
 /// A level as a profile names it: `county` also matches districts (县(市、区)); `district`
-/// matches urban districts only (市辖区).
+/// matches urban districts only (市辖区), `county_only` counties only (a text that says 县).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LevelSel {
     City,
     County,
+    CountyOnly,
     District,
     Street,
     Town,
@@ -146,6 +147,7 @@ impl LevelSel {
             (self, level),
             (LevelSel::City, UnitLevel::City)
                 | (LevelSel::County, UnitLevel::County | UnitLevel::District)
+                | (LevelSel::CountyOnly, UnitLevel::County)
                 | (LevelSel::District, UnitLevel::District)
                 | (LevelSel::Street, UnitLevel::Street)
                 | (LevelSel::Town, UnitLevel::Town)
@@ -158,6 +160,7 @@ impl LevelSel {
         match self {
             LevelSel::City => Text::new("市", "city"),
             LevelSel::County => Text::new("县（市、区）", "county/district"),
+            LevelSel::CountyOnly => Text::new("县", "county"),
             LevelSel::District => Text::new("市辖区", "urban district"),
             LevelSel::Street => Text::new("街道", "street"),
             LevelSel::Town => Text::new("乡镇", "town"),

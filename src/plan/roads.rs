@@ -32,8 +32,23 @@ pub fn lines(raw: RawLayer, transform: &Transformer) -> (Vec<LineString<f64>>, V
                 Err(e) => Err(t!("几何无效：{}", "invalid geometry: {}", e)),
             }
         };
+        // A line of one point, or of one point repeated, walks nowhere.
+        let lines = lines.and_then(|ls| {
+            let usable: Vec<LineString<f64>> = ls
+                .into_iter()
+                .filter(|l| l.0.windows(2).any(|w| w[0] != w[1]))
+                .collect();
+            if usable.is_empty() {
+                Err(t!(
+                    "道路线至少需要两个不同的点",
+                    "a road line needs two distinct points"
+                ))
+            } else {
+                Ok(usable)
+            }
+        });
         match lines {
-            Ok(lines) => out.extend(lines.into_iter().filter(|l| l.0.len() >= 2)),
+            Ok(lines) => out.extend(lines),
             Err(reason) => rejected.push(Rejection {
                 index: f.index,
                 id,

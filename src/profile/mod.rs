@@ -278,9 +278,11 @@ impl Profile {
                 keys.join(", ")
             )));
         }
-        let value = match value {
-            toml::Value::Integer(i) => toml::Value::Float(i as f64),
-            v => v,
+        // A whole number replaces a threshold as a number, a count (`min_beds`) as a count.
+        let value = match (cfg.params.get(key), value) {
+            (Some(toml::Value::Integer(_)), v @ toml::Value::Integer(_)) => v,
+            (_, toml::Value::Integer(i)) => toml::Value::Float(i as f64),
+            (_, v) => v,
         };
         cfg.params.insert(key.to_string(), value);
         Ok(())
@@ -347,5 +349,12 @@ mod tests {
         assert!(p.apply_override("settings.household_size=-1").is_err());
         p.apply_override("settings.household_size=3").unwrap();
         assert_eq!(p.settings.household_size, 3.0);
+        // A count stays a count.
+        let mut q = Profile::load("shangqiu-2018").unwrap();
+        q.apply_override("clinic-share.min_beds=120").unwrap();
+        assert_eq!(
+            q.rules["clinic-share"].params["min_beds"],
+            toml::Value::Integer(120)
+        );
     }
 }

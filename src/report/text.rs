@@ -159,6 +159,24 @@ pub fn write(r: &Report, lang: Lang) -> String {
             c.plan.compounds,
             tr("人口覆盖", "population covered")
         );
+        let (unknown, x) = (c.plan.population_unknown, &c.access_2sfca_excluded);
+        if unknown > 0 || x.facilities_without_floor_area > 0 {
+            let _ = writeln!(
+                o,
+                "  {}",
+                if zh {
+                    format!(
+                        "未计入：{unknown} 个小区缺少人口（人口覆盖率与 2SFCA 需求），{} 处设施缺少建筑面积（2SFCA 供给）",
+                        x.facilities_without_floor_area
+                    )
+                } else {
+                    format!(
+                        "left out: {unknown} compounds without a population (population share, 2SFCA demand), {} facilities without floor area (2SFCA supply)",
+                        x.facilities_without_floor_area
+                    )
+                }
+            );
+        }
     }
     if let Some(report) = &r.network {
         let n = &report.stats;

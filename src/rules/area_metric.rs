@@ -111,14 +111,19 @@ pub fn evaluate(
             if !p.levels.contains(&area.level) {
                 v.severity = Severity::Info;
             }
-            let scope = Scope {
-                area,
-                facilities: ctx
-                    .facilities_of(&area.facilities)
-                    .filter(|f| kind_in(f, kinds))
-                    .filter(|f| p.min_beds.is_none_or(|b| f.beds.unwrap_or(0) >= b))
-                    .collect(),
-            };
+            let mut facilities: Vec<&Facility> = ctx
+                .facilities_of(&area.facilities)
+                .filter(|f| kind_in(f, kinds))
+                .collect();
+            if let Some(min) = p.min_beds {
+                // Whether a facility without `beds` is big enough cannot be told.
+                if facilities.iter().any(|f| f.beds.is_none()) {
+                    let missing = Measured::Missing("beds", "facilities");
+                    return judge(metric, &v, area, missing, bound, target.value);
+                }
+                facilities.retain(|f| f.beds.is_some_and(|b| b >= min));
+            }
+            let scope = Scope { area, facilities };
             judge(metric, &v, area, measure(&scope, p), bound, target.value)
         })
         .collect()
@@ -254,13 +259,18 @@ pub fn area_population(
 }
 
 /// A count per 1,000 elderly of the area (beds, family beds): Σ `count` over the
-/// facilities measured × 1,000 / the area's `elderly_population`.
+/// facilities measured × 1,000 / the area's `elderly_population`. A facility without the
+/// value has none, but when no facility of the area gives it at all the figure is unknown,
+/// not 0 (a layer without the column).
 pub fn per_thousand_elderly(
     ctx: &Context,
     scope: &Scope,
-    count: fn(&Facility) -> Option<u64>,
+    (field, count): (&'static str, fn(&Facility) -> Option<u64>),
     what: Text,
 ) -> Measured {
+    if !scope.facilities.is_empty() && scope.facilities.iter().all(|f| count(f).is_none()) {
+        return Measured::Missing(field, "facilities");
+    }
     let Some(elderly) = area_population(ctx, scope.area, |u| u.elderly_population) else {
         return Measured::Missing("elderly_population", "units");
     };
@@ -324,7 +334,11 @@ mod tests {
             with_beds(Some(2), None),
             with_beds(None, None),
         );
-        assert_eq!(beds(&[&a, &none]), Some(u64::MAX - 1), "no beds value: none");
+        assert_eq!(
+            beds(&[&a, &none]),
+            Some(u64::MAX - 1),
+            "no beds value: none"
+        );
         assert_eq!(beds(&[&a, &b]), None, "u64::MAX - 1 + 2 overflows");
         let stated = |f: &Facility| f.nursing_beds.ok_or(());
         assert_eq!(total_stated(&[&a, &a], stated), Ok(Some(2)));

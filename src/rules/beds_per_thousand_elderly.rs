@@ -8,7 +8,9 @@ const DOC: &str = r#"# beds-per-thousand-elderly — 每千名老年人养老床
 ## What it checks
 For the city (and each county, for information): Σ `beds` of the facilities in the unit ×
 1,000 / the unit's `elderly_population` (residents aged 60+). A facility without a `beds`
-value is taken to have no beds (a day-care station, say). It must be at least the minimum.
+value is taken to have no beds (a day-care station, say); when no facility of the unit
+gives `beds` at all, the figure is unknown (insufficient data), not 0. It must be at least
+the minimum.
 `kinds` in the profile limits the facilities counted (default: all).
 
 ## Why
@@ -35,5 +37,5 @@ area_metric_rule!(
     show: |x| crate::text::num(x, 2),
     kinds: None,
     operators: false,
-    measure: |ctx, scope: &Scope, _p| per_thousand_elderly(ctx, scope, |f| f.beds, Text::new("床位", "beds")),
+    measure: |ctx, scope: &Scope, _p| per_thousand_elderly(ctx, scope, ("beds", |f| f.beds), Text::new("床位", "beds")),
 );

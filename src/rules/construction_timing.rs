@@ -126,76 +126,168 @@ declare_rule!(
 /// What the phases say about a compound's progress.
 struct Progress {
     total: f64,
-    /// T1: the first phase completion.
-    first: Option<NaiveDate>,
-    /// T50: the date the completed floor area reached `share` of the total.
-    half: Option<NaiveDate>,
-    /// Σ of every phase's floor area, dated or not.
-    phased: f64,
+    /// Completed (or planned to be) phases, by date: (date, floor area).
+    dated: Vec<(NaiveDate, f64)>,
+    /// Σ floor area of the phases without a completion date: unfinished, they complete
+    /// on some day after the check's date.
+    undated: f64,
     /// Σ floor area completed on or before the check's date.
     done: f64,
 }
 
-fn progress(mut dated: Vec<(NaiveDate, f64)>, total: f64, share: f64) -> Progress {
-    dated.sort_by_key(|d| d.0);
-    let mut cum = 0.0;
-    let mut half = None;
-    for &(date, area) in &dated {
-        cum += area;
-        if half.is_none() && cum + 1e-9 >= share * total {
-            half = Some(date);
+impl Progress {
+    fn new(phases: &[&Phase], total: f64, as_of: NaiveDate) -> Progress {
+        let mut dated: Vec<(NaiveDate, f64)> = phases
+            .iter()
+            .filter_map(|ph| ph.completion_date.map(|d| (d, ph.floor_area)))
+            .collect();
+        dated.sort_by_key(|d| d.0);
+        Progress {
+            total,
+            undated: phases
+                .iter()
+                .filter(|ph| ph.completion_date.is_none())
+                .map(|ph| ph.floor_area)
+                .sum(),
+            done: dated.iter().filter(|d| d.0 <= as_of).map(|d| d.1).sum(),
+            dated,
         }
     }
-    Progress {
-        total,
-        first: dated.first().map(|d| d.0),
-        half,
-        phased: cum,
-        done: 0.0,
+
+    /// The first date on which the dated phases, plus `extra` m² of undated ones counted
+    /// as complete from `from` on, reach `target` m².
+    fn reaches(&self, target: f64, extra: f64, from: NaiveDate) -> Option<NaiveDate> {
+        let reached = |cum: f64| cum + 1e-9 >= target;
+        let before: f64 = self.dated.iter().filter(|d| d.0 < from).map(|d| d.1).sum();
+        if extra > 0.0 {
+            // Undated phases complete no earlier than `from`: up to then, dated ones alone.
+            if let Some(d) = self
+                .reaches(target, 0.0, NaiveDate::MIN)
+                .filter(|d| *d < from)
+            {
+                return Some(d);
+            }
+            if reached(before + extra) {
+                return Some(from);
+            }
+        }
+        let mut cum = if extra > 0.0 { before + extra } else { 0.0 };
+        self.dated
+            .iter()
+            .filter(|d| extra == 0.0 || d.0 >= from)
+            .find(|d| {
+                cum += d.1;
+                reached(cum)
+            })
+            .map(|d| d.0)
+    }
+
+    /// When a deadline falls, as far as the phases tell.
+    fn due(&self, d: Deadline, share: f64, as_of: NaiveDate) -> Due {
+        let Some(&(first, _)) = self.dated.first() else {
+            return Due::Unknown(t!("各分期均无竣工日期", "no phase has a completion date"));
+        };
+        let tomorrow = as_of.succ_opt().unwrap_or(as_of);
+        match d {
+            // An unfinished phase may complete any day after the check's date.
+            Deadline::FirstPhase if self.undated > 0.0 && first > as_of => Due::Between {
+                lo: tomorrow,
+                hi: Some(first),
+            },
+            Deadline::FirstPhase => Due::exact(first),
+            Deadline::Half => {
+                let target = share * self.total;
+                let phased: f64 = self.dated.iter().map(|d| d.1).sum::<f64>() + self.undated;
+                if phased + 1e-9 < target {
+                    return Due::Unknown(t!(
+                        "各分期合计仅占总量的 {}，{}完成的日期无从得知",
+                        "the phases add up to only {} of the total, so the date {} is complete never comes",
+                        pct(phased / self.total),
+                        pct(share)
+                    ));
+                }
+                // Latest: the undated phases never help; earliest: they all complete the
+                // day after the check's date.
+                let hi = self.reaches(target, 0.0, NaiveDate::MIN);
+                match (hi, self.undated > 0.0) {
+                    (Some(t50), false) => Due::exact(t50),
+                    (Some(t50), true) if t50 <= as_of => Due::exact(t50),
+                    (hi, _) => Due::Between {
+                        lo: self
+                            .reaches(target, self.undated, tomorrow)
+                            .unwrap_or(tomorrow),
+                        hi,
+                    },
+                }
+            }
+        }
     }
 }
 
 /// When a deadline falls, as far as the phases tell.
 #[derive(Debug, Clone, PartialEq)]
 enum Due {
-    At(NaiveDate),
-    /// Not yet reached on the check's date (the phases still needed have no completion
-    /// date: they are unfinished), so later than it.
-    After(NaiveDate),
+    /// On a day between `lo` and `hi` (both included; no `hi`: no later bound). Unfinished
+    /// phases without a date make the range; without them `lo` = `hi`.
+    Between {
+        lo: NaiveDate,
+        hi: Option<NaiveDate>,
+    },
     /// Cannot be known; the text says what is missing.
     Unknown(Text),
 }
 
-impl Progress {
-    fn due(&self, d: Deadline, share: f64, as_of: NaiveDate) -> Due {
-        if self.first.is_none() {
-            return Due::Unknown(t!("各分期均无竣工日期", "no phase has a completion date"));
-        }
-        match d {
-            Deadline::FirstPhase => Due::At(self.first.unwrap_or(as_of)),
-            Deadline::Half => match self.half {
-                Some(t50) => Due::At(t50),
-                None if self.phased + 1e-9 < share * self.total => Due::Unknown(t!(
-                    "各分期合计仅占总量的 {}，{}完成的日期无从得知",
-                    "the phases add up to only {} of the total, so the date {} is complete never comes",
-                    pct(self.phased / self.total),
-                    pct(share)
-                )),
-                // Undated phases are unfinished: the share is reached after the check's date.
-                None => Due::After(as_of),
-            },
+impl Due {
+    fn exact(d: NaiveDate) -> Due {
+        Due::Between { lo: d, hi: Some(d) }
+    }
+
+    /// The deadline's date, when the phases fix it.
+    fn date(&self) -> Option<NaiveDate> {
+        match self {
+            Due::Between { lo, hi: Some(hi) } if lo == hi => Some(*lo),
+            _ => None,
         }
     }
 }
 
+/// A facility's milestone: its date, or only a latest possible date (a facility that
+/// gives a completion date but no start date started on or before completion).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Mile {
+    date: NaiveDate,
+    exact: bool,
+}
+
 /// The milestone meets the deadline; `None` when that cannot be told.
-fn meets(m: NaiveDate, d: Deadline, due: &Due) -> Option<bool> {
-    match (d, due) {
-        (Deadline::FirstPhase, Due::At(t1)) => Some(m <= *t1),
-        (Deadline::Half, Due::At(t50)) => Some(m < *t50),
-        // The deadline is later than the check's date: a milestone on or before it is in time.
-        (_, Due::After(as_of)) if m <= *as_of => Some(true),
-        _ => None,
+fn meets(m: Mile, d: Deadline, due: &Due) -> Option<bool> {
+    let Due::Between { lo, hi } = due else {
+        return None;
+    };
+    // In time for the earliest the deadline can be: in time. Late for the latest: late.
+    let (in_time, late) = match d {
+        Deadline::FirstPhase => (m.date <= *lo, hi.is_some_and(|h| m.date > h)),
+        Deadline::Half => (m.date < *lo, hi.is_some_and(|h| m.date >= h)),
+    };
+    if in_time {
+        Some(true)
+    } else if late && m.exact {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The milestones of a compound's facilities meet the deadline: one in time is enough;
+/// late only when every one is known to be late.
+fn any_meets(miles: &[Mile], d: Deadline, due: &Due) -> Option<bool> {
+    let verdicts: Vec<Option<bool>> = miles.iter().map(|&m| meets(m, d, due)).collect();
+    if verdicts.contains(&Some(true)) {
+        Some(true)
+    } else if verdicts.iter().all(|v| *v == Some(false)) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -217,10 +309,14 @@ fn deadline_name(d: Deadline, p: &Params) -> Text {
     }
 }
 
-fn milestone_of(f: &Facility, m: Milestone) -> Option<NaiveDate> {
+fn milestone_of(f: &Facility, m: Milestone) -> Option<Mile> {
+    let exact = |date| Mile { date, exact: true };
     match m {
-        Milestone::Completion => f.completion_date,
-        Milestone::ConstructionStart => f.construction_start,
+        Milestone::Completion => f.completion_date.map(exact),
+        Milestone::ConstructionStart => f
+            .construction_start
+            .map(exact)
+            .or(f.completion_date.map(|date| Mile { date, exact: false })),
     }
 }
 
@@ -273,102 +369,112 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
         return v.missing(subject, basis, "compounds");
     }
     // Dates after `as_of` are the plan's own schedule and are checked like the others.
-    let dated = phases
-        .iter()
-        .filter_map(|ph| ph.completion_date.map(|d| (d, ph.floor_area)))
-        .collect();
-    let mut prog = progress(dated, total, p.share);
-    prog.phased = phases.iter().map(|ph| ph.floor_area).sum();
-    prog.done = phases
-        .iter()
-        .filter(|ph| ph.completion_date.is_some_and(|d| d <= ctx.as_of))
-        .map(|ph| ph.floor_area)
-        .sum();
+    let prog = Progress::new(&phases, total, ctx.as_of);
     let what = match p.milestone {
         Milestone::Completion => Text::new("建成", "completed"),
         Milestone::ConstructionStart => Text::new("开工", "started"),
     };
-    let m = ctx
+    let mut miles: Vec<Mile> = ctx
         .facilities_of(&ctx.joins.compound_facilities[i])
         .filter(|f| kind_in(f, p.kinds.as_deref()))
         .filter_map(|f| milestone_of(f, p.milestone))
-        .min();
+        .collect();
+    miles.sort();
+    // The facility the message speaks of: the earliest known date, else the earliest bound.
+    let first = miles.iter().find(|m| m.exact).or(miles.first()).copied();
+    let measured = Measure::date(first.map(|m| m.date));
     let final_deadline = p.fallback.unwrap_or(p.deadline);
     let due = prog.due(p.deadline, p.share, ctx.as_of);
     let final_due = prog.due(final_deadline, p.share, ctx.as_of);
-    let at = |d: &Due| match d {
-        Due::At(t) => Some(*t),
-        _ => None,
-    };
     let dname = deadline_name(p.deadline, p);
     let fname = deadline_name(final_deadline, p);
+    let said = |m: Mile| {
+        if m.exact {
+            Text::new(
+                format!("设施于 {} {}", m.date, what.zh),
+                format!("the facility was {} on {}", what.en, m.date),
+            )
+        } else {
+            Text::new(
+                format!("设施于 {} 建成（开工日期未给出，不晚于此）", m.date),
+                format!(
+                    "the facility was completed on {} (no start date: started by then)",
+                    m.date
+                ),
+            )
+        }
+    };
     let unknown = |d: &Due| {
         let why = why_unknown(d);
         let f = v.finding(
             subject.clone(),
             Status::InsufficientData,
-            Measure::date(m),
+            measured.clone(),
             Measure::Null,
             Text::new(
-                format!("无法确定{}的日期：{}", fname.zh, why.zh),
-                format!("the date of {} cannot be known: {}", fname.en, why.en),
+                format!("无法判断是否早于{}：{}", fname.zh, why.zh),
+                format!("cannot tell whether it was before {}: {}", fname.en, why.en),
             ),
         );
-        with_progress(f, &prog, basis)
+        with_progress(f, &prog, (basis, p.share), &final_due)
     };
-    let (status, required, msg) = match m {
-        Some(m) if meets(m, p.deadline, &due) == Some(true) => (
-            Status::Pass,
-            at(&due),
-            Text::new(
-                format!("设施于 {m} {}，早于{}", what.zh, dname.zh),
-                format!(
-                    "the facility was {} on {m}, in time for {}",
-                    what.en, dname.en
-                ),
-            ),
-        ),
-        Some(m) => match p.fallback.map(|f| (f, meets(m, f, &final_due))) {
-            Some((_, Some(true))) => (
+    let primary = any_meets(&miles, p.deadline, &due);
+    let fallback = p.fallback.map(|f| any_meets(&miles, f, &final_due));
+    let (status, required, msg) = match (first, primary, fallback) {
+        (Some(m), Some(true), _) => {
+            let m = miles
+                .iter()
+                .copied()
+                .find(|&m| meets(m, p.deadline, &due) == Some(true))
+                .unwrap_or(m);
+            (
                 Status::Pass,
-                at(&final_due),
-                Text::new(
+                due.date(),
+                said(m).join(&Text::new(
+                    format!("早于{}", dname.zh),
+                    format!("in time for {}", dname.en),
+                )),
+            )
+        }
+        (Some(m), _, Some(Some(true))) => {
+            let m = miles
+                .iter()
+                .copied()
+                .find(|&m| meets(m, final_deadline, &final_due) == Some(true))
+                .unwrap_or(m);
+            let after = match primary {
+                Some(false) => Text::new(
+                    format!("晚于{}但早于{}（允许的后备期限）", dname.zh, fname.zh),
                     format!(
-                        "设施于 {m} {}，晚于{}但早于{}（允许的后备期限）",
-                        what.zh, dname.zh, fname.zh
-                    ),
-                    format!(
-                        "the facility was {} on {m}, after {} but before {} (the allowed fallback)",
-                        what.en, dname.en, fname.en
+                        "after {} but before {} (the allowed fallback)",
+                        dname.en, fname.en
                     ),
                 ),
-            ),
-            Some((_, None)) => return unknown(&final_due),
-            None if meets(m, p.deadline, &due).is_none() => return unknown(&due),
-            _ => {
-                let d = at(&final_due);
-                (
-                    Status::Fail,
-                    d,
-                    Text::new(
-                        format!(
-                            "设施于 {m} {}，晚于{}（{}）",
-                            what.zh,
-                            fname.zh,
-                            fmt_date(d)
-                        ),
-                        format!(
-                            "the facility was {} on {m}, after {} ({})",
-                            what.en,
-                            fname.en,
-                            fmt_date(d)
-                        ),
-                    ),
-                )
-            }
-        },
-        None => match &final_due {
-            Due::At(d) if *d <= ctx.as_of => (
+                _ => Text::new(
+                    format!("早于{}（允许的后备期限）", fname.zh),
+                    format!("before {} (the allowed fallback)", fname.en),
+                ),
+            };
+            (Status::Pass, final_due.date(), said(m).join(&after))
+        }
+        (Some(m), Some(false), None) | (Some(m), _, Some(Some(false))) => {
+            let d = match &final_due {
+                Due::Between { hi, .. } => *hi,
+                Due::Unknown(_) => None,
+            };
+            (
+                Status::Fail,
+                d,
+                said(m).join(&Text::new(
+                    format!("晚于{}（{}）", fname.zh, fmt_date(d)),
+                    format!("after {} ({})", fname.en, fmt_date(d)),
+                )),
+            )
+        }
+        (Some(_), None, None) => return unknown(&due),
+        (Some(_), _, Some(None)) => return unknown(&final_due),
+        (None, _, _) => match &final_due {
+            Due::Between { hi: Some(d), .. } if *d <= ctx.as_of => (
                 Status::Fail,
                 Some(*d),
                 Text::new(
@@ -383,7 +489,7 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
                 ),
             ),
             Due::Unknown(_) => return unknown(&final_due),
-            Due::At(_) | Due::After(_) => {
+            Due::Between { .. } => {
                 let share_done = prog.done / prog.total;
                 let whole = match p.total {
                     TotalBasis::Residential => Text::new("住宅", "the housing"),
@@ -423,24 +529,23 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
         TotalBasis::Plot => msg.join(&total_text(basis, prog.total)),
         TotalBasis::Residential => msg,
     };
-    let f = v.finding(
-        subject,
-        status,
-        Measure::date(m),
-        Measure::date(required),
-        msg,
-    );
-    with_progress(f, &prog, basis)
+    let f = v.finding(subject, status, measured, Measure::date(required), msg);
+    with_progress(f, &prog, (basis, p.share), &final_due)
 }
 
 /// Why a verdict on a deadline cannot be given.
 fn why_unknown(d: &Due) -> Text {
     match d {
         Due::Unknown(why) => why.clone(),
-        _ => t!(
-            "设施日期晚于检查日期，而该期限尚未到来、分期未给出日期",
-            "the facility's date is after the check's date, and the deadline is still to come on a date the phases do not give"
-        ),
+        Due::Between { lo, hi } => {
+            let hi = hi.map_or_else(|| "—".to_string(), |h| h.to_string());
+            t!(
+                "未完工分期没有竣工日期，该期限在 {} 至 {} 之间，设施日期落在其中",
+                "unfinished phases give no completion date: the deadline falls between {} and {}, and so does the facility's date",
+                lo,
+                hi
+            )
+        }
     }
 }
 
@@ -467,19 +572,32 @@ fn total_text(basis: &str, total: f64) -> Text {
 }
 
 /// The progress figures beside every verdict.
-fn with_progress(mut f: Finding, prog: &Progress, basis: &'static str) -> Finding {
+fn with_progress(
+    mut f: Finding,
+    prog: &Progress,
+    (basis, share): (&'static str, f64),
+    due: &Due,
+) -> Finding {
     f.details.insert(
         "completed_share".into(),
         Measure::num(prog.done / prog.total).into_json(),
     );
     f.details.insert(
         "first_phase_completion".into(),
-        Measure::date(prog.first).into_json(),
+        Measure::date(prog.dated.first().map(|d| d.0)).into_json(),
     );
     f.details.insert(
         "half_completion".into(),
-        Measure::date(prog.half).into_json(),
+        Measure::date(prog.reaches(share * prog.total, 0.0, NaiveDate::MIN)).into_json(),
     );
+    if let Due::Between { lo, hi } = due {
+        if lo != &hi.unwrap_or(NaiveDate::MAX) {
+            f.details.insert(
+                "deadline_between".into(),
+                serde_json::json!([lo.to_string(), hi.map(|h| h.to_string())]),
+            );
+        }
+    }
     f.details.insert("total_basis".into(), basis.into());
     f.details.insert(
         "total_floor_area".into(),
@@ -500,31 +618,71 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// Phases of (completion date or none, floor area).
+    fn prog(phases: &[(Option<&str>, f64)], total: f64, as_of: &str) -> Progress {
+        let phases: Vec<Phase> = phases
+            .iter()
+            .enumerate()
+            .map(|(i, &(date, area))| Phase {
+                index: i,
+                compound_id: "K".into(),
+                phase: i.to_string(),
+                floor_area: area,
+                start_date: None,
+                completion_date: date.map(d),
+            })
+            .collect();
+        let refs: Vec<&Phase> = phases.iter().collect();
+        Progress::new(&refs, total, d(as_of))
+    }
+
+    fn exact(date: &str) -> Mile {
+        Mile {
+            date: d(date),
+            exact: true,
+        }
+    }
+
     #[test]
     fn t1_and_t50_follow_cumulative_completion() {
         // 40,000 + 60,000 of 100,000: 40% on 2021-06-30, 100% on 2023-06-30.
-        let p = progress(
-            vec![(d("2023-06-30"), 60_000.0), (d("2021-06-30"), 40_000.0)],
+        let p = prog(
+            &[
+                (Some("2023-06-30"), 60_000.0),
+                (Some("2021-06-30"), 40_000.0),
+            ],
             100_000.0,
-            0.5,
+            "2024-06-30",
         );
-        assert_eq!(p.first, Some(d("2021-06-30")));
-        assert_eq!(p.half, Some(d("2023-06-30")));
-        // Exactly 50% reaches T50 on that date.
-        let mut p = progress(vec![(d("2020-01-01"), 50_000.0)], 100_000.0, 0.5);
-        p.phased = 100_000.0;
-        assert_eq!(p.half, Some(d("2020-01-01")));
         let as_of = d("2024-06-30");
-        let t50 = p.due(Deadline::Half, 0.5, as_of);
-        assert_eq!(meets(d("2019-12-31"), Deadline::Half, &t50), Some(true));
         assert_eq!(
-            meets(d("2020-01-01"), Deadline::Half, &t50),
+            p.due(Deadline::FirstPhase, 0.5, as_of).date(),
+            Some(d("2021-06-30"))
+        );
+        assert_eq!(
+            p.due(Deadline::Half, 0.5, as_of).date(),
+            Some(d("2023-06-30"))
+        );
+        // Exactly 50% reaches T50 on that date.
+        let p = prog(
+            &[
+                (Some("2020-01-01"), 50_000.0),
+                (Some("2022-01-01"), 50_000.0),
+            ],
+            100_000.0,
+            "2024-06-30",
+        );
+        let t50 = p.due(Deadline::Half, 0.5, as_of);
+        assert_eq!(t50.date(), Some(d("2020-01-01")));
+        assert_eq!(meets(exact("2019-12-31"), Deadline::Half, &t50), Some(true));
+        assert_eq!(
+            meets(exact("2020-01-01"), Deadline::Half, &t50),
             Some(false),
             "Half is strict: before T50"
         );
         let t1 = p.due(Deadline::FirstPhase, 0.5, as_of);
         assert_eq!(
-            meets(d("2020-01-01"), Deadline::FirstPhase, &t1),
+            meets(exact("2020-01-01"), Deadline::FirstPhase, &t1),
             Some(true),
             "first phase: together with it"
         );
@@ -534,23 +692,119 @@ mod tests {
     fn an_unknowable_deadline_is_never_met() {
         let as_of = d("2024-06-30");
         // No completion date at all: neither T1 nor T50 can be known.
-        let mut p = progress(Vec::new(), 100_000.0, 0.5);
-        p.phased = 100_000.0;
+        let p = prog(
+            &[(None, 40_000.0), (None, 60_000.0)],
+            100_000.0,
+            "2024-06-30",
+        );
         for dl in [Deadline::FirstPhase, Deadline::Half] {
-            assert!(matches!(p.due(dl, 0.5, as_of), Due::Unknown(_)));
-            assert_eq!(meets(d("2000-01-01"), dl, &p.due(dl, 0.5, as_of)), None);
+            let due = p.due(dl, 0.5, as_of);
+            assert!(matches!(due, Due::Unknown(_)));
+            assert_eq!(meets(exact("2000-01-01"), dl, &due), None);
         }
         // Phases of 20,000 + 20,000 of a 100,000 total: 50% never comes.
-        let mut p = progress(vec![(d("2021-01-01"), 20_000.0)], 100_000.0, 0.5);
-        p.phased = 40_000.0;
+        let p = prog(
+            &[(Some("2021-01-01"), 20_000.0), (None, 20_000.0)],
+            100_000.0,
+            "2024-06-30",
+        );
         assert!(matches!(p.due(Deadline::Half, 0.5, as_of), Due::Unknown(_)));
         // 40,000 done, 60,000 unfinished without a date: T50 lies after the check's date, so
         // a milestone on or before it is in time, a later one cannot be judged.
-        let mut p = progress(vec![(d("2021-01-01"), 40_000.0)], 100_000.0, 0.5);
-        p.phased = 100_000.0;
+        let p = prog(
+            &[(Some("2021-01-01"), 40_000.0), (None, 60_000.0)],
+            100_000.0,
+            "2024-06-30",
+        );
         let due = p.due(Deadline::Half, 0.5, as_of);
-        assert_eq!(due, Due::After(as_of));
-        assert_eq!(meets(as_of, Deadline::Half, &due), Some(true));
-        assert_eq!(meets(d("2024-07-01"), Deadline::Half, &due), None);
+        assert_eq!(
+            due,
+            Due::Between {
+                lo: d("2024-07-01"),
+                hi: None
+            }
+        );
+        assert_eq!(meets(exact("2024-06-30"), Deadline::Half, &due), Some(true));
+        assert_eq!(meets(exact("2024-07-01"), Deadline::Half, &due), None);
+    }
+
+    #[test]
+    fn unfinished_phases_may_finish_before_planned_ones() {
+        // 40,000 planned for 2026, 30,000 unfinished without a date, 30,000 planned for
+        // 2030 (total 100,000; 50,000 is half). Dated phases alone reach it in 2030 (40,000,
+        // then 70,000); if the undated 30,000 finished the day after the check, it would be
+        // reached in 2026 (30,000 + 40,000). T50 lies between the two.
+        let p = prog(
+            &[
+                (Some("2026-06-30"), 40_000.0),
+                (None, 30_000.0),
+                (Some("2030-06-30"), 30_000.0),
+            ],
+            100_000.0,
+            "2024-06-30",
+        );
+        let due = p.due(Deadline::Half, 0.5, d("2024-06-30"));
+        assert_eq!(
+            due,
+            Due::Between {
+                lo: d("2026-06-30"),
+                hi: Some(d("2030-06-30"))
+            }
+        );
+        assert_eq!(meets(exact("2025-01-01"), Deadline::Half, &due), Some(true));
+        assert_eq!(meets(exact("2027-01-01"), Deadline::Half, &due), None);
+        assert_eq!(
+            meets(exact("2030-06-30"), Deadline::Half, &due),
+            Some(false)
+        );
+        // The first phase may be the undated one, finishing any day from 2024-07-01.
+        let t1 = p.due(Deadline::FirstPhase, 0.5, d("2024-06-30"));
+        assert_eq!(
+            t1,
+            Due::Between {
+                lo: d("2024-07-01"),
+                hi: Some(d("2026-06-30"))
+            }
+        );
+    }
+
+    #[test]
+    fn a_completion_date_bounds_an_unknown_start() {
+        // T50 = 2023-06-30. A facility completed 2023-01-01 without a start date started
+        // before T50; one completed 2024-01-01 may have started before or after it.
+        let p = prog(
+            &[
+                (Some("2021-06-30"), 40_000.0),
+                (Some("2023-06-30"), 60_000.0),
+            ],
+            100_000.0,
+            "2024-06-30",
+        );
+        let t50 = p.due(Deadline::Half, 0.5, d("2024-06-30"));
+        let bound = |s: &str| Mile {
+            date: d(s),
+            exact: false,
+        };
+        assert_eq!(
+            any_meets(&[bound("2023-01-01")], Deadline::Half, &t50),
+            Some(true)
+        );
+        assert_eq!(
+            any_meets(&[bound("2024-01-01")], Deadline::Half, &t50),
+            None
+        );
+        assert_eq!(
+            any_meets(&[exact("2024-01-01")], Deadline::Half, &t50),
+            Some(false)
+        );
+        // One facility in time is enough.
+        assert_eq!(
+            any_meets(
+                &[exact("2024-01-01"), bound("2023-01-01")],
+                Deadline::Half,
+                &t50
+            ),
+            Some(true)
+        );
     }
 }

@@ -15,10 +15,28 @@ const DOC: &str = r#"# county-institutions — 县级养老机构配置
 
 ## What it checks
 The profile lists requirements by level; every unit of that level must contain at least
-one facility meeting each (of given kinds, `medical_care`, at least `min_beds` beds).
-One finding per unit: measured = requirements met, required = requirements in all; the
-message names what is missing. A requirement whose year has not come yet is applied as
-a warning.
+`min_count` (default 1) facilities meeting each: of the given `kinds`, with
+`medical_care`, with at least `min_beds` beds, run by one of the `operators`. One finding
+per unit: measured = requirements met, required = requirements in all; the message names
+what is missing. A requirement is due at the end of its `year`: before that it is applied
+as a warning, saying when it falls due. A facility missing a value a requirement reads
+(`medical_care`, `beds`, `operator`) is never taken for a "no": when only such facilities
+could meet a requirement, the unit's answer is `insufficient_data` (or the fail lists it
+as undecided beside what is missing). Presence counts every facility of the plan, whatever
+its dates.
+
+## How the texts' terms map to the data model
+- 医养结合机构 / 医疗卫生机构开展医养结合服务: a facility with `medical_care`; 医养结合服务机构 /
+  医养结合型养老机构: an institution (`institution`, `nursing_home`, `welfare_center`) with
+  `medical_care` (an alliance of a hospital and a home, 医养联合体, is not a facility).
+- 护理型养老机构（特困失能集中供养）: `nursing_home` or `welfare_center`; 养护院 and 护理院:
+  `nursing_home`; 老年医院 (a geriatric hospital) is entered as `nursing_home`; 社会福利中心,
+  敬老院, 特困供养服务设施: `welfare_center`; 养老机构: the three institution kinds.
+- 公办养老机构: `operator` `government` or `public_private` (Changzhi counts its city welfare
+  home, run 公建民营, among them); 公建民营: `public_private`.
+- 县(市、区) is level `county` (counties and districts); where a text names counties only (县,
+  县级 with a list of counties: Changzhi 四(一), 五(一), 五(七)) the level is `county_only`;
+  乡(镇) is `town`; 市辖区 is `district`.
 
 ## Why
 County-level institutions are the safety net for the disabled poor and for medical
@@ -26,14 +44,20 @@ care; the city texts require each county to have them however the market develop
 
 ## Example
 Anyang: a county with a medical-care facility but no nursing home or welfare centre:
-1 of 2 — fail, "nursing-type institution for the disabled poor" missing.
+2 of 3 — fail, "nursing-type institution for the disabled poor" missing.
 
 ## Clauses
-- Anyang: each county ≥ 1 medical-care-integrated facility and ≥ 1 nursing-type institution
-  (行动计划 二); every town ≥ 1 institution (若干政策 四(十一)) — 安政办〔2017〕80号
-- Changzhi: city institution ≥ 300 beds (四(一)); each county welfare centre ≥ 100 beds
-  (五(一)); each county ≥ 1 medical-care facility (三) — 长民发〔2018〕95号
-- Xuchang: each county ≥ 1 county-level support facility for the disabled poor — 许办〔2022〕4号 二
+- Anyang: each county a medical-care facility by 2017 (行动计划 三(一)2) and a
+  medical-care institution by 2020 (二), a nursing-type institution by 2020 (二); every
+  town an institution (若干政策 四(十一)) — 安政办〔2017〕80号
+- Changzhi: the city a care home (养护院) ≥ 300 beds, each county a welfare centre
+  ≥ 100 beds (四(一), 五(一)); each county or district a medical-care institution by 2020
+  (三); the city and each county a public institution by 2020 (五(一)); each county a
+  publicly built, privately run institution by 2020 (五(七)) — 长民发〔2018〕95号
+- Shangqiu: the city and each county a geriatric hospital or nursing home by 2018 —
+  三(一)2
+- Xuchang: each county a county-level support facility for the disabled poor by the end
+  of 2022 — 许办〔2022〕4号 二
 "#;
 
 #[derive(Debug, Deserialize)]
@@ -98,7 +122,6 @@ fn one_unit(
         if met == Met::Yes {
             continue;
         }
-        severity = severity.max(target.severity);
         let mut what = r.name(cutoff);
         if r.min_count > 1 {
             what = Text::new(
@@ -106,16 +129,24 @@ fn one_unit(
                 format!("{} ({} of {})", what.en, count.known, r.min_count),
             );
         }
+        if met == Met::Unknown {
+            let fields = r.fields().join(", ");
+            what = Text::new(
+                format!("{}（有设施缺少 {fields}）", what.zh),
+                format!("{} (facilities without {fields})", what.en),
+            );
+            unknown.push(what);
+            continue;
+        }
+        // The verdict's severity is that of the requirements it fails.
+        severity = severity.max(target.severity);
         if let (true, Some(due)) = (target.early, target.due()) {
             what = Text::new(
                 format!("{}（{due} 到期，提前按预警提示）", what.zh),
                 format!("{} (due {due}, applied early as a warning)", what.en),
             );
         }
-        match met {
-            Met::No => missing.push(what),
-            _ => unknown.push(what),
-        }
+        missing.push(what);
     }
     let mut v = Verdict::new(rule, "requirements", ctx, cfg);
     v.clause = clauses.join("；");
@@ -125,6 +156,13 @@ fn one_unit(
         let en: Vec<&str> = items.iter().map(|m| m.en.as_str()).collect();
         Text::new(zh.join("、"), en.join(", "))
     };
+    let undecided = (!unknown.is_empty()).then(|| {
+        let u = list(&unknown);
+        Text::new(
+            format!("无法判断：{}", u.zh),
+            format!("cannot tell: {}", u.en),
+        )
+    });
     let (status, msg) = if !missing.is_empty() {
         v.severity = severity;
         let m = list(&missing);
@@ -132,17 +170,9 @@ fn one_unit(
             format!("缺少：{}（满足 {met}/{} 项）", m.zh, reqs.len()),
             format!("missing: {} ({met} of {} met)", m.en, reqs.len()),
         );
-        (Status::Fail, text)
-    } else if !unknown.is_empty() {
-        let u = list(&unknown);
-        let text = Text::new(
-            format!("无法判断：{}（有设施缺少所需日期）", u.zh),
-            format!(
-                "cannot tell: {} (facilities without the date it needs)",
-                u.en
-            ),
-        );
-        (Status::InsufficientData, text)
+        (Status::Fail, text.join(&undecided.unwrap_or_default()))
+    } else if let Some(undecided) = undecided {
+        (Status::InsufficientData, undecided)
     } else {
         (
             Status::Pass,

@@ -23,8 +23,10 @@ date (the end of its year): `stage = "started"` for "启动建设" (`constructio
 dates count, as they do for construction timing. It must be at least `min_count`. One finding per unit and target, subject id
 `<unit id>/<key>`; measured and required are counts of facilities.
 
-A facility that would count but has no date at all makes the answer `insufficient_data`
-when the undated facilities could make up the number; it never passes by guessing.
+A facility that would count but lacks a value the target reads (`medical_care`, `beds`,
+`operator`, the date) makes the answer `insufficient_data` when such facilities could make
+up the number; nothing passes or fails by reading a missing value as "no". A facility
+whose only date is a completion after the due date may have started before it: unknown.
 
 ## How the texts' terms map to the data model
 - 社区养老服务中心 (community elder-care service centre): the community-level kinds
@@ -129,17 +131,17 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec
                     Measure::num(n as f64),
                     Measure::num(need as f64),
                     msg.join(&t!(
-                        "另有 {} 处设施缺少 {}，无法判断",
-                        "{} more facilities give no {}: cannot tell",
-                        num(count.undated as f64, 0),
-                        t.date_field()
+                        "另有 {} 处设施缺少所需字段（{}），无法判断",
+                        "{} more facilities lack a field it reads ({}): cannot tell",
+                        num(count.unknown as f64, 0),
+                        t.fields().join(", ")
                     )),
                 ),
             };
             if t.stage.is_some() {
                 f.details.insert("by".into(), cutoff.to_string().into());
-                f.details.insert("undated".into(), count.undated.into());
             }
+            f.details.insert("unknown".into(), count.unknown.into());
             f
         })
         .collect()

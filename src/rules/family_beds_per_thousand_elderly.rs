@@ -11,7 +11,8 @@ the unit's `elderly_population`. It must be at least the minimum.
 
 `family_beds` (家庭养老床位) is a facility field: the beds set up in older people's homes
 and served by that facility (a street centre, a community station, a village 幸福院 that
-"延伸家庭养老服务"). A facility without the value serves none.
+"延伸家庭养老服务"). A facility without the value serves none; when no facility of the unit
+gives it at all (a layer without the column), the figure is unknown: insufficient data.
 
 ## Why
 Most older people will be cared for at home; a family bed brings a professional
@@ -37,5 +38,5 @@ area_metric_rule!(
     show: |x| crate::text::num(x, 2),
     kinds: None,
     operators: false,
-    measure: |ctx, scope: &Scope, _p| per_thousand_elderly(ctx, scope, |f| f.family_beds, Text::new("家庭养老床位", "family beds")),
+    measure: |ctx, scope: &Scope, _p| per_thousand_elderly(ctx, scope, ("family_beds", |f| f.family_beds), Text::new("家庭养老床位", "family beds")),
 );

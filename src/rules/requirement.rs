@@ -61,27 +61,24 @@ pub enum Stage {
 }
 
 impl Stage {
-    fn date(self, f: &Facility) -> Option<NaiveDate> {
-        match self {
-            Stage::Started => f.construction_start.or(f.completion_date),
-            Stage::Completed => f.completion_date,
-        }
-    }
-
-    fn field(self) -> &'static str {
-        match self {
-            Stage::Started => "construction_start",
-            Stage::Completed => "completion_date",
+    /// Whether the facility had reached the stage by `cutoff`; `None` when its dates do
+    /// not tell (a facility completed after the cutoff may have started before it).
+    fn reached_by(self, f: &Facility, cutoff: NaiveDate) -> Option<bool> {
+        match (self, f.construction_start, f.completion_date) {
+            (Stage::Started, Some(start), _) => Some(start <= cutoff),
+            (Stage::Started, None, Some(done)) if done <= cutoff => Some(true),
+            (Stage::Started, None, _) => None,
+            (Stage::Completed, _, done) => done.map(|d| d <= cutoff),
         }
     }
 }
 
 /// The facilities of a unit that meet a requirement: those known to, and those that may
-/// (a dated requirement and a facility without the date).
+/// (a value the requirement reads is missing: `medical_care`, `beds`, `operator`, a date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Count {
     pub known: u64,
-    pub undated: u64,
+    pub unknown: u64,
 }
 
 /// Whether a unit meets a requirement.
@@ -89,7 +86,7 @@ pub struct Count {
 pub enum Met {
     Yes,
     No,
-    /// Only the facilities without a date could make up the number.
+    /// Only facilities missing a value could make up the number.
     Unknown,
 }
 
@@ -113,15 +110,50 @@ impl Requirement {
         Ok(())
     }
 
-    /// The facility is of the kind, care, size and operator asked for.
-    pub fn accepts(&self, f: &Facility) -> bool {
-        kind_in(f, self.kinds.as_deref())
-            && self.medical_care.is_none_or(|m| f.medical_care == Some(m))
-            && self.min_beds.is_none_or(|b| f.beds.unwrap_or(0) >= b)
-            && self
-                .operators
+    /// The facility is of the kind, care, size and operator asked for, and reached the
+    /// stage by `cutoff`; `None` when a value it needs is missing (never read as "no").
+    pub fn accepts(&self, f: &Facility, cutoff: NaiveDate) -> Option<bool> {
+        if !kind_in(f, self.kinds.as_deref()) {
+            return Some(false);
+        }
+        let tests = [
+            self.medical_care.map(|m| f.medical_care.map(|fm| fm == m)),
+            self.min_beds.map(|b| f.beds.map(|fb| fb >= b)),
+            self.operators
                 .as_ref()
-                .is_none_or(|ops| f.operator.is_some_and(|o| ops.contains(&o)))
+                .map(|ops| f.operator.map(|o| ops.contains(&o))),
+            self.stage.map(|st| st.reached_by(f, cutoff)),
+        ];
+        // A test that fails decides, whatever else is unknown.
+        let mut known = true;
+        for t in tests.into_iter().flatten() {
+            match t {
+                Some(false) => return Some(false),
+                Some(true) => {}
+                None => known = false,
+            }
+        }
+        known.then_some(true)
+    }
+
+    /// The fields a facility must give for this requirement to judge it.
+    pub fn fields(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.medical_care.is_some() {
+            out.push("medical_care");
+        }
+        if self.min_beds.is_some() {
+            out.push("beds");
+        }
+        if self.operators.is_some() {
+            out.push("operator");
+        }
+        match self.stage {
+            Some(Stage::Started) => out.push("construction_start"),
+            Some(Stage::Completed) => out.push("completion_date"),
+            None => {}
+        }
+        out
     }
 
     /// The requirement concerns the area: its level is the unit's (the whole plan stands
@@ -159,20 +191,13 @@ impl Requirement {
     pub fn count(&self, ctx: &Context, area: &Area, cutoff: NaiveDate) -> Count {
         let mut c = Count {
             known: 0,
-            undated: 0,
+            unknown: 0,
         };
-        for f in ctx
-            .facilities_of(&area.facilities)
-            .filter(|f| self.accepts(f))
-        {
-            let Some(stage) = self.stage else {
-                c.known += 1;
-                continue;
-            };
-            match stage.date(f) {
-                Some(d) if d <= cutoff => c.known += 1,
-                Some(_) => {}
-                None => c.undated += 1,
+        for f in ctx.facilities_of(&area.facilities) {
+            match self.accepts(f, cutoff) {
+                Some(true) => c.known += 1,
+                Some(false) => {}
+                None => c.unknown += 1,
             }
         }
         c
@@ -181,7 +206,7 @@ impl Requirement {
     pub fn met(&self, c: Count) -> Met {
         if c.known >= self.min_count {
             Met::Yes
-        } else if c.known.saturating_add(c.undated) >= self.min_count {
+        } else if c.known.saturating_add(c.unknown) >= self.min_count {
             Met::Unknown
         } else {
             Met::No
@@ -202,10 +227,5 @@ impl Requirement {
             ),
             None => label,
         }
-    }
-
-    /// The date field a dated requirement reads, for "cannot tell" messages.
-    pub fn date_field(&self) -> &'static str {
-        self.stage.map_or("", Stage::field)
     }
 }
