@@ -19,7 +19,7 @@
 
 mod common;
 
-use common::{copy_fixture, finding, report, run, verdict};
+use common::{copy_fixture, edit_layer, finding, report, run, verdict};
 use serde_json::{json, Value};
 
 fn sev(f: &Value) -> (&str, &str) {
@@ -88,15 +88,10 @@ fn county_requirements_fall_due_at_the_end_of_their_year() {
     // Xuchang's county support facility (welfare centre) is due by the end of 2022: without
     // W, county X1 misses it — a warning on 2022-12-31 saying when it falls due, an error
     // from 2023-01-01.
-    let dir = copy_fixture("xuchang", &["facilities.geojson"]);
-    let src = std::fs::read_to_string(common::root().join("fixtures/xuchang/facilities.geojson"))
-        .unwrap();
-    let mut fc: Value = serde_json::from_str(&src).unwrap();
-    fc["features"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|f| f["properties"]["id"] != "W");
-    std::fs::write(dir.path().join("facilities.geojson"), fc.to_string()).unwrap();
+    let dir = copy_fixture("xuchang", &[]);
+    edit_layer(dir.path(), "facilities.geojson", |fs| {
+        fs.retain(|f| f["properties"]["id"] != "W")
+    });
     let plan = dir.path().to_str().unwrap();
     let (_, r) = report(plan, &["--as-of", "2022-12-31"]);
     let x1 = finding(&r, "county-institutions", "X1");
@@ -174,13 +169,9 @@ fn an_expired_policy_still_runs_but_reports_no_errors() {
 /// A copy of fixtures/basic with `extra` facilities added.
 fn basic_with(extra: &[Value]) -> tempfile::TempDir {
     let dir = copy_fixture("basic", &[]);
-    let path = dir.path().join("facilities.geojson");
-    let mut fc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    fc["features"]
-        .as_array_mut()
-        .unwrap()
-        .extend_from_slice(extra);
-    std::fs::write(&path, fc.to_string()).unwrap();
+    edit_layer(dir.path(), "facilities.geojson", |fs| {
+        fs.extend_from_slice(extra)
+    });
     dir
 }
 
@@ -455,14 +446,11 @@ fn a_missing_population_or_floor_area_is_left_out_and_counted() {
         ("compounds.geojson", "D", "households"),
         ("facilities.geojson", "S2", "floor_area"),
     ] {
-        let path = dir.path().join(file);
-        let mut fc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        for f in fc["features"].as_array_mut().unwrap() {
-            if f["properties"]["id"] == id {
+        edit_layer(dir.path(), file, |fs| {
+            for f in fs.iter_mut().filter(|f| f["properties"]["id"] == id) {
                 f["properties"].as_object_mut().unwrap().remove(field);
             }
-        }
-        std::fs::write(&path, fc.to_string()).unwrap();
+        });
     }
     let (_, r) = report(dir.path().to_str().unwrap(), &["--suggest", "1"]);
     let sc = &r["service_circle"];

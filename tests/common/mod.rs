@@ -92,3 +92,11 @@ pub fn copy_fixture(name: &str, except: &[&str]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// Rewrites the features of a GeoJSON layer in a (copied) plan folder.
+pub fn edit_layer(dir: &std::path::Path, file: &str, edit: impl FnOnce(&mut Vec<Value>)) {
+    let path = dir.join(file);
+    let mut fc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(fc["features"].as_array_mut().unwrap());
+    std::fs::write(&path, fc.to_string()).unwrap();
+}
