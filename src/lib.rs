@@ -2,9 +2,11 @@
 //! of Chinese cities.
 //!
 //! Data flows one way: **read** ([`plan`]) → **place** ([`crs`]) → **index** ([`index`]) →
-//! **check** ([`rules`], thresholds from [`profile`]) → **report** ([`report`]).
+//! **check** ([`rules`], thresholds from [`profile`]) → **report** ([`report`]) → **emit**
+//! ([`emit`]: one emitter per output format).
 
 pub mod crs;
+pub mod emit;
 pub mod finding;
 pub mod geometry;
 pub mod index;
@@ -38,6 +40,9 @@ pub fn check(plan: &Plan, profile: &Profile, as_of: NaiveDate) -> Report {
 pub struct Options {
     /// Suggest this many sites for new stations (greedy maximal covering; 0: none).
     pub suggest: usize,
+    /// Put the service areas in the report (the road stretches within walking distance of
+    /// a qualifying facility); needs a roads layer and the service-circle rule.
+    pub service_areas: bool,
 }
 
 /// [`check`], with options.
@@ -128,6 +133,11 @@ pub fn check_with(plan: &Plan, profile: &Profile, as_of: NaiveDate, options: &Op
     let mut report = Report::new(plan, profile, as_of, findings, circle, notes);
     report.network = network.as_ref().map(|n| n.report(plan));
     report.suggestions = suggestions;
+    if options.service_areas {
+        report.service_areas = network
+            .as_ref()
+            .and_then(|n| rules::service_areas(plan, profile, as_of, n));
+    }
     report
 }
 
@@ -167,18 +177,4 @@ pub fn validate_profile(profile: &Profile) -> Result<(), profile::ProfileError> 
         })?;
     }
     Ok(())
-}
-
-/// The service areas of a plan with roads, for the map: the stretches of road within the
-/// profile's walking distance of a qualifying facility. Builds the network itself (it is
-/// asked for on its own, after or instead of a check).
-pub fn service_areas(
-    plan: &Plan,
-    profile: &Profile,
-    as_of: NaiveDate,
-) -> Option<Vec<network::Piece>> {
-    if !plan.has_layer(Layer::Roads) {
-        return None;
-    }
-    rules::service_areas(plan, profile, as_of, &Walkable::new(plan))
 }

@@ -5,11 +5,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
 
+use planlint::emit::{self, Format};
 use planlint::plan::{self, Sources};
 use planlint::profile::{Profile, Severity, BUILTIN};
-use planlint::report::{self, Report};
 use planlint::rules::{self, RULES};
 use planlint::text::Lang;
 
@@ -31,7 +32,7 @@ enum Command {
     /// List the built-in profiles, or show one's thresholds and clauses.
     Profiles {
         id: Option<String>,
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = names::<Lang>(&Lang::NAMES))]
         lang: Option<Lang>,
     },
     /// List every rule, or show one rule's documentation.
@@ -54,13 +55,17 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum, PartialEq)]
-enum Format {
-    Text,
-    Json,
-    Geojson,
-    Csv,
+/// A clap parser for a library type: its names as the possible values, parsed by `FromStr`.
+fn names<T: std::str::FromStr + Clone + Send + Sync + 'static>(
+    names: &'static [&'static str],
+) -> impl TypedValueParser<Value = T>
+where
+    T::Err: std::fmt::Debug,
+{
+    PossibleValuesParser::new(names).map(|s| s.parse::<T>().expect("a possible value parses"))
 }
+
+const FORMATS: [&str; 4] = ["text", "json", "geojson", "csv"];
 
 #[derive(Parser)]
 struct CheckArgs {
@@ -92,7 +97,7 @@ struct CheckArgs {
     /// Override one profile value: RULE.KEY=VALUE (e.g. service-circle.max_distance=1000).
     #[arg(long = "set", value_name = "RULE.KEY=VALUE")]
     set: Vec<String>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, default_value = "text", value_parser = names::<Format>(&FORMATS))]
     format: Format,
     /// Also write the service areas (road stretches within walking distance of a
     /// qualifying facility) here, as GeoJSON in WGS 84. Needs a roads layer.
@@ -106,10 +111,10 @@ struct CheckArgs {
     #[arg(long, short)]
     output: Option<PathBuf>,
     /// Language of messages (default: from LANG).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = names::<Lang>(&Lang::NAMES))]
     lang: Option<Lang>,
     /// Exit 1 when a finding fails at this severity or above.
-    #[arg(long, value_enum, default_value_t = Severity::Error)]
+    #[arg(long, default_value = "error", value_parser = names::<Severity>(&Severity::NAMES))]
     fail_on: Severity,
 }
 
@@ -198,37 +203,46 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         as_of,
         &planlint::Options {
             suggest: args.suggest,
+            service_areas: args.service_areas.is_some(),
         },
     );
     if let Some(path) = &args.service_areas {
-        let pieces = planlint::service_areas(&plan, &profile, as_of).ok_or(
-            "--service-areas needs a roads layer and a profile with the service-circle rule",
-        )?;
-        let text = report::geojson::service_areas(&pieces, &plan)?;
-        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if report.service_areas.is_none() {
+            return Err(
+                "--service-areas needs a roads layer and a profile with the service-circle rule"
+                    .into(),
+            );
+        }
+        write_file(path, |w| emit::geojson::service_areas(w, &report))?;
     }
-    let out = render(&report, &plan, args.format, lang)?;
+    let mut emitter = args.format.emitter(lang);
     match &args.output {
-        Some(path) => std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))?,
+        Some(path) => write_file(path, |w| emitter.emit(w, &report))?,
         None => {
-            emit(&out)?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let done = emitter
+                .emit(&mut out, &report)
+                .and_then(|()| std::io::Write::flush(&mut out).map_err(emit::EmitError::from));
+            // A reader that stops early (`| head`) is not an error of the check.
+            match done {
+                Err(e) if !e.is_broken_pipe() => return Err(format!("standard output: {e}")),
+                _ => {}
+            }
         }
     }
     Ok(report.exit_code(args.fail_on) as u8)
 }
 
-fn render(
-    report: &Report,
-    plan: &planlint::plan::model::Plan,
-    format: Format,
-    lang: Lang,
-) -> Result<String, String> {
-    Ok(match format {
-        Format::Text => report::text::write(report, lang),
-        Format::Json => report::json::write(report, lang),
-        Format::Geojson => report::geojson::write(report, plan, lang)?,
-        Format::Csv => report::csv::write(report, lang).map_err(|e| e.to_string())?,
-    })
+/// Writes a file through `write`, naming the file in any error.
+fn write_file(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), emit::EmitError>,
+) -> Result<(), String> {
+    let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut w = std::io::BufWriter::new(file);
+    write(&mut w)
+        .and_then(|()| std::io::Write::flush(&mut w).map_err(emit::EmitError::from))
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Appends a line to a text being built (`writeln!` into a `String` cannot fail).
@@ -240,7 +254,7 @@ macro_rules! outln {
 }
 
 /// Writes text to standard output; a reader that stops early (`| head`) is not an error.
-fn emit(text: &str) -> Result<u8, String> {
+fn print_out(text: &str) -> Result<u8, String> {
     use std::io::Write;
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -262,7 +276,7 @@ fn profiles(id: Option<&str>, lang: Lang) -> Result<u8, String> {
             };
             outln!(o, "{id:<15} {:<22} {title}", p.document);
         }
-        return emit(&o);
+        return print_out(&o);
     };
     let p = Profile::load(id).map_err(|e| e.to_string())?;
     outln!(o, "{} — {} / {}", p.id, p.title, p.title_en);
@@ -301,7 +315,7 @@ fn profiles(id: Option<&str>, lang: Lang) -> Result<u8, String> {
             }
         }
     }
-    emit(&o)
+    print_out(&o)
 }
 
 /// One profile value as TOML, with the full citation of a `clause` and the due date of a
@@ -354,5 +368,5 @@ fn rules_cmd(id: Option<&str>) -> Result<u8, String> {
             o.push_str(r.doc());
         }
     }
-    emit(&o)
+    print_out(&o)
 }

@@ -5,13 +5,29 @@
 use serde::Serialize;
 
 /// The language of the output (`--lang`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     /// 中文
     #[default]
     Zh,
     /// English
     En,
+}
+
+impl Lang {
+    pub const NAMES: [&'static str; 2] = ["zh", "en"];
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Lang, String> {
+        match s {
+            "zh" => Ok(Lang::Zh),
+            "en" => Ok(Lang::En),
+            _ => Err(format!("unknown language '{s}' (zh, en)")),
+        }
+    }
 }
 
 /// A message in Chinese and English.

@@ -19,9 +19,7 @@ pub use threshold::{due_date, Resolved, Target, ThresholdSpec};
 /// How serious a failing finding is. Soft wording ("原则上", "鼓励") maps to `warning`,
 /// hard wording ("应", "不得", "不低于") to `error`; `info` is for figures reported
 /// for information only (county beds per 1,000 elderly).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -29,7 +27,20 @@ pub enum Severity {
     Error,
 }
 
+impl std::str::FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Severity, String> {
+        [Severity::Info, Severity::Warning, Severity::Error]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| format!("unknown severity '{s}' (info, warning, error)"))
+    }
+}
+
 impl Severity {
+    pub const NAMES: [&'static str; 3] = ["info", "warning", "error"];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",

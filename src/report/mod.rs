@@ -1,18 +1,17 @@
 //! Report: the findings of a check with everything a reader needs to trust them (what was
-//! read, what was rejected, the profile and date), and the writers for each format.
-
-pub mod csv;
-pub mod geojson;
-pub mod json;
-pub mod text;
+//! read, what was rejected, the profile and date) and everything an output format needs
+//! (the subjects' geometry, the service areas). The formats themselves are in
+//! [`crate::emit`].
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use crate::finding::Subject;
 use crate::finding::{Finding, Status};
 use crate::network::NetworkReport;
-use crate::plan::model::{Layer, LayerInfo, Plan};
+use crate::plan::model::{Footprint, Layer, LayerInfo, Plan};
 use crate::profile::{Profile, Severity};
 use crate::rules::CircleSummary;
 use crate::text::Text;
@@ -76,7 +75,58 @@ pub struct Report {
     pub network: Option<NetworkReport>,
     /// Sites suggested for new stations (`--suggest K`).
     pub suggestions: Vec<crate::rules::Suggestion>,
+    /// The stretches of road within walking distance of a qualifying facility, when asked
+    /// for ([`crate::Options::service_areas`]) and the plan has roads.
+    pub service_areas: Option<Vec<ServiceArea>>,
     pub notes: Vec<Text>,
+    /// The subjects' geometry, in the working CRS, for the map formats.
+    pub geometry: Arc<Geometries>,
+}
+
+/// A stretch of road within walking distance of a facility, in the working CRS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceArea {
+    pub facility: String,
+    pub facility_name: String,
+    pub from: [f64; 2],
+    pub to: [f64; 2],
+    /// Walking distance from the facility at each end, in metres.
+    pub d_from: f64,
+    pub d_to: f64,
+}
+
+/// The geometry of every feature a finding can be about, in the working CRS.
+#[derive(Debug, Clone, Default)]
+pub struct Geometries {
+    pub working_crs: String,
+    pub compounds: Vec<geo::MultiPolygon<f64>>,
+    pub units: Vec<geo::MultiPolygon<f64>>,
+    pub facilities: Vec<Footprint>,
+}
+
+impl Geometries {
+    pub fn of(plan: &Plan) -> Geometries {
+        Geometries {
+            working_crs: plan.working_crs.clone(),
+            compounds: plan.compounds.iter().map(|c| c.geometry.clone()).collect(),
+            units: plan.units.iter().map(|u| u.geometry.clone()).collect(),
+            facilities: plan.facilities.iter().map(|f| f.geometry.clone()).collect(),
+        }
+    }
+
+    /// A subject's geometry; none for the whole plan and for what has no shape.
+    pub fn of_subject(&self, s: &Subject) -> Option<geo::Geometry<f64>> {
+        let i = s.index?;
+        Some(match s.layer {
+            Layer::Compounds => geo::Geometry::MultiPolygon(self.compounds.get(i)?.clone()),
+            Layer::Units => geo::Geometry::MultiPolygon(self.units.get(i)?.clone()),
+            Layer::Facilities => match self.facilities.get(i)? {
+                Footprint::Point(p) => geo::Geometry::Point(*p),
+                Footprint::Parcel(mp) => geo::Geometry::MultiPolygon(mp.clone()),
+            },
+            _ => return None,
+        })
+    }
 }
 
 impl Report {
@@ -103,7 +153,9 @@ impl Report {
             service_circle,
             network: None,
             suggestions: Vec::new(),
+            service_areas: None,
             notes,
+            geometry: Arc::new(Geometries::of(plan)),
         }
     }
 

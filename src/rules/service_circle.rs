@@ -470,13 +470,13 @@ pub fn summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
 }
 
 /// The service areas of the qualifying facilities: every stretch of road within the
-/// profile's walking distance of one (None without roads or without this rule).
+/// profile's walking distance of one (None without this rule).
 pub fn service_areas(
     plan: &crate::plan::model::Plan,
     profile: &crate::profile::Profile,
     as_of: chrono::NaiveDate,
     walkable: &Walkable,
-) -> Option<Vec<crate::network::Piece>> {
+) -> Option<Vec<crate::report::ServiceArea>> {
     let cfg = profile.rules.get(ServiceCircle.id())?;
     let p = ServiceCircle::params(cfg).ok()?;
     let max = p
@@ -491,5 +491,21 @@ pub fn service_areas(
         })
         .filter_map(|f| walkable.facilities[f].map(|s| (f, s)))
         .collect();
-    Some(NetworkReach::from_sources(&walkable.net, &sources).pieces(&walkable.net, max))
+    let pieces = NetworkReach::from_sources(&walkable.net, &sources).pieces(&walkable.net, max);
+    Some(
+        pieces
+            .into_iter()
+            .map(|p| {
+                let f = &plan.facilities[p.source];
+                crate::report::ServiceArea {
+                    facility: f.id.clone(),
+                    facility_name: f.name.clone(),
+                    from: p.from,
+                    to: p.to,
+                    d_from: p.d_from,
+                    d_to: p.d_to,
+                }
+            })
+            .collect(),
+    )
 }

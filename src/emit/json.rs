@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{Report, Summary};
+use super::{EmitError, Emitter};
 use crate::finding::{Finding, Measure, Status, Subject};
 use crate::network::NetworkReport;
 use crate::profile::Severity;
+use crate::report::{Report, Summary};
 use crate::rules::CircleSummary;
 use crate::text::Lang;
 
@@ -158,10 +159,15 @@ pub fn finding_value(f: &Finding, lang: Lang) -> Value {
 }
 
 /// The report as pretty JSON with a final newline: byte-identical for identical inputs.
-pub fn write(r: &Report, lang: Lang) -> String {
-    let mut out = Vec::with_capacity(512 * r.findings.len() + 4096);
-    // Serializing plain structs, strings and finite numbers cannot fail.
-    let _ = serde_json::to_writer_pretty(&mut out, &view(r, lang));
-    out.push(b'\n');
-    String::from_utf8(out).unwrap_or_default()
+pub struct JsonEmitter {
+    pub lang: Lang,
+}
+
+impl Emitter for JsonEmitter {
+    fn emit(&mut self, w: &mut dyn std::io::Write, r: &Report) -> Result<(), EmitError> {
+        // Serializing plain structs, strings and finite numbers fails only on writing.
+        serde_json::to_writer_pretty(&mut *w, &view(r, self.lang)).map_err(std::io::Error::from)?;
+        w.write_all(b"\n")?;
+        Ok(())
+    }
 }

@@ -4,15 +4,27 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::Report;
+use super::{EmitError, Emitter};
 use crate::finding::{Finding, Measure, Status};
 use crate::profile::Severity;
+use crate::report::Report;
 use crate::text::Lang;
 
 /// How many failing findings the summary shows in full.
 const WORST: usize = 20;
 
-pub fn write(r: &Report, lang: Lang) -> String {
+pub struct TextEmitter {
+    pub lang: Lang,
+}
+
+impl Emitter for TextEmitter {
+    fn emit(&mut self, w: &mut dyn std::io::Write, r: &Report) -> Result<(), EmitError> {
+        w.write_all(summary(r, self.lang).as_bytes())?;
+        Ok(())
+    }
+}
+
+fn summary(r: &Report, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let tr = |a: &'static str, b: &'static str| if zh { a } else { b };
     let mut o = String::new();

@@ -1,7 +1,8 @@
 //! CSV: one row per finding, for spreadsheets.
 
-use super::Report;
+use super::{EmitError, Emitter};
 use crate::finding::Measure;
+use crate::report::Report;
 use crate::text::Lang;
 
 fn cell(m: &Measure) -> String {
@@ -12,8 +13,18 @@ fn cell(m: &Measure) -> String {
     }
 }
 
-pub fn write(r: &Report, lang: Lang) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+pub struct CsvEmitter {
+    pub lang: Lang,
+}
+
+impl Emitter for CsvEmitter {
+    fn emit(&mut self, writer: &mut dyn std::io::Write, r: &Report) -> Result<(), EmitError> {
+        write(writer, r, self.lang)
+    }
+}
+
+fn write(writer: &mut dyn std::io::Write, r: &Report, lang: Lang) -> Result<(), EmitError> {
+    let mut w = csv::Writer::from_writer(writer);
     w.write_record([
         "rule", "severity", "status", "layer", "id", "name", "measured", "required", "unit",
         "message", "clause",
@@ -33,6 +44,6 @@ pub fn write(r: &Report, lang: Lang) -> Result<String, csv::Error> {
             &f.clause,
         ])?;
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    w.flush()?;
+    Ok(())
 }

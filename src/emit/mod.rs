@@ -1,0 +1,92 @@
+//! Output formats: one emitter per format, each writing a [`Report`] to any `Write`, as
+//! ruff's `message/` emitters do. Whatever a format needs is in the report (the subjects'
+//! geometry in the working CRS, the service areas); adding a format is adding a file here
+//! and a line in [`Format`].
+
+pub mod csv;
+pub mod geojson;
+pub mod json;
+pub mod text;
+
+use std::io::Write;
+use std::str::FromStr;
+
+use crate::report::Report;
+use crate::text::Lang;
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum EmitError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Csv(#[from] ::csv::Error),
+    /// The geometry could not be moved into the output's CRS.
+    #[error("{0}")]
+    Crs(String),
+}
+
+impl EmitError {
+    /// The reader went away (`| head`): not an error of the check.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            EmitError::Io(e) => e.kind() == std::io::ErrorKind::BrokenPipe,
+            EmitError::Csv(e) => {
+                matches!(e.kind(), ::csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
+            }
+            EmitError::Crs(_) => false,
+        }
+    }
+}
+
+/// Writes a report in one format.
+pub trait Emitter {
+    fn emit(&mut self, writer: &mut dyn Write, report: &Report) -> Result<(), EmitError>;
+}
+
+/// The formats planlint writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A summary for people on a terminal.
+    Text,
+    /// The report contract of spec/report.md.
+    Json,
+    /// The findings as features in WGS 84, for QGIS.
+    Geojson,
+    /// One row per finding, for spreadsheets.
+    Csv,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Geojson, Format::Csv];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Geojson => "geojson",
+            Format::Csv => "csv",
+        }
+    }
+
+    /// The emitter of this format, speaking `lang`.
+    pub fn emitter(self, lang: Lang) -> Box<dyn Emitter> {
+        match self {
+            Format::Text => Box::new(text::TextEmitter { lang }),
+            Format::Json => Box::new(json::JsonEmitter { lang }),
+            Format::Geojson => Box::new(geojson::GeojsonEmitter { lang }),
+            Format::Csv => Box::new(csv::CsvEmitter { lang }),
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Format, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| format!("unknown format '{s}'"))
+    }
+}
