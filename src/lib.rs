@@ -27,7 +27,7 @@ use network::Walkable;
 use plan::model::{Layer, Plan};
 use profile::Profile;
 use report::Report;
-use rules::{Context, RULES};
+use rules::{Context, Prepared};
 
 /// Checks a plan against a profile as of a date. Rules run in parallel; findings come
 /// out sorted by rule id, then subject id, whatever the thread count.
@@ -47,19 +47,34 @@ pub struct Options {
 
 /// [`check`], with options.
 pub fn check_with(plan: &Plan, profile: &Profile, as_of: NaiveDate, options: &Options) -> Report {
+    check_prepared(plan, &Prepared::new(profile), as_of, options)
+}
+
+/// [`check_with`] a profile already prepared (its sections parsed into the rules' typed
+/// parameters, and validated, once). A section that did not parse gives its rule a
+/// `skipped` finding saying why.
+pub fn check_prepared(
+    plan: &Plan,
+    prepared: &Prepared,
+    as_of: NaiveDate,
+    options: &Options,
+) -> Report {
+    let profile = prepared.profile;
     let joins = Joins::build(plan);
     let network = plan.has_layer(Layer::Roads).then(|| Walkable::new(plan));
     let ctx = Context {
         plan,
         joins: &joins,
         profile,
+        prepared,
         as_of,
         network: network.as_ref(),
     };
-    let mut findings: Vec<Finding> = RULES
+    let mut findings: Vec<Finding> = prepared
+        .rules
         .par_iter()
-        .filter_map(|rule| profile.rules.get(rule.id()).map(|cfg| (rule, cfg)))
-        .flat_map(|(rule, cfg)| {
+        .flat_map(|(rule, params)| {
+            let cfg = &profile.rules[rule.id()];
             let missing: Vec<Layer> = rule
                 .needs()
                 .iter()
@@ -79,10 +94,22 @@ pub fn check_with(plan: &Plan, profile: &Profile, as_of: NaiveDate, options: &Op
                 let names: Vec<&str> = missing.iter().map(|l| l.as_str()).collect();
                 return skipped(t!("缺少图层：{}", "missing layer: {}", names.join(", ")));
             }
+            let params = match params {
+                Ok(p) => p,
+                Err(e) => {
+                    return skipped(t!(
+                        "配置 [rules.{}] 无效：{}",
+                        "the profile section [rules.{}] is not valid: {}",
+                        rule.id(),
+                        e
+                    ))
+                }
+            };
             // A bug in one rule must not take the others down: its panic becomes a skipped
             // finding that says so.
-            let found =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check(cfg, &ctx)))
+            let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                rule.check(params, cfg, &ctx)
+            }))
                     .unwrap_or_else(|_| {
                         skipped(t!(
                             "规则内部错误，未能完成检查（请报告此问题）",
@@ -110,19 +137,13 @@ pub fn check_with(plan: &Plan, profile: &Profile, as_of: NaiveDate, options: &Op
     let mut notes = plan.notes.clone();
     notes.extend(joins.notes.iter().cloned());
     // A section naming no rule (a library caller's unchecked profile) checks nothing.
-    notes.extend(
-        profile
-            .rules
-            .keys()
-            .filter(|id| rules::find(id).is_none())
-            .map(|id| {
-                t!(
-                    "配置中的 [rules.{}] 不是已知规则，未检查",
-                    "profile section [rules.{}] names no rule: nothing was checked for it",
-                    id
-                )
-            }),
-    );
+    notes.extend(prepared.unknown.iter().map(|id| {
+        t!(
+            "配置中的 [rules.{}] 不是已知规则，未检查",
+            "profile section [rules.{}] names no rule: nothing was checked for it",
+            id
+        )
+    }));
     if no_households > 0 {
         notes.push(t!(
             "{} 个服务圈外的小区缺少户数（households），未计入选址建议",
@@ -136,7 +157,7 @@ pub fn check_with(plan: &Plan, profile: &Profile, as_of: NaiveDate, options: &Op
     if options.service_areas {
         report.service_areas = network
             .as_ref()
-            .and_then(|n| rules::service_areas(plan, profile, as_of, n));
+            .and_then(|n| rules::service_areas(&ctx, n));
     }
     report
 }
@@ -165,16 +186,5 @@ fn expire(findings: &mut [Finding], profile: &Profile) {
 
 /// Checks that every rule section of a profile names a known rule and parses.
 pub fn validate_profile(profile: &Profile) -> Result<(), profile::ProfileError> {
-    for (id, cfg) in &profile.rules {
-        let rule = rules::find(id).ok_or_else(|| {
-            profile::ProfileError::Invalid(
-                profile.id.clone(),
-                format!("unknown rule [rules.{id}]; see `planlint rules`"),
-            )
-        })?;
-        rule.validate(cfg).map_err(|e| {
-            profile::ProfileError::Invalid(profile.id.clone(), format!("[rules.{id}]: {e}"))
-        })?;
-    }
-    Ok(())
+    Prepared::new(profile).validate()
 }

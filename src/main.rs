@@ -190,16 +190,18 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     for s in &args.set {
         profile.apply_override(s).map_err(|e| e.to_string())?;
     }
-    planlint::validate_profile(&profile).map_err(|e| e.to_string())?;
+    // Each rule section is parsed into its rule's parameters once; that is the validation.
+    let prepared = planlint::rules::Prepared::new(&profile);
+    prepared.validate().map_err(|e| e.to_string())?;
     let as_of = match args.as_of.clone().or_else(|| sources.settings.as_of_text()) {
         Some(s) => plan::fields::parse_date(&s)
             .ok_or_else(|| format!("--as-of {s}: not a date (YYYY-MM-DD)"))?,
         None => chrono::Local::now().date_naive(),
     };
     let plan = plan::load(&sources).map_err(|e| e.to_string())?;
-    let report = planlint::check_with(
+    let report = planlint::check_prepared(
         &plan,
-        &profile,
+        &prepared,
         as_of,
         &planlint::Options {
             suggest: args.suggest,

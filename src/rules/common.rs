@@ -18,6 +18,8 @@ pub struct Context<'a> {
     pub plan: &'a Plan,
     pub joins: &'a Joins,
     pub profile: &'a Profile,
+    /// The profile's sections as the rules' typed parameters.
+    pub prepared: &'a super::Prepared<'a>,
     pub as_of: NaiveDate,
     /// The walking network, when the plan has roads.
     pub network: Option<&'a Walkable>,

@@ -4,10 +4,10 @@
 //! from the profile.
 
 /// Declares a rule: the unit struct and its [`Rule`] impl from its parts. `params` is the
-/// type its profile section parses into (`validate`, when given, checks what parsing
-/// cannot); `check` receives it typed. A section that does not parse is an error at
-/// profile validation, and a `skipped` finding for a library caller who did not validate:
-/// a rule never vanishes from a report.
+/// type its profile section parses into, once, when the profile is prepared (`validate`,
+/// when given, checks what parsing cannot); `check` receives it typed. A section that
+/// does not parse is an error of `planlint check` naming it, and a `skipped` finding for a
+/// library caller who did not validate: a rule never vanishes from a report.
 macro_rules! declare_rule {
     (
         $ty:ident, id: $id:literal, title: ($tzh:literal, $ten:literal), subject: $subject:ident,
@@ -17,11 +17,10 @@ macro_rules! declare_rule {
         pub struct $ty;
 
         impl $ty {
-            /// The rule's parameters, parsed from its profile section and checked.
-            fn params(cfg: &$crate::profile::RuleConfig) -> Result<$params, String> {
-                let p: $params = cfg.parse()?;
-                $( ($validate)(&p)?; )?
-                Ok(p)
+            /// The rule's parameters as prepared from the profile, when they parsed.
+            #[allow(dead_code)]
+            fn params<'p>(prepared: &'p $crate::rules::Prepared) -> Option<&'p $params> {
+                prepared.params($id)?.downcast_ref::<$params>()
             }
         }
 
@@ -41,23 +40,26 @@ macro_rules! declare_rule {
             fn needs(&self) -> &'static [$crate::plan::model::Layer] {
                 &[$($crate::plan::model::Layer::$need),*]
             }
-            fn validate(&self, cfg: &$crate::profile::RuleConfig) -> Result<(), String> {
-                Self::params(cfg).map(|_| ())
+            fn prepare(&self, cfg: &$crate::profile::RuleConfig) -> Result<$crate::rules::Params, String> {
+                let p: $params = cfg.parse()?;
+                $( ($validate)(&p)?; )?
+                Ok(std::sync::Arc::new(p))
             }
-            fn check(&self, cfg: &$crate::profile::RuleConfig, ctx: &$crate::rules::Context) -> Vec<$crate::finding::Finding> {
-                match Self::params(cfg) {
-                    Ok(p) => $check($id, &p, cfg, ctx),
-                    Err(e) => vec![$crate::rules::common_skipped(
+            fn check(
+                &self,
+                params: &$crate::rules::Params,
+                cfg: &$crate::profile::RuleConfig,
+                ctx: &$crate::rules::Context,
+            ) -> Vec<$crate::finding::Finding> {
+                match params.downcast_ref::<$params>() {
+                    Some(p) => $check($id, p, cfg, ctx),
+                    // `prepare` made them: a mismatch is a bug, said as such.
+                    None => vec![$crate::rules::common_skipped(
                         $id,
                         $crate::plan::model::Layer::$subject,
                         cfg,
                         ctx.profile,
-                        $crate::t!(
-                            "配置 [rules.{}] 无效：{}",
-                            "the profile section [rules.{}] is not valid: {}",
-                            $id,
-                            e
-                        ),
+                        $crate::t!("规则参数类型错误", "internal error: parameters of another type"),
                     )],
                 }
             }
@@ -102,8 +104,64 @@ pub use site_suggestions::{suggest, Suggestion};
 
 use crate::finding::Finding;
 use crate::plan::model::Layer;
-use crate::profile::RuleConfig;
+use crate::profile::{Profile, ProfileError, RuleConfig};
 use crate::text::Text;
+
+/// A rule's parameters, parsed once from its profile section into the rule's own type.
+pub type Params = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+/// A profile made ready for checking: every rule section parsed into its rule's typed
+/// parameters, once. Parsing is validation: [`Prepared::validate`] names the first section
+/// that does not parse.
+pub struct Prepared<'p> {
+    pub profile: &'p Profile,
+    /// The profile's rules in registry order, with their parameters or why they do not parse.
+    pub rules: Vec<(&'static dyn Rule, Result<Params, String>)>,
+    /// Sections naming no rule.
+    pub unknown: Vec<String>,
+}
+
+impl<'p> Prepared<'p> {
+    pub fn new(profile: &'p Profile) -> Prepared<'p> {
+        Prepared {
+            profile,
+            rules: RULES
+                .iter()
+                .filter_map(|r| Some((*r, r.prepare(profile.rules.get(r.id())?))))
+                .collect(),
+            unknown: profile
+                .rules
+                .keys()
+                .filter(|id| find(id).is_none())
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// The parameters of a rule, when the profile has it and they parsed.
+    pub fn params(&self, id: &str) -> Option<&Params> {
+        self.rules
+            .iter()
+            .find(|(r, _)| r.id() == id)
+            .and_then(|(_, p)| p.as_ref().ok())
+    }
+
+    /// The first section that names no rule or does not parse.
+    pub fn validate(&self) -> Result<(), ProfileError> {
+        let invalid = |m: String| ProfileError::Invalid(self.profile.id.clone(), m);
+        if let Some(id) = self.unknown.first() {
+            return Err(invalid(format!(
+                "unknown rule [rules.{id}]; see `planlint rules`"
+            )));
+        }
+        for (rule, params) in &self.rules {
+            if let Err(e) = params {
+                return Err(invalid(format!("[rules.{}]: {e}", rule.id())));
+            }
+        }
+        Ok(())
+    }
+}
 
 /// A rule: a stable id, its documentation, and its check.
 pub trait Rule: Sync {
@@ -116,10 +174,11 @@ pub trait Rule: Sync {
     fn doc(&self) -> &'static str;
     /// Layers without which the rule cannot run at all (it is then listed as skipped).
     fn needs(&self) -> &'static [Layer];
-    /// Checks the profile's section for this rule (at profile load, before any data is read).
-    fn validate(&self, cfg: &RuleConfig) -> Result<(), String>;
-    /// One finding per subject.
-    fn check(&self, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding>;
+    /// Parses the profile's section for this rule into its typed parameters, once, when
+    /// the profile is prepared: this is its validation.
+    fn prepare(&self, cfg: &RuleConfig) -> Result<Params, String>;
+    /// One finding per subject, from the parameters `prepare` made.
+    fn check(&self, params: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding>;
 }
 
 /// Every rule, in id order.
@@ -180,11 +239,11 @@ mod tests {
     fn every_profile_section_names_a_rule_and_validates() {
         for (id, text) in crate::profile::BUILTIN {
             let p = crate::profile::Profile::parse(id, text).unwrap();
-            for (rule, cfg) in &p.rules {
-                let r = find(rule).unwrap_or_else(|| panic!("{id}: unknown rule {rule}"));
-                r.validate(cfg)
-                    .unwrap_or_else(|e| panic!("{id} {rule}: {e}"));
-            }
+            let prepared = Prepared::new(&p);
+            prepared
+                .validate()
+                .unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(prepared.rules.len(), p.rules.len());
         }
     }
 }

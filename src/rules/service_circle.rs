@@ -424,11 +424,7 @@ pub fn summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
         }
     }
     let method = method?;
-    let params = ctx
-        .profile
-        .rules
-        .get(ServiceCircle.id())
-        .and_then(|cfg| ServiceCircle::params(cfg).ok());
+    let params = ServiceCircle::params(ctx.prepared);
     let excluded = Excluded {
         facilities_without_floor_area: ctx
             .plan
@@ -471,18 +467,11 @@ pub fn summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
 
 /// The service areas of the qualifying facilities: every stretch of road within the
 /// profile's walking distance of one (None without this rule).
-pub fn service_areas(
-    plan: &crate::plan::model::Plan,
-    profile: &crate::profile::Profile,
-    as_of: chrono::NaiveDate,
-    walkable: &Walkable,
-) -> Option<Vec<crate::report::ServiceArea>> {
-    let cfg = profile.rules.get(ServiceCircle.id())?;
-    let p = ServiceCircle::params(cfg).ok()?;
-    let max = p
-        .max_distance
-        .resolve(cfg.severity, &cfg.clause, as_of)?
-        .value;
+pub fn service_areas(ctx: &Context, walkable: &Walkable) -> Option<Vec<crate::report::ServiceArea>> {
+    let p = ServiceCircle::params(ctx.prepared)?;
+    let cfg = ctx.profile.rules.get(ServiceCircle.id())?;
+    let max = resolve(ctx, cfg, &p.max_distance).value;
+    let plan = ctx.plan;
     let sources: Vec<(usize, Snap)> = (0..plan.facilities.len())
         .filter(|&f| {
             plan.facilities[f]
