@@ -2,9 +2,11 @@
 //! of Chinese cities.
 //!
 //! Data flows one way: **read** ([`plan`]) → **place** ([`crs`]) → **index** ([`index`]) →
+//! **analyse** ([`analysis`]: what several rules and outputs share, measured once) →
 //! **check** ([`rules`], thresholds from [`profile`]) → **report** ([`report`]) → **emit**
 //! ([`emit`]: one emitter per output format).
 
+pub mod analysis;
 pub mod crs;
 pub mod emit;
 pub mod finding;
@@ -62,13 +64,21 @@ pub fn check_prepared(
     let profile = prepared.profile;
     let joins = Joins::build(plan);
     let network = plan.has_layer(Layer::Roads).then(|| Walkable::new(plan));
+    let inputs = analysis::Inputs {
+        plan,
+        joins: &joins,
+        network: network.as_ref(),
+        household_size: profile.settings.household_size,
+        as_of,
+    };
+    let analysis = analysis::Analysis::new(&inputs, rules::circle_params(prepared));
     let ctx = Context {
         plan,
         joins: &joins,
         profile,
         prepared,
         as_of,
-        network: network.as_ref(),
+        analysis: &analysis,
     };
     let mut findings: Vec<Finding> = prepared
         .rules
@@ -132,8 +142,13 @@ pub fn check_prepared(
     findings.par_sort_by(|a, b| {
         (a.rule, &a.subject.id, a.subject.layer).cmp(&(b.rule, &b.subject.id, b.subject.layer))
     });
-    let circle = rules::circle_summary(&findings, &ctx);
-    let (suggestions, no_households) = rules::suggest(&ctx, &findings, options.suggest);
+    let circle = analysis.circle.as_ref();
+    let summary = circle
+        .filter(|c| !c.reach.is_empty())
+        .map(|c| c.summary(&inputs, &profile.city));
+    let (suggestions, no_households) = circle.map_or((Vec::new(), 0), |c| {
+        analysis::suggestions::suggest(&inputs, c, options.suggest)
+    });
     let mut notes = plan.notes.clone();
     notes.extend(joins.notes.iter().cloned());
     // A section naming no rule (a library caller's unchecked profile) checks nothing.
@@ -151,13 +166,11 @@ pub fn check_prepared(
             no_households
         ));
     }
-    let mut report = Report::new(plan, profile, as_of, findings, circle, notes);
+    let mut report = Report::new(plan, profile, as_of, findings, summary, notes);
     report.network = network.as_ref().map(|n| n.report(plan));
     report.suggestions = suggestions;
     if options.service_areas {
-        report.service_areas = network
-            .as_ref()
-            .and_then(|n| rules::service_areas(&ctx, n));
+        report.service_areas = circle.and_then(|c| analysis::service_areas::of(&inputs, c));
     }
     report
 }

@@ -7,11 +7,11 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{EmitError, Emitter};
+use crate::analysis::CircleSummary;
 use crate::finding::{Finding, Measure, Status, Subject};
 use crate::network::NetworkReport;
 use crate::profile::Severity;
 use crate::report::{Report, Summary};
-use crate::rules::CircleSummary;
 use crate::text::Lang;
 
 #[derive(Serialize)]
@@ -82,7 +82,7 @@ struct ReportView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     network: Option<&'a NetworkReport>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    suggestions: &'a [crate::rules::Suggestion],
+    suggestions: &'a [crate::analysis::Suggestion],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     notes: Vec<&'a str>,
 }

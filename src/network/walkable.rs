@@ -12,6 +12,8 @@ pub struct Walkable {
     pub compounds: Vec<Option<Snap>>,
     /// Per facility, likewise.
     pub facilities: Vec<Option<Snap>>,
+    /// Per candidate site (`--suggest`), likewise.
+    pub candidates: Vec<Option<Snap>>,
 }
 
 /// What the report says of the network: its size, and who is stranded on a component
@@ -37,10 +39,16 @@ impl Walkable {
             .par_iter()
             .map(|f| net.snap(f.reference))
             .collect();
+        let candidates = plan
+            .candidates
+            .par_iter()
+            .map(|(_, p)| net.snap(*p))
+            .collect();
         Walkable {
             net,
             compounds,
             facilities,
+            candidates,
         }
     }
 

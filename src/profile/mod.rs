@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-pub use threshold::{due_date, Resolved, Target, ThresholdSpec};
+pub use threshold::{due_date, Bound, Resolved, Target, ThresholdSpec};
 
 /// How serious a failing finding is. Soft wording ("原则上", "鼓励") maps to `warning`,
 /// hard wording ("应", "不得", "不低于") to `error`; `info` is for figures reported

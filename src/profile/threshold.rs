@@ -75,6 +75,33 @@ pub fn due_date(year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX)
 }
 
+/// Which side of the threshold passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// measured ≥ required
+    Min,
+    /// measured ≤ required
+    Max,
+}
+
+impl Bound {
+    /// Compares with a relative tolerance of 1e-9, so that 0.3 computed as 3/10 passes 0.3.
+    pub fn holds(self, measured: f64, required: f64) -> bool {
+        let tol = 1e-9 * required.abs().max(1.0);
+        match self {
+            Bound::Min => measured + tol >= required,
+            Bound::Max => measured - tol <= required,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Bound::Min => "≥",
+            Bound::Max => "≤",
+        }
+    }
+}
+
 /// The target in force on the check's date, with everything a finding cites.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
@@ -211,5 +238,14 @@ mod tests {
             (r.value, r.early, r.severity),
             (30.0, false, Severity::Warning)
         );
+    }
+
+    #[test]
+    fn bounds_tolerate_float_noise_only() {
+        assert!(Bound::Min.holds(0.1 + 0.2, 0.3));
+        assert!(Bound::Min.holds(3.0 / 10.0, 0.3));
+        assert!(!Bound::Min.holds(0.2999, 0.3));
+        assert!(Bound::Max.holds(0.5, 0.5));
+        assert!(!Bound::Max.holds(0.5001, 0.5));
     }
 }

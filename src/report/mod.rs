@@ -8,12 +8,12 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use crate::analysis::CircleSummary;
 use crate::finding::Subject;
 use crate::finding::{Finding, Status};
 use crate::network::NetworkReport;
 use crate::plan::model::{Footprint, Layer, LayerInfo, Plan};
 use crate::profile::{Profile, Severity};
-use crate::rules::CircleSummary;
 use crate::text::Text;
 
 /// The counts of report.md's `summary`.
@@ -74,7 +74,7 @@ pub struct Report {
     /// The walking network's size, when the plan has roads.
     pub network: Option<NetworkReport>,
     /// Sites suggested for new stations (`--suggest K`).
-    pub suggestions: Vec<crate::rules::Suggestion>,
+    pub suggestions: Vec<crate::analysis::Suggestion>,
     /// The stretches of road within walking distance of a qualifying facility, when asked
     /// for ([`crate::Options::service_areas`]) and the plan has roads.
     pub service_areas: Option<Vec<ServiceArea>>,

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 
 use crate::finding::{Finding, Measure, Status, Subject};
 use crate::index::Joins;
-use crate::network::Walkable;
 use crate::plan::model::{Facility, FacilityKind, Layer, LevelSel, Plan};
+pub use crate::profile::Bound;
 use crate::profile::{Profile, Resolved, RuleConfig, Severity, ThresholdSpec};
 use crate::t;
 use crate::text::Text;
@@ -21,8 +21,8 @@ pub struct Context<'a> {
     /// The profile's sections as the rules' typed parameters.
     pub prepared: &'a super::Prepared<'a>,
     pub as_of: NaiveDate,
-    /// The walking network, when the plan has roads.
-    pub network: Option<&'a Walkable>,
+    /// What the analysis measured once for every rule (the circle's distances).
+    pub analysis: &'a crate::analysis::Analysis,
 }
 
 impl Context<'_> {
@@ -151,33 +151,6 @@ pub fn resolve(ctx: &Context, cfg: &RuleConfig, spec: &ThresholdSpec) -> Resolve
             early: false,
             note: None,
         })
-}
-
-/// Which side of the threshold passes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bound {
-    /// measured ≥ required
-    Min,
-    /// measured ≤ required
-    Max,
-}
-
-impl Bound {
-    /// Compares with a relative tolerance of 1e-9, so that 0.3 computed as 3/10 passes 0.3.
-    pub fn holds(self, measured: f64, required: f64) -> bool {
-        let tol = 1e-9 * required.abs().max(1.0);
-        match self {
-            Bound::Min => measured + tol >= required,
-            Bound::Max => measured - tol <= required,
-        }
-    }
-
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Bound::Min => "≥",
-            Bound::Max => "≤",
-        }
-    }
 }
 
 /// Builds the findings of one rule with one threshold: severity and clause come from
@@ -346,19 +319,5 @@ pub fn skipped(
         message: why,
         clause: profile.cite(&cfg.clause),
         details: serde_json::Map::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Bound;
-
-    #[test]
-    fn bounds_tolerate_float_noise_only() {
-        assert!(Bound::Min.holds(0.1 + 0.2, 0.3));
-        assert!(Bound::Min.holds(3.0 / 10.0, 0.3));
-        assert!(!Bound::Min.holds(0.2999, 0.3));
-        assert!(Bound::Max.holds(0.5, 0.5));
-        assert!(!Bound::Max.holds(0.5001, 0.5));
     }
 }

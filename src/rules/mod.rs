@@ -69,7 +69,6 @@ macro_rules! declare_rule {
 pub(crate) use declare_rule;
 
 mod area_metric;
-mod catchment;
 mod common;
 mod facility_range;
 mod presence;
@@ -91,16 +90,13 @@ mod nursing_bed_share;
 mod private_institution_share;
 mod public_private_share;
 mod service_circle;
-mod site_suggestions;
 mod street_center;
 mod street_center_beds;
 mod street_center_floor_area;
 mod total_beds;
-mod two_step_fca;
 
 pub use common::{skipped as common_skipped, Context};
-pub use service_circle::{service_areas, CircleSummary, UnitCircle};
-pub use site_suggestions::{suggest, Suggestion};
+pub use service_circle::circle_params;
 
 use crate::finding::Finding;
 use crate::plan::model::Layer;
@@ -209,12 +205,6 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
 }
 
-/// The service-circle coverage figures of a check (rules.md: per unit and for the plan),
-/// from the findings of `service-circle`; `None` when the rule did not run.
-pub fn circle_summary(findings: &[Finding], ctx: &Context) -> Option<CircleSummary> {
-    service_circle::summary(findings, ctx)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,9 +230,7 @@ mod tests {
         for (id, text) in crate::profile::BUILTIN {
             let p = crate::profile::Profile::parse(id, text).unwrap();
             let prepared = Prepared::new(&p);
-            prepared
-                .validate()
-                .unwrap_or_else(|e| panic!("{id}: {e}"));
+            prepared.validate().unwrap_or_else(|e| panic!("{id}: {e}"));
             assert_eq!(prepared.rules.len(), p.rules.len());
         }
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use geo::Point;
 use rayon::prelude::*;
 
-use super::common::Context;
+use super::Inputs;
 use crate::network::{distance_to, within, Snap};
 
 /// A point whose catchment is wanted: its id (a facility or compound position), where it
@@ -19,7 +19,7 @@ pub struct Source {
 }
 
 /// (source id, compound) pairs within `d0` of each other, for the compounds in `targets`.
-pub fn pairs(ctx: &Context, sources: &[Source], targets: &[usize], d0: f64) -> Vec<(usize, usize)> {
+pub fn pairs(ctx: &Inputs, sources: &[Source], targets: &[usize], d0: f64) -> Vec<(usize, usize)> {
     match ctx.network {
         Some(w) => {
             // Compounds by the edge they snap onto, to find them from the junctions reached.

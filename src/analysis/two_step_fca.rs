@@ -15,16 +15,16 @@
 use std::collections::HashMap;
 
 use super::catchment::{pairs, Source};
-use super::common::Context;
+use super::Inputs;
 
 /// The 2SFCA score of each compound in `compounds` (m² of facility floor area per resident).
 pub fn scores(
-    ctx: &Context,
+    ctx: &Inputs,
     facilities: &[usize],
     compounds: &[usize],
     d0: f64,
 ) -> HashMap<usize, f64> {
-    let population = |k: usize| population(ctx, k);
+    let population = |k: usize| ctx.population(k);
     let sources: Vec<Source> = facilities
         .iter()
         .filter(|&&j| ctx.plan.facilities[j].floor_area.is_some())
@@ -49,13 +49,4 @@ pub fn scores(
         }
     }
     score
-}
-
-/// A compound's residents: its `population`, else `households` × the profile's household
-/// size; `None` when it gives neither (never read as 0).
-pub fn population(ctx: &Context, k: usize) -> Option<f64> {
-    let c = &ctx.plan.compounds[k];
-    c.population.map(|p| p as f64).or(c
-        .households
-        .map(|h| h as f64 * ctx.profile.settings.household_size))
 }

@@ -1,9 +1,8 @@
 //! Where to build next: greedy maximal covering. Given candidate sites (the candidates
 //! layer, or by default the reference point of every compound: any compound could host a
-//! station), repeatedly pick
-//! the site whose catchment (the profile's walking distance) holds the most households of
-//! urban compounds still outside the service circle, until `k` sites are chosen or no site
-//! adds any. The greedy choice is the standard approximation for maximal covering
+//! station), repeatedly pick the site whose catchment (the circle's walking distance) holds
+//! the most households of urban compounds still outside the circle, until `k` sites are
+//! chosen or no site adds any. The greedy choice is the standard approximation for maximal covering
 //! (within 1 − 1/e of the best k sites).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,8 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::catchment::{pairs, Source};
-use super::common::Context;
-use crate::finding::{Finding, Measure, Status};
+use super::{Circle, Inputs};
 
 /// One suggested site and what it brings.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -27,49 +25,49 @@ pub struct Suggestion {
 
 /// The suggested sites, and how many uncovered compounds were left out because they do not
 /// say how many households they have (never counted as 0).
-pub fn suggest(ctx: &Context, findings: &[Finding], k: usize) -> (Vec<Suggestion>, usize) {
-    let circle: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.rule == "service-circle")
-        .collect();
-    let Some(d0) = circle.iter().find_map(|f| match f.required {
-        Measure::Number(d) => Some(d),
-        _ => None,
-    }) else {
-        return (Vec::new(), 0);
-    };
+pub fn suggest(ctx: &Inputs, circle: &Circle, k: usize) -> (Vec<Suggestion>, usize) {
     if k == 0 {
         return (Vec::new(), 0);
     }
+    let d0 = circle.max_distance;
     let (uncovered, unknown): (Vec<usize>, Vec<usize>) = circle
-        .iter()
-        .filter(|f| f.status == Status::Fail)
-        .filter_map(|f| f.subject.index)
+        .outside()
+        .into_iter()
         .partition(|&c| ctx.plan.compounds[c].households.is_some());
     if uncovered.is_empty() {
         return (Vec::new(), unknown.len());
     }
-    // Candidate sites: the candidates layer, else every compound's reference point.
-    let sites: Vec<(String, String, geo::Point)> = if ctx.plan.candidates.is_empty() {
-        ctx.plan
-            .compounds
-            .iter()
-            .map(|c| (c.id.clone(), c.name.clone(), c.reference))
-            .collect()
-    } else {
-        ctx.plan
-            .candidates
-            .iter()
-            .map(|(id, p)| (id.clone(), String::new(), *p))
-            .collect()
-    };
+    // Candidate sites: the candidates layer, else every compound's reference point; where
+    // each meets the network was found once, with the network.
+    let sites: Vec<(String, String, geo::Point, Option<crate::network::Snap>)> =
+        if ctx.plan.candidates.is_empty() {
+            ctx.plan
+                .compounds
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let snap = ctx.network.and_then(|w| w.compounds[i]);
+                    (c.id.clone(), c.name.clone(), c.reference, snap)
+                })
+                .collect()
+        } else {
+            ctx.plan
+                .candidates
+                .iter()
+                .enumerate()
+                .map(|(i, (id, p))| {
+                    let snap = ctx.network.and_then(|w| w.candidates[i]);
+                    (id.clone(), String::new(), *p, snap)
+                })
+                .collect()
+        };
     let candidates: Vec<Source> = sites
         .iter()
         .enumerate()
         .map(|(i, s)| Source {
             id: i,
             point: s.2,
-            snap: ctx.network.and_then(|w| w.net.snap(s.2)),
+            snap: s.3,
         })
         .collect();
     let mut reach: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
@@ -106,7 +104,7 @@ pub fn suggest(ctx: &Context, findings: &[Finding], k: usize) -> (Vec<Suggestion
             .map(|&c| ctx.plan.compounds[c].id.clone())
             .collect();
         ids.sort();
-        let (id, name, _) = &sites[site];
+        let (id, name, _, _) = &sites[site];
         out.push(Suggestion {
             site: id.clone(),
             name: name.clone(),

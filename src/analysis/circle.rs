@@ -1,0 +1,326 @@
+//! The 15-minute circle, measured once: for every compound of the profile's area types,
+//! the nearest facility of the qualifying kinds and the distance to it — walked along the
+//! road network when the plan has roads (snap leg + shortest path + snap leg, one
+//! multi-source search), else the straight line between reference points — and each
+//! compound's two-step floating catchment score. The service-circle rule judges these
+//! distances; the circle summary, the site suggestions and the service areas read them.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::Inputs;
+use crate::network::{Reach as NetworkReach, Snap, Walkable};
+use crate::plan::model::{AreaType, FacilityKind};
+use crate::profile::{Bound, Severity, ThresholdSpec};
+
+/// The service-circle rule's parameters, which the circle is measured by.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircleParams {
+    pub kinds: Vec<FacilityKind>,
+    pub area_types: Vec<AreaType>,
+    pub max_distance: ThresholdSpec,
+    #[serde(default)]
+    pub walking_speed: Option<ThresholdSpec>,
+}
+
+impl CircleParams {
+    pub fn check(&self) -> Result<(), String> {
+        if self.kinds.is_empty() || self.area_types.is_empty() {
+            Err("`kinds` and `area_types` must name at least one value".to_string())
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn qualifies(&self, kind: Option<FacilityKind>) -> bool {
+        kind.is_some_and(|k| self.kinds.contains(&k))
+    }
+}
+
+/// How distances from compounds to facilities are measured.
+trait DistanceModel: Sync {
+    /// For each compound, the nearest qualifying facility and the distance to it, in metres.
+    fn nearest_all(
+        &self,
+        inputs: &Inputs,
+        compounds: &[usize],
+        qualifying: &[usize],
+    ) -> Vec<Option<(usize, f64)>>;
+}
+
+/// Straight-line distance between reference points, through the facility R-tree.
+struct StraightLine;
+
+impl DistanceModel for StraightLine {
+    fn nearest_all(
+        &self,
+        inputs: &Inputs,
+        compounds: &[usize],
+        qualifying: &[usize],
+    ) -> Vec<Option<(usize, f64)>> {
+        let mut ok = vec![false; inputs.plan.facilities.len()];
+        for &f in qualifying {
+            ok[f] = true;
+        }
+        compounds
+            .par_iter()
+            .map(|&c| {
+                inputs
+                    .joins
+                    .facility_points
+                    .nearest_where(inputs.plan.compounds[c].reference, |f| ok[f])
+            })
+            .collect()
+    }
+}
+
+/// Walking distance on the road network (rules.md), from one multi-source search over all
+/// qualifying facilities.
+struct Walking<'n>(&'n Walkable);
+
+impl DistanceModel for Walking<'_> {
+    fn nearest_all(
+        &self,
+        _inputs: &Inputs,
+        compounds: &[usize],
+        qualifying: &[usize],
+    ) -> Vec<Option<(usize, f64)>> {
+        let w = self.0;
+        let reach = NetworkReach::from_sources(&w.net, &sources(w, qualifying));
+        compounds
+            .par_iter()
+            .map(|&c| w.compounds[c].and_then(|s| reach.nearest(&w.net, &s)))
+            .collect()
+    }
+}
+
+/// The qualifying facilities that meet the network, as search sources.
+pub(super) fn sources(w: &Walkable, qualifying: &[usize]) -> Vec<(usize, Snap)> {
+    qualifying
+        .iter()
+        .filter_map(|&f| w.facilities[f].map(|s| (f, s)))
+        .collect()
+}
+
+/// The circle of one check.
+pub struct Circle {
+    /// Walked on the road network (else straight lines, approximate).
+    pub walking: bool,
+    /// The maximum walking distance in force on the check's date, in metres.
+    pub max_distance: f64,
+    /// The facilities of the qualifying kinds, ascending.
+    pub qualifying: Vec<usize>,
+    /// The compounds of the area types, ascending, with their nearest qualifying facility
+    /// and the distance to it (none: no path, or no qualifying facility at all).
+    pub reach: Vec<(usize, Option<(usize, f64)>)>,
+    /// The 2SFCA score of each of those compounds: m² of facility floor area per resident.
+    pub access: HashMap<usize, f64>,
+    /// What the 2SFCA scores left out.
+    pub excluded: Excluded,
+}
+
+/// Features left out of a computation because a value it needs is missing.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Excluded {
+    pub facilities_without_floor_area: usize,
+    pub compounds_without_population: usize,
+}
+
+impl Circle {
+    pub fn new(inputs: &Inputs, p: &CircleParams) -> Circle {
+        let plan = inputs.plan;
+        let max_distance = p
+            .max_distance
+            .resolve(Severity::Error, "", inputs.as_of)
+            .map_or(f64::NAN, |r| r.value);
+        let qualifying: Vec<usize> = (0..plan.facilities.len())
+            .filter(|&f| p.qualifies(plan.facilities[f].kind))
+            .collect();
+        let subjects: Vec<usize> = (0..plan.compounds.len())
+            .filter(|&i| p.area_types.contains(&plan.compounds[i].area_type))
+            .collect();
+        let model: Box<dyn DistanceModel> = match inputs.network {
+            Some(w) => Box::new(Walking(w)),
+            None => Box::new(StraightLine),
+        };
+        let nearest = model.nearest_all(inputs, &subjects, &qualifying);
+        let access = super::two_step_fca::scores(inputs, &qualifying, &subjects, max_distance);
+        let excluded = Excluded {
+            facilities_without_floor_area: qualifying
+                .iter()
+                .filter(|&&f| plan.facilities[f].floor_area.is_none())
+                .count(),
+            compounds_without_population: subjects
+                .iter()
+                .filter(|&&c| inputs.population(c).is_none())
+                .count(),
+        };
+        Circle {
+            walking: inputs.network.is_some(),
+            max_distance,
+            qualifying,
+            reach: subjects.into_iter().zip(nearest).collect(),
+            access,
+            excluded,
+        }
+    }
+
+    /// "network" or "straight_line".
+    pub fn method(&self) -> &'static str {
+        if self.walking {
+            "network"
+        } else {
+            "straight_line"
+        }
+    }
+
+    /// A compound with this nearest facility is inside the circle.
+    pub fn inside(&self, nearest: Option<(usize, f64)>) -> bool {
+        nearest.is_some_and(|(_, d)| Bound::Max.holds(d, self.max_distance))
+    }
+
+    /// The compounds outside the circle, ascending.
+    pub fn outside(&self) -> Vec<usize> {
+        self.reach
+            .iter()
+            .filter(|(_, n)| !self.inside(*n))
+            .map(|(c, _)| *c)
+            .collect()
+    }
+
+    /// The circle's coverage, per unit and for the plan (`city` names the plan).
+    pub fn summary(&self, inputs: &Inputs, city: &str) -> CircleSummary {
+        let plan = inputs.plan;
+        let mut whole = UnitCircle::new("plan".into(), city.to_string());
+        let mut units: Vec<Option<UnitCircle>> = vec![None; plan.units.len()];
+        let mut outside = Vec::new();
+        // In the order of the compounds' ids, as the findings are.
+        let mut reach: Vec<&(usize, Option<(usize, f64)>)> = self.reach.iter().collect();
+        reach.sort_by(|a, b| plan.compounds[a.0].id.cmp(&plan.compounds[b.0].id));
+        for &&(i, nearest) in &reach {
+            let c = &plan.compounds[i];
+            let population = inputs.population(i);
+            let inside = self.inside(nearest);
+            whole.add(population, inside);
+            if !inside {
+                let distance = nearest.map(|(_, d)| (d * 1e6).round() / 1e6 + 0.0);
+                outside.push(Outside {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    distance,
+                    over_by: distance.map(|d| (d - self.max_distance).max(0.0)),
+                });
+            }
+            for &u in &inputs.joins.compound_units[i] {
+                let unit = &plan.units[u];
+                units[u]
+                    .get_or_insert_with(|| UnitCircle::new(unit.id.clone(), unit.name.clone()))
+                    .add(population, inside);
+            }
+        }
+        // No path first, then the farthest; ties by id.
+        outside.sort_by(|a: &Outside, b: &Outside| {
+            let key = |o: &Outside| o.over_by.unwrap_or(f64::INFINITY);
+            key(b).total_cmp(&key(a)).then_with(|| a.id.cmp(&b.id))
+        });
+        let mut units: Vec<UnitCircle> = units
+            .into_iter()
+            .flatten()
+            .map(UnitCircle::finish)
+            .collect();
+        units.sort_by(|a, b| a.id.cmp(&b.id));
+        CircleSummary {
+            method: self.method(),
+            approximate: !self.walking,
+            max_distance: self.max_distance,
+            access_2sfca_excluded: self.excluded.clone(),
+            plan: whole.finish(),
+            units,
+            outside,
+        }
+    }
+}
+
+/// The circle's coverage figures for one unit, or for the plan.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UnitCircle {
+    pub id: String,
+    pub name: String,
+    pub compounds: usize,
+    pub inside: usize,
+    pub population: f64,
+    pub population_inside: f64,
+    /// Compounds without `population` or `households`: counted in `compounds`, left out of
+    /// the population figures.
+    pub population_unknown: usize,
+    pub share_compounds: Option<f64>,
+    pub share_population: Option<f64>,
+}
+
+impl UnitCircle {
+    fn new(id: String, name: String) -> Self {
+        UnitCircle {
+            id,
+            name,
+            compounds: 0,
+            inside: 0,
+            population: 0.0,
+            population_inside: 0.0,
+            population_unknown: 0,
+            share_compounds: None,
+            share_population: None,
+        }
+    }
+
+    fn add(&mut self, population: Option<f64>, inside: bool) {
+        self.compounds += 1;
+        self.inside += usize::from(inside);
+        match population {
+            Some(p) => {
+                self.population += p;
+                if inside {
+                    self.population_inside += p;
+                }
+            }
+            None => self.population_unknown += 1,
+        }
+    }
+
+    fn finish(mut self) -> Self {
+        let round = |x: f64| (x * 1e6).round() / 1e6;
+        self.share_compounds =
+            (self.compounds > 0).then(|| round(self.inside as f64 / self.compounds as f64));
+        self.share_population =
+            (self.population > 0.0).then(|| round(self.population_inside / self.population));
+        self.population = round(self.population);
+        self.population_inside = round(self.population_inside);
+        self
+    }
+}
+
+/// An urban compound outside the circle: how far, and how far too far (none: no path).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Outside {
+    pub id: String,
+    pub name: String,
+    pub distance: Option<f64>,
+    pub over_by: Option<f64>,
+}
+
+/// Coverage of the service circle: for the plan and for every unit with urban compounds.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CircleSummary {
+    pub method: &'static str,
+    pub approximate: bool,
+    pub max_distance: f64,
+    /// What the 2SFCA scores (`details.access_2sfca`) left out: qualifying facilities
+    /// without `floor_area` (no supply) and urban compounds without a population (no demand).
+    pub access_2sfca_excluded: Excluded,
+    pub plan: UnitCircle,
+    pub units: Vec<UnitCircle>,
+    /// The urban compounds outside the circle, the farthest first (no path before all).
+    pub outside: Vec<Outside>,
+}

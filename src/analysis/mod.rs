@@ -1,0 +1,58 @@
+//! Analyse: what several rules and outputs share, computed once and typed, between the
+//! index and the rules. Today that is the 15-minute circle: every urban compound's walking
+//! (or straight-line) distance to its nearest qualifying facility, the two-step floating
+//! catchment scores, and the circle's coverage per unit; the site suggestions and the
+//! service areas are drawn from the same distances. Nothing downstream parses a finding's
+//! `details` to learn them.
+
+pub mod catchment;
+pub mod circle;
+pub mod service_areas;
+pub mod suggestions;
+pub mod two_step_fca;
+
+use chrono::NaiveDate;
+
+use crate::index::Joins;
+use crate::network::Walkable;
+use crate::plan::model::Plan;
+
+pub use circle::{Circle, CircleParams, CircleSummary, Excluded, Outside, UnitCircle};
+pub use suggestions::Suggestion;
+
+/// What the analysis reads: the placed plan, its joins and walking network, and the few
+/// settings it needs.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    pub plan: &'a Plan,
+    pub joins: &'a Joins,
+    pub network: Option<&'a Walkable>,
+    /// Persons per household, for compounds without a `population`.
+    pub household_size: f64,
+    pub as_of: NaiveDate,
+}
+
+impl Inputs<'_> {
+    /// A compound's residents: its `population`, else `households` × the household size;
+    /// `None` when it gives neither (never read as 0).
+    pub fn population(&self, k: usize) -> Option<f64> {
+        let c = &self.plan.compounds[k];
+        c.population
+            .map(|p| p as f64)
+            .or(c.households.map(|h| h as f64 * self.household_size))
+    }
+}
+
+/// The results of the analysis of one check.
+pub struct Analysis {
+    /// The 15-minute circle, when the profile has the service-circle rule.
+    pub circle: Option<Circle>,
+}
+
+impl Analysis {
+    pub fn new(inputs: &Inputs, circle: Option<&CircleParams>) -> Analysis {
+        Analysis {
+            circle: circle.map(|p| Circle::new(inputs, p)),
+        }
+    }
+}
