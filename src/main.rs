@@ -37,6 +37,9 @@ enum Command {
     },
     /// List every rule, or show one rule's documentation.
     Rules { id: Option<String> },
+    /// The canonical fields of every layer (or one): type, whether a feature needs it, the
+    /// usual Chinese field names and values found without any mapping.
+    Fields { layer: Option<String> },
     /// Write a generated city (for trying planlint out and for benchmarks).
     Synth {
         #[arg(long, default_value_t = 100)]
@@ -132,6 +135,7 @@ fn main() -> ExitCode {
             profiles(id.as_deref(), lang.unwrap_or_else(default_lang))
         }
         Command::Rules { id } => rules_cmd(id.as_deref()),
+        Command::Fields { layer } => fields_cmd(layer.as_deref()),
         Command::Synth {
             compounds,
             seed,
@@ -346,6 +350,41 @@ fn show_entry(v: &toml::Value, p: &Profile) -> String {
         }
         _ => v.to_string(),
     }
+}
+
+fn fields_cmd(layer: Option<&str>) -> Result<u8, String> {
+    use planlint::plan::schema::{self, Kind};
+    let layers: Vec<&schema::Schema> = match layer {
+        None => schema::ALL.to_vec(),
+        Some(name) => vec![schema::of(name).ok_or_else(|| {
+            format!("unknown layer '{name}' (compounds, facilities, units, phases)")
+        })?],
+    };
+    let mut o = String::new();
+    for s in layers {
+        outln!(o, "[{}]", s.layer);
+        for f in s.fields {
+            let need = if f.required { "required" } else { "" };
+            outln!(
+                o,
+                "  {:<24} {:<18} {:<9} {}",
+                f.name,
+                f.kind.name(),
+                need,
+                f.aliases.join(" ")
+            );
+            if !f.meaning.is_empty() {
+                outln!(o, "  {:<24} {}", "", f.meaning);
+            }
+            if let Kind::Enum(values) = f.kind {
+                for a in values {
+                    outln!(o, "  {:<24}   {:<18} {}", "", a.value, a.aliases.join(" "));
+                }
+            }
+        }
+        o.push('\n');
+    }
+    print_out(&o)
 }
 
 fn rules_cmd(id: Option<&str>) -> Result<u8, String> {

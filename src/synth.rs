@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::crs::{CrsSpec, Transformer};
 use crate::geometry::reference_point;
 use crate::plan::model::*;
+use crate::plan::schema::{self, Schema};
 
 /// The working CRS of generated cities: CGCS2000 / 3-degree Gauss–Krüger CM 114°E.
 pub const CRS: &str = "EPSG:4547";
@@ -118,11 +119,11 @@ pub fn city(n: usize, seed: u64) -> Plan {
                 name: format!("社区养老服务站{}", f + 1),
                 geometry: Footprint::Point(p),
                 reference: p,
-                kind: Some(if rng.below(4) == 0 {
+                kind: if rng.below(4) == 0 {
                     FacilityKind::DayCare
                 } else {
                     FacilityKind::CommunityStation
-                }),
+                },
                 medical_care: Some(false),
                 floor_area: Some((households as f64 * per100 / 100.0).round()),
                 land_area: None,
@@ -165,7 +166,7 @@ pub fn city(n: usize, seed: u64) -> Plan {
             name: format!("养老机构{}", k + 1),
             reference: reference_point(&parcel).unwrap_or(Point::new(0.0, 0.0)),
             geometry: Footprint::Parcel(parcel),
-            kind: Some(kind),
+            kind,
             medical_care: Some(k % 2 == 0),
             floor_area: Some(beds as f64 * 40.0),
             land_area: None,
@@ -237,7 +238,7 @@ fn add_units(plan: &mut Plan, cols: usize, rows: usize) {
             name,
             reference: reference_point(&geometry).unwrap_or(Point::new(0.0, 0.0)),
             geometry,
-            level: Some(level),
+            level,
             population: Some(pop),
             elderly_population: Some(pop / 5),
             parent_id: parent.map(str::to_string),
@@ -331,6 +332,26 @@ pub fn add_streets(plan: &mut Plan) {
     ));
 }
 
+/// A feature's properties in its layer's schema order; every name must be a canonical
+/// field of the layer (what the readers map without any plan.toml).
+fn properties(schema: &Schema, values: Value) -> Value {
+    let Value::Object(mut values) = values else {
+        return Value::Null;
+    };
+    let mut out = serde_json::Map::new();
+    for f in schema.fields {
+        if let Some(v) = values.remove(f.name) {
+            out.insert(f.name.to_string(), v);
+        }
+    }
+    debug_assert!(
+        values.is_empty(),
+        "not in the {} schema: {values:?}",
+        schema.layer
+    );
+    Value::Object(out)
+}
+
 /// Writes a plan folder: compounds, facilities, units (and roads) as GeoJSON in WGS 84 lon/lat,
 /// phases.csv, and a plan.toml naming `profile` and `as_of`.
 pub fn write_plan(dir: &Path, plan: &Plan, profile: &str, as_of: &str) -> Result<(), String> {
@@ -346,14 +367,15 @@ pub fn write_plan(dir: &Path, plan: &Plan, profile: &str, as_of: &str) -> Result
         serde_json::to_value(geojson::Geometry::from(&g)).unwrap_or(Value::Null)
     };
     let fc = |features: Vec<Value>| json!({"type": "FeatureCollection", "features": features});
+    let feature = |geometry: Value, schema: &Schema, values: Value| json!({"type": "Feature", "geometry": geometry, "properties": properties(schema, values)});
     let d = |x: Option<NaiveDate>| x.map(|d| d.to_string());
     let compounds = plan
         .compounds
         .iter()
         .map(|c| {
-            json!({"type": "Feature", "geometry": lonlat(c.geometry.clone().into()), "properties": {
+            feature(lonlat(c.geometry.clone().into()), &schema::COMPOUNDS, json!({
                 "id": c.id, "name": c.name, "households": c.households, "population": c.population,
-                "status": c.status, "area_type": c.area_type, "residential_floor_area": c.residential_floor_area}})
+                "status": c.status, "area_type": c.area_type, "residential_floor_area": c.residential_floor_area}))
         })
         .collect();
     let facilities = plan
@@ -364,20 +386,24 @@ pub fn write_plan(dir: &Path, plan: &Plan, profile: &str, as_of: &str) -> Result
                 Footprint::Point(p) => geo::Geometry::Point(*p),
                 Footprint::Parcel(mp) => geo::Geometry::MultiPolygon(mp.clone()),
             };
-            json!({"type": "Feature", "geometry": lonlat(g), "properties": {
+            feature(lonlat(g), &schema::FACILITIES, json!({
                 "id": f.id, "name": f.name, "kind": f.kind, "medical_care": f.medical_care,
                 "floor_area": f.floor_area, "beds": f.beds, "nursing_beds": f.nursing_beds,
                 "long_term_beds": f.long_term_beds, "operator": f.operator, "compound_id": f.compound_id,
-                "construction_start": d(f.construction_start), "completion_date": d(f.completion_date)}})
+                "construction_start": d(f.construction_start), "completion_date": d(f.completion_date)}))
         })
         .collect();
     let units = plan
         .units
         .iter()
         .map(|u| {
-            json!({"type": "Feature", "geometry": lonlat(u.geometry.clone().into()), "properties": {
+            feature(
+                lonlat(u.geometry.clone().into()),
+                &schema::UNITS,
+                json!({
                 "id": u.id, "name": u.name, "level": u.level, "population": u.population,
-                "elderly_population": u.elderly_population, "parent_id": u.parent_id}})
+                "elderly_population": u.elderly_population, "parent_id": u.parent_id}),
+            )
         })
         .collect();
     let write = |name: &str, v: Value| {
@@ -397,7 +423,7 @@ pub fn write_plan(dir: &Path, plan: &Plan, profile: &str, as_of: &str) -> Result
             .collect();
         write("roads.geojson", fc(roads))?;
     }
-    let mut csv = String::from("compound_id,phase,floor_area,start_date,completion_date\n");
+    let mut csv = schema::PHASES.names().join(",") + "\n";
     for p in &plan.phases {
         csv.push_str(&format!(
             "{},{},{},{},{}\n",

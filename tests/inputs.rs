@@ -300,3 +300,29 @@ fn a_facility_on_a_county_boundary_counts_in_one_county() {
     );
     assert_eq!(common::verdict(&r, "county-institutions", "K2").0, "fail");
 }
+
+#[test]
+fn fields_lists_each_layers_schema() {
+    // The schema the readers map by: canonical names, what is required, Chinese names and
+    // values found without any plan.toml.
+    let (code, out, _) = run(&["fields", "units"]);
+    assert_eq!(code, 0);
+    for s in [
+        "[units]",
+        "level",
+        "required",
+        "行政区划代码",
+        "village",
+        "行政村",
+    ] {
+        assert!(out.contains(s), "{s}\n{out}");
+    }
+    let (_, out, _) = run(&["fields"]);
+    for layer in ["[compounds]", "[facilities]", "[units]", "[phases]"] {
+        assert!(out.contains(layer), "{layer}");
+    }
+    assert!(out.contains("total_floor_area") && out.contains("家庭养老床位"));
+    let (code, _, err) = run(&["fields", "lakes"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown layer 'lakes'"), "{err}");
+}

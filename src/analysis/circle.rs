@@ -35,8 +35,8 @@ impl CircleParams {
         }
     }
 
-    pub fn qualifies(&self, kind: Option<FacilityKind>) -> bool {
-        kind.is_some_and(|k| self.kinds.contains(&k))
+    pub fn qualifies(&self, kind: FacilityKind) -> bool {
+        self.kinds.contains(&kind)
     }
 }
 

@@ -2,6 +2,7 @@
 //! measured. PROJ does the geodesy; GCJ-02 and BD-09, which PROJ does not know, are first
 //! undone to WGS 84 by [`gcj02`].
 
+pub mod detect;
 pub mod gcj02;
 mod proj_data;
 

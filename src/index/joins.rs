@@ -154,7 +154,7 @@ fn descendants(plan: &Plan, index: &PolygonIndex, notes: &mut Vec<Text>) -> Vec<
         .enumerate()
         .map(|(i, u)| (u.id.as_str(), i))
         .collect();
-    let rank = |i: usize| plan.units[i].level.map_or(u8::MAX, |l| l.rank());
+    let rank = |i: usize| plan.units[i].level.rank();
     let ancestors: Vec<Vec<usize>> = (0..plan.units.len())
         .into_par_iter()
         .map(|u| {

@@ -8,46 +8,10 @@ use geo::{Area, Geometry, MultiPolygon, Point};
 
 use super::fields::{FieldError, FieldMap};
 use super::model::{Compound, Facility, Footprint, Rejection, Unit};
-use super::source::{RawFeature, RawLayer};
+use super::read::{RawFeature, RawLayer};
 use crate::crs::Transformer;
 use crate::geometry::reference_point;
 use crate::t;
-
-pub const COMPOUND_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "households",
-    "population",
-    "status",
-    "area_type",
-    "residential_floor_area",
-    "total_floor_area",
-];
-pub const FACILITY_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "kind",
-    "medical_care",
-    "floor_area",
-    "land_area",
-    "beds",
-    "nursing_beds",
-    "long_term_beds",
-    "family_beds",
-    "clinic",
-    "operator",
-    "compound_id",
-    "construction_start",
-    "completion_date",
-];
-pub const UNIT_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "level",
-    "population",
-    "elderly_population",
-    "parent_id",
-];
 
 /// Why one feature is rejected.
 enum Problem {
@@ -79,6 +43,10 @@ fn build<T>(
             field: field.map(str::to_string),
             reason,
         };
+        if let Some(problem) = &f.problem {
+            rejected.push(reject(None, t!("无法读取：{}", "{}", problem)));
+            continue;
+        }
         if f.deleted {
             rejected.push(reject(
                 None,
@@ -220,10 +188,8 @@ pub fn compounds(
             name: m.text(v, "name").unwrap_or_default(),
             households: m.count(v, "households")?,
             population: m.count(v, "population")?,
-            status: m.enumerated(v, "status", "new, existing")?,
-            area_type: m
-                .enumerated(v, "area_type", "urban, town, rural")?
-                .unwrap_or_default(),
+            status: m.enumerated(v, "status")?,
+            area_type: m.enumerated(v, "area_type")?.unwrap_or_default(),
             residential_floor_area: m.number(v, "residential_floor_area")?,
             total_floor_area: m.number(v, "total_floor_area")?,
             geometry,
@@ -258,10 +224,7 @@ pub fn facilities(
             index: f.index,
             reference,
             name: m.text(v, "name").unwrap_or_default(),
-            kind: Some(required(
-                m.enumerated(v, "kind", "community_station, day_care, street_center, institution, nursing_home, welfare_center, rural_home")?,
-                "kind",
-            )?),
+            kind: required(m.enumerated(v, "kind")?, "kind")?,
             medical_care: m.boolean(v, "medical_care")?,
             floor_area: m.number(v, "floor_area")?,
             land_area: m.number(v, "land_area")?.or(parcel_area),
@@ -270,7 +233,7 @@ pub fn facilities(
             long_term_beds: m.count(v, "long_term_beds")?,
             family_beds: m.count(v, "family_beds")?,
             clinic: m.boolean(v, "clinic")?,
-            operator: m.enumerated(v, "operator", "government, private, public_private")?,
+            operator: m.enumerated(v, "operator")?,
             compound_id: m.text(v, "compound_id"),
             construction_start: m.date(v, "construction_start")?,
             completion_date: m.date(v, "completion_date")?,
@@ -288,14 +251,7 @@ pub fn units(raw: RawLayer, map: &FieldMap, t: &Transformer) -> (Vec<Unit>, Vec<
             index: f.index,
             reference: polygon_reference(&geometry)?,
             name: m.text(v, "name").unwrap_or_default(),
-            level: Some(required(
-                m.enumerated(
-                    v,
-                    "level",
-                    "city, county, district, street, town, community, village",
-                )?,
-                "level",
-            )?),
+            level: required(m.enumerated(v, "level")?, "level")?,
             population: m.count(v, "population")?,
             elderly_population: m.count(v, "elderly_population")?,
             parent_id: m.text(v, "parent_id"),

@@ -3,91 +3,23 @@
 //! names the field.
 //!
 //! A canonical field is found, in order: the layer's `[fields]` mapping in plan.toml; the
-//! canonical name itself (any case); a built-in list of the usual Chinese names (`户数`,
-//! `建筑面积`, …). Enumerated values likewise: plan.toml's `[values.FIELD]`, the canonical
-//! value itself, then the usual Chinese terms.
+//! canonical name itself (any case); the usual Chinese names the layer's schema lists
+//! (`户数`, `建筑面积`, …). Enumerated values likewise: plan.toml's `[values.FIELD]`, the
+//! canonical value itself, then the usual Chinese terms of the schema.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 
+use super::read::RawLayer;
+use super::schema::{Kind, Schema};
 use super::settings::LayerSettings;
-use super::source::RawLayer;
 use super::value::Value;
-
-/// Built-in source names for canonical fields, per layer.
-fn aliases(layer: &str, field: &str) -> &'static [&'static str] {
-    match (layer, field) {
-        ("compounds", "id") => &["小区编号", "编号", "小区代码"],
-        ("compounds", "name") => &["小区名称", "名称"],
-        ("compounds", "households") => &["户数", "总户数", "规划户数"],
-        ("compounds", "population") => &["人口", "居住人口", "人数"],
-        ("compounds", "status") => &["建设状态", "状态"],
-        ("compounds", "area_type") => &["城乡类型", "区域类型"],
-        ("compounds", "residential_floor_area") => &["住宅建筑面积", "住宅总建筑面积"],
-        ("compounds", "total_floor_area") => &["总建筑面积", "规划总建筑面积", "建设总量"],
-        ("facilities", "id") => &["设施编号", "编号"],
-        ("facilities", "name") => &["设施名称", "名称"],
-        ("facilities", "kind") => &["设施类型", "类型"],
-        ("facilities", "medical_care") => &["医养结合"],
-        ("facilities", "floor_area") => &["建筑面积"],
-        ("facilities", "land_area") => &["用地面积"],
-        ("facilities", "beds") => &["床位", "床位数"],
-        ("facilities", "nursing_beds") => &["护理型床位", "护理床位"],
-        ("facilities", "long_term_beds") => &["长期托养床位"],
-        ("facilities", "family_beds") => &["家庭养老床位", "家庭床位"],
-        ("facilities", "clinic") => &["医务室", "护理站", "医务室或护理站", "内设医疗机构"],
-        ("facilities", "operator") => &["运营方式", "运营主体"],
-        ("facilities", "compound_id") => &["所属小区", "小区编号"],
-        ("facilities", "construction_start") => &["开工日期", "开工时间"],
-        ("facilities", "completion_date") => &["建成日期", "竣工日期", "建成时间"],
-        ("units", "id") => &["编号", "单元编号", "行政区划代码", "区划代码"],
-        ("units", "name") => &["名称", "单元名称"],
-        ("units", "level") => &["级别", "层级"],
-        ("units", "population") => &["常住人口", "人口"],
-        ("units", "elderly_population") => &["老年人口", "60岁及以上人口"],
-        ("units", "parent_id") => &["上级编号", "上级代码"],
-        _ => &[],
-    }
-}
-
-/// Built-in source values for canonical values of enumerated fields.
-fn value_alias(field: &str, v: &str) -> Option<&'static str> {
-    Some(match (field, v) {
-        ("status", "新建" | "在建" | "规划" | "拟建") => "new",
-        ("status", "已建成" | "已建" | "建成" | "现状") => "existing",
-        ("area_type", "城市" | "城区" | "城镇") => "urban",
-        ("area_type", "镇" | "乡镇") => "town",
-        ("area_type", "农村" | "乡村") => "rural",
-        ("kind", "社区养老服务站" | "社区居家养老服务站" | "社区养老服务中心") => {
-            "community_station"
-        }
-        ("kind", "日间照料中心" | "社区日间照料中心") => "day_care",
-        ("kind", "街道综合养老服务中心" | "综合养老服务中心") => "street_center",
-        ("kind", "养老机构" | "养老院") => "institution",
-        ("kind", "护理院") => "nursing_home",
-        ("kind", "社会福利中心" | "敬老院" | "特困供养服务设施") => {
-            "welfare_center"
-        }
-        ("kind", "农村幸福院" | "幸福院") => "rural_home",
-        ("operator", "公办公营" | "公办" | "政府") => "government",
-        ("operator", "民办" | "社会办") => "private",
-        ("operator", "公建民营") => "public_private",
-        ("level", "市") => "city",
-        ("level", "县" | "县级市") => "county",
-        ("level", "区") => "district",
-        ("level", "街道") => "street",
-        ("level", "乡镇" | "镇" | "乡") => "town",
-        ("level", "社区") => "community",
-        ("level", "行政村" | "村") => "village",
-        _ => return None,
-    })
-}
 
 /// How one layer's canonical fields are found in its source.
 pub struct FieldMap<'a> {
-    layer: &'static str,
+    schema: &'static Schema,
     columns: BTreeMap<&'static str, usize>,
     values: &'a BTreeMap<String, BTreeMap<String, String>>,
 }
@@ -103,23 +35,20 @@ impl<'a> FieldMap<'a> {
     /// Resolves every canonical field of the layer; a mapping in plan.toml that names a
     /// field the file does not have is an error for the whole layer.
     pub fn new(
-        layer: &'static str,
-        canonical: &[&'static str],
+        schema: &'static Schema,
         raw: &RawLayer,
         settings: &'a LayerSettings,
     ) -> Result<FieldMap<'a>, String> {
-        if let Some(bad) = settings
-            .fields
-            .keys()
-            .find(|k| !canonical.contains(&k.as_str()))
-        {
+        let layer = schema.layer;
+        if let Some(bad) = settings.fields.keys().find(|k| schema.field(k).is_none()) {
             return Err(format!(
                 "[layers.{layer}.fields] maps unknown canonical field '{bad}' (fields: {})",
-                canonical.join(", ")
+                schema.names().join(", ")
             ));
         }
         let mut columns = BTreeMap::new();
-        for &c in canonical {
+        for field in schema.fields {
+            let c = field.name;
             let col = match settings.fields.get(c) {
                 Some(src) => Some(raw.field(src).ok_or_else(|| {
                     format!("[layers.{layer}.fields] {c} = \"{src}\": the file has no field '{src}' (it has: {})", raw.fields.join(", "))
@@ -128,17 +57,22 @@ impl<'a> FieldMap<'a> {
                     .fields
                     .iter()
                     .position(|f| f.eq_ignore_ascii_case(c))
-                    .or_else(|| aliases(layer, c).iter().find_map(|a| raw.field(a))),
+                    .or_else(|| field.aliases.iter().find_map(|a| raw.field(a))),
             };
             if let Some(col) = col {
                 columns.insert(c, col);
             }
         }
         Ok(FieldMap {
-            layer,
+            schema,
             columns,
             values: &settings.values,
         })
+    }
+
+    /// Whether the source has a column for the canonical field.
+    pub fn has(&self, field: &str) -> bool {
+        self.columns.contains_key(field)
     }
 
     fn get<'v>(&self, values: &'v [Value], field: &str) -> &'v Value {
@@ -232,25 +166,35 @@ impl<'a> FieldMap<'a> {
         &self,
         values: &[Value],
         field: &str,
-        allowed: &str,
     ) -> Result<Option<T>, FieldError> {
         let Some(src) = self.text(values, field) else {
             return Ok(None);
+        };
+        let kind = self.schema.field(field).map_or(Kind::Text, |f| f.kind);
+        let alias = match kind {
+            Kind::Enum(allowed) => allowed
+                .iter()
+                .find(|a| a.aliases.contains(&src.as_str()))
+                .map(|a| a.value),
+            _ => None,
         };
         let mapped = self
             .values
             .get(field)
             .and_then(|m| m.get(&src))
             .map(String::as_str)
-            .or_else(|| value_alias(field, &src))
+            .or(alias)
             .unwrap_or(&src);
-        serde_json::from_value(serde_json::Value::String(mapped.to_string())).map(Some).map_err(|_| FieldError {
-            field: field.to_string(),
-            reason: format!(
-                "\"{src}\" is not one of {allowed}; map it in plan.toml under [layers.{}.values.{field}]",
-                self.layer
+        serde_json::from_value(serde_json::Value::String(mapped.to_string()))
+            .map(Some)
+            .map_err(|_| FieldError {
+                field: field.to_string(),
+                reason: format!(
+                "\"{src}\" is not one of {}; map it in plan.toml under [layers.{}.values.{field}]",
+                kind.allowed(),
+                self.schema.layer
             ),
-        })
+            })
     }
 }
 
@@ -268,6 +212,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::schema::COMPOUNDS;
 
     fn layer(fields: &[&str]) -> RawLayer {
         RawLayer {
@@ -283,7 +228,7 @@ mod tests {
     fn chinese_names_are_found_and_settings_win() {
         let raw = layer(&["小区编号", "户数", "HH2", "建设状态"]);
         let s = LayerSettings::default();
-        let m = FieldMap::new("compounds", &["id", "households", "status"], &raw, &s).unwrap();
+        let m = FieldMap::new(&COMPOUNDS, &raw, &s).unwrap();
         let vals = vec![
             Value::Text("C1".into()),
             Value::Number(120.0),
@@ -292,23 +237,23 @@ mod tests {
         ];
         assert_eq!(m.count(&vals, "households").unwrap(), Some(120));
         assert_eq!(
-            m.enumerated::<crate::plan::model::CompoundStatus>(&vals, "status", "new/existing")
+            m.enumerated::<crate::plan::model::CompoundStatus>(&vals, "status")
                 .unwrap(),
             Some(crate::plan::model::CompoundStatus::New)
         );
         let mut s = LayerSettings::default();
         s.fields.insert("households".into(), "HH2".into());
-        let m = FieldMap::new("compounds", &["id", "households"], &raw, &s).unwrap();
+        let m = FieldMap::new(&COMPOUNDS, &raw, &s).unwrap();
         assert_eq!(m.count(&vals, "households").unwrap(), Some(5));
         s.fields.insert("households".into(), "nope".into());
-        assert!(FieldMap::new("compounds", &["id", "households"], &raw, &s).is_err());
+        assert!(FieldMap::new(&COMPOUNDS, &raw, &s).is_err());
     }
 
     #[test]
     fn text_in_a_numeric_field_names_the_field() {
         let raw = layer(&["households"]);
         let s = LayerSettings::default();
-        let m = FieldMap::new("compounds", &["households"], &raw, &s).unwrap();
+        let m = FieldMap::new(&COMPOUNDS, &raw, &s).unwrap();
         let e = m
             .count(&[Value::Text("about 100".into())], "households")
             .unwrap_err();

@@ -1,27 +1,26 @@
-//! Read: a plan folder (layers found by name) or explicit files, `plan.toml` settings,
-//! GeoJSON and Shapefile (with `.dbf` encoding and `.prj`), phases CSV, field and value
-//! mapping, and per-feature rejections.
+//! Read: a plan folder (layers found by name) or explicit files and `plan.toml` settings;
+//! the readers of every format ([`read`], behind one seam, [`read::RawLayer`]); one schema
+//! per layer ([`schema`]) by which fields and values are mapped ([`fields`]); canonical
+//! features and per-feature rejections ([`features`], [`phases`], [`roads`]).
 
-pub mod dbf;
 pub mod features;
 pub mod fields;
 pub mod model;
-pub mod osm;
 pub mod phases;
+pub mod read;
 pub mod roads;
+pub mod schema;
 pub mod settings;
-pub mod source;
 pub mod value;
 
 use std::path::{Path, PathBuf};
 
-use geo::{BoundingRect, Coord};
-
+use crate::crs::detect::{centre_lonlat, check_metric, layer_crs};
 use crate::crs::{working_crs_for, CrsSpec, Transformer};
 use fields::FieldMap;
 use model::{Layer, LayerInfo, Plan};
+use read::RawLayer;
 use settings::PlanSettings;
-use source::RawLayer;
 
 /// Inputs or options that cannot be used: the run ends with exit 2 and this message.
 #[derive(Debug, thiserror::Error)]
@@ -138,7 +137,8 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
         let Some(path) = path else { continue };
         let ls = src.settings.layer(name);
         let raw = read_guarded(&path, ls.encoding.as_deref())?;
-        let crs = layer_crs(&path, &raw, ls.crs.as_deref())?;
+        let crs = layer_crs(&path, &raw, ls.crs.as_deref())
+            .map_err(|e| PlanError::Crs(path.display().to_string(), e))?;
         layers.push((layer, name, path, raw, crs));
     }
 
@@ -197,12 +197,12 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
             plan.inputs.push((layer, info));
             continue;
         }
-        let canonical = match layer {
-            Layer::Compounds => features::COMPOUND_FIELDS,
-            Layer::Facilities => features::FACILITY_FIELDS,
-            _ => features::UNIT_FIELDS,
+        let schema = match layer {
+            Layer::Compounds => &schema::COMPOUNDS,
+            Layer::Facilities => &schema::FACILITIES,
+            _ => &schema::UNITS,
         };
-        let map = FieldMap::new(name, canonical, &raw, &ls)
+        let map = FieldMap::new(schema, &raw, &ls)
             .map_err(|e| PlanError::Settings(info.path.clone(), e))?;
         match layer {
             Layer::Compounds => {
@@ -262,102 +262,10 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
 /// Reads a layer; a reader that panics on a malformed file is reported like any other
 /// unreadable file rather than crashing the run.
 fn read_guarded(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> {
-    std::panic::catch_unwind(|| source::read(path, encoding)).unwrap_or_else(|_| {
+    std::panic::catch_unwind(|| read::read(path, encoding)).unwrap_or_else(|_| {
         Err(PlanError::Parse(
             path.display().to_string(),
             "the file is malformed and could not be read".into(),
         ))
     })
-}
-
-/// The layer's CRS: plan.toml, else the file's own (`.prj`, GeoJSON `crs`), else lon/lat
-/// for GeoJSON (RFC 7946) and for a shapefile whose coordinates all look like lon/lat.
-fn layer_crs(path: &Path, raw: &RawLayer, setting: Option<&str>) -> Result<CrsSpec, PlanError> {
-    if let Some(s) = setting.or(raw.crs.as_deref()) {
-        return Ok(CrsSpec::parse(s));
-    }
-    // GeoJSON is lon/lat by RFC 7946, and a shapefile without .prj often is; but a file in
-    // metres that says nothing must not be read as degrees. Most features in range decide
-    // (a few stray ones are then rejected one by one).
-    let boxes: Vec<geo::Rect<f64>> = raw
-        .features
-        .iter()
-        .filter_map(|f| f.geometry.as_ref().ok().and_then(|g| g.bounding_rect()))
-        .collect();
-    let in_range = boxes
-        .iter()
-        .filter(|r| {
-            r.min().x >= -180.0 && r.max().x <= 180.0 && r.min().y >= -90.0 && r.max().y <= 90.0
-        })
-        .count();
-    if boxes.is_empty() || 2 * in_range >= boxes.len() {
-        return Ok(CrsSpec::LonLat);
-    }
-    let what = if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("shp"))
-    {
-        "no .prj"
-    } else {
-        "no crs member"
-    };
-    Err(PlanError::Crs(
-        path.display().to_string(),
-        format!("{what} and the coordinates are not lon/lat: set crs = \"EPSG:…\" under [layers.<layer>] in plan.toml"),
-    ))
-}
-
-/// The working CRS must measure in metres: 0.01° of latitude at the plan's centre
-/// (about 1,110 m anywhere on Earth) must come out between 900 and 1,300 units.
-fn check_metric(working: &str, lon: f64, lat: f64) -> Result<(), String> {
-    let t = Transformer::new(&CrsSpec::LonLat, working)?;
-    let mut c = [
-        Coord {
-            x: lon,
-            y: lat - 0.005,
-        },
-        Coord {
-            x: lon,
-            y: lat + 0.005,
-        },
-    ];
-    t.transform(&mut c);
-    let d = (c[1].x - c[0].x).hypot(c[1].y - c[0].y);
-    if (900.0..=1300.0).contains(&d) {
-        Ok(())
-    } else {
-        Err(format!(
-            "working CRS {working} does not measure in metres near the plan (0.01° of latitude is {d} of its units): choose a projected CRS such as the CGCS2000 Gauss–Krüger zone"
-        ))
-    }
-}
-
-/// The centre of a layer, in lon/lat, to choose the working CRS: the coordinate-wise
-/// median of its features' box centres, so that a few features with wild coordinates
-/// (which are then rejected one by one) cannot move the plan to another zone.
-fn centre_lonlat(raw: &RawLayer, crs: &CrsSpec) -> Result<(f64, f64), String> {
-    let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = raw
-        .features
-        .iter()
-        .filter_map(|f| f.geometry.as_ref().ok().and_then(|g| g.bounding_rect()))
-        .map(|r| r.center())
-        .filter(|c| c.x.is_finite() && c.y.is_finite())
-        .map(|c| (c.x, c.y))
-        .unzip();
-    if xs.is_empty() {
-        return Err("the layer has no readable geometry to place the plan".into());
-    }
-    let median = |v: &mut Vec<f64>| {
-        let mid = v.len() / 2;
-        *v.select_nth_unstable_by(mid, f64::total_cmp).1
-    };
-    let mut c = [Coord {
-        x: median(&mut xs),
-        y: median(&mut ys),
-    }];
-    Transformer::new(crs, "EPSG:4326")?.transform(&mut c);
-    if !(c[0].x.is_finite() && c[0].y.is_finite()) {
-        return Err("cannot find the plan's centre in lon/lat: are the coordinates in the CRS the layer says?".into());
-    }
-    Ok((c[0].x, c[0].y))
 }

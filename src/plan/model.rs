@@ -201,7 +201,7 @@ pub struct Facility {
     pub name: String,
     pub geometry: Footprint,
     pub reference: Point,
-    pub kind: Option<FacilityKind>,
+    pub kind: FacilityKind,
     pub medical_care: Option<bool>,
     pub floor_area: Option<f64>,
     /// 用地面积: the field, else the parcel's planar area; none for an embedded facility.
@@ -226,7 +226,7 @@ pub struct Unit {
     pub name: String,
     pub geometry: MultiPolygon,
     pub reference: Point,
-    pub level: Option<UnitLevel>,
+    pub level: UnitLevel,
     pub population: Option<u64>,
     pub elderly_population: Option<u64>,
     pub parent_id: Option<String>,

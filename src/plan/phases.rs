@@ -1,153 +1,132 @@
 //! `phases.csv`: `compound_id, phase, floor_area, start_date, completion_date`, one row per
-//! construction phase; `completion_date` empty while unfinished.
+//! construction phase; `completion_date` empty while unfinished. Read as a table
+//! ([`super::read::csv`]) and mapped by the phases schema, as every layer is.
 
 use std::path::Path;
 
-use super::fields::parse_date;
+use super::fields::{FieldError, FieldMap};
 use super::model::{Phase, Rejection};
+use super::read::RawLayer;
+use super::schema::PHASES;
 use super::settings::LayerSettings;
 use super::PlanError;
 use crate::t;
 
-/// The usual Chinese headers of the phases table, per canonical column.
-const ALIASES: [&[&str]; 5] = [
-    &["小区编号", "小区代码"],
-    &["分期", "期数", "期次"],
-    &["建筑面积", "住宅建筑面积"],
-    &["开工日期", "开工时间"],
-    &["竣工日期", "建成日期", "竣工时间"],
-];
-
+/// The phases of a table, the rows rejected, and the number of rows.
 pub fn read(
     path: &Path,
     settings: &LayerSettings,
 ) -> Result<(Vec<Phase>, Vec<Rejection>, usize), PlanError> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| PlanError::file(path, e))?;
-    // Excel writes a BOM, and Chinese Excel often writes GBK.
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
-        Err(_) => encoding_rs::GB18030.decode(&bytes).0.into_owned(),
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| PlanError::Parse(name.clone(), e.to_string()))?
-        .clone();
-    let need = [
-        "compound_id",
-        "phase",
-        "floor_area",
-        "start_date",
-        "completion_date",
-    ];
-    if let Some(bad) = settings.fields.keys().find(|k| !need.contains(&k.as_str())) {
-        return Err(PlanError::Settings(
-            name,
-            format!(
-                "[layers.phases.fields] maps unknown column '{bad}' (columns: {})",
-                need.join(", ")
-            ),
-        ));
-    }
-    let find = |h: &str| headers.iter().position(|x| x == h);
-    let mut cols: Vec<Option<usize>> = Vec::new();
-    for (i, n) in need.iter().enumerate() {
-        cols.push(match settings.fields.get(*n) {
-            Some(src) => Some(find(src).ok_or_else(|| {
-                PlanError::Settings(
-                    name.clone(),
-                    format!("[layers.phases.fields] {n} = \"{src}\": no such column"),
-                )
-            })?),
-            None => headers
-                .iter()
-                .position(|h| h.eq_ignore_ascii_case(n))
-                .or_else(|| ALIASES[i].iter().find_map(|a| find(a))),
-        });
-    }
-    if cols[0].is_none() || cols[2].is_none() {
+    let raw = super::read::csv::read(path)?;
+    phases(raw, settings, &path.display().to_string())
+}
+
+fn phases(
+    raw: RawLayer,
+    settings: &LayerSettings,
+    name: &str,
+) -> Result<(Vec<Phase>, Vec<Rejection>, usize), PlanError> {
+    let map =
+        FieldMap::new(&PHASES, &raw, settings).map_err(|e| PlanError::Settings(name.into(), e))?;
+    if let Some(f) = PHASES
+        .fields
+        .iter()
+        .find(|f| f.required && !map.has(f.name))
+    {
         return Err(PlanError::Parse(
-            name,
+            name.into(),
             format!(
-                "needs the columns {} (it has: {})",
-                need.join(", "),
-                headers.iter().collect::<Vec<_>>().join(", ")
+                "needs a {} column (columns: {}; it has: {})",
+                f.name,
+                PHASES.names().join(", "),
+                raw.fields.join(", ")
             ),
         ));
     }
-    let (mut phases, mut rejected, mut rows) = (Vec::new(), Vec::new(), 0);
-    for (index, rec) in rdr.records().enumerate() {
-        rows += 1;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                rejected.push(Rejection {
-                    index,
-                    id: None,
-                    field: None,
-                    reason: t!("无法读取：{}", "unreadable row: {}", e),
-                });
-                continue;
-            }
-        };
-        let get = |i: usize| cols[i].and_then(|c| rec.get(c)).unwrap_or("").to_string();
-        let compound_id = get(0);
-        let reject = |field: &str, reason: crate::text::Text| Rejection {
-            index,
-            id: Some(compound_id.clone()).filter(|s| !s.is_empty()),
-            field: Some(field.to_string()),
+    let rows = raw.features.len();
+    let (mut phases, mut rejected) = (Vec::new(), Vec::new());
+    for row in raw.features {
+        let v = &row.values;
+        let compound_id = map.text(v, "compound_id");
+        let reject = |field: Option<&str>, reason| Rejection {
+            index: row.index,
+            id: compound_id.clone(),
+            field: field.map(str::to_string),
             reason,
         };
-        if compound_id.is_empty() {
-            rejected.push(reject(
-                "compound_id",
-                t!("缺少小区编号", "missing compound_id"),
-            ));
+        if let Some(problem) = &row.problem {
+            rejected.push(reject(None, t!("无法读取：{}", "{}", problem)));
             continue;
         }
-        let area = get(2).replace(',', "");
-        let floor_area = match area.parse::<f64>() {
-            Ok(a) if a.is_finite() && a >= 0.0 => a,
-            _ => {
-                rejected.push(reject(
-                    "floor_area",
-                    t!("「{}」不是非负数", "'{}' is not a number ≥ 0", area),
-                ));
-                continue;
-            }
-        };
-        let date = |i: usize, field: &str| -> Result<Option<chrono::NaiveDate>, Rejection> {
-            let s = get(i);
-            if s.is_empty() {
-                return Ok(None);
-            }
-            parse_date(&s).map(Some).ok_or_else(|| {
-                reject(
-                    field,
-                    t!("「{}」不是日期", "'{}' is not a date (YYYY-MM-DD)", s),
-                )
+        let read = || -> Result<Phase, FieldError> {
+            let missing = |field: &str| FieldError {
+                field: field.into(),
+                reason: "missing: every row needs it".into(),
+            };
+            Ok(Phase {
+                index: row.index,
+                compound_id: compound_id.clone().ok_or_else(|| missing("compound_id"))?,
+                phase: map.text(v, "phase").unwrap_or_default(),
+                floor_area: map
+                    .number(v, "floor_area")?
+                    .ok_or_else(|| missing("floor_area"))?,
+                start_date: map.date(v, "start_date")?,
+                completion_date: map.date(v, "completion_date")?,
             })
         };
-        let (start_date, completion_date) =
-            match (date(3, "start_date"), date(4, "completion_date")) {
-                (Ok(s), Ok(c)) => (s, c),
-                (Err(r), _) | (_, Err(r)) => {
-                    rejected.push(r);
-                    continue;
-                }
-            };
-        phases.push(Phase {
-            index,
-            compound_id,
-            phase: get(1),
-            floor_area,
-            start_date,
-            completion_date,
-        });
+        match read() {
+            Ok(p) => phases.push(p),
+            Err(e) => rejected.push(reject(
+                Some(&e.field),
+                t!("字段 {} 无效：{}", "field {}: {}", e.field, e.reason),
+            )),
+        }
     }
     Ok((phases, rejected, rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_headers_a_bom_and_gbk_are_read() {
+        // A UTF-8 table with a BOM and the usual headers: 小区编号, 分期, 建筑面积, 竣工日期.
+        let utf8 =
+            "\u{feff}小区编号,分期,建筑面积,竣工日期\nA,1,40000,2021-06-30\nA,2,\"60,000\",\n";
+        let raw = crate::plan::read::csv::parse(utf8.as_bytes()).unwrap();
+        let (ph, rejected, rows) = phases(raw, &LayerSettings::default(), "t").unwrap();
+        assert_eq!((ph.len(), rejected.len(), rows), (2, 0, 2));
+        assert_eq!(ph[1].floor_area, 60_000.0);
+        assert_eq!(ph[0].completion_date, "2021-06-30".parse().ok());
+        assert_eq!(ph[1].completion_date, None, "unfinished");
+        // The same in GBK.
+        let (gbk, _, _) = encoding_rs::GBK.encode(utf8.trim_start_matches('\u{feff}'));
+        let raw = crate::plan::read::csv::parse(&gbk).unwrap();
+        let (ph, _, _) = phases(raw, &LayerSettings::default(), "t").unwrap();
+        assert_eq!(ph.len(), 2);
+    }
+
+    #[test]
+    fn bad_rows_are_rejected_naming_the_field() {
+        let csv = "compound_id,phase,floor_area,completion_date\n,1,100,\nB,1,lots,\nC,1,100,2021-02-30\n";
+        let raw = crate::plan::read::csv::parse(csv.as_bytes()).unwrap();
+        let (ph, rejected, _) = phases(raw, &LayerSettings::default(), "t").unwrap();
+        assert!(ph.is_empty());
+        let fields: Vec<Option<&str>> = rejected.iter().map(|r| r.field.as_deref()).collect();
+        assert_eq!(
+            fields,
+            [
+                Some("compound_id"),
+                Some("floor_area"),
+                Some("completion_date")
+            ]
+        );
+        // A table without a floor_area column cannot be used at all.
+        let raw = crate::plan::read::csv::parse(b"compound_id,phase\nA,1\n").unwrap();
+        let e = phases(raw, &LayerSettings::default(), "t")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("floor_area"), "{e}");
+    }
 }

@@ -5,7 +5,7 @@ use geo::{Geometry, LineString};
 
 use super::features::place;
 use super::model::Rejection;
-use super::source::RawLayer;
+use super::read::RawLayer;
 use crate::crs::Transformer;
 use crate::t;
 

@@ -242,16 +242,11 @@ pub fn area_population(
     match area.unit {
         Some(u) => field(&ctx.plan.units[u]),
         None => {
-            let top = ctx
-                .plan
-                .units
-                .iter()
-                .filter_map(|u| u.level.map(|l| l.rank()))
-                .min()?;
+            let top = ctx.plan.units.iter().map(|u| u.level.rank()).min()?;
             ctx.plan
                 .units
                 .iter()
-                .filter(|u| u.level.map(|l| l.rank()) == Some(top))
+                .filter(|u| u.level.rank() == top)
                 .map(&field)
                 .try_fold(0u64, |acc, v| v.and_then(|v| acc.checked_add(v)))
         }
@@ -311,7 +306,7 @@ mod tests {
             name: String::new(),
             geometry: Footprint::Point(Point::new(0.0, 0.0)),
             reference: Point::new(0.0, 0.0),
-            kind: Some(FacilityKind::Institution),
+            kind: FacilityKind::Institution,
             medical_care: None,
             floor_area: None,
             land_area: None,

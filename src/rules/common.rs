@@ -75,10 +75,7 @@ impl Context<'_> {
             .iter()
             .enumerate()
             .filter_map(|(i, u)| {
-                let level = levels
-                    .iter()
-                    .copied()
-                    .find(|l| u.level.is_some_and(|ul| l.matches(ul)))?;
+                let level = levels.iter().copied().find(|l| l.matches(u.level))?;
                 Some(Area {
                     subject: self.unit_subject(i),
                     level,
@@ -91,7 +88,7 @@ impl Context<'_> {
             .plan
             .units
             .iter()
-            .any(|u| u.level.is_some_and(|l| LevelSel::City.matches(l)));
+            .any(|u| LevelSel::City.matches(u.level));
         if levels.contains(&LevelSel::City) && !has_city {
             out.push(Area {
                 subject: self.plan_subject(),
@@ -105,7 +102,7 @@ impl Context<'_> {
 
     /// Units of `level` inside an area (all of them for the whole-plan subject).
     pub fn units_within(&self, area: &Area, level: LevelSel) -> Vec<usize> {
-        let matches = |i: &usize| self.plan.units[*i].level.is_some_and(|l| level.matches(l));
+        let matches = |i: &usize| level.matches(self.plan.units[*i].level);
         match area.unit {
             Some(u) => self.joins.unit_descendants[u]
                 .iter()
@@ -136,7 +133,7 @@ pub struct Area<'a> {
 pub fn kind_in(f: &Facility, kinds: Option<&[FacilityKind]>) -> bool {
     match kinds {
         None => true,
-        Some(ks) => f.kind.is_some_and(|k| ks.contains(&k)),
+        Some(ks) => ks.contains(&f.kind),
     }
 }
 

@@ -160,9 +160,7 @@ impl Requirement {
     /// in for a missing city unit).
     pub fn applies(&self, ctx: &Context, area: &Area) -> bool {
         match area.unit {
-            Some(u) => ctx.plan.units[u]
-                .level
-                .is_some_and(|l| self.level.matches(l)),
+            Some(u) => self.level.matches(ctx.plan.units[u].level),
             None => self.level == LevelSel::City,
         }
     }

@@ -15,9 +15,9 @@ use std::path::Path;
 use geo::{Coord, Geometry, LineString, MultiLineString};
 use osmpbf::{Element, ElementReader};
 
-use super::source::{RawFeature, RawLayer};
-use super::value::Value;
-use super::PlanError;
+use super::{RawFeature, RawLayer};
+use crate::plan::value::Value;
+use crate::plan::PlanError;
 use crate::t;
 
 const NOT_WALKABLE: &[&str] = &[
@@ -113,6 +113,7 @@ pub fn read(path: &Path) -> Result<RawLayer, PlanError> {
                 geometry,
                 values,
                 deleted: false,
+                problem: None,
             }
         })
         .collect();
