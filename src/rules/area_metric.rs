@@ -197,6 +197,39 @@ pub fn total_stated(
     Ok(acc)
 }
 
+/// A share of the beds of the facilities measured: Σ `part` / Σ `beds`. `part` says how
+/// many of a facility's beds count (`Err` when the field that tells is missing: `field`);
+/// `label` names the part for the message ("护理型床位" / "nursing beds").
+pub fn bed_share(
+    scope: &Scope,
+    part: impl Fn(&Facility, u64) -> Result<u64, ()>,
+    field: &'static str,
+    label: Text,
+) -> Measured {
+    let Some(all) = beds(&scope.facilities) else {
+        return overflow();
+    };
+    if all == 0 {
+        return Measured::Undefined(t!("没有床位", "there are no beds"));
+    }
+    // Only facilities with beds have a part of them to count.
+    let counted = total_stated(&scope.facilities, |f| match f.beds {
+        Some(b) if b > 0 => part(f, b),
+        _ => Ok(0),
+    });
+    match counted {
+        Err(()) => Measured::Missing(field, "facilities"),
+        Ok(None) => overflow(),
+        Ok(Some(n)) => Measured::Value(
+            n as f64 / all as f64,
+            Text::new(
+                format!("{} {n} / 床位 {all}", label.zh),
+                format!("{n} {} of {all}", label.en),
+            ),
+        ),
+    }
+}
+
 /// The measurement of a sum too large to compute (it overflowed).
 pub fn overflow() -> Measured {
     Measured::Undefined(t!(

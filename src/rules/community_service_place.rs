@@ -1,5 +1,7 @@
 //! `community-service-place`: every community has an elder-care service place.
 
+use super::presence::presence_rule;
+
 const DOC: &str = r#"# community-service-place — 社区养老服务场所
 
 ## What it checks
@@ -18,14 +20,9 @@ Community 幸福社区 contains no facility: fail, 0 of 1.
   许办〔2022〕4号 二
 "#;
 
-declare_rule!(
+presence_rule!(
     CommunityServicePlace,
     id: "community-service-place",
     title: ("社区养老服务场所", "Community service place"),
-    subject: Units,
-    needs: [Units, Facilities],
     doc: DOC,
-    params: super::presence::PresenceParams,
-    validate: super::presence::PresenceParams::check,
-    check: super::presence::evaluate,
 );

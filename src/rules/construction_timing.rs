@@ -111,16 +111,13 @@ impl Params {
     }
 }
 
-declare_rule!(
+declare_rule_with_params!(
     ConstructionTiming,
     id: "construction-timing",
     title: ("养老服务设施建设时序", "Construction timing"),
     subject: Compounds,
     needs: [Compounds, Phases],
     doc: DOC,
-    params: Params,
-    validate: Params::check,
-    check: check,
 );
 
 /// What the phases say about a compound's progress.

@@ -75,16 +75,13 @@ impl Params {
     }
 }
 
-declare_rule!(
+declare_rule_with_params!(
     CountyInstitutions,
     id: "county-institutions",
     title: ("县级养老机构配置", "County institutions"),
     subject: Units,
     needs: [Units, Facilities],
     doc: DOC,
-    params: Params,
-    validate: Params::check,
-    check: check,
 );
 
 fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {

@@ -79,16 +79,13 @@ impl Params {
     }
 }
 
-declare_rule!(
+declare_rule_with_params!(
     FacilityCount,
     id: "facility-count",
     title: ("养老服务设施数量目标", "Facility count targets"),
     subject: Units,
     needs: [Facilities],
     doc: DOC,
-    params: Params,
-    validate: Params::check,
-    check: check,
 );
 
 fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {

@@ -86,16 +86,13 @@ struct CoverageTarget {
     label_en: Option<String>,
 }
 
-declare_rule!(
+declare_rule_with_params!(
     FacilityCoverage,
     id: "facility-coverage",
     title: ("养老服务设施覆盖率", "Facility coverage"),
     subject: Units,
     needs: [Units, Facilities],
     doc: DOC,
-    params: Params,
-    validate: Params::check,
-    check: check,
 );
 
 fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {

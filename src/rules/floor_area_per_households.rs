@@ -46,16 +46,22 @@ struct Params {
     existing: ThresholdSpec,
 }
 
-declare_rule!(
+impl Params {
+    fn check(&self) -> Result<(), String> {
+        if self.kinds.is_empty() {
+            return Err("`kinds` is empty".into());
+        }
+        Ok(())
+    }
+}
+
+declare_rule_with_params!(
     FloorAreaPerHouseholds,
     id: "floor-area-per-households",
     title: ("每百户养老服务设施建筑面积", "Floor area per 100 households"),
     subject: Compounds,
     needs: [Compounds],
     doc: DOC,
-    params: Params,
-    validate: |p: &Params| if p.kinds.is_empty() { Err("`kinds` is empty".to_string()) } else { Ok(()) },
-    check: check,
 );
 
 fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {

@@ -1,10 +1,8 @@
 //! `government-bed-share`: beds run by the government as a share of all beds.
 
-use super::area_metric::{
-    area_metric_rule, beds, overflow, show_pct, total_stated, Measured, Scope,
-};
+use super::area_metric::{area_metric_rule, bed_share, show_pct, Scope};
 use crate::plan::model::Operator;
-use crate::t;
+use crate::text::Text;
 
 const DOC: &str = r#"# government-bed-share — 政府运营床位占比
 
@@ -36,26 +34,10 @@ area_metric_rule!(
     show: show_pct,
     kinds: None,
     operators: false,
-    measure: |_ctx, scope: &Scope, _p| {
-        let Some(all) = beds(&scope.facilities) else {
-            return overflow();
-        };
-        if all == 0 {
-            return Measured::Undefined(t!("没有床位", "there are no beds"));
-        }
-        let gov = total_stated(&scope.facilities, |f| match (f.beds.unwrap_or(0), f.operator) {
-            (0, _) => Ok(0),
-            (b, Some(Operator::Government)) => Ok(b),
-            (_, Some(_)) => Ok(0),
-            (_, None) => Err(()),
-        });
-        match gov {
-            Err(()) => Measured::Missing("operator", "facilities"),
-            Ok(None) => overflow(),
-            Ok(Some(gov)) => Measured::Value(
-                gov as f64 / all as f64,
-                t!("政府运营床位 {} / 床位 {}", "{} government-run beds of {}", gov, all),
-            ),
-        }
-    },
+    measure: |_ctx, scope: &Scope, _p| bed_share(
+        scope,
+        |f, b| f.operator.map(|o| if o == Operator::Government { b } else { 0 }).ok_or(()),
+        "operator",
+        Text::new("政府运营床位", "government-run beds"),
+    ),
 );

@@ -68,6 +68,20 @@ macro_rules! declare_rule {
 }
 pub(crate) use declare_rule;
 
+/// The usual case of [`declare_rule!`]: a rule whose parameters are its module's `Params`,
+/// checked by `Params::check`, and whose check is its module's `check`.
+macro_rules! declare_rule_with_params {
+    (
+        $ty:ident, id: $id:literal, title: ($tzh:literal, $ten:literal), subject: $subject:ident,
+        needs: [$($need:ident),*], doc: $doc:expr $(,)?
+    ) => {
+        $crate::rules::declare_rule!(
+            $ty, id: $id, title: ($tzh, $ten), subject: $subject, needs: [$($need),*], doc: $doc,
+            params: Params, validate: Params::check, check: check,
+        );
+    };
+}
+
 mod area_metric;
 mod common;
 mod facility_range;

@@ -1,9 +1,7 @@
 //! `nursing-bed-share`: nursing-type beds as a share of all beds.
 
-use super::area_metric::{
-    area_metric_rule, beds, overflow, show_pct, total_stated, Measured, Scope,
-};
-use crate::t;
+use super::area_metric::{area_metric_rule, bed_share, show_pct, Scope};
+use crate::text::Text;
 
 const DOC: &str = r#"# nursing-bed-share — 护理型床位占比
 
@@ -40,25 +38,11 @@ area_metric_rule!(
     show: show_pct,
     kinds: None,
     operators: false,
-    measure: |_ctx, scope: &Scope, _p| {
-        let Some(all) = beds(&scope.facilities) else {
-            return overflow();
-        };
-        if all == 0 {
-            return Measured::Undefined(t!("没有床位", "there are no beds"));
-        }
-        // Nursing beds count only where the facility has beds: the share never exceeds 100%.
-        let nursing = total_stated(&scope.facilities, |f| match f.beds {
-            Some(b) if b > 0 => f.nursing_beds.ok_or(()),
-            _ => Ok(0),
-        });
-        match nursing {
-            Err(()) => Measured::Missing("nursing_beds", "facilities"),
-            Ok(None) => overflow(),
-            Ok(Some(nursing)) => Measured::Value(
-                nursing as f64 / all as f64,
-                t!("护理型床位 {} / 床位 {}", "{} nursing beds of {}", nursing, all),
-            ),
-        }
-    },
+    // Nursing beds count only where the facility has beds: the share never exceeds 100%.
+    measure: |_ctx, scope: &Scope, _p| bed_share(
+        scope,
+        |f, _| f.nursing_beds.ok_or(()),
+        "nursing_beds",
+        Text::new("护理型床位", "nursing beds"),
+    ),
 );

@@ -19,6 +19,20 @@ pub struct PresenceParams {
     pub min_count: ThresholdSpec,
 }
 
+/// Declares a presence rule: its id, title and docs; the level and kinds are the profile's.
+macro_rules! presence_rule {
+    ($ty:ident, id: $id:literal, title: ($tzh:literal, $ten:literal), doc: $doc:expr $(,)?) => {
+        $crate::rules::declare_rule!(
+            $ty, id: $id, title: ($tzh, $ten), subject: Units, needs: [Units, Facilities],
+            doc: $doc,
+            params: super::presence::PresenceParams,
+            validate: super::presence::PresenceParams::check,
+            check: super::presence::evaluate,
+        );
+    };
+}
+pub(crate) use presence_rule;
+
 impl PresenceParams {
     pub fn check(&self) -> Result<(), String> {
         match &self.kinds {

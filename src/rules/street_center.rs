@@ -1,5 +1,7 @@
 //! `street-center`: every street has a comprehensive elder-care service centre.
 
+use super::presence::presence_rule;
+
 const DOC: &str = r#"# street-center — 街道综合养老服务中心
 
 ## What it checks
@@ -18,14 +20,9 @@ Street 东大街 contains two `community_station`s and no `street_center`: fail,
   许办〔2022〕4号 二
 "#;
 
-declare_rule!(
+presence_rule!(
     StreetCenter,
     id: "street-center",
     title: ("街道综合养老服务中心", "Street comprehensive centre"),
-    subject: Units,
-    needs: [Units, Facilities],
     doc: DOC,
-    params: super::presence::PresenceParams,
-    validate: super::presence::PresenceParams::check,
-    check: super::presence::evaluate,
 );
