@@ -38,6 +38,9 @@ fn every_fixture_and_the_sample_give_the_same_json() {
             &format!("{name}.json"),
             &["check", plan, "--format", "json", "--lang", "en"],
         );
+        // Each also follows the shipped schema and the contract checker.
+        let (_, r) = common::report(plan, &[]);
+        assert!(common::contract_holds(&r), "{plan}");
     }
     same(
         "basic.zh.json",

@@ -243,3 +243,14 @@ fn a_closed_pipe_is_not_a_crash() {
     let status = child.wait().unwrap();
     assert!(matches!(status.code(), Some(0..=2)), "{status:?}");
 }
+
+#[test]
+fn the_shipped_schema_catches_a_broken_report() {
+    let (_, mut r) = report("fixtures/basic", &[]);
+    assert!(common::schema_errors(&r).is_empty());
+    r["findings"][0]["status"] = serde_json::json!("maybe");
+    r["summary"]["pass"] = serde_json::json!(-1);
+    r.as_object_mut().unwrap().remove("working_crs");
+    let errors = common::schema_errors(&r);
+    assert_eq!(errors.len(), 3, "{errors:?}");
+}

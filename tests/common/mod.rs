@@ -34,7 +34,32 @@ pub fn report(plan: &str, extra: &[&str]) -> (i32, Value) {
     args.extend_from_slice(extra);
     let (code, out, err) = run(&args);
     let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}); stderr: {err}"));
+    schema_holds(&v);
     (code, v)
+}
+
+/// Every report a test makes follows the report's JSON Schema (`data/report.schema.json`,
+/// shipped for other programs); a breach fails the test, naming each place.
+pub fn schema_holds(report: &Value) {
+    let errors = schema_errors(report);
+    assert!(
+        errors.is_empty(),
+        "the report breaks data/report.schema.json:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// Where a report breaks the schema.
+pub fn schema_errors(report: &Value) -> Vec<String> {
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    let validator = VALIDATOR.get_or_init(|| {
+        let text = std::fs::read_to_string(root().join("data/report.schema.json")).unwrap();
+        jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).expect("a valid schema")
+    });
+    validator
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
 }
 
 /// The finding of `rule` about `subject`.
