@@ -210,6 +210,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         &planlint::Options {
             suggest: args.suggest,
             service_areas: args.service_areas.is_some(),
+            geometry: args.format.needs_geometry(),
         },
     );
     if let Some(path) = &args.service_areas {

@@ -19,7 +19,7 @@ struct ToWgs84(Transformer);
 
 impl ToWgs84 {
     fn new(r: &Report) -> Result<ToWgs84, EmitError> {
-        Transformer::new(&CrsSpec::Proj(r.geometry.working_crs.clone()), "EPSG:4326")
+        Transformer::new(&CrsSpec::Proj(r.working_crs.clone()), "EPSG:4326")
             .map(ToWgs84)
             .map_err(EmitError::Crs)
     }
@@ -41,12 +41,13 @@ fn collection(w: &mut dyn std::io::Write, features: Vec<Value>) -> Result<(), Em
 impl Emitter for GeojsonEmitter {
     fn emit(&mut self, w: &mut dyn std::io::Write, r: &Report) -> Result<(), EmitError> {
         let back = ToWgs84::new(r)?;
+        let shapes = r.geometry.as_ref().ok_or(EmitError::NoGeometry)?;
         let features: Vec<Value> = r
             .findings
             .iter()
             .map(|f| {
                 let mut props = json::finding_value(f, self.lang);
-                let geometry = r.geometry.of_subject(&f.subject).map(|g| back.value(g));
+                let geometry = shapes.of_subject(&f.subject).map(|g| back.value(g));
                 if let Some(o) = props.as_object_mut() {
                     o.insert("subject_layer".into(), f.subject.layer.as_str().into());
                     o.insert("subject_id".into(), f.subject.id.clone().into());

@@ -24,6 +24,9 @@ pub enum EmitError {
     /// The geometry could not be moved into the output's CRS.
     #[error("{0}")]
     Crs(String),
+    /// The report was made without the subjects' geometry a map format draws.
+    #[error("the report carries no geometry: check with Options {{ geometry: true, .. }}")]
+    NoGeometry,
 }
 
 impl EmitError {
@@ -34,7 +37,7 @@ impl EmitError {
             EmitError::Csv(e) => {
                 matches!(e.kind(), ::csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
             }
-            EmitError::Crs(_) => false,
+            EmitError::Crs(_) | EmitError::NoGeometry => false,
         }
     }
 }
@@ -67,6 +70,11 @@ impl Format {
             Format::Geojson => "geojson",
             Format::Csv => "csv",
         }
+    }
+
+    /// The format draws the subjects' geometry (the report must carry it).
+    pub fn needs_geometry(self) -> bool {
+        matches!(self, Format::Geojson)
     }
 
     /// The emitter of this format, speaking `lang`.

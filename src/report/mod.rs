@@ -79,8 +79,9 @@ pub struct Report {
     /// for ([`crate::Options::service_areas`]) and the plan has roads.
     pub service_areas: Option<Vec<ServiceArea>>,
     pub notes: Vec<Text>,
-    /// The subjects' geometry, in the working CRS, for the map formats.
-    pub geometry: Arc<Geometries>,
+    /// The subjects' geometry, in the working CRS, for the map formats (when asked for:
+    /// [`crate::Options::geometry`]).
+    pub geometry: Option<Arc<Geometries>>,
 }
 
 /// A stretch of road within walking distance of a facility, in the working CRS.
@@ -98,7 +99,6 @@ pub struct ServiceArea {
 /// The geometry of every feature a finding can be about, in the working CRS.
 #[derive(Debug, Clone, Default)]
 pub struct Geometries {
-    pub working_crs: String,
     pub compounds: Vec<geo::MultiPolygon<f64>>,
     pub units: Vec<geo::MultiPolygon<f64>>,
     pub facilities: Vec<Footprint>,
@@ -107,7 +107,6 @@ pub struct Geometries {
 impl Geometries {
     pub fn of(plan: &Plan) -> Geometries {
         Geometries {
-            working_crs: plan.working_crs.clone(),
             compounds: plan.compounds.iter().map(|c| c.geometry.clone()).collect(),
             units: plan.units.iter().map(|u| u.geometry.clone()).collect(),
             facilities: plan.facilities.iter().map(|f| f.geometry.clone()).collect(),
@@ -155,7 +154,7 @@ impl Report {
             suggestions: Vec::new(),
             service_areas: None,
             notes,
-            geometry: Arc::new(Geometries::of(plan)),
+            geometry: None,
         }
     }
 

@@ -125,8 +125,9 @@ pub type Params = std::sync::Arc<dyn std::any::Any + Send + Sync>;
 /// that does not parse.
 pub struct Prepared<'p> {
     pub profile: &'p Profile,
-    /// The profile's rules in registry order, with their parameters or why they do not parse.
-    pub rules: Vec<(&'static dyn Rule, Result<Params, String>)>,
+    /// Per rule of the registry ([`RULES`], same order): its parameters, or why they do not
+    /// parse; `None` for a rule the profile does not have.
+    pub params: Vec<Option<Result<Params, String>>>,
     /// Sections naming no rule.
     pub unknown: Vec<String>,
 }
@@ -135,9 +136,9 @@ impl<'p> Prepared<'p> {
     pub fn new(profile: &'p Profile) -> Prepared<'p> {
         Prepared {
             profile,
-            rules: RULES
+            params: RULES
                 .iter()
-                .filter_map(|r| Some((*r, r.prepare(profile.rules.get(r.id())?))))
+                .map(|r| Some(r.prepare(profile.rules.get(r.id())?)))
                 .collect(),
             unknown: profile
                 .rules
@@ -148,10 +149,18 @@ impl<'p> Prepared<'p> {
         }
     }
 
+    /// The profile's rules, in registry order, with their parameters or why they do not
+    /// parse.
+    pub fn rules(&self) -> impl Iterator<Item = (&'static dyn Rule, &Result<Params, String>)> {
+        RULES
+            .iter()
+            .zip(&self.params)
+            .filter_map(|(r, p)| Some((*r, p.as_ref()?)))
+    }
+
     /// The parameters of a rule, when the profile has it and they parsed.
     pub fn params(&self, id: &str) -> Option<&Params> {
-        self.rules
-            .iter()
+        self.rules()
             .find(|(r, _)| r.id() == id)
             .and_then(|(_, p)| p.as_ref().ok())
     }
@@ -164,7 +173,7 @@ impl<'p> Prepared<'p> {
                 "unknown rule [rules.{id}]; see `planlint rules`"
             )));
         }
-        for (rule, params) in &self.rules {
+        for (rule, params) in self.rules() {
             if let Err(e) = params {
                 return Err(invalid(format!("[rules.{}]: {e}", rule.id())));
             }
@@ -245,7 +254,7 @@ mod tests {
             let p = crate::profile::Profile::parse(id, text).unwrap();
             let prepared = Prepared::new(&p);
             prepared.validate().unwrap_or_else(|e| panic!("{id}: {e}"));
-            assert_eq!(prepared.rules.len(), p.rules.len());
+            assert_eq!(prepared.rules().count(), p.rules.len());
         }
     }
 }
