@@ -73,13 +73,7 @@ pub fn read(path: &Path) -> Result<RawLayer, PlanError> {
                 .iter()
                 .map(|k| props.and_then(|p| p.get(k)).map_or(Value::Null, json_value))
                 .collect();
-            RawFeature {
-                index,
-                geometry,
-                values,
-                deleted: false,
-                problem: None,
-            }
+            RawFeature::new(index, geometry, values)
         })
         .collect();
     Ok(RawLayer {

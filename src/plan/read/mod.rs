@@ -39,6 +39,17 @@ pub struct RawLayer {
 }
 
 impl RawFeature {
+    /// A feature as read, neither deleted nor unreadable.
+    pub fn new(index: usize, geometry: Result<Geometry<f64>, String>, values: Vec<Value>) -> Self {
+        RawFeature {
+            index,
+            geometry,
+            values,
+            deleted: false,
+            problem: None,
+        }
+    }
+
     /// The value of column `col` as text, when there is one (an optional id, say).
     pub fn text(&self, col: Option<usize>) -> Option<String> {
         match self.values.get(col?)? {

@@ -108,13 +108,7 @@ pub fn read(path: &Path) -> Result<RawLayer, PlanError> {
                 Value::Text(format!("w{}", way.id)),
                 Value::Text(way.highway),
             ];
-            RawFeature {
-                index,
-                geometry,
-                values,
-                deleted: false,
-                problem: None,
-            }
+            RawFeature::new(index, geometry, values)
         })
         .collect();
     let mut notes = Vec::new();

@@ -59,11 +59,8 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> 
         .zip(table.deleted)
         .enumerate()
         .map(|(index, ((geometry, values), deleted))| RawFeature {
-            index,
-            geometry,
-            values,
             deleted,
-            problem: None,
+            ..RawFeature::new(index, geometry, values)
         })
         .collect();
     Ok(RawLayer {
