@@ -254,3 +254,20 @@ fn the_shipped_schema_catches_a_broken_report() {
     let errors = common::schema_errors(&r);
     assert_eq!(errors.len(), 3, "{errors:?}");
 }
+
+#[test]
+fn every_fixture_and_the_sample_follow_the_schema_and_the_contract() {
+    let mut plans: Vec<String> = std::fs::read_dir(common::root().join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| format!("fixtures/{}", p.file_name().unwrap().to_str().unwrap()))
+        .collect();
+    plans.sort();
+    plans.push("data/sample".into());
+    for plan in &plans {
+        // `report` checks the schema; the contract checker checks the counts and the order.
+        let (_, r) = report(plan, &[]);
+        assert!(common::contract_holds(&r), "{plan}");
+    }
+}
