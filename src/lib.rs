@@ -84,12 +84,18 @@ pub fn check_prepared(
         household_size: profile.settings.household_size,
         as_of,
     };
-    let analysis = analysis::Analysis::new(&inputs, rules::circle_params(prepared));
+    // The circle is measured for the service-circle rule, when it can run; a bug in the
+    // measuring must not take the whole check down: the rule then says it could not run.
+    let circle_params = rules::circle_params(prepared)
+        .filter(|_| plan.has_layer(Layer::Compounds) && plan.has_layer(Layer::Facilities));
+    let analysis = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        analysis::Analysis::new(&inputs, circle_params)
+    }))
+    .unwrap_or(analysis::Analysis { circle: None });
     let ctx = Context {
         plan,
         joins: &joins,
         profile,
-        prepared,
         as_of,
         analysis: &analysis,
     };

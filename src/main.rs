@@ -68,8 +68,6 @@ where
     PossibleValuesParser::new(names).map(|s| s.parse::<T>().expect("a possible value parses"))
 }
 
-const FORMATS: [&str; 4] = ["text", "json", "geojson", "csv"];
-
 #[derive(Parser)]
 struct CheckArgs {
     /// The plan folder (compounds.*, facilities.*, units.*, phases.csv, plan.toml).
@@ -100,7 +98,7 @@ struct CheckArgs {
     /// Override one profile value: RULE.KEY=VALUE (e.g. service-circle.max_distance=1000).
     #[arg(long = "set", value_name = "RULE.KEY=VALUE")]
     set: Vec<String>,
-    #[arg(long, default_value = "text", value_parser = names::<Format>(&FORMATS))]
+    #[arg(long, default_value = "text", value_parser = names::<Format>(&Format::NAMES))]
     format: Format,
     /// Also write the service areas (road stretches within walking distance of a
     /// qualifying facility) here, as GeoJSON in WGS 84. Needs a roads layer.
@@ -241,15 +239,14 @@ fn check(args: CheckArgs) -> Result<u8, String> {
 }
 
 /// Writes a file through `write`, naming the file in any error.
+/// The file is written only once the whole output is ready: a failure leaves no partial file.
 fn write_file(
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), emit::EmitError>,
 ) -> Result<(), String> {
-    let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut w = std::io::BufWriter::new(file);
-    write(&mut w)
-        .and_then(|()| std::io::Write::flush(&mut w).map_err(emit::EmitError::from))
-        .map_err(|e| format!("{}: {e}", path.display()))
+    let mut out = Vec::new();
+    write(&mut out).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Appends a line to a text being built (`writeln!` into a `String` cannot fail).

@@ -256,6 +256,7 @@ fn report_follows_the_contract_and_is_deterministic() {
         .current_dir(common::root())
         .output()
         .unwrap();
+    common::schema_holds(&serde_json::from_str(&one).unwrap());
     assert_eq!(
         one.as_bytes(),
         out.stdout.as_slice(),

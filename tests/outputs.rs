@@ -111,6 +111,7 @@ fn explicit_layer_files_give_the_same_findings_as_the_folder() {
     ]);
     assert_eq!(code, 1, "{err}");
     let files: Value = serde_json::from_str(&out).unwrap();
+    common::schema_holds(&files);
     assert_eq!(files["findings"], folder["findings"]);
 }
 
@@ -160,6 +161,7 @@ fn rules_without_their_layer_are_skipped_once_and_the_plan_stands_for_the_city()
         "en",
     ]);
     let r: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    common::schema_holds(&r);
     let skipped: Vec<&str> = r["findings"]
         .as_array()
         .unwrap()
@@ -224,6 +226,7 @@ fn json_is_byte_identical_whatever_the_thread_count() {
     };
     let one = with_threads("1");
     assert!(one.len() > 1_000_000, "a real report: {} bytes", one.len());
+    common::schema_holds(&serde_json::from_slice(&one).unwrap());
     assert!(one == with_threads("8"), "1 and 8 threads differ");
 }
 

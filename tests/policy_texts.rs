@@ -297,6 +297,7 @@ fn a_section_naming_no_rule_is_noted_for_a_library_caller() {
     let plan =
         plan::load(&Sources::from_dir(&common::root().join("fixtures/basic")).unwrap()).unwrap();
     let report = planlint::check(&plan, &profile, "2024-06-30".parse().unwrap());
+    common::library_report_holds(&report);
     assert!(report.notes.iter().any(|n| n
         .en
         .contains("[rules.beds-per-thousand-elderlies] names no rule")));
@@ -329,6 +330,7 @@ fn a_library_caller_with_an_unchecked_profile_gets_a_skipped_finding() {
     let plan =
         plan::load(&Sources::from_dir(&common::root().join("fixtures/basic")).unwrap()).unwrap();
     let report = planlint::check(&plan, &profile, "2024-06-30".parse().unwrap());
+    common::library_report_holds(&report);
     let skipped: Vec<_> = report
         .findings
         .iter()

@@ -52,18 +52,21 @@ pub fn pairs(ctx: &Inputs, sources: &[Source], targets: &[usize], d0: f64) -> Ve
                 })
                 .collect()
         }
+        // Straight lines: the compounds' R-tree of the index stage, the targets among them.
         None => {
-            let index = crate::index::PointIndex::new(
-                targets
-                    .iter()
-                    .map(|&k| (k, ctx.plan.compounds[k].reference)),
-            );
+            let mut wanted = vec![false; ctx.plan.compounds.len()];
+            for &k in targets {
+                wanted[k] = true;
+            }
+            let wanted = &wanted;
             sources
                 .par_iter()
                 .flat_map_iter(|src| {
-                    index
+                    ctx.joins
+                        .compound_points
                         .within(src.point, d0)
                         .into_iter()
+                        .filter(move |&k| wanted[k])
                         .map(move |k| (src.id, k))
                 })
                 .collect()

@@ -40,65 +40,46 @@ impl CircleParams {
     }
 }
 
-/// How distances from compounds to facilities are measured.
-trait DistanceModel: Sync {
-    /// For each compound, the nearest qualifying facility and the distance to it, in metres.
-    fn nearest_all(
-        &self,
-        inputs: &Inputs,
-        compounds: &[usize],
-        qualifying: &[usize],
-    ) -> Vec<Option<(usize, f64)>>;
-}
-
-/// Straight-line distance between reference points, through the facility R-tree.
-struct StraightLine;
-
-impl DistanceModel for StraightLine {
-    fn nearest_all(
-        &self,
-        inputs: &Inputs,
-        compounds: &[usize],
-        qualifying: &[usize],
-    ) -> Vec<Option<(usize, f64)>> {
-        let mut ok = vec![false; inputs.plan.facilities.len()];
-        for &f in qualifying {
-            ok[f] = true;
+/// Each compound's nearest qualifying facility and the distance to it, in metres, and the
+/// network search they came from (none for straight lines).
+fn nearest_all(
+    inputs: &Inputs,
+    compounds: &[usize],
+    qualifying: &[usize],
+) -> (Vec<Option<(usize, f64)>>, Option<NetworkReach>) {
+    match inputs.network {
+        // Walking distance on the road network (rules.md), from one multi-source search
+        // over all qualifying facilities.
+        Some(w) => {
+            let search = NetworkReach::from_sources(&w.net, &sources(w, qualifying));
+            let nearest = compounds
+                .par_iter()
+                .map(|&c| w.compounds[c].and_then(|s| search.nearest(&w.net, &s)))
+                .collect();
+            (nearest, Some(search))
         }
-        compounds
-            .par_iter()
-            .map(|&c| {
-                inputs
-                    .joins
-                    .facility_points
-                    .nearest_where(inputs.plan.compounds[c].reference, |f| ok[f])
-            })
-            .collect()
-    }
-}
-
-/// Walking distance on the road network (rules.md), from one multi-source search over all
-/// qualifying facilities.
-struct Walking<'n>(&'n Walkable);
-
-impl DistanceModel for Walking<'_> {
-    fn nearest_all(
-        &self,
-        _inputs: &Inputs,
-        compounds: &[usize],
-        qualifying: &[usize],
-    ) -> Vec<Option<(usize, f64)>> {
-        let w = self.0;
-        let reach = NetworkReach::from_sources(&w.net, &sources(w, qualifying));
-        compounds
-            .par_iter()
-            .map(|&c| w.compounds[c].and_then(|s| reach.nearest(&w.net, &s)))
-            .collect()
+        // The straight line between reference points, through the facility R-tree.
+        None => {
+            let mut ok = vec![false; inputs.plan.facilities.len()];
+            for &f in qualifying {
+                ok[f] = true;
+            }
+            let nearest = compounds
+                .par_iter()
+                .map(|&c| {
+                    inputs
+                        .joins
+                        .facility_points
+                        .nearest_where(inputs.plan.compounds[c].reference, |f| ok[f])
+                })
+                .collect();
+            (nearest, None)
+        }
     }
 }
 
 /// The qualifying facilities that meet the network, as search sources.
-pub(super) fn sources(w: &Walkable, qualifying: &[usize]) -> Vec<(usize, Snap)> {
+fn sources(w: &Walkable, qualifying: &[usize]) -> Vec<(usize, Snap)> {
     qualifying
         .iter()
         .filter_map(|&f| w.facilities[f].map(|s| (f, s)))
@@ -120,6 +101,8 @@ pub struct Circle {
     pub access: HashMap<usize, f64>,
     /// What the 2SFCA scores left out.
     pub excluded: Excluded,
+    /// The multi-source search over the network, when walked (service areas read it).
+    pub search: Option<NetworkReach>,
 }
 
 /// Features left out of a computation because a value it needs is missing.
@@ -142,11 +125,7 @@ impl Circle {
         let subjects: Vec<usize> = (0..plan.compounds.len())
             .filter(|&i| p.area_types.contains(&plan.compounds[i].area_type))
             .collect();
-        let model: Box<dyn DistanceModel> = match inputs.network {
-            Some(w) => Box::new(Walking(w)),
-            None => Box::new(StraightLine),
-        };
-        let nearest = model.nearest_all(inputs, &subjects, &qualifying);
+        let (nearest, search) = nearest_all(inputs, &subjects, &qualifying);
         let access = super::two_step_fca::scores(inputs, &qualifying, &subjects, max_distance);
         let excluded = Excluded {
             facilities_without_floor_area: qualifying
@@ -165,6 +144,7 @@ impl Circle {
             reach: subjects.into_iter().zip(nearest).collect(),
             access,
             excluded,
+            search,
         }
     }
 

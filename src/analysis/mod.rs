@@ -18,6 +18,7 @@ use crate::network::Walkable;
 use crate::plan::model::Plan;
 
 pub use circle::{Circle, CircleParams, CircleSummary, Excluded, Outside, UnitCircle};
+pub use service_areas::ServiceArea;
 pub use suggestions::Suggestion;
 
 /// What the analysis reads: the placed plan, its joins and walking network, and the few

@@ -2,16 +2,24 @@
 //! qualifying facility, each edge cut exactly where the nearest facility changes and where
 //! the distance runs out — from the same network and facilities as the circle itself.
 
-use super::circle::sources;
 use super::{Circle, Inputs};
-use crate::network::Reach;
-use crate::report::ServiceArea;
 
-/// The service areas of a check with roads (none without).
+/// A stretch of road within walking distance of a facility, in the working CRS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceArea {
+    pub facility: String,
+    pub facility_name: String,
+    pub from: [f64; 2],
+    pub to: [f64; 2],
+    /// Walking distance from the facility at each end, in metres.
+    pub d_from: f64,
+    pub d_to: f64,
+}
+
+/// The service areas of a check with roads (none without), from the circle's own search.
 pub fn of(inputs: &Inputs, circle: &Circle) -> Option<Vec<ServiceArea>> {
-    let w = inputs.network?;
-    let pieces = Reach::from_sources(&w.net, &sources(w, &circle.qualifying))
-        .pieces(&w.net, circle.max_distance);
+    let (w, search) = (inputs.network?, circle.search.as_ref()?);
+    let pieces = search.pieces(&w.net, circle.max_distance);
     Some(
         pieces
             .into_iter()

@@ -1,27 +1,23 @@
 //! Which CRS a layer is in when nobody says, where a plan lies, and whether a working CRS
 //! measures in metres.
 
-use std::path::Path;
-
-use geo::{BoundingRect, Coord};
+use geo::{Coord, Rect};
 
 use super::{CrsSpec, Transformer};
-use crate::plan::read::RawLayer;
 
 /// The layer's CRS: plan.toml, else the file's own (`.prj`, GeoJSON `crs`), else lon/lat
 /// for GeoJSON (RFC 7946) and for a shapefile whose coordinates all look like lon/lat.
-pub fn layer_crs(path: &Path, raw: &RawLayer, setting: Option<&str>) -> Result<CrsSpec, String> {
-    if let Some(s) = setting.or(raw.crs.as_deref()) {
+pub fn layer_crs(
+    stated: Option<&str>,
+    boxes: &[Rect<f64>],
+    file_kind: &str,
+) -> Result<CrsSpec, String> {
+    if let Some(s) = stated {
         return Ok(CrsSpec::parse(s));
     }
     // GeoJSON is lon/lat by RFC 7946, and a shapefile without .prj often is; but a file in
     // metres that says nothing must not be read as degrees. Most features in range decide
     // (a few stray ones are then rejected one by one).
-    let boxes: Vec<geo::Rect<f64>> = raw
-        .features
-        .iter()
-        .filter_map(|f| f.geometry.as_ref().ok().and_then(|g| g.bounding_rect()))
-        .collect();
     let in_range = boxes
         .iter()
         .filter(|r| {
@@ -31,10 +27,7 @@ pub fn layer_crs(path: &Path, raw: &RawLayer, setting: Option<&str>) -> Result<C
     if boxes.is_empty() || 2 * in_range >= boxes.len() {
         return Ok(CrsSpec::LonLat);
     }
-    let what = if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("shp"))
-    {
+    let what = if file_kind == "shp" {
         "no .prj"
     } else {
         "no crs member"
@@ -72,11 +65,9 @@ pub fn check_metric(working: &str, lon: f64, lat: f64) -> Result<(), String> {
 /// The centre of a layer, in lon/lat, to choose the working CRS: the coordinate-wise
 /// median of its features' box centres, so that a few features with wild coordinates
 /// (which are then rejected one by one) cannot move the plan to another zone.
-pub fn centre_lonlat(raw: &RawLayer, crs: &CrsSpec) -> Result<(f64, f64), String> {
-    let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = raw
-        .features
+pub fn centre_lonlat(boxes: &[Rect<f64>], crs: &CrsSpec) -> Result<(f64, f64), String> {
+    let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = boxes
         .iter()
-        .filter_map(|f| f.geometry.as_ref().ok().and_then(|g| g.bounding_rect()))
         .map(|r| r.center())
         .filter(|c| c.x.is_finite() && c.y.is_finite())
         .map(|c| (c.x, c.y))

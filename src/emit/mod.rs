@@ -62,14 +62,12 @@ pub enum Format {
 
 impl Format {
     pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Geojson, Format::Csv];
+    /// The formats' names, in the order of [`Format::ALL`].
+    pub const NAMES: [&'static str; 4] = ["text", "json", "geojson", "csv"];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Text => "text",
-            Format::Json => "json",
-            Format::Geojson => "geojson",
-            Format::Csv => "csv",
-        }
+        let i = Format::ALL.iter().position(|f| *f == self).unwrap_or(0);
+        Format::NAMES[i]
     }
 
     /// The format draws the subjects' geometry (the report must carry it).

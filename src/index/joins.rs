@@ -26,6 +26,8 @@ pub struct Joins {
     pub compound_phases: Vec<Vec<usize>>,
     /// All facilities' reference points.
     pub facility_points: PointIndex,
+    /// All compounds' reference points.
+    pub compound_points: PointIndex,
     /// Remarks on the data found while joining.
     pub notes: Vec<Text>,
 }
@@ -108,6 +110,7 @@ impl Joins {
             unit_descendants,
             compound_phases,
             facility_points: PointIndex::new(facility_refs.into_iter().enumerate()),
+            compound_points: PointIndex::new(compound_refs.into_iter().enumerate()),
             notes,
         }
     }

@@ -44,7 +44,10 @@ fn build<T>(
             reason,
         };
         if let Some(problem) = &f.problem {
-            rejected.push(reject(None, t!("无法读取：{}", "{}", problem)));
+            rejected.push(reject(
+                None,
+                t!("无法读取的记录：{}", "unreadable record: {}", problem),
+            ));
             continue;
         }
         if f.deleted {

@@ -137,13 +137,15 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
         let Some(path) = path else { continue };
         let ls = src.settings.layer(name);
         let raw = read_guarded(&path, ls.encoding.as_deref())?;
-        let crs = layer_crs(&path, &raw, ls.crs.as_deref())
+        let kind = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let stated = ls.crs.as_deref().or(raw.crs.as_deref());
+        let crs = layer_crs(stated, &raw.boxes(), &kind.to_ascii_lowercase())
             .map_err(|e| PlanError::Crs(path.display().to_string(), e))?;
         layers.push((layer, name, path, raw, crs));
     }
 
     let (_, _, first_path, first_raw, first_crs) = &layers[0];
-    let (lon, lat) = centre_lonlat(first_raw, first_crs)
+    let (lon, lat) = centre_lonlat(&first_raw.boxes(), first_crs)
         .map_err(|e| PlanError::Crs(first_path.display().to_string(), e))?;
     let working_crs = src
         .working_crs

@@ -55,7 +55,10 @@ fn phases(
             reason,
         };
         if let Some(problem) = &row.problem {
-            rejected.push(reject(None, t!("无法读取：{}", "{}", problem)));
+            rejected.push(reject(
+                None,
+                t!("无法读取的行：{}", "unreadable row: {}", problem),
+            ));
             continue;
         }
         let read = || -> Result<Phase, FieldError> {

@@ -77,23 +77,11 @@ pub struct Report {
     pub suggestions: Vec<crate::analysis::Suggestion>,
     /// The stretches of road within walking distance of a qualifying facility, when asked
     /// for ([`crate::Options::service_areas`]) and the plan has roads.
-    pub service_areas: Option<Vec<ServiceArea>>,
+    pub service_areas: Option<Vec<crate::analysis::ServiceArea>>,
     pub notes: Vec<Text>,
     /// The subjects' geometry, in the working CRS, for the map formats (when asked for:
     /// [`crate::Options::geometry`]).
     pub geometry: Option<Arc<Geometries>>,
-}
-
-/// A stretch of road within walking distance of a facility, in the working CRS.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ServiceArea {
-    pub facility: String,
-    pub facility_name: String,
-    pub from: [f64; 2],
-    pub to: [f64; 2],
-    /// Walking distance from the facility at each end, in metres.
-    pub d_from: f64,
-    pub d_to: f64,
 }
 
 /// The geometry of every feature a finding can be about, in the working CRS.

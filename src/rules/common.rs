@@ -18,8 +18,6 @@ pub struct Context<'a> {
     pub plan: &'a Plan,
     pub joins: &'a Joins,
     pub profile: &'a Profile,
-    /// The profile's sections as the rules' typed parameters.
-    pub prepared: &'a super::Prepared<'a>,
     pub as_of: NaiveDate,
     /// What the analysis measured once for every rule (the circle's distances).
     pub analysis: &'a crate::analysis::Analysis,

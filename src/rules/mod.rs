@@ -16,14 +16,6 @@ macro_rules! declare_rule {
     ) => {
         pub struct $ty;
 
-        impl $ty {
-            /// The rule's parameters as prepared from the profile, when they parsed.
-            #[allow(dead_code)]
-            fn params<'p>(prepared: &'p $crate::rules::Prepared) -> Option<&'p $params> {
-                prepared.params($id)?.downcast_ref::<$params>()
-            }
-        }
-
         impl $crate::rules::Rule for $ty {
             fn id(&self) -> &'static str {
                 $id

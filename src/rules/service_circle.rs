@@ -56,13 +56,25 @@ declare_rule!(
 
 /// The circle's parameters, for the analysis that measures it.
 pub fn circle_params<'p>(prepared: &'p super::Prepared) -> Option<&'p CircleParams> {
-    ServiceCircle::params(prepared)
+    prepared
+        .params(super::Rule::id(&ServiceCircle))?
+        .downcast_ref::<CircleParams>()
 }
 
 fn check(rule: &'static str, p: &CircleParams, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
-    // The analysis measured the circle with these same parameters.
+    // The analysis measured the circle with these same parameters (it has not only when
+    // the measuring failed).
     let Some(circle) = ctx.analysis.circle.as_ref() else {
-        return Vec::new();
+        return vec![super::common_skipped(
+            rule,
+            crate::plan::model::Layer::Compounds,
+            cfg,
+            ctx.profile,
+            t!(
+                "内部错误：未能测算服务圈距离（请报告此问题）",
+                "internal error: the circle's distances could not be measured (please report this)"
+            ),
+        )];
     };
     let max = resolve(ctx, cfg, &p.max_distance);
     let speed = p

@@ -49,6 +49,16 @@ pub fn schema_holds(report: &Value) {
     );
 }
 
+/// A report made by the library, written as the JSON emitter writes it, follows the schema.
+pub fn library_report_holds(report: &planlint::report::Report) {
+    let mut out = Vec::new();
+    planlint::emit::Format::Json
+        .emitter(planlint::text::Lang::En)
+        .emit(&mut out, report)
+        .unwrap();
+    schema_holds(&serde_json::from_slice(&out).unwrap());
+}
+
 /// Where a report breaks the schema.
 pub fn schema_errors(report: &Value) -> Vec<String> {
     static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();

@@ -42,7 +42,7 @@ pub fn parse(bytes: &[u8]) -> Result<RawLayer, String> {
                         .collect(),
                     None,
                 ),
-                Err(e) => (Vec::new(), Some(format!("unreadable row: {e}"))),
+                Err(e) => (Vec::new(), Some(e.to_string())),
             };
             RawFeature {
                 index,

@@ -22,7 +22,7 @@ pub struct RawFeature {
     pub values: Vec<Value>,
     /// Marked deleted in the `.dbf`: listed as rejected, never checked.
     pub deleted: bool,
-    /// The record could not be read at all (a malformed CSV row): rejected with this.
+    /// The record could not be read at all (a malformed CSV row): rejected with why.
     pub problem: Option<String>,
 }
 
@@ -61,6 +61,15 @@ impl RawFeature {
 }
 
 impl RawLayer {
+    /// The bounding boxes of the features with a readable geometry, in the file's CRS.
+    pub fn boxes(&self) -> Vec<geo::Rect<f64>> {
+        use geo::BoundingRect;
+        self.features
+            .iter()
+            .filter_map(|f| f.geometry.as_ref().ok().and_then(|g| g.bounding_rect()))
+            .collect()
+    }
+
     pub fn field(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|f| f == name)
     }
