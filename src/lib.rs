@@ -7,6 +7,7 @@
 //! ([`emit`]: one emitter per output format).
 
 pub mod analysis;
+pub mod context;
 pub mod crs;
 pub mod emit;
 pub mod finding;

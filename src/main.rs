@@ -72,6 +72,11 @@ where
 struct CheckArgs {
     /// The plan folder (compounds.*, facilities.*, units.*, phases.csv, plan.toml).
     plan: Option<PathBuf>,
+    /// Check the plan as a development submission inside this city's plan folder: its
+    /// compounds walk the city's roads to the city's facilities and its own, unit totals
+    /// include it, and the report speaks of the submission only.
+    #[arg(long, value_name = "CITY")]
+    context: Option<PathBuf>,
     #[arg(long)]
     compounds: Option<PathBuf>,
     #[arg(long)]
@@ -183,10 +188,16 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     sources.candidates = args.candidates.clone();
     sources.working_crs = args.working_crs.clone();
 
+    let city = match &args.context {
+        Some(dir) => Some(Sources::from_dir(dir).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let city_settings = city.as_ref().map(|c| &c.settings);
     let profile_name = args
         .profile
         .clone()
         .or_else(|| sources.settings.profile.clone())
+        .or_else(|| city_settings.and_then(|s| s.profile.clone()))
         .ok_or("no profile: give --profile (e.g. anyang-2017) or set profile in plan.toml")?;
     let mut profile = Profile::load(&profile_name).map_err(|e| e.to_string())?;
     for s in &args.set {
@@ -195,22 +206,39 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     // Each rule section is parsed into its rule's parameters once; that is the validation.
     let prepared = planlint::rules::Prepared::new(&profile);
     prepared.validate().map_err(|e| e.to_string())?;
-    let as_of = match args.as_of.clone().or_else(|| sources.settings.as_of_text()) {
+    let as_of = match args
+        .as_of
+        .clone()
+        .or_else(|| sources.settings.as_of_text())
+        .or_else(|| city_settings.and_then(|s| s.as_of_text()))
+    {
         Some(s) => plan::fields::parse_date(&s)
             .ok_or_else(|| format!("--as-of {s}: not a date (YYYY-MM-DD)"))?,
         None => chrono::Local::now().date_naive(),
     };
-    let plan = plan::load(&sources).map_err(|e| e.to_string())?;
-    let report = planlint::check_prepared(
-        &plan,
-        &prepared,
-        as_of,
-        &planlint::Options {
-            suggest: args.suggest,
-            service_areas: args.service_areas.is_some(),
-            geometry: args.format.needs_geometry(),
-        },
-    );
+    let options = planlint::Options {
+        suggest: args.suggest,
+        service_areas: args.service_areas.is_some(),
+        geometry: args.format.needs_geometry(),
+    };
+    let report = match city {
+        None => {
+            let plan = plan::load(&sources).map_err(|e| e.to_string())?;
+            planlint::check_prepared(&plan, &prepared, as_of, &options)
+        }
+        Some(city) => {
+            // The submission is placed in the city's working CRS and checked inside it.
+            let mut city = city;
+            city.working_crs = args.working_crs.clone();
+            let city = plan::load(&city).map_err(|e| e.to_string())?;
+            sources.submission = true;
+            sources.working_crs = Some(city.working_crs.clone());
+            let submission = plan::load(&sources).map_err(|e| e.to_string())?;
+            let (merged, sub) = plan::context::merge(city.clone(), submission)
+                .map_err(|e| e.get(lang).to_string())?;
+            planlint::context::check_in_context(&city, &merged, &sub, &prepared, as_of, &options)
+        }
+    };
     if let Some(path) = &args.service_areas {
         if report.service_areas.is_none() {
             return Err(

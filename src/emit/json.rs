@@ -85,6 +85,22 @@ struct ReportView<'a> {
     suggestions: &'a [crate::analysis::Suggestion],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     notes: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<ContextView<'a>>,
+}
+
+/// The city a submission was checked in: what was read of it, and what the submission
+/// replaces.
+#[derive(Serialize)]
+struct ContextView<'a> {
+    inputs: BTreeMap<&'static str, InputView<'a>>,
+    replaced: Vec<ReplacedView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReplacedView<'a> {
+    layer: &'static str,
+    id: &'a str,
 }
 
 fn finding(f: &Finding, lang: Lang) -> FindingView<'_> {
@@ -102,9 +118,12 @@ fn finding(f: &Finding, lang: Lang) -> FindingView<'_> {
     }
 }
 
-fn view(r: &Report, lang: Lang) -> ReportView<'_> {
-    let inputs = r
-        .inputs
+/// The inputs of a plan as the report shows them.
+fn inputs_view(
+    inputs: &BTreeMap<crate::plan::model::Layer, crate::plan::model::LayerInfo>,
+    lang: Lang,
+) -> BTreeMap<&'static str, InputView<'_>> {
+    inputs
         .iter()
         .map(|(layer, info)| {
             let rejected = info
@@ -127,7 +146,11 @@ fn view(r: &Report, lang: Lang) -> ReportView<'_> {
             };
             (layer.as_str(), input)
         })
-        .collect();
+        .collect()
+}
+
+fn view(r: &Report, lang: Lang) -> ReportView<'_> {
+    let inputs = inputs_view(&r.inputs, lang);
     ReportView {
         tool: Tool {
             name: "planlint",
@@ -150,6 +173,17 @@ fn view(r: &Report, lang: Lang) -> ReportView<'_> {
         network: r.network.as_ref(),
         suggestions: &r.suggestions,
         notes: r.notes.iter().map(|n| n.get(lang)).collect(),
+        context: r.context.as_ref().map(|c| ContextView {
+            inputs: inputs_view(&c.city_inputs, lang),
+            replaced: c
+                .replaced
+                .iter()
+                .map(|(layer, id)| ReplacedView {
+                    layer: layer.as_str(),
+                    id,
+                })
+                .collect(),
+        }),
     }
 }
 

@@ -43,6 +43,32 @@ fn summary(r: &Report, lang: Lang) -> String {
         tr("工作坐标系", "working CRS"),
         r.working_crs
     );
+    if let Some(c) = &r.context {
+        let city = c
+            .city_inputs
+            .values()
+            .next()
+            .and_then(|i| std::path::Path::new(&i.path).parent())
+            .map_or_else(String::new, |p| p.display().to_string());
+        let replaced: Vec<String> = c
+            .replaced
+            .iter()
+            .map(|(l, id)| format!("{}/{id}", l.as_str()))
+            .collect();
+        let _ = writeln!(
+            o,
+            "{} {city}{}",
+            tr(
+                "在城市规划中检查提交项目：",
+                "a submission checked inside the city plan"
+            ),
+            if replaced.is_empty() {
+                String::new()
+            } else {
+                format!("; {} {}", tr("替换", "replacing"), replaced.join(", "))
+            }
+        );
+    }
     if let (true, Some(until)) = (r.expired, r.valid_until) {
         let _ = writeln!(
             o,

@@ -3,6 +3,7 @@
 //! per layer ([`schema`]) by which fields and values are mapped ([`fields`]); canonical
 //! features and per-feature rejections ([`features`], [`phases`], [`roads`]).
 
+pub mod context;
 pub mod features;
 pub mod fields;
 pub mod model;
@@ -60,6 +61,9 @@ pub struct Sources {
     /// Overrides plan.toml's `working_crs`.
     pub working_crs: Option<String>,
     pub settings: PlanSettings,
+    /// A submission checked inside a city (`--context`): it may bring no compounds or no
+    /// facilities (an amended facility alone, say), and is placed in the city's working CRS.
+    pub submission: bool,
 }
 
 impl Sources {
@@ -107,20 +111,17 @@ const GEO_EXTS: &[&str] = &["geojson", "json", "shp"];
 
 /// Reads, maps and places every layer of a plan.
 pub fn load(src: &Sources) -> Result<Plan, PlanError> {
-    let compounds_path =
-        src.path("compounds", &src.compounds, GEO_EXTS)
-            .ok_or(PlanError::MissingLayer(
-                "compounds",
-                "give --compounds FILE or put compounds.geojson / compounds.shp in the plan folder"
-                    .into(),
-            ))?;
-    let facilities_path =
-        src.path("facilities", &src.facilities, GEO_EXTS)
-            .ok_or(PlanError::MissingLayer(
-            "facilities",
-            "give --facilities FILE or put facilities.geojson / facilities.shp in the plan folder"
-                .into(),
-        ))?;
+    let required = |layer: &'static str, cli: &Option<PathBuf>| match src.path(layer, cli, GEO_EXTS)
+    {
+        Some(p) => Ok(Some(p)),
+        None if src.submission => Ok(None),
+        None => Err(PlanError::MissingLayer(
+            layer,
+            format!("give --{layer} FILE or put {layer}.geojson / {layer}.shp in the plan folder"),
+        )),
+    };
+    let compounds_path = required("compounds", &src.compounds)?;
+    let facilities_path = required("facilities", &src.facilities)?;
     let units_path = src.path("units", &src.units, GEO_EXTS);
     let phases_path = src.path("phases", &src.phases, &["csv"]);
     let roads_path = src.path("roads", &src.roads, &["geojson", "json", "shp", "osm.pbf"]);
@@ -128,8 +129,8 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
 
     let mut layers: Vec<(Layer, &'static str, PathBuf, RawLayer, CrsSpec)> = Vec::new();
     for (layer, name, path) in [
-        (Layer::Compounds, "compounds", Some(compounds_path)),
-        (Layer::Facilities, "facilities", Some(facilities_path)),
+        (Layer::Compounds, "compounds", compounds_path),
+        (Layer::Facilities, "facilities", facilities_path),
         (Layer::Units, "units", units_path),
         (Layer::Roads, "roads", roads_path),
         (Layer::Candidates, "candidates", candidates_path),
@@ -144,15 +145,24 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
         layers.push((layer, name, path, raw, crs));
     }
 
-    let (_, _, first_path, first_raw, first_crs) = &layers[0];
-    let (lon, lat) = centre_lonlat(&first_raw.boxes(), first_crs)
-        .map_err(|e| PlanError::Crs(first_path.display().to_string(), e))?;
-    let working_crs = src
-        .working_crs
-        .clone()
-        .or_else(|| src.settings.working_crs.clone())
-        .unwrap_or_else(|| working_crs_for(lon, lat));
-    check_metric(&working_crs, lon, lat).map_err(PlanError::Option)?;
+    let working_crs = match (&src.working_crs, src.submission) {
+        // A submission takes its city's working CRS, already checked.
+        (Some(w), true) => w.clone(),
+        _ => {
+            let (_, _, first_path, first_raw, first_crs) = layers.first().ok_or_else(|| {
+                PlanError::MissingLayer("compounds", "the submission holds no layer".into())
+            })?;
+            let (lon, lat) = centre_lonlat(&first_raw.boxes(), first_crs)
+                .map_err(|e| PlanError::Crs(first_path.display().to_string(), e))?;
+            let working_crs = src
+                .working_crs
+                .clone()
+                .or_else(|| src.settings.working_crs.clone())
+                .unwrap_or_else(|| working_crs_for(lon, lat));
+            check_metric(&working_crs, lon, lat).map_err(PlanError::Option)?;
+            working_crs
+        }
+    };
 
     let mut plan = Plan {
         working_crs: working_crs.clone(),

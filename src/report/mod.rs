@@ -82,6 +82,17 @@ pub struct Report {
     /// The subjects' geometry, in the working CRS, for the map formats (when asked for:
     /// [`crate::Options::geometry`]).
     pub geometry: Option<Arc<Geometries>>,
+    /// A submission checked inside its city: what was read of the city, and the city
+    /// features the submission replaces (`inputs` are then the submission's own).
+    pub context: Option<Context>,
+}
+
+/// The city a submission was checked in.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub city_inputs: BTreeMap<Layer, LayerInfo>,
+    /// (layer, id) of the city features the submission replaces.
+    pub replaced: Vec<(Layer, String)>,
 }
 
 /// The geometry of every feature a finding can be about, in the working CRS.
@@ -143,6 +154,7 @@ impl Report {
             service_areas: None,
             notes,
             geometry: None,
+            context: None,
         }
     }
 
