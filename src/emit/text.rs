@@ -57,11 +57,12 @@ fn summary(r: &Report, lang: Lang) -> String {
             .collect();
         let _ = writeln!(
             o,
-            "{} {city}{}",
-            tr(
-                "在城市规划中检查提交项目：",
-                "a submission checked inside the city plan"
-            ),
+            "{}{}",
+            if zh {
+                format!("在城市规划 {city} 中检查的提交项目")
+            } else {
+                format!("a submission checked inside the city plan {city}")
+            },
             if replaced.is_empty() {
                 String::new()
             } else {
