@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use geo::Intersects;
+use geo::{BoundingRect, Intersects};
 
 use crate::finding::{Finding, Measure, Status};
 use crate::plan::context::Submission;
@@ -75,6 +75,9 @@ pub fn check_in_context(
     };
     let before = check_prepared(city, prepared, as_of, &quiet);
     let mut report = check_prepared(merged, prepared, as_of, options);
+    if let Some(shapes) = report.geometry.as_mut() {
+        std::sync::Arc::make_mut(shapes).focus = extent(merged, submission);
+    }
     let touched = touched_units(merged, submission);
     let before: HashMap<(&str, &str), &Finding> = before
         .findings
@@ -166,4 +169,27 @@ fn compared(mut f: Finding, before: &HashMap<(&str, &str), &Finding>) -> Finding
         .insert("after".into(), f.measured.clone().into_json());
     f.details.insert("effect".into(), effect.as_str().into());
     f
+}
+
+/// The bounding box of the submission's compounds and facilities, for the map.
+fn extent(plan: &Plan, submission: &Submission) -> Option<geo::Rect<f64>> {
+    let compounds = plan
+        .compounds
+        .iter()
+        .filter(|c| submission.compounds.contains(&c.id))
+        .filter_map(|c| c.geometry.bounding_rect());
+    let facilities = plan
+        .facilities
+        .iter()
+        .filter(|f| submission.facilities.contains(&f.id))
+        .filter_map(|f| match &f.geometry {
+            crate::plan::model::Footprint::Point(p) => Some(geo::Rect::new(p.0, p.0)),
+            crate::plan::model::Footprint::Parcel(mp) => mp.bounding_rect(),
+        });
+    compounds.chain(facilities).reduce(|a, b| {
+        geo::Rect::new(
+            geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+            geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+        )
+    })
 }

@@ -38,6 +38,19 @@ impl Status {
             Status::Skipped => "skipped",
         }
     }
+
+    /// The status as a person reads it, in the report's language.
+    pub fn label(self) -> Text {
+        let (zh, en) = match self {
+            Status::Pass => ("符合", "pass"),
+            Status::Fail => ("不符合", "fail"),
+            Status::Pending => ("待定", "pending"),
+            Status::NotApplicable => ("不适用", "not applicable"),
+            Status::InsufficientData => ("数据不足", "insufficient data"),
+            Status::Skipped => ("未检查", "skipped"),
+        };
+        Text::new(zh, en)
+    }
 }
 
 /// What a finding is about.

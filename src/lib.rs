@@ -194,7 +194,9 @@ pub fn check_prepared(
     report.network = network.as_ref().map(|n| n.report(plan));
     report.suggestions = suggestions;
     if options.geometry {
-        report.geometry = Some(std::sync::Arc::new(report::Geometries::of(plan)));
+        let mut shapes = report::Geometries::of(plan);
+        shapes.circle = circle.map(|c| (c.max_distance, c.qualifying.clone()));
+        report.geometry = Some(std::sync::Arc::new(shapes));
     }
     if options.service_areas {
         report.service_areas = circle.and_then(|c| analysis::service_areas::of(&inputs, c));

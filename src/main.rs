@@ -218,7 +218,8 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     };
     let options = planlint::Options {
         suggest: args.suggest,
-        service_areas: args.service_areas.is_some(),
+        // The HTML map draws the walking service areas.
+        service_areas: args.service_areas.is_some() || args.format == Format::Html,
         geometry: args.format.needs_geometry(),
     };
     let report = match city {

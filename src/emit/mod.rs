@@ -5,6 +5,7 @@
 
 pub mod csv;
 pub mod geojson;
+pub mod html;
 pub mod json;
 pub mod text;
 
@@ -58,12 +59,20 @@ pub enum Format {
     Geojson,
     /// One row per finding, for spreadsheets.
     Csv,
+    /// One self-contained page to read, print and file: the verdict, a map, the tables.
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Geojson, Format::Csv];
+    pub const ALL: [Format; 5] = [
+        Format::Text,
+        Format::Json,
+        Format::Geojson,
+        Format::Csv,
+        Format::Html,
+    ];
     /// The formats' names, in the order of [`Format::ALL`].
-    pub const NAMES: [&'static str; 4] = ["text", "json", "geojson", "csv"];
+    pub const NAMES: [&'static str; 5] = ["text", "json", "geojson", "csv", "html"];
 
     pub fn as_str(self) -> &'static str {
         let i = Format::ALL.iter().position(|f| *f == self).unwrap_or(0);
@@ -72,7 +81,7 @@ impl Format {
 
     /// The format draws the subjects' geometry (the report must carry it).
     pub fn needs_geometry(self) -> bool {
-        matches!(self, Format::Geojson)
+        matches!(self, Format::Geojson | Format::Html)
     }
 
     /// The emitter of this format, speaking `lang`.
@@ -82,6 +91,7 @@ impl Format {
             Format::Json => Box::new(json::JsonEmitter { lang }),
             Format::Geojson => Box::new(geojson::GeojsonEmitter { lang }),
             Format::Csv => Box::new(csv::CsvEmitter { lang }),
+            Format::Html => Box::new(html::HtmlEmitter { lang }),
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::analysis::CircleSummary;
 use crate::finding::Subject;
 use crate::finding::{Finding, Status};
 use crate::network::NetworkReport;
-use crate::plan::model::{Footprint, Layer, LayerInfo, Plan};
+use crate::plan::model::{FacilityKind, Footprint, Layer, LayerInfo, Plan, UnitLevel};
 use crate::profile::{Profile, Severity};
 use crate::text::Text;
 
@@ -95,12 +95,24 @@ pub struct Context {
     pub replaced: Vec<(Layer, String)>,
 }
 
-/// The geometry of every feature a finding can be about, in the working CRS.
+/// The geometry of every feature a finding can be about, in the working CRS, with what a
+/// map labels it by.
 #[derive(Debug, Clone, Default)]
 pub struct Geometries {
     pub compounds: Vec<geo::MultiPolygon<f64>>,
     pub units: Vec<geo::MultiPolygon<f64>>,
     pub facilities: Vec<Footprint>,
+    /// (id, name) of each compound.
+    pub compound_names: Vec<(String, String)>,
+    /// (id, name, level) of each unit.
+    pub unit_names: Vec<(String, String, UnitLevel)>,
+    /// (id, name, kind) of each facility.
+    pub facility_names: Vec<(String, String, FacilityKind)>,
+    /// The service circle's distance in metres and its qualifying facilities, drawn as
+    /// circles where the plan has no roads.
+    pub circle: Option<(f64, Vec<usize>)>,
+    /// What the map frames: a submission's extent in its city, else everything.
+    pub focus: Option<geo::Rect<f64>>,
 }
 
 impl Geometries {
@@ -109,6 +121,23 @@ impl Geometries {
             compounds: plan.compounds.iter().map(|c| c.geometry.clone()).collect(),
             units: plan.units.iter().map(|u| u.geometry.clone()).collect(),
             facilities: plan.facilities.iter().map(|f| f.geometry.clone()).collect(),
+            compound_names: plan
+                .compounds
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect(),
+            unit_names: plan
+                .units
+                .iter()
+                .map(|u| (u.id.clone(), u.name.clone(), u.level))
+                .collect(),
+            facility_names: plan
+                .facilities
+                .iter()
+                .map(|f| (f.id.clone(), f.name.clone(), f.kind))
+                .collect(),
+            circle: None,
+            focus: None,
         }
     }
 
