@@ -24,6 +24,20 @@ fn html(dir: &Path, args: &[&str]) -> (PathBuf, i32) {
     (out, code)
 }
 
+/// Writes a generated city of `n` compounds (with its street grid as roads, or not)
+/// into `dir/city`.
+fn synth(dir: &Path, n: usize, roads: bool) -> PathBuf {
+    let city = dir.join("city");
+    let n = n.to_string();
+    let mut args = vec!["synth", "--compounds", &n, "--out", city.to_str().unwrap()];
+    if roads {
+        args.push("--roads");
+    }
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    city
+}
+
 /// Text without any white space: PDF text breaks lines inside table cells and drops or
 /// adds spaces around page numbers, so comparisons are made on this.
 fn squash(s: &str) -> String {
@@ -270,15 +284,7 @@ fn long_tables_break_between_rows() {
     // goes on over a page must start it with the repeated header and then a whole row,
     // whose first line names its subject.
     let dir = tempfile::tempdir().unwrap();
-    let city = dir.path().join("city");
-    let (code, _, err) = run(&[
-        "synth",
-        "--compounds",
-        "150",
-        "--out",
-        city.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let city = synth(dir.path(), 150, false);
     let (path, _) = html(dir.path(), &[city.to_str().unwrap(), "--lang", "en"]);
     let pdf = dir.path().join("report.pdf");
     print_pdf(&path, &pdf);
@@ -314,16 +320,7 @@ fn the_map_of_a_city_of_ten_thousand_compounds_stays_small() {
     // 10,000 compounds, 3,900 facilities and the whole street grid as a walking network:
     // outlines simplified to the pixel, the network merged into one path, titles short.
     let dir = tempfile::tempdir().unwrap();
-    let city = dir.path().join("city");
-    let (code, _, err) = run(&[
-        "synth",
-        "--compounds",
-        "10000",
-        "--roads",
-        "--out",
-        city.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let city = synth(dir.path(), 10000, true);
     let (path, _) = html(dir.path(), &[city.to_str().unwrap(), "--lang", "en"]);
     let size = std::fs::metadata(&path).unwrap().len();
     assert!(size < 4_000_000, "{size} bytes");
@@ -342,15 +339,7 @@ fn a_submission_is_framed_with_its_surroundings() {
     // 1,200 m) around it — a box of about 200 + 2 × 1,200 = 2,600 m, moved inside the
     // city — so about 11 × 11 of the 400 compounds are drawn, and the project among them.
     let dir = tempfile::tempdir().unwrap();
-    let city = dir.path().join("city");
-    let (code, _, err) = run(&[
-        "synth",
-        "--compounds",
-        "400",
-        "--out",
-        city.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let city = synth(dir.path(), 400, false);
     let sub = dir.path().join("sub");
     std::fs::create_dir(&sub).unwrap();
     let mut fc: serde_json::Value =

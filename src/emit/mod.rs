@@ -13,7 +13,7 @@ use std::io::Write;
 use std::str::FromStr;
 
 use crate::report::Report;
-use crate::text::Lang;
+use crate::text::{Lang, Text};
 
 /// Why a report could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -105,4 +105,42 @@ impl FromStr for Format {
             .find(|f| f.as_str() == s)
             .ok_or_else(|| format!("unknown format '{s}'"))
     }
+}
+
+/// The header line of a submission checked inside its city: the city's folder and the
+/// features the submission replaces.
+pub fn context_note(r: &Report) -> Option<Text> {
+    let c = r.context.as_ref()?;
+    let city = c
+        .city_inputs
+        .values()
+        .next()
+        .and_then(|i| std::path::Path::new(&i.path).parent())
+        .map_or_else(String::new, |p| p.display().to_string());
+    let replaced: Vec<String> = c
+        .replaced
+        .iter()
+        .map(|(l, id)| format!("{}/{id}", l.as_str()))
+        .collect();
+    let (zh, en) = if replaced.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            format!("；替换 {}", replaced.join(", ")),
+            format!("; replacing {}", replaced.join(", ")),
+        )
+    };
+    Some(Text::new(
+        format!("在城市规划 {city} 中检查的提交项目{zh}"),
+        format!("a submission checked inside the city plan {city}{en}"),
+    ))
+}
+
+/// The warning of a policy that had expired by the date of the check.
+pub fn expiry_note(r: &Report) -> Option<Text> {
+    let until = r.valid_until.filter(|_| r.expired)?;
+    Some(Text::new(
+        format!("本政策有效期至 {until}，检查日期时已失效；结果仅作参考，不符合项按预警提示"),
+        format!("this policy expired after {until}; it is applied for reference only, and its failures are warnings"),
+    ))
 }

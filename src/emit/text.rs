@@ -43,43 +43,11 @@ fn summary(r: &Report, lang: Lang) -> String {
         tr("工作坐标系", "working CRS"),
         r.working_crs
     );
-    if let Some(c) = &r.context {
-        let city = c
-            .city_inputs
-            .values()
-            .next()
-            .and_then(|i| std::path::Path::new(&i.path).parent())
-            .map_or_else(String::new, |p| p.display().to_string());
-        let replaced: Vec<String> = c
-            .replaced
-            .iter()
-            .map(|(l, id)| format!("{}/{id}", l.as_str()))
-            .collect();
-        let _ = writeln!(
-            o,
-            "{}{}",
-            if zh {
-                format!("在城市规划 {city} 中检查的提交项目")
-            } else {
-                format!("a submission checked inside the city plan {city}")
-            },
-            if replaced.is_empty() {
-                String::new()
-            } else {
-                format!("; {} {}", tr("替换", "replacing"), replaced.join(", "))
-            }
-        );
+    if let Some(note) = super::context_note(r) {
+        let _ = writeln!(o, "{}", note.get(lang));
     }
-    if let (true, Some(until)) = (r.expired, r.valid_until) {
-        let _ = writeln!(
-            o,
-            "{}",
-            if zh {
-                format!("注意：本政策有效期至 {until}，检查日期时已失效；结果仅作参考，不符合项按预警提示")
-            } else {
-                format!("NOTE: this policy expired after {until}; it is applied for reference only, and its failures are warnings")
-            }
-        );
+    if let Some(note) = super::expiry_note(r) {
+        let _ = writeln!(o, "{}{}", tr("注意：", "NOTE: "), note.get(lang));
     }
     let _ = writeln!(o);
     for (layer, info) in &r.inputs {

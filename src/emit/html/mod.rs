@@ -16,7 +16,7 @@ use crate::finding::{Finding, Measure, Status};
 use crate::plan::model::Layer;
 use crate::profile::Severity;
 use crate::report::{Geometries, Report};
-use crate::text::{num, Lang};
+use crate::text::{num, Lang, Text};
 
 pub struct HtmlEmitter {
     pub lang: Lang,
@@ -137,43 +137,14 @@ fn header(o: &mut String, r: &Report, lang: Lang) {
         esc(&r.working_crs),
         env!("CARGO_PKG_VERSION")
     );
-    if let Some(c) = &r.context {
-        let replaced: Vec<String> = c
-            .replaced
-            .iter()
-            .map(|(l, id)| format!("{}/{}", l.as_str(), esc(id)))
-            .collect();
-        let city = c
-            .city_inputs
-            .values()
-            .next()
-            .and_then(|i| std::path::Path::new(&i.path).parent())
-            .map_or_else(String::new, |p| esc(&p.display().to_string()));
-        let _ = writeln!(
-            o,
-            "<p class=\"meta\">{} {city}{}</p>",
-            tr(
-                "提交项目，置于城市规划中检查：",
-                "A submission checked inside the city plan"
-            ),
-            if replaced.is_empty() {
-                String::new()
-            } else {
-                format!(" · {} {}", tr("替换", "replacing"), replaced.join(", "))
-            }
-        );
+    if let Some(note) = super::context_note(r) {
+        let _ = writeln!(o, "<p class=\"meta\">{}</p>", esc(note.get(lang)));
     }
-    if let (true, Some(until)) = (r.expired, r.valid_until) {
+    if let Some(note) = super::expiry_note(r) {
         let _ = writeln!(
             o,
             "<p class=\"meta fail-warning\">{}</p>",
-            if zh {
-                format!(
-                    "本政策有效期至 {until}，检查日期时已失效；结果仅作参考，不符合项按预警提示"
-                )
-            } else {
-                format!("This policy expired after {until}: the check is for reference, its failures are warnings")
-            }
+            esc(note.get(lang))
         );
     }
 }
@@ -268,12 +239,17 @@ fn needs(o: &mut String, r: &Report, lang: Lang) {
         );
     }
     o.push_str("</ul>\n");
-    if by_subject.len() > NEEDS {
+    more(o, by_subject.len(), NEEDS, lang);
+}
+
+/// Says how many of `total` a list shown up to `shown` leaves out, if any.
+fn more(o: &mut String, total: usize, shown: usize, lang: Lang) {
+    if total > shown {
         let _ = writeln!(
             o,
             "<p class=\"more\">… +{} ({})</p>",
-            by_subject.len() - NEEDS,
-            tr("完整列表见 JSON 报告", "the JSON report lists them all")
+            total - shown,
+            Text::new("完整列表见 JSON 报告", "the JSON report lists them all").get(lang)
         );
     }
 }
@@ -375,14 +351,7 @@ fn rules(o: &mut String, r: &Report, lang: Lang) {
             );
         }
         o.push_str("</tbody></table>\n");
-        if rows.len() > ROWS {
-            let _ = writeln!(
-                o,
-                "<p class=\"more\">… +{} ({})</p>",
-                rows.len() - ROWS,
-                tr("完整列表见 JSON 报告", "the JSON report lists them all")
-            );
-        }
+        more(o, rows.len(), ROWS, lang);
     }
 }
 
