@@ -34,6 +34,7 @@ impl Emitter for HtmlEmitter {
 const ROWS: usize = 200;
 /// The compounds whose needs are listed at most.
 const NEEDS: usize = 200;
+
 /// Text for HTML content and attribute values: `<`, `>`, `&`, quotes escaped.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
