@@ -5,13 +5,17 @@
 
 pub mod csv;
 pub mod geojson;
+pub mod github;
 pub mod html;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod text;
 
 use std::io::Write;
 use std::str::FromStr;
 
+use crate::plan::model::Layer;
 use crate::report::Report;
 use crate::text::{Lang, Text};
 
@@ -61,18 +65,29 @@ pub enum Format {
     Csv,
     /// One self-contained page to read, print and file: the verdict, a map, the tables.
     Html,
+    /// SARIF 2.1.0, for code-scanning views.
+    Sarif,
+    /// JUnit XML: a test suite per rule, a test case per subject.
+    Junit,
+    /// GitHub Actions workflow commands: an annotation per failing finding.
+    Github,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 8] = [
         Format::Text,
         Format::Json,
         Format::Geojson,
         Format::Csv,
         Format::Html,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
     ];
     /// The formats' names, in the order of [`Format::ALL`].
-    pub const NAMES: [&'static str; 5] = ["text", "json", "geojson", "csv", "html"];
+    pub const NAMES: [&'static str; 8] = [
+        "text", "json", "geojson", "csv", "html", "sarif", "junit", "github",
+    ];
 
     pub fn as_str(self) -> &'static str {
         let i = Format::ALL.iter().position(|f| *f == self).unwrap_or(0);
@@ -92,6 +107,9 @@ impl Format {
             Format::Geojson => Box::new(geojson::GeojsonEmitter { lang }),
             Format::Csv => Box::new(csv::CsvEmitter { lang }),
             Format::Html => Box::new(html::HtmlEmitter { lang }),
+            Format::Sarif => Box::new(sarif::SarifEmitter { lang }),
+            Format::Junit => Box::new(junit::JunitEmitter { lang }),
+            Format::Github => Box::new(github::GithubEmitter { lang }),
         }
     }
 }
@@ -104,6 +122,16 @@ impl FromStr for Format {
             .into_iter()
             .find(|f| f.as_str() == s)
             .ok_or_else(|| format!("unknown format '{s}'"))
+    }
+}
+
+/// The file a subject was read from, for the formats that point at files: its layer's
+/// file; for a plan-level subject, the units file, else the compounds file.
+pub fn artifact(r: &Report, layer: Layer) -> Option<&str> {
+    let of = |l: Layer| r.inputs.get(&l).map(|i| i.path.as_str());
+    match layer {
+        Layer::Plan => of(Layer::Units).or_else(|| of(Layer::Compounds)),
+        l => of(l).or_else(|| of(Layer::Compounds)),
     }
 }
 

@@ -123,9 +123,9 @@ fn summary(r: &Report, lang: Lang) -> String {
                 o,
                 "  [{sev}] {} {} {}: {}",
                 f.rule,
-                f.subject.id,
-                f.subject.name,
-                f.message.get(lang)
+                plain(&f.subject.id),
+                plain(&f.subject.name),
+                plain(f.message.get(lang))
             );
             let _ = writeln!(o, "          {}", f.clause);
         }
@@ -233,4 +233,23 @@ fn shortfall(f: &Finding) -> f64 {
         (Measure::Null, _) => f64::INFINITY,
         _ => 0.0,
     }
+}
+
+/// Text from the plan, for a terminal: control characters (a line break in a name, an
+/// escape sequence) shown as escapes, so that a name cannot forge a line or move the
+/// cursor.
+fn plain(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
