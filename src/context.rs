@@ -72,6 +72,7 @@ pub fn check_in_context(
         suggest: 0,
         service_areas: false,
         geometry: false,
+        progress: options.progress.clone(),
     };
     let before = check_prepared(city, prepared, as_of, &quiet);
     let mut report = check_prepared(merged, prepared, as_of, options);

@@ -28,6 +28,10 @@ impl Status {
         Status::Skipped,
     ];
 
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "pass",
@@ -101,6 +105,10 @@ pub struct Finding {
     pub clause: String,
     /// Figures a reader may want beside the verdict (nearest facility, shortfall…).
     pub details: serde_json::Map<String, serde_json::Value>,
+    /// The waiver of plan.toml that covers this failing finding ([`crate::waivers`]).
+    pub waived: Option<Waived>,
+    /// How it compares with a baseline report ([`crate::baseline`]).
+    pub baseline: Option<BaselineMark>,
 }
 
 impl Finding {
@@ -108,6 +116,64 @@ impl Finding {
     pub fn fails_at(&self, level: Severity) -> bool {
         self.status == Status::Fail && self.severity >= level
     }
+
+    /// The order of report.md: rule, then subject id (then layer, for ties).
+    pub fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+        (a.rule, &a.subject.id, a.subject.layer).cmp(&(b.rule, &b.subject.id, b.subject.layer))
+    }
+}
+
+/// A failing finding a waiver covers: it stays in the report, marked with the waiver,
+/// and no longer fails the run — its severity becomes `info`, the one it had is kept here.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Waived {
+    /// The waiver's number in plan.toml (`[[waivers]]`, from 1).
+    pub waiver: usize,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// The severity before the waiver.
+    pub severity: Severity,
+}
+
+/// A finding against the same rule and subject in a baseline report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BaselineState {
+    /// No such finding in the baseline.
+    New,
+    /// Same status, severity and values (within the tolerance).
+    Unchanged,
+    /// Another status or severity, or a value beyond the tolerance.
+    Changed,
+    /// It failed in the baseline and passes (or does not apply) now.
+    Fixed,
+}
+
+impl BaselineState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+            BaselineState::Changed => "changed",
+            BaselineState::Fixed => "fixed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BaselineMark {
+    pub state: BaselineState,
+    /// A failure that is new, or further from its requirement (or more severe) than in
+    /// the baseline: what `--fail-on new` fails on.
+    pub worse: bool,
+    /// The baseline's status and measured value, when it had the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured: Option<Measure>,
 }
 
 impl Measure {

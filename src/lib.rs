@@ -7,6 +7,7 @@
 //! ([`emit`]: one emitter per output format).
 
 pub mod analysis;
+pub mod baseline;
 pub mod context;
 pub mod crs;
 pub mod emit;
@@ -20,6 +21,7 @@ pub mod report;
 pub mod rules;
 pub mod synth;
 pub mod text;
+pub mod waivers;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -49,6 +51,8 @@ pub struct Options {
     /// Put the subjects' geometry in the report, for the map formats
     /// ([`emit::Format::needs_geometry`]); on by default.
     pub geometry: bool,
+    /// Told of each stage as it starts, for a progress display.
+    pub progress: Option<Progress>,
 }
 
 impl Default for Options {
@@ -57,7 +61,51 @@ impl Default for Options {
             suggest: 0,
             service_areas: false,
             geometry: true,
+            progress: None,
         }
+    }
+}
+
+/// The stages of a check, as a progress display names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Indexing,
+    Network,
+    Circle,
+    Rules,
+    Writing,
+}
+
+impl Stage {
+    pub fn label(self) -> text::Text {
+        let (zh, en) = match self {
+            Stage::Reading => ("读取图层", "reading layers"),
+            Stage::Indexing => ("建立空间索引", "indexing"),
+            Stage::Network => ("构建步行路网", "building the walking network"),
+            Stage::Circle => ("计算服务圈", "measuring the service circle"),
+            Stage::Rules => ("检查规则", "checking the rules"),
+            Stage::Writing => ("写出报告", "writing the report"),
+        };
+        text::Text::new(zh, en)
+    }
+}
+
+/// A callback told of each [`Stage`] as it starts.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(Stage) + Send + Sync>);
+
+impl Progress {
+    pub fn tell(options: &Options, stage: Stage) {
+        if let Some(p) = &options.progress {
+            (p.0)(stage);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
     }
 }
 
@@ -76,8 +124,12 @@ pub fn check_prepared(
     options: &Options,
 ) -> Report {
     let profile = prepared.profile;
+    Progress::tell(options, Stage::Indexing);
     let joins = Joins::build(plan);
-    let network = plan.has_layer(Layer::Roads).then(|| Walkable::new(plan));
+    let network = plan.has_layer(Layer::Roads).then(|| {
+        Progress::tell(options, Stage::Network);
+        Walkable::new(plan)
+    });
     let inputs = analysis::Inputs {
         plan,
         joins: &joins,
@@ -89,6 +141,7 @@ pub fn check_prepared(
     // measuring must not take the whole check down: the rule then says it could not run.
     let circle_params = rules::circle_params(prepared)
         .filter(|_| plan.has_layer(Layer::Compounds) && plan.has_layer(Layer::Facilities));
+    Progress::tell(options, Stage::Circle);
     let analysis = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         analysis::Analysis::new(&inputs, circle_params)
     }))
@@ -100,6 +153,7 @@ pub fn check_prepared(
         as_of,
         analysis: &analysis,
     };
+    Progress::tell(options, Stage::Rules);
     // Over the whole registry (rules the profile lacks drop out): spreading the rules over
     // the threads this way keeps the heavy ones apart (a 10k city checks a fifth faster
     // than over the profile's rules alone).
@@ -163,9 +217,7 @@ pub fn check_prepared(
     if profile.expired_on(as_of) {
         expire(&mut findings, profile);
     }
-    findings.par_sort_by(|a, b| {
-        (a.rule, &a.subject.id, a.subject.layer).cmp(&(b.rule, &b.subject.id, b.subject.layer))
-    });
+    findings.par_sort_by(Finding::order);
     let circle = analysis.circle.as_ref();
     let summary = circle
         .filter(|c| !c.reach.is_empty())

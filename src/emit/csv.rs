@@ -27,7 +27,7 @@ fn write(writer: &mut dyn std::io::Write, r: &Report, lang: Lang) -> Result<(), 
     let mut w = csv::Writer::from_writer(writer);
     w.write_record([
         "rule", "severity", "status", "layer", "id", "name", "measured", "required", "unit",
-        "message", "clause",
+        "message", "clause", "waived", "baseline",
     ])?;
     for f in &r.findings {
         w.write_record([
@@ -42,6 +42,14 @@ fn write(writer: &mut dyn std::io::Write, r: &Report, lang: Lang) -> Result<(), 
             f.unit,
             f.message.get(lang),
             &f.clause,
+            f.waived.as_ref().map_or("", |w| w.reason.as_str()),
+            f.baseline.as_ref().map_or("", |b| {
+                if b.worse && b.state != crate::finding::BaselineState::New {
+                    "worse"
+                } else {
+                    b.state.as_str()
+                }
+            }),
         ])?;
     }
     w.flush()?;

@@ -29,7 +29,11 @@ impl Emitter for GithubEmitter {
             if let Some(path) = artifact(r, f.subject.layer) {
                 properties.push(format!("file={}", property(path)));
             }
-            let title = format!("{} {} {}", f.rule, f.subject.id, f.subject.name);
+            let marks: String = super::marks(f, self.lang)
+                .iter()
+                .map(|m| format!("[{m}] "))
+                .collect();
+            let title = format!("{marks}{} {} {}", f.rule, f.subject.id, f.subject.name);
             properties.push(format!("title={}", property(title.trim_end())));
             writeln!(
                 w,

@@ -66,6 +66,10 @@ struct FindingView<'a> {
     clause: &'a str,
     #[serde(skip_serializing_if = "Map::is_empty")]
     details: &'a Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waived: Option<&'a crate::finding::Waived>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a crate::finding::BaselineMark>,
 }
 
 #[derive(Serialize)]
@@ -87,6 +91,8 @@ struct ReportView<'a> {
     notes: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     context: Option<ContextView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a crate::report::BaselineSummary>,
 }
 
 /// The city a submission was checked in: what was read of it, and what the submission
@@ -115,6 +121,8 @@ fn finding(f: &Finding, lang: Lang) -> FindingView<'_> {
         message: f.message.get(lang),
         clause: &f.clause,
         details: &f.details,
+        waived: f.waived.as_ref(),
+        baseline: f.baseline.as_ref(),
     }
 }
 
@@ -184,6 +192,7 @@ fn view(r: &Report, lang: Lang) -> ReportView<'_> {
                 })
                 .collect(),
         }),
+        baseline: r.baseline.as_ref(),
     }
 }
 

@@ -102,7 +102,14 @@ fn testcase(o: &mut String, r: &Report, f: &Finding, lang: Lang) {
             let _ = writeln!(
                 o,
                 "><system-out>{}</system-out></testcase>",
-                text(&format!("[{}] {message}", f.severity.as_str()))
+                text(&format!(
+                    "[{}] {message}{}",
+                    f.severity.as_str(),
+                    super::marks(f, lang)
+                        .iter()
+                        .map(|m| format!(" [{m}]"))
+                        .collect::<String>()
+                ))
             );
         }
         Case::Failed => {

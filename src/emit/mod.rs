@@ -125,6 +125,51 @@ impl FromStr for Format {
     }
 }
 
+/// What a finding's waiver and baseline add to its line, in `lang`: "new", "worse than
+/// the baseline", "waived (#2: reason, by …, until …)".
+pub fn marks(f: &crate::finding::Finding, lang: Lang) -> Vec<String> {
+    let zh = lang == Lang::Zh;
+    let mut out = Vec::new();
+    if let Some(b) = &f.baseline {
+        use crate::finding::BaselineState::*;
+        let tag = match (b.state, b.worse) {
+            (New, _) => Some(if zh { "新增" } else { "new" }),
+            (Changed, true) => Some(if zh {
+                "较基线变差"
+            } else {
+                "worse than the baseline"
+            }),
+            (Fixed, _) => Some(if zh { "已修复" } else { "fixed" }),
+            _ => None,
+        };
+        out.extend(tag.map(String::from));
+    }
+    if let Some(w) = &f.waived {
+        let mut s = if zh {
+            format!("已豁免（第 {} 条：{}", w.waiver, w.reason)
+        } else {
+            format!("waived (#{}: {}", w.waiver, w.reason)
+        };
+        if let Some(by) = &w.by {
+            s += &if zh {
+                format!("，{by}")
+            } else {
+                format!(", by {by}")
+            };
+        }
+        if let Some(until) = &w.expires {
+            s += &if zh {
+                format!("，至 {until}")
+            } else {
+                format!(", until {until}")
+            };
+        }
+        s.push(if zh { '）' } else { ')' });
+        out.push(s);
+    }
+    out
+}
+
 /// The file a subject was read from, for the formats that point at files: its layer's
 /// file; for a plan-level subject, the units file, else the compounds file.
 pub fn artifact(r: &Report, layer: Layer) -> Option<&str> {

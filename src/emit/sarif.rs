@@ -124,15 +124,33 @@ fn result(r: &Report, f: &Finding, rule_index: usize, artifacts: &[&str], lang: 
     if !f.details.is_empty() {
         properties["details"] = Value::Object(f.details.clone());
     }
-    json!({
+    let mut result = json!({
         "ruleId": f.rule,
         "ruleIndex": rule_index,
-        "level": level(f.severity),
+        // A waived finding keeps the level it had, as a suppressed result.
+        "level": level(f.waived.as_ref().map_or(f.severity, |w| w.severity)),
         "message": {"text": format!("{} ({})", f.message.get(lang), f.clause)},
         "locations": [location],
         "partialFingerprints": {"planlint/v1": format!("{}:{}:{}", f.rule, f.subject.layer.as_str(), f.subject.id)},
         "properties": properties,
-    })
+    });
+    if let Some(w) = &f.waived {
+        result["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": w.reason,
+            "properties": {"waiver": w.waiver, "by": w.by, "expires": w.expires},
+        }]);
+    }
+    if let Some(b) = &f.baseline {
+        use crate::finding::BaselineState::*;
+        result["baselineState"] = json!(match b.state {
+            New => "new",
+            Unchanged => "unchanged",
+            Changed | Fixed => "updated",
+        });
+    }
+    result
 }
 
 /// A relative path as a URI reference: forward slashes, and the characters a URI cannot

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::{EmitError, Emitter};
-use crate::finding::{Finding, Measure, Status};
+use crate::baseline::{Comparison, Entry};
+use crate::finding::{BaselineMark, BaselineState, Measure, Status};
 use crate::profile::Severity;
 use crate::report::Report;
 use crate::text::Lang;
@@ -98,18 +99,7 @@ fn summary(r: &Report, lang: Lang) -> String {
             rule, c[0], c[1], c[2], c[3], c[4], c[5]
         );
     }
-    let mut failing: Vec<&Finding> = r
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Fail)
-        .collect();
-    // Worst first: by severity, then by how far short (relative to the requirement); a
-    // failure without a measure (no path, nothing to measure) ranks as the worst.
-    failing.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(shortfall(b).total_cmp(&shortfall(a)))
-    });
+    let failing = r.worst();
     if !failing.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(o, "{}", tr("主要问题：", "Worst failures:"));
@@ -119,9 +109,13 @@ fn summary(r: &Report, lang: Lang) -> String {
                 Severity::Warning => tr("警告", "warning"),
                 Severity::Info => tr("提示", "info"),
             };
+            let tags: String = super::marks(f, lang)
+                .iter()
+                .map(|m| format!(" [{}]", plain(m)))
+                .collect();
             let _ = writeln!(
                 o,
-                "  [{sev}] {} {} {}: {}",
+                "  [{sev}]{tags} {} {} {}: {}",
                 f.rule,
                 plain(&f.subject.id),
                 plain(&f.subject.name),
@@ -137,6 +131,24 @@ fn summary(r: &Report, lang: Lang) -> String {
                 tr("用 --format json 查看全部", "see --format json for all")
             );
         }
+    }
+    if let Some(b) = &r.baseline {
+        let entries: Vec<Entry> = r.findings.iter().map(|f| Entry::of(f, lang)).collect();
+        let pairs: Vec<(&Entry, &BaselineMark)> = entries
+            .iter()
+            .zip(&r.findings)
+            .filter_map(|(e, f)| Some((e, f.baseline.as_ref()?)))
+            .collect();
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "{} {} ({} {})",
+            tr("基线", "baseline"),
+            plain(&b.path),
+            tr("容差", "tolerance"),
+            b.tolerance
+        );
+        o.push_str(&baseline_section(&pairs, &b.comparison, lang));
     }
     for f in r.findings.iter().filter(|f| f.status == Status::Skipped) {
         let _ = writeln!(
@@ -209,7 +221,7 @@ fn summary(r: &Report, lang: Lang) -> String {
     let _ = writeln!(o);
     let _ = writeln!(
         o,
-        "{}: {} pass, {} fail ({} {}, {} {}), {} pending, {} n/a, {} {}",
+        "{}: {} pass, {} fail ({} {}, {} {}{}), {} pending, {} n/a, {} {}",
         tr("合计", "total"),
         s.pass,
         s.fail,
@@ -217,6 +229,11 @@ fn summary(r: &Report, lang: Lang) -> String {
         tr("错误", "errors"),
         s.warnings,
         tr("警告", "warnings"),
+        if s.waived > 0 {
+            format!(", {} {}", s.waived, tr("已豁免", "waived"))
+        } else {
+            String::new()
+        },
         s.pending,
         s.not_applicable,
         s.insufficient_data,
@@ -225,20 +242,10 @@ fn summary(r: &Report, lang: Lang) -> String {
     o
 }
 
-/// How far a failing finding is from its requirement, relative to it.
-fn shortfall(f: &Finding) -> f64 {
-    match (&f.measured, &f.required) {
-        (Measure::Number(m), Measure::Number(r)) if *r != 0.0 => (m - r).abs() / r.abs(),
-        (Measure::Number(m), Measure::Number(_)) => m.abs(),
-        (Measure::Null, _) => f64::INFINITY,
-        _ => 0.0,
-    }
-}
-
 /// Text from the plan, for a terminal: control characters (a line break in a name, an
 /// escape sequence) shown as escapes, so that a name cannot forge a line or move the
 /// cursor.
-fn plain(s: &str) -> std::borrow::Cow<'_, str> {
+pub fn plain(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(char::is_control) {
         return s.into();
     }
@@ -252,4 +259,83 @@ fn plain(s: &str) -> std::borrow::Cow<'_, str> {
         })
         .collect::<String>()
         .into()
+}
+
+/// A comparison with a baseline, for people: the counts, then the new and worse failures,
+/// then what was fixed (at most [`WORST`] of each).
+pub fn baseline_section(now: &[(&Entry, &BaselineMark)], c: &Comparison, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let tr = |a: &'static str, b: &'static str| if zh { a } else { b };
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "  {}",
+        if zh {
+            format!(
+                "新增 {}，未变 {}，变化 {}，已修复 {}（其中 {} 项已不存在）；新增或变差的不符合项 {}",
+                c.new, c.unchanged, c.changed, c.fixed, c.gone.len(), c.worse
+            )
+        } else {
+            format!(
+                "{} new, {} unchanged, {} changed, {} fixed ({} gone); {} new or worse failures",
+                c.new,
+                c.unchanged,
+                c.changed,
+                c.fixed,
+                c.gone.len(),
+                c.worse
+            )
+        }
+    );
+    let line = |o: &mut String, tag: &str, e: &Entry, before: Option<&BaselineMark>| {
+        let was = before
+            .and_then(|m| Some((m.status?, m.measured.as_ref()?)))
+            .map(|(s, m)| {
+                let m = match m {
+                    Measure::Number(x) => format!(", {x}"),
+                    Measure::Date(d) => format!(", {d}"),
+                    Measure::Null => String::new(),
+                };
+                format!(" ({} {}{m})", tr("基线：", "before:"), s.as_str())
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "  [{tag}] {} {} {}: {}{was}",
+            e.rule,
+            plain(&e.id),
+            plain(&e.name),
+            plain(&e.message)
+        );
+    };
+    let worse: Vec<_> = now.iter().filter(|(_, m)| m.worse).collect();
+    if !worse.is_empty() {
+        let _ = writeln!(
+            o,
+            "{}",
+            tr("新增或变差的不符合项：", "New or worse failures:")
+        );
+        for (e, m) in worse.iter().take(WORST) {
+            let tag = if m.state == BaselineState::New {
+                tr("新增", "new")
+            } else {
+                tr("变差", "worse")
+            };
+            line(&mut o, tag, e, Some(m));
+        }
+    }
+    let fixed: Vec<_> = now
+        .iter()
+        .filter(|(_, m)| m.state == BaselineState::Fixed)
+        .collect();
+    if !fixed.is_empty() || !c.gone.is_empty() {
+        let _ = writeln!(o, "{}", tr("已修复：", "Fixed:"));
+        for (e, m) in fixed.iter().take(WORST) {
+            line(&mut o, tr("已修复", "fixed"), e, Some(m));
+        }
+        for e in c.gone.iter().take(WORST) {
+            line(&mut o, tr("已不存在", "gone"), e, None);
+        }
+    }
+    o
 }

@@ -16,6 +16,21 @@ pub struct PlanSettings {
     pub working_crs: Option<String>,
     #[serde(default)]
     pub layers: BTreeMap<String, LayerSettings>,
+    /// Known exceptions, each with its reason ([`crate::waivers`]).
+    #[serde(default)]
+    pub waivers: Vec<WaiverSettings>,
+}
+
+/// A `[[waivers]]` entry as written; [`crate::waivers::parse`] checks it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiverSettings {
+    pub rule: String,
+    pub subject: String,
+    pub reason: Option<String>,
+    /// `"2025-12-31"` or an unquoted TOML date.
+    pub expires: Option<toml::Value>,
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

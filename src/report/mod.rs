@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use crate::analysis::CircleSummary;
 use crate::finding::Subject;
-use crate::finding::{Finding, Status};
+use crate::finding::{Finding, Measure, Status};
 use crate::network::NetworkReport;
 use crate::plan::model::{FacilityKind, Footprint, Layer, LayerInfo, Plan, UnitLevel};
 use crate::profile::{Profile, Severity};
@@ -27,6 +27,8 @@ pub struct Summary {
     pub skipped: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Failing findings a waiver covers (their severity is now info).
+    pub waived: usize,
 }
 
 impl Summary {
@@ -42,6 +44,7 @@ impl Summary {
                 Status::Skipped => s.skipped += 1,
             }
             if f.status == Status::Fail {
+                s.waived += usize::from(f.waived.is_some());
                 match f.severity {
                     Severity::Error => s.errors += 1,
                     Severity::Warning => s.warnings += 1,
@@ -85,6 +88,40 @@ pub struct Report {
     /// A submission checked inside its city: what was read of the city, and the city
     /// features the submission replaces (`inputs` are then the submission's own).
     pub context: Option<Context>,
+    /// The comparison with a baseline report (`--baseline`).
+    pub baseline: Option<BaselineSummary>,
+}
+
+/// What a comparison with a baseline found, in all.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BaselineSummary {
+    pub path: String,
+    pub tolerance: f64,
+    #[serde(flatten)]
+    pub comparison: crate::baseline::Comparison,
+}
+
+/// What fails a run (`--fail-on`): a failing finding at a severity or above, or only a
+/// failure a baseline did not have or had less of (`new`: at severity error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Severity(Severity),
+    New,
+}
+
+impl FailOn {
+    pub const NAMES: [&'static str; 4] = ["error", "warning", "info", "new"];
+}
+
+impl std::str::FromStr for FailOn {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<FailOn, String> {
+        match s {
+            "new" => Ok(FailOn::New),
+            s => s.parse().map(FailOn::Severity),
+        }
+    }
 }
 
 /// The city a submission was checked in.
@@ -184,11 +221,41 @@ impl Report {
             notes,
             geometry: None,
             context: None,
+            baseline: None,
         }
     }
 
-    /// Exit status per report.md: 1 when a finding fails at or above `level`, else 0.
-    pub fn exit_code(&self, level: Severity) -> i32 {
-        i32::from(self.findings.iter().any(|f| f.fails_at(level)))
+    /// The failing findings, worst first: by severity, then by how far short (relative to
+    /// the requirement); a failure without a measure (no path, nothing to measure) ranks
+    /// as the worst of its severity.
+    pub fn worst(&self) -> Vec<&Finding> {
+        let shortfall = |f: &Finding| match (&f.measured, &f.required) {
+            (Measure::Number(m), Measure::Number(r)) if *r != 0.0 => (m - r).abs() / r.abs(),
+            (Measure::Number(m), Measure::Number(_)) => m.abs(),
+            (Measure::Null, _) => f64::INFINITY,
+            _ => 0.0,
+        };
+        let mut failing: Vec<&Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Fail)
+            .collect();
+        failing.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(shortfall(b).total_cmp(&shortfall(a)))
+        });
+        failing
+    }
+
+    /// Exit status per report.md: 1 when a finding fails at or above the severity (or,
+    /// for `new`, fails at error and is new or worse than in the baseline), else 0.
+    pub fn exit_code(&self, fail_on: FailOn) -> i32 {
+        i32::from(self.findings.iter().any(|f| match fail_on {
+            FailOn::Severity(level) => f.fails_at(level),
+            FailOn::New => {
+                f.fails_at(Severity::Error) && f.baseline.as_ref().is_none_or(|b| b.worse)
+            }
+        }))
     }
 }

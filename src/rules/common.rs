@@ -240,6 +240,8 @@ impl<'a> Verdict<'a> {
             message,
             clause: self.ctx.profile.cite(&self.clause),
             details: serde_json::Map::new(),
+            waived: None,
+            baseline: None,
         }
     }
 
@@ -314,5 +316,7 @@ pub fn skipped(
         message: why,
         clause: profile.cite(&cfg.clause),
         details: serde_json::Map::new(),
+        waived: None,
+        baseline: None,
     }
 }

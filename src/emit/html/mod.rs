@@ -243,6 +243,15 @@ fn needs(o: &mut String, r: &Report, lang: Lang) {
     more(o, by_subject.len(), NEEDS, lang);
 }
 
+/// A finding's message, with its waiver and baseline marks.
+fn with_marks(f: &Finding, lang: Lang) -> String {
+    let mut s = f.message.get(lang).to_string();
+    for m in super::marks(f, lang) {
+        s += &format!(" [{m}]");
+    }
+    s
+}
+
 /// Says how many of `total` a list shown up to `shown` leaves out, if any.
 fn more(o: &mut String, total: usize, shown: usize, lang: Lang) {
     if total > shown {
@@ -347,7 +356,7 @@ fn rules(o: &mut String, r: &Report, lang: Lang) {
                 esc(&cell(&f.measured)),
                 esc(&cell(&f.required)),
                 esc(&shortfall(f)),
-                esc(f.message.get(lang)),
+                esc(&with_marks(f, lang)),
                 esc(&f.clause)
             );
         }

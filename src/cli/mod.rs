@@ -1,0 +1,55 @@
+//! The `planlint` command's subcommands that check plans: `check` (one plan or a batch)
+//! and `diff` (two reports), with what they share: writing files, printing, the language.
+
+pub mod batch;
+pub mod check;
+pub mod diff;
+pub mod job;
+pub mod progress;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use planlint::emit;
+use planlint::text::Lang;
+
+/// A clap parser for a library type: its names as the possible values, parsed by `FromStr`.
+pub fn names<T: std::str::FromStr + Clone + Send + Sync + 'static>(
+    names: &'static [&'static str],
+) -> impl TypedValueParser<Value = T>
+where
+    T::Err: std::fmt::Debug,
+{
+    PossibleValuesParser::new(names).map(|s| s.parse::<T>().expect("a possible value parses"))
+}
+
+/// The language of `LC_ALL`, `LC_MESSAGES` or `LANG`: Chinese when it starts with `zh`.
+pub fn default_lang() -> Lang {
+    let lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
+    match lang {
+        Some(l) if l.starts_with("zh") => Lang::Zh,
+        _ => Lang::En,
+    }
+}
+
+/// Writes a file through `write`, naming the file in any error.
+/// The file is written only once the whole output is ready: a failure leaves no partial file.
+pub fn write_file(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), emit::EmitError>,
+) -> Result<(), String> {
+    let mut out = Vec::new();
+    write(&mut out).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Writes text to standard output; a reader that stops early (`| head`) is not an error.
+pub fn print_out(text: &str) -> Result<u8, String> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("standard output: {e}"))
+        }
+        _ => Ok(0),
+    }
+}
