@@ -354,6 +354,15 @@ fn cell(s: &str, width: usize) -> String {
     }
 }
 
+/// At most `n` characters of `s`, "…" where it is cut.
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(n - 1).collect();
+    format!("{cut}…")
+}
+
 /// The summary as a table for the terminal.
 fn table(rows: &[Row], lang: Lang) -> String {
     use std::fmt::Write as _;
@@ -391,7 +400,7 @@ fn table(rows: &[Row], lang: Lang) -> String {
                     s.pending,
                     s.insufficient_data,
                     s.waived,
-                    plain(r.worst.first().map_or("", String::as_str))
+                    short(&plain(r.worst.first().map_or("", String::as_str)), 90)
                 );
             }
             (None, e) => {

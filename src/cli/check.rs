@@ -103,7 +103,10 @@ pub fn run(args: CheckArgs) -> Result<u8, String> {
         lang,
         Some(stages.callback(lang)),
     )?;
-    drop(stages);
+    if args.output.is_none() {
+        // The report goes to the terminal, perhaps: the spinner leaves it first.
+        drop(stages);
+    }
     if let Some(path) = &args.service_areas {
         if report.service_areas.is_none() {
             return Err(
