@@ -4,12 +4,12 @@
 //! required and clause; pending, not applicable, insufficient data and skipped are
 //! `<skipped>` with why; a pass — and a failing finding of severity info (a waived
 //! finding, or a shortfall a submission leaves as it was) — passes, the latter with its
-//! message in `<system-out>`. Everything from the plan is XML-escaped; characters XML
-//! cannot hold at all are replaced by U+FFFD.
+//! message in `<system-out>`. Everything from the plan is XML-escaped ([`super::markup`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::markup::{escape, Place};
 use super::{artifact, EmitError, Emitter};
 use crate::finding::{Finding, Measure, Status};
 use crate::profile::Severity;
@@ -146,53 +146,10 @@ fn measure(m: &Measure) -> String {
     }
 }
 
-/// Characters XML 1.0 cannot hold, even as references.
-fn forbidden(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
-}
-
-/// Text content: `&`, `<`, `>` escaped, CR kept as a reference.
 fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            c if forbidden(c) => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+    escape(s, Place::XmlText)
 }
 
-/// An attribute value in double quotes: also quotes, and line breaks and tabs as
-/// references (a parser would normalize them to spaces otherwise).
 fn attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' => out.push_str("&#9;"),
-            c => out.push_str(&text(c.encode_utf8(&mut [0; 4]))),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping() {
-        assert_eq!(text("a<b>&c\r"), "a&lt;b&gt;&amp;c&#13;");
-        assert_eq!(
-            attr("\"x\"\n'y'\u{1}"),
-            "&quot;x&quot;&#10;&apos;y&apos;\u{fffd}"
-        );
-    }
+    escape(s, Place::XmlAttribute)
 }

@@ -9,6 +9,7 @@ pub mod github;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod markup;
 pub mod sarif;
 pub mod text;
 

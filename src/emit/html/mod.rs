@@ -37,18 +37,7 @@ const NEEDS: usize = 200;
 
 /// Text for HTML content and attribute values: `<`, `>`, `&`, quotes escaped.
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::markup::escape(s, super::markup::Place::Html)
 }
 
 const CSS: &str = r#"
