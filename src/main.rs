@@ -241,11 +241,14 @@ fn rules_cmd(id: Option<&str>) -> Result<u8, String> {
                     t.en
                 );
             }
+            for (id, (zh, en), _) in planlint::waivers::CHECKS {
+                outln!(o, "{id:<28} {:<11} {zh} / {en}", "plan");
+            }
         }
         Some(id) => {
-            let r = rules::find(id)
+            let (_, doc) = rules::describe(id)
                 .ok_or_else(|| format!("unknown rule '{id}'; `planlint rules` lists them"))?;
-            o.push_str(r.doc());
+            o.push_str(doc);
         }
     }
     print_out(&o)

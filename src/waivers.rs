@@ -31,6 +31,28 @@ use crate::text::Text;
 pub const EXPIRED: &str = "expired-waiver";
 /// The rule id of an unused waiver's finding.
 pub const UNUSED: &str = "unused-waiver";
+/// The titles and documentation of the two checks of waivers, for `planlint rules` and
+/// the formats that describe rules.
+pub const CHECKS: [(&str, (&str, &str), &str); 2] = [
+    (
+        EXPIRED,
+        ("豁免已过期", "Expired waiver"),
+        "# expired-waiver — 豁免已过期\n\n## What it checks\nA `[[waivers]]` entry of plan.toml whose \
+`expires` date is before the check's date. It waives nothing any more: the findings it \
+covered fail again, and the waiver itself is an error (subject `waivers[N]`, N its number \
+in the file) until it is renewed with a new date or removed.\n\n## Why\nAn exception granted \
+for a time must be looked at again when the time is up, not forgotten in a file.\n",
+    ),
+    (
+        UNUSED,
+        ("未使用的豁免", "Unused waiver"),
+        "# unused-waiver — 未使用的豁免\n\n## What it checks\nA `[[waivers]]` entry of plan.toml that \
+covers no failing finding: its rule passes for the subjects it names, or no subject \
+matches. A warning, as ruff reports an unused `noqa`.\n\n## Why\nA waiver that waives nothing \
+hides nothing today but would silently hide a failure tomorrow; it should go.\n",
+    ),
+];
+
 /// Where waivers are written, as the findings about them cite it.
 const CLAUSE: &str = "plan.toml [[waivers]]";
 

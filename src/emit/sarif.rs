@@ -48,9 +48,11 @@ pub fn log(r: &Report, lang: Lang) -> Value {
     let descriptors: Vec<Value> = rules
         .iter()
         .map(|(id, (first, severity))| {
-            let rule = crate::rules::find(id);
-            let title = rule.map_or_else(|| (*id).to_string(), |r| r.title().get(lang).to_string());
-            let doc = rule.map_or("", |r| r.doc());
+            let rule = crate::rules::describe(id);
+            let title = rule
+                .as_ref()
+                .map_or_else(|| (*id).to_string(), |(t, _)| t.get(lang).to_string());
+            let doc = rule.map_or("", |(_, d)| d);
             json!({
                 "id": id,
                 "name": camel(id),

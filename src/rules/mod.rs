@@ -220,6 +220,17 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
 }
 
+/// The title and documentation of any finding's rule: a rule of the registry, or one of
+/// the checks of plan.toml's waivers ([`crate::waivers::CHECKS`]).
+pub fn describe(id: &str) -> Option<(Text, &'static str)> {
+    find(id).map(|r| (r.title(), r.doc())).or_else(|| {
+        crate::waivers::CHECKS
+            .iter()
+            .find(|(c, _, _)| *c == id)
+            .map(|(_, (zh, en), doc)| (Text::new(*zh, *en), *doc))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
