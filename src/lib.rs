@@ -70,10 +70,14 @@ impl Default for Options {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     Reading,
+    /// Fields mapped, features checked and moved into the working CRS.
+    Placing,
     Indexing,
     Network,
     Circle,
     Rules,
+    /// Findings sorted, the circle's summary, suggestions and map shapes gathered.
+    Summarising,
     Writing,
 }
 
@@ -81,10 +85,12 @@ impl Stage {
     pub fn label(self) -> text::Text {
         let (zh, en) = match self {
             Stage::Reading => ("读取图层", "reading layers"),
+            Stage::Placing => ("转换坐标", "placing features in the working CRS"),
             Stage::Indexing => ("建立空间索引", "indexing"),
             Stage::Network => ("构建步行路网", "building the walking network"),
             Stage::Circle => ("计算服务圈", "measuring the service circle"),
             Stage::Rules => ("检查规则", "checking the rules"),
+            Stage::Summarising => ("汇总结果", "summarising"),
             Stage::Writing => ("写出报告", "writing the report"),
         };
         text::Text::new(zh, en)
@@ -214,6 +220,7 @@ pub fn check_prepared(
             found
         })
         .collect();
+    Progress::tell(options, Stage::Summarising);
     if profile.expired_on(as_of) {
         expire(&mut findings, profile);
     }

@@ -61,7 +61,11 @@ enum Command {
     },
 }
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -70,7 +74,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => cli::check::run(*args),
+        Command::Check(args) => cli::check::run(*args, started),
         Command::Diff(args) => cli::diff::run(args),
         Command::Profiles { id, lang } => {
             profiles(id.as_deref(), lang.unwrap_or_else(default_lang))

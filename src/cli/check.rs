@@ -8,7 +8,7 @@ use planlint::emit::{self, Format};
 use planlint::report::FailOn;
 use planlint::text::Lang;
 
-use super::{batch, job, names, progress, write_file};
+use super::{batch, job, names, progress, timings, write_file};
 
 #[derive(Parser)]
 pub struct CheckArgs {
@@ -80,9 +80,13 @@ pub struct CheckArgs {
     /// (at error) that the baseline did not have, or had less of.
     #[arg(long, default_value = "error", value_parser = names::<FailOn>(&FailOn::NAMES))]
     pub fail_on: FailOn,
+    /// Print how long each stage took (reading, placing, indexing, network, analysis,
+    /// rules, summarising, writing) and the peak memory, on standard error.
+    #[arg(long)]
+    pub timings: bool,
 }
 
-pub fn run(args: CheckArgs) -> Result<u8, String> {
+pub fn run(args: CheckArgs, started: std::time::Instant) -> Result<u8, String> {
     let lang = args.lang.unwrap_or_else(super::default_lang);
     if args.fail_on == FailOn::New && args.baseline.is_none() {
         return Err("--fail-on new compares with a baseline: give --baseline OLD.json".into());
@@ -94,14 +98,24 @@ pub fn run(args: CheckArgs) -> Result<u8, String> {
         ));
     }
     if args.recursive.is_some() || args.plans.len() > 1 || args.output_dir.is_some() {
+        if args.timings {
+            return Err(
+                "--timings times one plan; a batch's summary gives each plan's counts".into(),
+            );
+        }
         return batch::run(&args, lang);
     }
     let stages = progress::Stages::start(lang);
+    let timings = args.timings.then(|| timings::Timings::new(started));
+    let callback = match &timings {
+        Some(t) => t.callback(Some(stages.callback(lang))),
+        None => stages.callback(lang),
+    };
     let report = job::run(
         args.plans.first().map(PathBuf::as_path),
         &args,
         lang,
-        Some(stages.callback(lang)),
+        Some(callback),
     )?;
     if args.output.is_none() {
         // The report goes to the terminal, perhaps: the spinner leaves it first.
@@ -130,6 +144,9 @@ pub fn run(args: CheckArgs) -> Result<u8, String> {
                 _ => {}
             }
         }
+    }
+    if let Some(t) = &timings {
+        t.print(lang);
     }
     Ok(report.exit_code(args.fail_on) as u8)
 }

@@ -79,17 +79,20 @@ pub fn run(
     Progress::tell(&options, Stage::Reading);
     let mut report = match city {
         None => {
-            let plan = plan::load(&sources).map_err(|e| e.to_string())?;
+            let plan =
+                plan::load_with(&sources, options.progress.as_ref()).map_err(|e| e.to_string())?;
             planlint::check_prepared(&plan, &prepared, as_of, &options)
         }
         Some(city) => {
             // The submission is placed in the city's working CRS and checked inside it.
             let mut city = city;
             city.working_crs = args.working_crs.clone();
-            let city = plan::load(&city).map_err(|e| e.to_string())?;
+            let city =
+                plan::load_with(&city, options.progress.as_ref()).map_err(|e| e.to_string())?;
             sources.submission = true;
             sources.working_crs = Some(city.working_crs.clone());
-            let submission = plan::load(&sources).map_err(|e| e.to_string())?;
+            let submission =
+                plan::load_with(&sources, options.progress.as_ref()).map_err(|e| e.to_string())?;
             let (merged, sub) = plan::context::merge(city.clone(), submission)
                 .map_err(|e| e.get(lang).to_string())?;
             planlint::context::check_in_context(&city, &merged, &sub, &prepared, as_of, &options)

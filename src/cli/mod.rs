@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod job;
 pub mod progress;
+pub mod timings;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use planlint::emit;
@@ -32,15 +33,30 @@ pub fn default_lang() -> Lang {
     }
 }
 
-/// Writes a file through `write`, naming the file in any error.
-/// The file is written only once the whole output is ready: a failure leaves no partial file.
+/// Writes a file through `write`, naming the file in any error. The output streams into a
+/// hidden file beside it that takes the file's name only once the whole output is written:
+/// a failure leaves no partial file, and the report is never held whole in memory.
 pub fn write_file(
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), emit::EmitError>,
 ) -> Result<(), String> {
-    let mut out = Vec::new();
-    write(&mut out).map_err(|e| format!("{}: {e}", path.display()))?;
-    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
+    let named = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let name = path
+        .file_name()
+        .ok_or_else(|| named(&"not a file name"))?
+        .to_string_lossy();
+    let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let result = (|| {
+        let file = std::fs::File::create(&partial).map_err(|e| named(&e))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        write(&mut out).map_err(|e| named(&e))?;
+        out.into_inner().map_err(|e| named(&e.into_error()))?;
+        std::fs::rename(&partial, path).map_err(|e| named(&e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
 }
 
 /// Writes text to standard output; a reader that stops early (`| head`) is not an error.

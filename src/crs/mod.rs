@@ -4,6 +4,7 @@
 
 pub mod detect;
 pub mod gcj02;
+mod pipelines;
 mod proj_data;
 
 use geo::{Coord, Geometry, Polygon};
@@ -75,10 +76,110 @@ pub fn working_crs_for(lon: f64, lat: f64) -> String {
     format!("EPSG:{}{zone:02}", if lat >= 0.0 { 326 } else { 327 })
 }
 
-/// Moves coordinates from one CRS into another.
+/// Moves coordinates from one CRS into another. It holds no PROJ object itself, so it is
+/// shared freely between threads: each thread makes its own PROJ context and
+/// transformation for a pair of CRSs once, on first use, and keeps it for the process
+/// ([`with_operation`]); PROJ's database is opened only for pairs beyond the common zones,
+/// once per pair, never per feature.
 pub struct Transformer {
     offset: Option<CrsSpec>,
-    proj: Option<Proj>,
+    /// PROJ's source and target definitions, when they differ.
+    proj: Option<(String, String)>,
+}
+
+/// One transformation: from a written pipeline, or from PROJ's database.
+enum Operation {
+    Written(pipelines::Pipeline),
+    Proj(Proj),
+}
+
+impl Operation {
+    fn transform(&self, coords: &mut [Coord<f64>]) {
+        match self {
+            Operation::Written(p) => p.transform(coords),
+            Operation::Proj(p) => {
+                if p.convert_array(coords).is_err() {
+                    // One coordinate at a time, so one bad point spoils only itself.
+                    for c in coords.iter_mut() {
+                        *c = p.convert(*c).unwrap_or(Coord {
+                            x: f64::NAN,
+                            y: f64::NAN,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A pair of CRSs, as PROJ is given them: (source, target).
+type Pair = (String, String);
+
+thread_local! {
+    /// This thread's transformations, by (source, target) definition.
+    static OPERATIONS: std::cell::RefCell<Vec<(Pair, std::rc::Rc<Operation>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The PROJ pipeline of each pair of CRSs already looked up in PROJ's database by some
+/// thread (`None`: the pair has no single pipeline, each thread looks it up itself).
+static LOOKED_UP: std::sync::Mutex<Vec<(Pair, Option<String>)>> = std::sync::Mutex::new(Vec::new());
+
+/// A new transformation from `src` to `to`: from its written pipeline when it is one of
+/// the common Gauss–Krüger and UTM zones ([`pipelines`]: no database at all), else from
+/// PROJ's database, looked up once per pair and process.
+fn make_operation(src: &str, to: &str) -> Result<Operation, String> {
+    if let Some(p) = pipelines::known(src, to).and_then(|d| pipelines::Pipeline::new(&d)) {
+        return Ok(Operation::Written(p));
+    }
+    let key = (src.to_string(), to.to_string());
+    // Held while looking up, so that the database is queried once per pair.
+    let mut looked_up = LOOKED_UP.lock().unwrap_or_else(|e| e.into_inner());
+    let mut builder = ProjBuilder::new();
+    let dir = proj_data_dir()?;
+    builder
+        .set_search_paths(dir)
+        .map_err(|e| format!("PROJ search path {}: {e}", dir.display()))?;
+    let known = looked_up
+        .iter()
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, p)| p.clone());
+    if let Some(def) = known {
+        return builder
+            .proj(&def)
+            .map(Operation::Proj)
+            .map_err(|e| e.to_string());
+    }
+    let proj = builder
+        .proj_known_crs(src, to, None)
+        .map_err(|e| e.to_string())?;
+    // One pipeline ("proj=pipeline …", "proj=noop …") is shared; a choice among several
+    // operations by area ("unavailable until proj_trans is called") is not.
+    let def = proj.def().ok().filter(|d| d.starts_with("proj="));
+    looked_up.push((key, def));
+    Ok(Operation::Proj(proj))
+}
+
+/// Runs `f` with this thread's transformation from `src` to `to`, made on first use.
+fn with_operation<T>(src: &str, to: &str, f: impl FnOnce(&Operation) -> T) -> Result<T, String> {
+    let cached = OPERATIONS.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|((s, t), _)| s == src && t == to)
+            .map(|(_, p)| p.clone())
+    });
+    let op = match cached {
+        Some(p) => p,
+        None => {
+            let p = std::rc::Rc::new(make_operation(src, to)?);
+            OPERATIONS.with(|c| {
+                c.borrow_mut()
+                    .push(((src.to_string(), to.to_string()), p.clone()))
+            });
+            p
+        }
+    };
+    Ok(f(&op))
 }
 
 impl Transformer {
@@ -88,12 +189,8 @@ impl Transformer {
         if src.trim().eq_ignore_ascii_case(to.trim()) {
             return Ok(Transformer { offset, proj: None });
         }
-        let mut builder = ProjBuilder::new();
-        let dir = proj_data_dir()?;
-        builder
-            .set_search_paths(dir)
-            .map_err(|e| format!("PROJ search path {}: {e}", dir.display()))?;
-        let proj = builder.proj_known_crs(src, to, None).map_err(|e| {
+        // Made here once, so that a CRS PROJ does not know is told now, naming the layer.
+        with_operation(src, to, |_| ()).map_err(|e| {
             format!(
                 "PROJ cannot transform from {} to {to}: {e}",
                 from.describe()
@@ -101,7 +198,7 @@ impl Transformer {
         })?;
         Ok(Transformer {
             offset,
-            proj: Some(proj),
+            proj: Some((src.to_string(), to.to_string())),
         })
     }
 
@@ -117,16 +214,19 @@ impl Transformer {
                 *c = Coord { x, y };
             }
         }
-        if let Some(p) = &self.proj {
-            if p.convert_array(coords).is_err() {
-                // Fall back to one coordinate at a time, so one bad point spoils only itself.
-                for c in coords.iter_mut() {
-                    *c = p.convert(*c).unwrap_or(Coord {
-                        x: f64::NAN,
-                        y: f64::NAN,
-                    });
+        let Some((src, to)) = &self.proj else {
+            return;
+        };
+        let done = with_operation(src, to, |op| op.transform(coords));
+        if done.is_err() {
+            // This thread could not make the transformation that another one made: nothing
+            // is moved, and every coordinate is marked unusable rather than left unmoved.
+            coords.iter_mut().for_each(|c| {
+                *c = Coord {
+                    x: f64::NAN,
+                    y: f64::NAN,
                 }
-            }
+            });
         }
     }
 

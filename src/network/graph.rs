@@ -1,7 +1,5 @@
 //! Building the graph, and snapping points onto it.
 
-use std::collections::HashMap;
-
 use geo::{LineString, Point};
 use rstar::primitives::{GeomWithData, Line};
 use rstar::RTree;
@@ -55,8 +53,8 @@ pub struct Network {
 /// vertices within `tolerance` of an existing node (grid hashing, 3 × 3 cells).
 struct NodeMerger {
     tolerance: f64,
-    exact: HashMap<(u64, u64), u32>,
-    grid: HashMap<(i64, i64), Vec<u32>>,
+    exact: rustc_hash::FxHashMap<(u64, u64), u32>,
+    grid: rustc_hash::FxHashMap<(i64, i64), Vec<u32>>,
     nodes: Vec<[f64; 2]>,
 }
 
@@ -102,16 +100,45 @@ impl NodeMerger {
     }
 }
 
+/// The adjacency of `n` nodes in compressed form: offsets, then (node, edge) pairs.
+fn adjacency(n: usize, edges: &[Edge]) -> (Vec<u32>, Vec<(u32, u32)>) {
+    let mut degree = vec![0u32; n + 1];
+    for e in edges {
+        degree[e.a as usize] += 1;
+        degree[e.b as usize] += 1;
+    }
+    let mut offsets = Vec::with_capacity(n + 1);
+    let mut sum = 0u32;
+    for d in &degree[..n] {
+        offsets.push(sum);
+        sum += d;
+    }
+    offsets.push(sum);
+    let mut fill = offsets.clone();
+    let mut adjacency = vec![(0u32, 0u32); sum as usize];
+    for (i, e) in edges.iter().enumerate() {
+        adjacency[fill[e.a as usize] as usize] = (e.b, i as u32);
+        fill[e.a as usize] += 1;
+        adjacency[fill[e.b as usize] as usize] = (e.a, i as u32);
+        fill[e.b as usize] += 1;
+    }
+    (offsets, adjacency)
+}
+
 impl Network {
     /// Builds the graph from lines in the working CRS.
     pub fn build(lines: &[LineString<f64>], tolerance: f64) -> Network {
+        let vertices: usize = lines.iter().map(|l| l.0.len()).sum();
         let mut merger = NodeMerger {
             tolerance,
-            exact: HashMap::new(),
-            grid: HashMap::new(),
-            nodes: Vec::new(),
+            exact: Default::default(),
+            grid: Default::default(),
+            nodes: Vec::with_capacity(vertices / 2),
         };
-        let mut edges = Vec::new();
+        merger
+            .exact
+            .reserve(if tolerance > 0.0 { 0 } else { vertices / 2 });
+        let mut edges = Vec::with_capacity(vertices);
         for line in lines {
             let ids: Vec<u32> = line.0.iter().map(|c| merger.node([c.x, c.y])).collect();
             for w in ids.windows(2) {
@@ -128,37 +155,23 @@ impl Network {
             }
         }
         let nodes = merger.nodes;
-        let mut degree = vec![0u32; nodes.len() + 1];
-        for e in &edges {
-            degree[e.a as usize] += 1;
-            degree[e.b as usize] += 1;
-        }
-        let mut offsets = Vec::with_capacity(nodes.len() + 1);
-        let mut sum = 0u32;
-        for d in &degree[..nodes.len()] {
-            offsets.push(sum);
-            sum += d;
-        }
-        offsets.push(sum);
-        let mut fill = offsets.clone();
-        let mut adjacency = vec![(0u32, 0u32); sum as usize];
-        for (i, e) in edges.iter().enumerate() {
-            adjacency[fill[e.a as usize] as usize] = (e.b, i as u32);
-            fill[e.a as usize] += 1;
-            adjacency[fill[e.b as usize] as usize] = (e.a, i as u32);
-            fill[e.b as usize] += 1;
-        }
-        let segments = RTree::bulk_load(
-            edges
-                .iter()
-                .enumerate()
-                .map(|(i, e)| {
-                    GeomWithData::new(
-                        Line::new(nodes[e.a as usize], nodes[e.b as usize]),
-                        i as u32,
-                    )
-                })
-                .collect(),
+        // The segments' R-tree and the adjacency are built side by side.
+        let (segments, (offsets, adjacency)) = rayon::join(
+            || {
+                RTree::bulk_load(
+                    edges
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| {
+                            GeomWithData::new(
+                                Line::new(nodes[e.a as usize], nodes[e.b as usize]),
+                                i as u32,
+                            )
+                        })
+                        .collect(),
+                )
+            },
+            || adjacency(nodes.len(), &edges),
         );
         let mut net = Network {
             nodes,

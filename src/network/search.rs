@@ -367,10 +367,13 @@ mod piece_tests {
     }
 }
 
+/// Walking distances to junctions, by node (a fast hash: node ids are no one's input).
+pub type Junctions = rustc_hash::FxHashMap<u32, f64>;
+
 /// Walking distances from one snapped point to the junctions within `limit` (a search
 /// bounded by the limit: a catchment, not the whole network).
-pub fn within(net: &Network, from: &Snap, limit: f64) -> HashMap<u32, f64> {
-    let mut dist: HashMap<u32, f64> = HashMap::new();
+pub fn within(net: &Network, from: &Snap, limit: f64) -> Junctions {
+    let mut dist = Junctions::default();
     let mut heap = BinaryHeap::new();
     let e = net.edges[from.edge as usize];
     for (node, d) in [
@@ -410,7 +413,7 @@ pub fn within(net: &Network, from: &Snap, limit: f64) -> HashMap<u32, f64> {
 pub fn distance_to(
     net: &Network,
     from: &Snap,
-    junctions: &HashMap<u32, f64>,
+    junctions: &Junctions,
     to: &Snap,
     limit: f64,
 ) -> Option<f64> {

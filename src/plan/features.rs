@@ -25,77 +25,105 @@ impl From<FieldError> for Problem {
     }
 }
 
-/// Builds the canonical features of one layer, rejecting what cannot be used.
-fn build<T>(
+/// Builds the canonical features of one layer, rejecting what cannot be used. Ids are
+/// decided in the file's order (the first of a repeated id is kept); the features are then
+/// placed and built in parallel, and come out in the file's order.
+fn build<T: Send>(
     raw: RawLayer,
     map: &FieldMap,
     transform: &Transformer,
-    make: impl Fn(&FieldMap, &RawFeature, String, Geometry<f64>) -> Result<T, Problem>,
+    make: impl Fn(&FieldMap, &RawFeature, String, Geometry<f64>) -> Result<T, Problem> + Sync,
 ) -> (Vec<T>, Vec<Rejection>) {
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
+    use rayon::prelude::*;
+    let ids: Vec<Option<String>> = raw
+        .features
+        .par_iter()
+        .map(|f| map.text(&f.values, "id"))
+        .collect();
+    let mut seen = HashSet::with_capacity(ids.len());
+    let repeated: Vec<bool> = ids
+        .iter()
+        .map(|id| id.as_deref().is_some_and(|id| !seen.insert(id)))
+        .collect();
+    drop(seen);
+    let outcomes: Vec<Result<T, Rejection>> = raw
+        .features
+        .into_par_iter()
+        .zip(ids)
+        .zip(repeated)
+        .map(|((f, id), repeated)| one(f, id, repeated, map, transform, &make))
+        .collect();
+    let mut out = Vec::with_capacity(outcomes.len());
     let mut rejected = Vec::new();
-    for f in raw.features {
-        let id = map.text(&f.values, "id");
-        let reject = |field: Option<&str>, reason: crate::text::Text| Rejection {
-            index: f.index,
-            id: id.clone(),
-            field: field.map(str::to_string),
-            reason,
-        };
-        if let Some(problem) = &f.problem {
-            rejected.push(reject(
-                None,
-                t!("无法读取的记录：{}", "unreadable record: {}", problem),
-            ));
-            continue;
-        }
-        if f.deleted {
-            rejected.push(reject(
-                None,
-                t!(
-                    "记录在 .dbf 中已标记删除",
-                    "the record is marked deleted in the .dbf"
-                ),
-            ));
-            continue;
-        }
-        let Some(id_text) = id.clone() else {
-            rejected.push(reject(Some("id"), t!("缺少编号", "missing id")));
-            continue;
-        };
-        if !seen.insert(id_text.clone()) {
-            rejected.push(reject(
-                Some("id"),
-                t!("编号 {} 重复", "duplicate id {}", id_text),
-            ));
-            continue;
-        }
-        let geometry = match &f.geometry {
-            Ok(g) => place(g.clone(), transform),
-            Err(e) => Err(e.clone()),
-        };
-        let result = geometry.map_err(Problem::Geometry).and_then(|g| {
-            // Geometry code that panics on a pathological shape rejects that feature only.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| make(map, &f, id_text, g)))
-                .unwrap_or_else(|_| {
-                    Err(Problem::Geometry(
-                        "the geometry could not be processed".into(),
-                    ))
-                })
-        });
-        match result {
+    for o in outcomes {
+        match o {
             Ok(v) => out.push(v),
-            Err(Problem::Geometry(e)) => {
-                rejected.push(reject(None, t!("几何无效：{}", "invalid geometry: {}", e)))
-            }
-            Err(Problem::Field(e)) => rejected.push(reject(
-                Some(&e.field),
-                t!("字段 {} 无效：{}", "field {}: {}", e.field, e.reason),
-            )),
+            Err(r) => rejected.push(r),
         }
     }
     (out, rejected)
+}
+
+/// One feature of [`build`]: the canonical feature, or its rejection.
+fn one<T>(
+    mut f: RawFeature,
+    id: Option<String>,
+    repeated: bool,
+    map: &FieldMap,
+    transform: &Transformer,
+    make: &impl Fn(&FieldMap, &RawFeature, String, Geometry<f64>) -> Result<T, Problem>,
+) -> Result<T, Rejection> {
+    let reject = |field: Option<&str>, reason: crate::text::Text| Rejection {
+        index: f.index,
+        id: id.clone(),
+        field: field.map(str::to_string),
+        reason,
+    };
+    if let Some(problem) = &f.problem {
+        return Err(reject(
+            None,
+            t!("无法读取的记录：{}", "unreadable record: {}", problem),
+        ));
+    }
+    if f.deleted {
+        return Err(reject(
+            None,
+            t!(
+                "记录在 .dbf 中已标记删除",
+                "the record is marked deleted in the .dbf"
+            ),
+        ));
+    }
+    let Some(id_text) = id.clone() else {
+        return Err(reject(Some("id"), t!("缺少编号", "missing id")));
+    };
+    if repeated {
+        return Err(reject(
+            Some("id"),
+            t!("编号 {} 重复", "duplicate id {}", id_text),
+        ));
+    }
+    // The geometry moves on; `make` reads the feature's values.
+    let geometry = match std::mem::replace(&mut f.geometry, Err(String::new())) {
+        Ok(g) => place(g, transform),
+        Err(e) => Err(e),
+    };
+    let result = geometry.map_err(Problem::Geometry).and_then(|g| {
+        // Geometry code that panics on a pathological shape rejects that feature only.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| make(map, &f, id_text, g)))
+            .unwrap_or_else(|_| {
+                Err(Problem::Geometry(
+                    "the geometry could not be processed".into(),
+                ))
+            })
+    });
+    result.map_err(|problem| match problem {
+        Problem::Geometry(e) => reject(None, t!("几何无效：{}", "invalid geometry: {}", e)),
+        Problem::Field(e) => reject(
+            Some(&e.field),
+            t!("字段 {} 无效：{}", "field {}: {}", e.field, e.reason),
+        ),
+    })
 }
 
 /// The largest coordinate magnitude, in metres, a placed feature may have.

@@ -111,6 +111,36 @@ const GEO_EXTS: &[&str] = &["geojson", "json", "shp"];
 
 /// Reads, maps and places every layer of a plan.
 pub fn load(src: &Sources) -> Result<Plan, PlanError> {
+    load_with(src, None)
+}
+
+/// [`load`], telling `progress` when reading ends and placing begins.
+pub fn load_with(src: &Sources, progress: Option<&crate::Progress>) -> Result<Plan, PlanError> {
+    let read = read_layers(src)?;
+    if let Some(p) = progress {
+        (p.0)(crate::Stage::Placing);
+    }
+    place(src, read)
+}
+
+/// One layer file as read, with the CRS it is in.
+pub struct ReadLayer {
+    pub layer: Layer,
+    pub name: &'static str,
+    pub path: PathBuf,
+    pub raw: RawLayer,
+    pub crs: CrsSpec,
+}
+
+/// The layers of a plan as read, before any mapping or moving: the **read** stage.
+pub struct ReadPlan {
+    pub layers: Vec<ReadLayer>,
+    pub phases: Option<PathBuf>,
+}
+
+/// Reads every layer file of a plan, in parallel, and decides each one's CRS.
+pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
+    use rayon::prelude::*;
     let required = |layer: &'static str, cli: &Option<PathBuf>| match src.path(layer, cli, GEO_EXTS)
     {
         Some(p) => Ok(Some(p)),
@@ -120,40 +150,77 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
             format!("give --{layer} FILE or put {layer}.geojson / {layer}.shp in the plan folder"),
         )),
     };
-    let compounds_path = required("compounds", &src.compounds)?;
-    let facilities_path = required("facilities", &src.facilities)?;
-    let units_path = src.path("units", &src.units, GEO_EXTS);
-    let phases_path = src.path("phases", &src.phases, &["csv"]);
-    let roads_path = src.path("roads", &src.roads, &["geojson", "json", "shp", "osm.pbf"]);
-    let candidates_path = src.path("candidates", &src.candidates, GEO_EXTS);
+    let files: Vec<(Layer, &'static str, PathBuf)> = [
+        (
+            Layer::Compounds,
+            "compounds",
+            required("compounds", &src.compounds)?,
+        ),
+        (
+            Layer::Facilities,
+            "facilities",
+            required("facilities", &src.facilities)?,
+        ),
+        (
+            Layer::Units,
+            "units",
+            src.path("units", &src.units, GEO_EXTS),
+        ),
+        (
+            Layer::Roads,
+            "roads",
+            src.path("roads", &src.roads, &["geojson", "json", "shp", "osm.pbf"]),
+        ),
+        (
+            Layer::Candidates,
+            "candidates",
+            src.path("candidates", &src.candidates, GEO_EXTS),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(layer, name, path)| Some((layer, name, path?)))
+    .collect();
+    // Layers are read in parallel; the first error in the layers' order is the one told.
+    let layers = files
+        .into_par_iter()
+        .map(|(layer, name, path)| {
+            let ls = src.settings.layer(name);
+            let raw = read_guarded(&path, ls.encoding.as_deref())?;
+            let kind = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let stated = ls.crs.as_deref().or(raw.crs.as_deref());
+            let crs = layer_crs(stated, &raw.boxes(), &kind.to_ascii_lowercase())
+                .map_err(|e| PlanError::Crs(path.display().to_string(), e))?;
+            Ok(ReadLayer {
+                layer,
+                name,
+                path,
+                raw,
+                crs,
+            })
+        })
+        .collect::<Vec<Result<ReadLayer, PlanError>>>()
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ReadPlan {
+        layers,
+        phases: src.path("phases", &src.phases, &["csv"]),
+    })
+}
 
-    let mut layers: Vec<(Layer, &'static str, PathBuf, RawLayer, CrsSpec)> = Vec::new();
-    for (layer, name, path) in [
-        (Layer::Compounds, "compounds", compounds_path),
-        (Layer::Facilities, "facilities", facilities_path),
-        (Layer::Units, "units", units_path),
-        (Layer::Roads, "roads", roads_path),
-        (Layer::Candidates, "candidates", candidates_path),
-    ] {
-        let Some(path) = path else { continue };
-        let ls = src.settings.layer(name);
-        let raw = read_guarded(&path, ls.encoding.as_deref())?;
-        let kind = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let stated = ls.crs.as_deref().or(raw.crs.as_deref());
-        let crs = layer_crs(stated, &raw.boxes(), &kind.to_ascii_lowercase())
-            .map_err(|e| PlanError::Crs(path.display().to_string(), e))?;
-        layers.push((layer, name, path, raw, crs));
-    }
-
+/// Maps every layer's fields and moves its features into the working CRS: the **place**
+/// stage. Layers are placed in parallel, and the features of each too.
+pub fn place(src: &Sources, read: ReadPlan) -> Result<Plan, PlanError> {
+    use rayon::prelude::*;
+    let layers = read.layers;
     let working_crs = match (&src.working_crs, src.submission) {
         // A submission takes its city's working CRS, already checked.
         (Some(w), true) => w.clone(),
         _ => {
-            let (_, _, first_path, first_raw, first_crs) = layers.first().ok_or_else(|| {
+            let first = layers.first().ok_or_else(|| {
                 PlanError::MissingLayer("compounds", "the submission holds no layer".into())
             })?;
-            let (lon, lat) = centre_lonlat(&first_raw.boxes(), first_crs)
-                .map_err(|e| PlanError::Crs(first_path.display().to_string(), e))?;
+            let (lon, lat) = centre_lonlat(&first.raw.boxes(), &first.crs)
+                .map_err(|e| PlanError::Crs(first.path.display().to_string(), e))?;
             let working_crs = src
                 .working_crs
                 .clone()
@@ -168,76 +235,27 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
         working_crs: working_crs.clone(),
         ..Plan::default()
     };
-    for (layer, name, path, raw, crs) in layers {
-        let ls = src.settings.layer(name);
-        let t = Transformer::new(&crs, &working_crs)
-            .map_err(|e| PlanError::Crs(path.display().to_string(), e))?;
-        let mut info = LayerInfo {
-            path: path.display().to_string(),
-            features: raw.features.len(),
-            crs: Some(crs.describe()),
-            encoding: raw.encoding.clone(),
-            rejected: Vec::new(),
-        };
-        if layer == Layer::Candidates {
-            (plan.candidates, info.rejected) = features::candidates(raw, &t);
-            plan.inputs.push((layer, info));
-            continue;
-        }
-        if layer == Layer::Roads {
-            let tolerance = ls.snap_tolerance.unwrap_or(0.0);
-            if !(tolerance.is_finite() && tolerance >= 0.0) {
-                return Err(PlanError::Settings(
-                    info.path,
-                    format!("snap_tolerance = {tolerance}: a distance ≥ 0 in metres"),
-                ));
+    let placed = layers
+        .into_par_iter()
+        .map(|l| place_layer(src, l, &working_crs))
+        .collect::<Vec<Result<Placed, PlanError>>>();
+    for placed in placed {
+        let (info, features) = placed?;
+        let layer = info.0;
+        match features {
+            Features::Compounds(v) => plan.compounds = v,
+            Features::Facilities(v) => plan.facilities = v,
+            Features::Units(v) => plan.units = v,
+            Features::Roads(v, tolerance, notes) => {
+                plan.roads = v;
+                plan.snap_tolerance = tolerance;
+                plan.notes.extend(notes);
             }
-            plan.notes.extend(raw.notes.iter().cloned());
-            (plan.roads, info.rejected) = roads::lines(raw, &t);
-            if plan.roads.is_empty() {
-                // Without a single line every compound would fail with "no path".
-                let why = info.rejected.first().map_or_else(
-                    || "it holds no walkable line".to_string(),
-                    |r| format!("the first, #{}: {}", r.index, r.reason.en),
-                );
-                return Err(PlanError::Option(format!(
-                    "{}: no usable road line among its {} features ({why}); fix the layer or leave it out to measure straight lines",
-                    info.path, info.features
-                )));
-            }
-            plan.snap_tolerance = tolerance;
-            plan.inputs.push((layer, info));
-            continue;
+            Features::Candidates(v) => plan.candidates = v,
         }
-        let schema = match layer {
-            Layer::Compounds => &schema::COMPOUNDS,
-            Layer::Facilities => &schema::FACILITIES,
-            _ => &schema::UNITS,
-        };
-        let map = FieldMap::new(schema, &raw, &ls)
-            .map_err(|e| PlanError::Settings(info.path.clone(), e))?;
-        match layer {
-            Layer::Compounds => {
-                (plan.compounds, info.rejected) = features::compounds(raw, &map, &t)
-            }
-            Layer::Facilities => {
-                (plan.facilities, info.rejected) = features::facilities(raw, &map, &t)
-            }
-            _ => (plan.units, info.rejected) = features::units(raw, &map, &t),
-        }
-        if matches!(layer, Layer::Compounds | Layer::Facilities)
-            && info.features > 0
-            && info.accepted() == 0
-        {
-            let first = &info.rejected[0];
-            return Err(PlanError::Option(format!(
-                "{}: none of its {} features could be used (the first, #{}: {})",
-                info.path, info.features, first.index, first.reason.en
-            )));
-        }
-        plan.inputs.push((layer, info));
+        plan.inputs.push((layer, info.1));
     }
-    if let Some(path) = phases_path {
+    if let Some(path) = read.phases {
         let (phases, mut rejected, rows) = phases::read(&path, &src.settings.layer("phases"))?;
         // A phase of a compound that is not in the plan (or was rejected) checks nothing.
         let known: std::collections::HashSet<&str> =
@@ -269,6 +287,108 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
         ));
     }
     Ok(plan)
+}
+
+/// One layer's canonical features.
+enum Features {
+    Compounds(Vec<model::Compound>),
+    Facilities(Vec<model::Facility>),
+    Units(Vec<model::Unit>),
+    /// The lines, the snap tolerance and the layer's notes.
+    Roads(Vec<geo::LineString<f64>>, f64, Vec<crate::text::Text>),
+    Candidates(Vec<(String, geo::Point<f64>)>),
+}
+
+type Placed = ((Layer, LayerInfo), Features);
+
+/// Maps and places one layer.
+fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed, PlanError> {
+    let ReadLayer {
+        layer,
+        name,
+        path,
+        raw,
+        crs,
+    } = l;
+    let ls = src.settings.layer(name);
+    let t = Transformer::new(&crs, working_crs)
+        .map_err(|e| PlanError::Crs(path.display().to_string(), e))?;
+    let mut info = LayerInfo {
+        path: path.display().to_string(),
+        features: raw.features.len(),
+        crs: Some(crs.describe()),
+        encoding: raw.encoding.clone(),
+        rejected: Vec::new(),
+    };
+    let features = match layer {
+        Layer::Candidates => {
+            let (v, rejected) = features::candidates(raw, &t);
+            info.rejected = rejected;
+            Features::Candidates(v)
+        }
+        Layer::Roads => {
+            let tolerance = ls.snap_tolerance.unwrap_or(0.0);
+            if !(tolerance.is_finite() && tolerance >= 0.0) {
+                return Err(PlanError::Settings(
+                    info.path,
+                    format!("snap_tolerance = {tolerance}: a distance ≥ 0 in metres"),
+                ));
+            }
+            let notes = raw.notes.clone();
+            let (lines, rejected) = roads::lines(raw, &t);
+            info.rejected = rejected;
+            if lines.is_empty() {
+                // Without a single line every compound would fail with "no path".
+                let why = info.rejected.first().map_or_else(
+                    || "it holds no walkable line".to_string(),
+                    |r| format!("the first, #{}: {}", r.index, r.reason.en),
+                );
+                return Err(PlanError::Option(format!(
+                    "{}: no usable road line among its {} features ({why}); fix the layer or leave it out to measure straight lines",
+                    info.path, info.features
+                )));
+            }
+            Features::Roads(lines, tolerance, notes)
+        }
+        _ => {
+            let schema = match layer {
+                Layer::Compounds => &schema::COMPOUNDS,
+                Layer::Facilities => &schema::FACILITIES,
+                _ => &schema::UNITS,
+            };
+            let map = FieldMap::new(schema, &raw, &ls)
+                .map_err(|e| PlanError::Settings(info.path.clone(), e))?;
+            let features = match layer {
+                Layer::Compounds => {
+                    let (v, r) = features::compounds(raw, &map, &t);
+                    info.rejected = r;
+                    Features::Compounds(v)
+                }
+                Layer::Facilities => {
+                    let (v, r) = features::facilities(raw, &map, &t);
+                    info.rejected = r;
+                    Features::Facilities(v)
+                }
+                _ => {
+                    let (v, r) = features::units(raw, &map, &t);
+                    info.rejected = r;
+                    Features::Units(v)
+                }
+            };
+            if matches!(layer, Layer::Compounds | Layer::Facilities)
+                && info.features > 0
+                && info.accepted() == 0
+            {
+                let first = &info.rejected[0];
+                return Err(PlanError::Option(format!(
+                    "{}: none of its {} features could be used (the first, #{}: {})",
+                    info.path, info.features, first.index, first.reason.en
+                )));
+            }
+            features
+        }
+    };
+    Ok(((layer, info), features))
 }
 
 /// Reads a layer; a reader that panics on a malformed file is reported like any other

@@ -1,87 +1,141 @@
-//! GeoJSON (RFC 7946, and the legacy `crs` member): each feature parsed on its own, so that
-//! one malformed feature is rejected alone.
+//! GeoJSON (RFC 7946, and the legacy `crs` member), read straight into geometry: the file
+//! is split into its features without building a JSON tree (each feature a borrowed slice
+//! of the text), then the features are parsed in parallel, each on its own, so that one
+//! malformed feature is rejected alone. Coordinates go from the text into `geo` types with
+//! no intermediate values; property keys and plain strings are borrowed from the text.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::path::Path;
 
-use geo::Geometry;
+use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
+use rayon::prelude::*;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::{RawFeature, RawLayer};
 use crate::plan::value::Value;
 use crate::plan::PlanError;
 
 pub fn read(path: &Path) -> Result<RawLayer, PlanError> {
-    let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| PlanError::file(path, e))?;
-    let root: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| PlanError::Parse(name.clone(), format!("not JSON: {e}")))?;
-    let serde_json::Value::Object(mut root) = root else {
-        return Err(PlanError::Parse(name, "not a GeoJSON object".into()));
-    };
-    let crs = root.get("crs").and_then(named_crs);
-    // Each feature is parsed on its own, so that one malformed feature is rejected alone.
-    let features: Vec<serde_json::Value> = match root.get("type").and_then(|t| t.as_str()) {
-        Some("FeatureCollection") => match root.remove("features") {
-            Some(serde_json::Value::Array(fs)) => fs,
-            _ => {
-                return Err(PlanError::Parse(
-                    name,
-                    "a FeatureCollection without a 'features' array".into(),
-                ))
-            }
-        },
-        Some("Feature") => vec![serde_json::Value::Object(root)],
-        Some(_) => vec![
-            serde_json::json!({"type": "Feature", "geometry": serde_json::Value::Object(root), "properties": null}),
-        ],
-        None => {
-            return Err(PlanError::Parse(
-                name,
-                "not a GeoJSON object (no 'type')".into(),
-            ))
+    parse(&text).map_err(|why| PlanError::Parse(path.display().to_string(), why))
+}
+
+/// The top level of a GeoJSON text: a FeatureCollection, a Feature or a bare geometry.
+#[derive(Deserialize)]
+struct Root<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    features: Option<&'a RawValue>,
+    #[serde(borrow)]
+    geometry: Option<&'a RawValue>,
+    #[serde(borrow)]
+    properties: Option<&'a RawValue>,
+    crs: Option<serde_json::Value>,
+}
+
+/// A feature, its members left as text to be parsed on their own.
+#[derive(Deserialize)]
+struct Feature<'a> {
+    #[serde(borrow)]
+    geometry: Option<&'a RawValue>,
+    #[serde(borrow)]
+    properties: Option<&'a RawValue>,
+}
+
+/// Parses a whole GeoJSON text into a layer.
+pub fn parse(text: &str) -> Result<RawLayer, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let not_json = |e: serde_json::Error| match e.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            format!("not JSON: {e}")
         }
+        _ => format!("not a GeoJSON object: {e}"),
     };
+    if !text.trim_start().starts_with('{') {
+        // Valid JSON that is no object, or no JSON at all.
+        return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            Ok(_) => "not a GeoJSON object".into(),
+            Err(e) => not_json(e),
+        });
+    }
+    let root: Root = serde_json::from_str(text).map_err(not_json)?;
+    let crs = root.crs.as_ref().and_then(named_crs);
+    // Each feature: its geometry and its properties, as text.
+    type Parts<'a> = (Option<&'a str>, Option<&'a str>);
+    let parts: Vec<Parts> = match root.kind.as_deref() {
+        Some("FeatureCollection") => {
+            let features: Vec<&RawValue> = root
+                .features
+                .and_then(|f| serde_json::from_str(f.get()).ok())
+                .ok_or("a FeatureCollection without a 'features' array")?;
+            features
+                .into_iter()
+                .map(|f| feature_parts(f.get()))
+                .collect()
+        }
+        Some("Feature") => vec![(
+            root.geometry.map(RawValue::get),
+            root.properties.map(RawValue::get),
+        )],
+        Some(_) => vec![(Some(text), None)],
+        None => return Err("not a GeoJSON object (no 'type')".into()),
+    };
+    let props: Vec<Vec<(Cow<str>, Value)>> = parts
+        .par_iter()
+        .map(|(_, p)| {
+            p.and_then(|p| serde_json::from_str::<Props>(p).ok())
+                .map_or_else(Vec::new, |p| p.0)
+        })
+        .collect();
+    // Fields in the order they first appear.
     let mut fields: Vec<String> = Vec::new();
-    for f in &features {
-        for k in f
-            .get("properties")
-            .and_then(|p| p.as_object())
-            .into_iter()
-            .flat_map(|p| p.keys())
-        {
-            if !fields.contains(k) {
-                fields.push(k.clone());
-            }
+    let mut column: std::collections::HashMap<String, usize> = Default::default();
+    for (k, _) in props.iter().flatten() {
+        if !column.contains_key(k.as_ref()) {
+            column.insert(k.to_string(), fields.len());
+            fields.push(k.to_string());
         }
     }
-    let raw = features
-        .into_iter()
+    let features = parts
+        .into_par_iter()
+        .zip(props)
         .enumerate()
-        .map(|(index, mut f)| {
-            let geometry = match f.get_mut("geometry").map(serde_json::Value::take) {
-                None | Some(serde_json::Value::Null) => {
-                    Err("the feature has no geometry".to_string())
-                }
-                Some(g) => serde_json::from_value::<geojson::Geometry>(g)
-                    .map_err(|e| format!("unreadable geometry: {e}"))
-                    .and_then(|g| {
-                        Geometry::<f64>::try_from(g)
-                            .map_err(|e| format!("unreadable geometry: {e}"))
-                    }),
+        .map(|(index, ((geometry, _), props))| {
+            let geometry = match geometry {
+                None | Some("null") => Err("the feature has no geometry".to_string()),
+                Some(g) => geometry_of(g).map_err(|e| format!("unreadable geometry: {e}")),
             };
-            let props = f.get("properties").and_then(|p| p.as_object());
-            let values = fields
-                .iter()
-                .map(|k| props.and_then(|p| p.get(k)).map_or(Value::Null, json_value))
-                .collect();
+            let mut values = vec![Value::Null; fields.len()];
+            // A repeated key: the last value holds, as JSON parsers take it.
+            for (k, v) in props {
+                values[column[k.as_ref()]] = v;
+            }
             RawFeature::new(index, geometry, values)
         })
         .collect();
     Ok(RawLayer {
         fields,
-        features: raw,
+        features,
         crs,
         encoding: None,
         notes: Vec::new(),
+    })
+}
+
+/// A feature's geometry and properties; anything but an object has neither.
+fn feature_parts(text: &str) -> (Option<&str>, Option<&str>) {
+    if !text.starts_with('{') {
+        return (None, None);
+    }
+    serde_json::from_str::<Feature>(text).map_or((None, None), |f| {
+        (
+            f.geometry.map(RawValue::get),
+            f.properties.map(RawValue::get),
+        )
     })
 }
 
@@ -97,12 +151,376 @@ fn named_crs(v: &serde_json::Value) -> Option<String> {
     Some(name.to_string())
 }
 
-fn json_value(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => n.as_f64().map_or(Value::Null, Value::Number),
-        serde_json::Value::String(s) => Value::Text(s.clone()),
-        other => Value::Text(other.to_string()),
+/// A feature's properties, in their order, keys borrowed where the text allows.
+struct Props<'a>(Vec<(Cow<'a, str>, Value)>);
+
+impl<'de> Deserialize<'de> for Props<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Props<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Props<'de>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(Key(k)) = map.next_key()? {
+                    let PropValue(v) = map.next_value()?;
+                    out.push((k, v));
+                }
+                Ok(Props(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A key, borrowed when it holds no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A property's value: null, a boolean, a number or text; an object or array is kept as
+/// its JSON text.
+struct PropValue(Value);
+
+impl<'de> Deserialize<'de> for PropValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PropValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E>(self) -> Result<PropValue, E> {
+                Ok(PropValue(Value::Null))
+            }
+            fn visit_none<E>(self) -> Result<PropValue, E> {
+                Ok(PropValue(Value::Null))
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<PropValue, E> {
+                Ok(PropValue(Value::Bool(b)))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<PropValue, E> {
+                Ok(PropValue(Value::Number(n)))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<PropValue, E> {
+                Ok(PropValue(Value::Number(n as f64)))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<PropValue, E> {
+                Ok(PropValue(Value::Number(n as f64)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<PropValue, E> {
+                Ok(PropValue(Value::Text(s.to_string())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<PropValue, E> {
+                Ok(PropValue(Value::Text(s)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PropValue, A::Error> {
+                let v = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(PropValue(Value::Text(v.to_string())))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<PropValue, A::Error> {
+                let v = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(PropValue(Value::Text(v.to_string())))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A geometry object as written: its coordinates not yet shaped by its type.
+#[derive(Deserialize)]
+struct RawGeometry {
+    #[serde(rename = "type")]
+    kind: String,
+    coordinates: Option<Node>,
+    geometries: Option<Vec<RawGeometry>>,
+}
+
+/// Nested coordinate arrays: a number, a position, an array of positions, or an array of
+/// deeper arrays.
+enum Node {
+    Number(f64),
+    Position(Coord<f64>),
+    Positions(Vec<Coord<f64>>),
+    Nested(Vec<Node>),
+    Empty,
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("coordinates: numbers in nested arrays")
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Node, E> {
+        Ok(Node::Number(n))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Node, E> {
+        Ok(Node::Number(n as f64))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Node, E> {
+        Ok(Node::Number(n as f64))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let Some(first) = seq.next_element::<Node>()? else {
+            return Ok(Node::Empty);
+        };
+        match first {
+            Node::Number(x) => {
+                let y = seq
+                    .next_element::<f64>()?
+                    .ok_or_else(|| de::Error::custom("a position needs at least two numbers"))?;
+                // Elevation and measure are read and left.
+                while seq.next_element::<f64>()?.is_some() {}
+                Ok(Node::Position(Coord { x, y }))
+            }
+            Node::Position(c) => {
+                let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(8) + 1);
+                v.push(c);
+                while let Some(n) = seq.next_element::<Node>()? {
+                    match n {
+                        Node::Position(c) => v.push(c),
+                        _ => return Err(de::Error::custom("positions mixed with other arrays")),
+                    }
+                }
+                Ok(Node::Positions(v))
+            }
+            other => {
+                let mut v = vec![other];
+                while let Some(n) = seq.next_element_seed(NodeSeed)? {
+                    v.push(n);
+                }
+                Ok(Node::Nested(v))
+            }
+        }
+    }
+}
+
+struct NodeSeed;
+
+impl<'de> DeserializeSeed<'de> for NodeSeed {
+    type Value = Node;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+/// Parses one geometry object.
+fn geometry_of(text: &str) -> Result<Geometry<f64>, String> {
+    // The error's line and column would count within the geometry, not the file: left out.
+    let raw: RawGeometry = serde_json::from_str(text).map_err(|e| {
+        let e = e.to_string();
+        match e.rfind(" at line ") {
+            Some(i) => e[..i].to_string(),
+            None => e,
+        }
+    })?;
+    shape(raw)
+}
+
+/// Shapes coordinates by the geometry's type.
+fn shape(g: RawGeometry) -> Result<Geometry<f64>, String> {
+    if g.kind == "GeometryCollection" {
+        let parts = g
+            .geometries
+            .ok_or("a GeometryCollection without 'geometries'")?;
+        return parts
+            .into_iter()
+            .map(shape)
+            .collect::<Result<Vec<_>, _>>()
+            .map(|v| Geometry::GeometryCollection(geo::GeometryCollection(v)));
+    }
+    let kind = g.kind.as_str();
+    let c = g
+        .coordinates
+        .ok_or_else(|| format!("a {kind} without 'coordinates'"))?;
+    let wrong = || format!("the coordinates of a {kind} are not nested as a {kind}'s are");
+    Ok(match kind {
+        "Point" => match c {
+            Node::Position(p) => Geometry::Point(Point(p)),
+            Node::Empty => return Err("an empty Point".into()),
+            _ => return Err(wrong()),
+        },
+        "MultiPoint" => Geometry::MultiPoint(MultiPoint(
+            positions(c)
+                .ok_or_else(wrong)?
+                .into_iter()
+                .map(Point)
+                .collect(),
+        )),
+        "LineString" => Geometry::LineString(LineString(positions(c).ok_or_else(wrong)?)),
+        "MultiLineString" => {
+            Geometry::MultiLineString(MultiLineString(lines(c).ok_or_else(wrong)?))
+        }
+        "Polygon" => Geometry::Polygon(polygon(c).ok_or_else(wrong)?),
+        "MultiPolygon" => Geometry::MultiPolygon(MultiPolygon(
+            nested(c)
+                .ok_or_else(wrong)?
+                .into_iter()
+                .map(polygon)
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(wrong)?,
+        )),
+        other => return Err(format!("unknown geometry type '{other}'")),
+    })
+}
+
+/// An array of positions (or an empty array).
+fn positions(n: Node) -> Option<Vec<Coord<f64>>> {
+    match n {
+        Node::Positions(v) => Some(v),
+        Node::Empty => Some(Vec::new()),
+        _ => None,
+    }
+}
+
+/// An array of deeper arrays (or an empty array).
+fn nested(n: Node) -> Option<Vec<Node>> {
+    match n {
+        Node::Nested(v) => Some(v),
+        // One-position arrays inside: `[[[x, y]]]` is read as positions of positions.
+        Node::Positions(_) => None,
+        Node::Empty => Some(Vec::new()),
+        _ => None,
+    }
+}
+
+/// Arrays of positions: a MultiLineString's lines, a polygon's rings.
+fn lines(n: Node) -> Option<Vec<LineString<f64>>> {
+    nested(n)?
+        .into_iter()
+        .map(|l| positions(l).map(LineString))
+        .collect()
+}
+
+/// A polygon: its exterior ring, then its holes.
+fn polygon(n: Node) -> Option<Polygon<f64>> {
+    let mut rings = lines(n)?.into_iter();
+    let exterior = rings.next().unwrap_or_else(|| LineString(Vec::new()));
+    Some(Polygon::new(exterior, rings.collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(text: &str) -> RawLayer {
+        parse(text).unwrap()
+    }
+
+    #[test]
+    fn features_fields_and_values_in_order() {
+        let l = layer(
+            r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[1,2.5,9]},"properties":{"id":"a","n":3,"ok":true}},
+            {"type":"Feature","geometry":null,"properties":{"x":{"k":[1,2]},"id":"b\u00e9","n":null}},
+            {"type":"Feature","properties":{"id":"c","id":"d"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]],[]]}}]}"#,
+        );
+        assert_eq!(l.fields, ["id", "n", "ok", "x"]);
+        let f = &l.features;
+        assert_eq!(f[0].geometry, Ok(Geometry::Point(Point::new(1.0, 2.5))));
+        assert_eq!(
+            f[0].values,
+            [
+                Value::Text("a".into()),
+                Value::Number(3.0),
+                Value::Bool(true),
+                Value::Null
+            ]
+        );
+        assert_eq!(f[1].geometry, Err("the feature has no geometry".into()));
+        assert_eq!(f[1].values[0], Value::Text("bé".into()));
+        assert_eq!(f[1].values[3], Value::Text(r#"{"k":[1,2]}"#.into()));
+        assert_eq!(f[2].values[0], Value::Text("d".into()));
+        let Ok(Geometry::Polygon(p)) = &f[2].geometry else {
+            panic!("{:?}", f[2].geometry)
+        };
+        assert_eq!(p.exterior().0.len(), 4);
+        assert_eq!(p.interiors().len(), 1);
+    }
+
+    #[test]
+    fn a_malformed_feature_is_rejected_alone() {
+        let l = layer(
+            r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[0,0],[1,1]]},"properties":{}},
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[1]},"properties":{}},
+            {"type":"Feature","geometry":{"type":"Blob","coordinates":[1,2]},"properties":{}},
+            {"type":"Feature","geometry":{"type":"Point","coordinates":["a","b"]},"properties":{}},
+            7,
+            {"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[0,1],[0,0]]]]},"properties":[1]}]}"#,
+        );
+        let e = |i: usize| l.features[i].geometry.clone().unwrap_err();
+        assert!(e(0).contains("not nested as a Polygon"), "{}", e(0));
+        assert!(e(1).contains("at least two numbers"), "{}", e(1));
+        assert!(e(2).contains("unknown geometry type 'Blob'"), "{}", e(2));
+        assert!(e(3).starts_with("unreadable geometry"), "{}", e(3));
+        assert_eq!(e(4), "the feature has no geometry");
+        assert!(matches!(
+            l.features[5].geometry,
+            Ok(Geometry::MultiPolygon(_))
+        ));
+        assert!(l.fields.is_empty());
+    }
+
+    #[test]
+    fn single_features_bare_geometries_and_the_legacy_crs() {
+        let l = layer(
+            r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[3,4]]},"properties":{"id":1}}"#,
+        );
+        assert_eq!(l.features.len(), 1);
+        assert_eq!(l.fields, ["id"]);
+        let l = layer(
+            "\u{feff}{\"type\":\"MultiPoint\",\"coordinates\":[[1,2],[3,4]],\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::4547\"}}}",
+        );
+        assert!(
+            matches!(l.features[0].geometry, Ok(Geometry::MultiPoint(ref m)) if m.0.len() == 2)
+        );
+        assert_eq!(l.crs.as_deref(), Some("EPSG:4547"));
+    }
+
+    #[test]
+    fn what_is_not_geojson_is_told() {
+        assert!(parse("{\"type\":").err().unwrap().starts_with("not JSON"));
+        assert_eq!(parse("[1, 2]").err().unwrap(), "not a GeoJSON object");
+        assert_eq!(
+            parse("{\"features\":[]}").err().unwrap(),
+            "not a GeoJSON object (no 'type')"
+        );
+        assert_eq!(
+            parse("{\"type\":\"FeatureCollection\",\"features\":3}")
+                .err()
+                .unwrap(),
+            "a FeatureCollection without a 'features' array"
+        );
     }
 }

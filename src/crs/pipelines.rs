@@ -1,0 +1,205 @@
+//! The PROJ pipelines of the transformations nearly every plan needs — WGS 84 or CGCS2000
+//! lon/lat to and from the CGCS2000 Gauss–Krüger zones and the WGS 84 UTM zones — written
+//! out, so that a run does not open PROJ's database for them (a fresh process spends
+//! 40–60 ms there, more than the rules of a 10k-compound city). They are PROJ's own: a
+//! test compares every one with what PROJ 9.6 builds from its database.
+
+use geo::Coord;
+use proj_sys::{
+    proj_context_create, proj_context_destroy, proj_create_argv, proj_destroy, proj_trans_generic,
+    PJconsts, PJ_CONTEXT, PJ_DIRECTION_PJ_FWD,
+};
+
+/// A transformation made from a written pipeline, in a context of its own. PROJ builds it
+/// from the string alone (`proj_create_argv`): no database, no search path.
+pub struct Pipeline {
+    ctx: *mut PJ_CONTEXT,
+    pj: *mut PJconsts,
+}
+
+impl Pipeline {
+    /// The transformation of `def` ("proj=pipeline step …"), or `None` if PROJ refuses it.
+    pub fn new(def: &str) -> Option<Pipeline> {
+        let args: Vec<std::ffi::CString> = def
+            .split_whitespace()
+            .map(|a| std::ffi::CString::new(a).ok())
+            .collect::<Option<_>>()?;
+        let mut argv: Vec<*mut std::os::raw::c_char> =
+            args.iter().map(|a| a.as_ptr().cast_mut()).collect();
+        // SAFETY: a fresh context; argv points into `args`, alive for the call, which
+        // copies what it keeps.
+        unsafe {
+            let ctx = proj_context_create();
+            if ctx.is_null() {
+                return None;
+            }
+            let pj = proj_create_argv(ctx, argv.len() as i32, argv.as_mut_ptr());
+            if pj.is_null() {
+                proj_context_destroy(ctx);
+                return None;
+            }
+            Some(Pipeline { ctx, pj })
+        }
+    }
+
+    /// Transforms in place, the whole array in one call (`proj_trans_generic`); a
+    /// coordinate PROJ cannot transform becomes infinite.
+    pub fn transform(&self, coords: &mut [Coord<f64>]) {
+        if coords.is_empty() {
+            return;
+        }
+        let stride = std::mem::size_of::<Coord<f64>>();
+        let base = coords.as_mut_ptr();
+        // SAFETY: x and y of every coordinate lie `stride` bytes apart within `coords`,
+        // borrowed mutably for the call; PROJ writes only those n doubles of each.
+        unsafe {
+            let x = std::ptr::addr_of_mut!((*base).x);
+            let y = std::ptr::addr_of_mut!((*base).y);
+            proj_trans_generic(
+                self.pj,
+                PJ_DIRECTION_PJ_FWD,
+                x,
+                stride,
+                coords.len(),
+                y,
+                stride,
+                coords.len(),
+                std::ptr::null_mut(),
+                0,
+                0,
+                std::ptr::null_mut(),
+                0,
+                0,
+            );
+        }
+    }
+}
+
+impl Drop for Pipeline {
+    fn drop(&mut self) {
+        // SAFETY: made by `new`, destroyed once.
+        unsafe {
+            proj_destroy(self.pj);
+            proj_context_destroy(self.ctx);
+        }
+    }
+}
+
+/// The pipeline from `src` to `to`, when both are among the known CRSs.
+pub fn known(src: &str, to: &str) -> Option<String> {
+    match (code(src)?, code(to)?) {
+        (a, b) if lonlat(a) => Some(format!(
+            "proj=pipeline step proj=unitconvert xy_in=deg xy_out=rad step {}",
+            projection(b)?
+        )),
+        (a, b) if lonlat(b) => Some(format!(
+            "proj=pipeline step inv {} step proj=unitconvert xy_in=rad xy_out=deg",
+            projection(a)?
+        )),
+        _ => None,
+    }
+}
+
+/// The EPSG code of `EPSG:n`.
+fn code(s: &str) -> Option<u32> {
+    let (auth, n) = s.trim().split_once(':')?;
+    auth.eq_ignore_ascii_case("EPSG")
+        .then(|| n.parse().ok())
+        .flatten()
+}
+
+/// WGS 84 and CGCS2000 lon/lat: the same to a metre, and PROJ moves between them with no
+/// datum shift.
+fn lonlat(code: u32) -> bool {
+    matches!(code, 4326 | 4490)
+}
+
+/// The projection of a projected CRS, as PROJ writes it in a pipeline.
+fn projection(code: u32) -> Option<String> {
+    let tmerc = |lon_0: u32, x_0: u32| {
+        format!("proj=tmerc lat_0=0 lon_0={lon_0} k=1 x_0={x_0} y_0=0 ellps=GRS80")
+    };
+    Some(match code {
+        // CGCS2000 / 6-degree Gauss-Kruger zones 13–23, with the zone in x.
+        4491..=4501 => {
+            let zone = code - 4478;
+            tmerc(zone * 6 - 3, zone * 1_000_000 + 500_000)
+        }
+        // CGCS2000 / 6-degree Gauss-Kruger CM 75E–135E.
+        4502..=4512 => tmerc(75 + 6 * (code - 4502), 500_000),
+        // CGCS2000 / 3-degree Gauss-Kruger zones 25–45, with the zone in x.
+        4513..=4533 => {
+            let zone = code - 4488;
+            tmerc(zone * 3, zone * 1_000_000 + 500_000)
+        }
+        // CGCS2000 / 3-degree Gauss-Kruger CM 75E–135E.
+        4534..=4554 => tmerc(75 + 3 * (code - 4534), 500_000),
+        // WGS 84 / UTM zones north and south.
+        32601..=32660 => format!("proj=utm zone={} ellps=WGS84", code - 32600),
+        32701..=32760 => format!("proj=utm zone={} south ellps=WGS84", code - 32700),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every written pipeline is the one PROJ builds from its database, both ways, from
+    /// WGS 84 and from CGCS2000.
+    #[test]
+    fn every_known_pipeline_is_projs_own() {
+        let dir = crate::crs::proj_data_dir().unwrap();
+        let codes = (4491..=4554).chain(32601..=32660).chain(32701..=32760);
+        let mut checked = 0;
+        for code in codes {
+            let projected = format!("EPSG:{code}");
+            for lonlat in ["EPSG:4326", "EPSG:4490"] {
+                for (a, b) in [(lonlat, projected.as_str()), (projected.as_str(), lonlat)] {
+                    let mut builder = proj::ProjBuilder::new();
+                    builder.set_search_paths(dir).unwrap();
+                    let from_db = builder.proj_known_crs(a, b, None).unwrap().def().unwrap();
+                    assert_eq!(known(a, b).as_deref(), Some(from_db.as_str()), "{a} → {b}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, (64 + 120) * 4);
+    }
+
+    /// A written pipeline moves a point as PROJ's own transformation does (PROJ 9.5.1's
+    /// published values for the Anyang seat, as in crs::tests), and both ways.
+    #[test]
+    fn a_written_pipeline_transforms_as_proj_does() {
+        let p = Pipeline::new(&known("EPSG:4490", "EPSG:4547").unwrap()).unwrap();
+        let mut c = [
+            Coord {
+                x: 114.35005187988281,
+                y: 36.09685134887695,
+            },
+            Coord { x: 0.0, y: 95.0 },
+        ];
+        p.transform(&mut c);
+        assert!((c[0].x - 531523.3918).abs() < 0.001, "{:?}", c[0]);
+        assert!((c[0].y - 3996346.0201).abs() < 0.001, "{:?}", c[0]);
+        assert!(
+            !c[1].x.is_finite(),
+            "latitude 95° cannot be moved: {:?}",
+            c[1]
+        );
+        let back = Pipeline::new(&known("EPSG:4547", "EPSG:4490").unwrap()).unwrap();
+        let mut d = [c[0]];
+        back.transform(&mut d);
+        assert!(
+            (d[0].x - 114.35005187988281).abs() < 1e-9 && (d[0].y - 36.09685134887695).abs() < 1e-9
+        );
+    }
+
+    #[test]
+    fn other_pairs_are_left_to_proj() {
+        assert_eq!(known("EPSG:4326", "EPSG:3857"), None);
+        assert_eq!(known("EPSG:4547", "EPSG:4548"), None);
+        assert_eq!(known("EPSG:4214", "EPSG:4547"), None);
+        assert_eq!(known("+proj=longlat", "EPSG:4547"), None);
+    }
+}
