@@ -32,6 +32,9 @@ enum Command {
     Check(Box<cli::check::CheckArgs>),
     /// Compare two JSON reports as --baseline does: new, changed, fixed findings.
     Diff(cli::diff::DiffArgs),
+    /// Merge JSON reports written elsewhere (one process per city on a cluster) into the
+    /// summary a batch gives: summary.csv, summary.json, the table and its exit status.
+    Merge(cli::merge::MergeArgs),
     /// List the built-in profiles, or show one's thresholds and clauses.
     Profiles {
         id: Option<String>,
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => cli::check::run(*args, started),
         Command::Diff(args) => cli::diff::run(args),
+        Command::Merge(args) => cli::merge::run(args),
         Command::Profiles { id, lang } => {
             profiles(id.as_deref(), lang.unwrap_or_else(default_lang))
         }

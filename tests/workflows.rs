@@ -525,3 +525,113 @@ fn a_waiver_without_a_reason_is_refused() {
         "{err}"
     );
 }
+
+/// A national run writes one JSON report per city elsewhere (issue 11: one process per
+/// city on a cluster); `planlint merge` makes of them the summary the batch gives. Rows
+/// are compared field by field with the batch's own summary.json of the same plans, but
+/// for the `report` column (the merge names the report file it read); a report that is
+/// not one is an error row, and the run exits 1 (2 when none could be read).
+#[test]
+fn merged_reports_give_the_batch_summary() {
+    let out = tempfile::tempdir().unwrap();
+    let batch = out.path().join("batch");
+    let (code, _, err) = run(&[
+        "check",
+        "fixtures/basic",
+        "fixtures/xuchang",
+        "--output-dir",
+        batch.to_str().unwrap(),
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let reports = out.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    for plan in ["basic", "xuchang"] {
+        let file = reports.join(format!("{plan}.json"));
+        let (code, _, err) = run(&[
+            "check",
+            &format!("fixtures/{plan}"),
+            "--format",
+            "json",
+            "--lang",
+            "en",
+            "-o",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 1, "{err}");
+    }
+    std::fs::write(reports.join("lost.json"), "{\"tool\": ").unwrap();
+    let merged = out.path().join("merged");
+    let (code, table, err) = run(&[
+        "merge",
+        reports.to_str().unwrap(),
+        "--output-dir",
+        merged.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(table.contains("3 plans: 2 checked (2 failing), 1 could not be checked"), "{table}");
+
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        v.as_object_mut().unwrap().remove("report");
+        v
+    };
+    let from_batch = read_json(&batch.join("summary.json"));
+    let from_merge = read_json(&merged.join("summary.json"));
+    let b: Vec<Value> = from_batch["plans"].as_array().unwrap().iter().map(strip).collect();
+    let m: Vec<Value> = from_merge["plans"].as_array().unwrap().iter().map(strip).collect();
+    // The unreadable report sorts first by its path (a temporary folder under /tmp).
+    assert_eq!(m.len(), 3);
+    assert_eq!(m[0]["status"], "error");
+    assert!(m[0]["error"].as_str().unwrap().starts_with("not a planlint JSON report"));
+    assert_eq!(&m[1..], &b[..], "the merged rows are the batch's");
+    assert_eq!(
+        from_merge["totals"],
+        json!({"plans": 3, "checked": 2, "errors": 1, "failing": 2})
+    );
+    assert!(merged.join("summary.csv").is_file());
+
+    // Nothing readable: 2, as a batch where no plan could be read.
+    let (code, _, _) = run(&["merge", reports.join("lost.json").to_str().unwrap()]);
+    assert_eq!(code, 2);
+}
+
+/// `--timings` names every stage of the run on standard error, in order, and changes
+/// nothing of the report; a batch refuses it (it times one plan).
+#[test]
+fn timings_name_every_stage_and_leave_the_report_alone() {
+    let out = tempfile::tempdir().unwrap();
+    let (a, b) = (out.path().join("a.json"), out.path().join("b.json"));
+    let base = ["check", "fixtures/network", "--format", "json", "--lang", "en"];
+    let (code, _, err) = run(&[&base[..], &["-o", a.to_str().unwrap(), "--timings"]].concat());
+    assert_eq!(code, 1, "{err}");
+    let (_, _, quiet) = run(&[&base[..], &["-o", b.to_str().unwrap()]].concat());
+    assert!(quiet.is_empty(), "{quiet}");
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    let stages = [
+        "start (arguments, profile)",
+        "reading layers",
+        "placing features in the working CRS",
+        "indexing",
+        "building the walking network",
+        "measuring the service circle",
+        "checking the rules",
+        "summarising",
+        "writing the report",
+        "total",
+        "peak memory",
+    ];
+    let mut at = 0;
+    for s in stages {
+        let found = err[at..].find(s).unwrap_or_else(|| panic!("no '{s}' after the stages before it: {err}"));
+        at += found + s.len();
+    }
+    let (code, _, err) = run(&["check", "fixtures/basic", "fixtures/xuchang", "--timings"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--timings times one plan"), "{err}");
+}

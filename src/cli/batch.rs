@@ -21,29 +21,29 @@ use super::check::CheckArgs;
 use super::{job, progress, write_file};
 
 /// The worst findings a row names.
-const WORST: usize = 3;
+pub(super) const WORST: usize = 3;
 
 /// One plan's line of the summary.
 #[derive(Debug, Serialize)]
-struct Row {
-    plan: String,
+pub(super) struct Row {
+    pub(super) plan: String,
     /// `checked`, or `error` (the plan could not be checked: `error` says why).
-    status: &'static str,
+    pub(super) status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    pub(super) error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    profile: Option<String>,
+    pub(super) profile: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    as_of: Option<String>,
+    pub(super) as_of: Option<String>,
     /// The plan's exit status, as `planlint check` of it alone would give.
-    exit: u8,
+    pub(super) exit: u8,
     #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<planlint::report::Summary>,
+    pub(super) summary: Option<planlint::report::Summary>,
     /// Features rejected on reading, over all layers.
-    rejected: usize,
-    worst: Vec<String>,
+    pub(super) rejected: usize,
+    pub(super) worst: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    report: Option<String>,
+    pub(super) report: Option<String>,
 }
 
 pub fn run(args: &CheckArgs, lang: Lang) -> Result<u8, String> {
@@ -114,20 +114,27 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<u8, String> {
     bar.finish_and_clear();
     rows.sort_by(|a, b| a.plan.cmp(&b.plan));
 
-    if let Some(dir) = &args.output_dir {
+    finish(&rows, args.output_dir.as_deref(), args.format == Format::Json, lang)
+}
+
+/// Writes the summary (summary.json and summary.csv in `dir`; the table, or summary.json
+/// when `json` and no folder, on standard output) and gives the batch's exit status: 2
+/// when no plan was checked, 1 when one fails or could not be checked, else 0.
+pub(super) fn finish(rows: &[Row], dir: Option<&Path>, json: bool, lang: Lang) -> Result<u8, String> {
+    if let Some(dir) = dir {
         write_file(&dir.join("summary.json"), |w| {
-            serde_json::to_writer_pretty(&mut *w, &summary_json(&rows))
+            serde_json::to_writer_pretty(&mut *w, &summary_json(rows))
                 .map_err(std::io::Error::from)?;
             Ok(writeln!(w)?)
         })?;
-        write_file(&dir.join("summary.csv"), |w| Ok(summary_csv(w, &rows)?))?;
+        write_file(&dir.join("summary.csv"), |w| Ok(summary_csv(w, rows)?))?;
     }
-    let out = if args.output_dir.is_none() && args.format == Format::Json {
-        let mut s = serde_json::to_string_pretty(&summary_json(&rows)).unwrap_or_default();
+    let out = if dir.is_none() && json {
+        let mut s = serde_json::to_string_pretty(&summary_json(rows)).unwrap_or_default();
         s.push('\n');
         s
     } else {
-        table(&rows, lang)
+        table(rows, lang)
     };
     super::print_out(&out)?;
     let checked = rows.iter().filter(|r| r.status == "checked").count();
@@ -273,7 +280,7 @@ fn extension(f: Format) -> &'static str {
     }
 }
 
-fn summary_json(rows: &[Row]) -> serde_json::Value {
+pub(super) fn summary_json(rows: &[Row]) -> serde_json::Value {
     let checked = rows.iter().filter(|r| r.status == "checked").count();
     serde_json::json!({
         "tool": {"name": "planlint", "version": env!("CARGO_PKG_VERSION")},
@@ -313,7 +320,7 @@ fn counts(s: &planlint::report::Summary) -> [usize; 9] {
     ]
 }
 
-fn summary_csv(w: &mut dyn std::io::Write, rows: &[Row]) -> Result<(), csv::Error> {
+pub(super) fn summary_csv(w: &mut dyn std::io::Write, rows: &[Row]) -> Result<(), csv::Error> {
     let mut out = csv::Writer::from_writer(w);
     let mut header = vec!["plan", "status", "exit", "profile", "as_of"];
     header.extend(COUNTS);
@@ -364,7 +371,7 @@ fn short(s: &str, n: usize) -> String {
 }
 
 /// The summary as a table for the terminal.
-fn table(rows: &[Row], lang: Lang) -> String {
+pub(super) fn table(rows: &[Row], lang: Lang) -> String {
     use std::fmt::Write as _;
     let zh = lang == Lang::Zh;
     let tr = |a: &'static str, b: &'static str| if zh { a } else { b };

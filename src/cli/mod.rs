@@ -5,6 +5,7 @@ pub mod batch;
 pub mod check;
 pub mod diff;
 pub mod job;
+pub mod merge;
 pub mod progress;
 pub mod timings;
 

@@ -16,8 +16,19 @@ use crate::plan::model::{FacilityKind, Footprint, Layer, LayerInfo, Plan, UnitLe
 use crate::profile::{Profile, Severity};
 use crate::text::Text;
 
+/// How far a failing value is from its requirement, relative to it: the worst finding is
+/// the one furthest off (an unknown value counts as furthest).
+pub fn shortfall(measured: &Measure, required: &Measure) -> f64 {
+    match (measured, required) {
+        (Measure::Number(m), Measure::Number(r)) if *r != 0.0 => (m - r).abs() / r.abs(),
+        (Measure::Number(m), Measure::Number(_)) => m.abs(),
+        (Measure::Null, _) => f64::INFINITY,
+        _ => 0.0,
+    }
+}
+
 /// The counts of report.md's `summary`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     pub pass: usize,
     pub fail: usize,
@@ -229,12 +240,7 @@ impl Report {
     /// the requirement); a failure without a measure (no path, nothing to measure) ranks
     /// as the worst of its severity.
     pub fn worst(&self) -> Vec<&Finding> {
-        let shortfall = |f: &Finding| match (&f.measured, &f.required) {
-            (Measure::Number(m), Measure::Number(r)) if *r != 0.0 => (m - r).abs() / r.abs(),
-            (Measure::Number(m), Measure::Number(_)) => m.abs(),
-            (Measure::Null, _) => f64::INFINITY,
-            _ => 0.0,
-        };
+        let shortfall = |f: &Finding| shortfall(&f.measured, &f.required);
         let mut failing: Vec<&Finding> = self
             .findings
             .iter()
