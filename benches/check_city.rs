@@ -4,6 +4,8 @@
 //!
 //! `cargo bench --bench check_city`: 1k to 100k; `PLANLINT_BENCH_MAX=1000000` adds 1M.
 
+mod common;
+
 use std::hint::black_box;
 
 use chrono::NaiveDate;
@@ -11,17 +13,6 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Samplin
 
 use planlint::plan::{load, Sources};
 use planlint::profile::Profile;
-
-fn sizes() -> Vec<usize> {
-    let max: usize = std::env::var("PLANLINT_BENCH_MAX")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000);
-    [1_000, 10_000, 100_000, 1_000_000]
-        .into_iter()
-        .filter(|&n| n <= max)
-        .collect()
-}
 
 /// The check as `planlint check` runs it for the text and JSON formats: without copying the
 /// subjects' geometry into the report (only map formats ask for it).
@@ -41,7 +32,7 @@ fn check(c: &mut Criterion) {
     let as_of = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
     let mut group = c.benchmark_group("check");
     group.sampling_mode(SamplingMode::Flat).sample_size(10);
-    for n in sizes() {
+    for n in common::sizes() {
         let plan = planlint::synth::city(n, 1);
         for id in ["anyang-2017", "xuchang-2022"] {
             let profile = Profile::load(id).unwrap();
@@ -56,7 +47,7 @@ fn check(c: &mut Criterion) {
     let mut group = c.benchmark_group("check-with-roads");
     group.sampling_mode(SamplingMode::Flat).sample_size(10);
     let profile = Profile::load("anyang-2017").unwrap();
-    for n in sizes().into_iter().filter(|&n| n <= 100_000) {
+    for n in common::sizes().into_iter().filter(|&n| n <= 100_000) {
         let mut plan = planlint::synth::city(n, 1);
         planlint::synth::add_streets(&mut plan);
         let segments: usize = plan.roads.iter().map(|l| l.0.len() - 1).sum();

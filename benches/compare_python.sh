@@ -64,6 +64,10 @@ if [[ ${KEEP:-0} != 1 ]]; then
 fi
 if [[ -n ${PLAN_DIR:-} ]]; then
     CITY=$PLAN_DIR
+    # The plan's own roads decide what is measured, and the table says so.
+    ROADS=()
+    [[ -f $CITY/roads.geojson ]] && ROADS=(--roads)
+    N=$("$PY" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["features"]))' "$CITY/compounds.geojson")
 else
     CITY=$WORK/city
     "$BIN" synth --compounds "$N" "${ROADS[@]}" --out "$CITY" >&2

@@ -9,6 +9,8 @@
 //! `cargo bench --bench end_to_end`: 1k, 10k and 100k compounds;
 //! `PLANLINT_BENCH_MAX=1000000` adds 1M (written once, about 700 MB of GeoJSON).
 
+mod common;
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,17 +28,6 @@ use planlint::profile::Profile;
 use planlint::rules::Prepared;
 
 const AS_OF: &str = "2024-06-30";
-
-fn sizes() -> Vec<usize> {
-    let max: usize = std::env::var("PLANLINT_BENCH_MAX")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000);
-    [1_000, 10_000, 100_000, 1_000_000]
-        .into_iter()
-        .filter(|&n| n <= max)
-        .collect()
-}
 
 /// A generated city with its streets, written once per size under target/.
 fn city(n: usize) -> PathBuf {
@@ -184,7 +175,7 @@ fn end_to_end(c: &mut Criterion) {
     let circle = planlint::rules::circle_params(&prepared);
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("report.json");
-    for n in sizes() {
+    for n in common::sizes() {
         let dir = city(n);
         tell(n, &dir, &out);
         let sources = Sources::from_dir(&dir).unwrap();
@@ -222,7 +213,9 @@ fn end_to_end(c: &mut Criterion) {
             )
         });
         g.bench_function(id("index"), |b| b.iter(|| black_box(Joins::build(&plan))));
-        g.bench_function(id("network"), |b| b.iter(|| black_box(Walkable::new(&plan))));
+        g.bench_function(id("network"), |b| {
+            b.iter(|| black_box(Walkable::new(&plan)))
+        });
         g.bench_function(id("analysis"), |b| {
             b.iter(|| black_box(Analysis::new(&inputs, circle)))
         });

@@ -574,7 +574,10 @@ fn merged_reports_give_the_batch_summary() {
         "en",
     ]);
     assert_eq!(code, 1, "{err}");
-    assert!(table.contains("3 plans: 2 checked (2 failing), 1 could not be checked"), "{table}");
+    assert!(
+        table.contains("3 plans: 2 checked (2 failing), 1 could not be checked"),
+        "{table}"
+    );
 
     let strip = |v: &Value| {
         let mut v = v.clone();
@@ -583,12 +586,25 @@ fn merged_reports_give_the_batch_summary() {
     };
     let from_batch = read_json(&batch.join("summary.json"));
     let from_merge = read_json(&merged.join("summary.json"));
-    let b: Vec<Value> = from_batch["plans"].as_array().unwrap().iter().map(strip).collect();
-    let m: Vec<Value> = from_merge["plans"].as_array().unwrap().iter().map(strip).collect();
+    let b: Vec<Value> = from_batch["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(strip)
+        .collect();
+    let m: Vec<Value> = from_merge["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(strip)
+        .collect();
     // The unreadable report sorts first by its path (a temporary folder under /tmp).
     assert_eq!(m.len(), 3);
     assert_eq!(m[0]["status"], "error");
-    assert!(m[0]["error"].as_str().unwrap().starts_with("not a planlint JSON report"));
+    assert!(m[0]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("not a planlint JSON report"));
     assert_eq!(&m[1..], &b[..], "the merged rows are the batch's");
     assert_eq!(
         from_merge["totals"],
@@ -607,7 +623,14 @@ fn merged_reports_give_the_batch_summary() {
 fn timings_name_every_stage_and_leave_the_report_alone() {
     let out = tempfile::tempdir().unwrap();
     let (a, b) = (out.path().join("a.json"), out.path().join("b.json"));
-    let base = ["check", "fixtures/network", "--format", "json", "--lang", "en"];
+    let base = [
+        "check",
+        "fixtures/network",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ];
     let (code, _, err) = run(&[&base[..], &["-o", a.to_str().unwrap(), "--timings"]].concat());
     assert_eq!(code, 1, "{err}");
     let (_, _, quiet) = run(&[&base[..], &["-o", b.to_str().unwrap()]].concat());
@@ -628,7 +651,9 @@ fn timings_name_every_stage_and_leave_the_report_alone() {
     ];
     let mut at = 0;
     for s in stages {
-        let found = err[at..].find(s).unwrap_or_else(|| panic!("no '{s}' after the stages before it: {err}"));
+        let found = err[at..]
+            .find(s)
+            .unwrap_or_else(|| panic!("no '{s}' after the stages before it: {err}"));
         at += found + s.len();
     }
     let (code, _, err) = run(&["check", "fixtures/basic", "fixtures/xuchang", "--timings"]);

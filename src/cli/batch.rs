@@ -46,6 +46,24 @@ pub(super) struct Row {
     pub(super) report: Option<String>,
 }
 
+impl Row {
+    /// A row not (yet) checked: status `error`, exit 2, no counts.
+    pub(super) fn unchecked(plan: String, report: Option<String>) -> Row {
+        Row {
+            plan,
+            status: "error",
+            error: None,
+            profile: None,
+            as_of: None,
+            exit: 2,
+            summary: None,
+            rejected: 0,
+            worst: Vec::new(),
+            report,
+        }
+    }
+}
+
 pub fn run(args: &CheckArgs, lang: Lang) -> Result<u8, String> {
     let alone = |what: &str| format!("{what} goes with one plan, not a batch");
     if args.context.is_some() {
@@ -114,13 +132,23 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<u8, String> {
     bar.finish_and_clear();
     rows.sort_by(|a, b| a.plan.cmp(&b.plan));
 
-    finish(&rows, args.output_dir.as_deref(), args.format == Format::Json, lang)
+    finish(
+        &rows,
+        args.output_dir.as_deref(),
+        args.format == Format::Json,
+        lang,
+    )
 }
 
 /// Writes the summary (summary.json and summary.csv in `dir`; the table, or summary.json
 /// when `json` and no folder, on standard output) and gives the batch's exit status: 2
 /// when no plan was checked, 1 when one fails or could not be checked, else 0.
-pub(super) fn finish(rows: &[Row], dir: Option<&Path>, json: bool, lang: Lang) -> Result<u8, String> {
+pub(super) fn finish(
+    rows: &[Row],
+    dir: Option<&Path>,
+    json: bool,
+    lang: Lang,
+) -> Result<u8, String> {
     if let Some(dir) = dir {
         write_file(&dir.join("summary.json"), |w| {
             serde_json::to_writer_pretty(&mut *w, &summary_json(rows))
@@ -156,18 +184,7 @@ fn check_one(plan: &Path, name: &str, args: &CheckArgs, lang: Lang) -> Row {
     .unwrap_or_else(|_| {
         Err("internal error while checking this plan (a bug: please report it)".into())
     });
-    let mut row = Row {
-        plan: plan.display().to_string(),
-        status: "error",
-        error: None,
-        profile: None,
-        as_of: None,
-        exit: 2,
-        summary: None,
-        rejected: 0,
-        worst: Vec::new(),
-        report: None,
-    };
+    let mut row = Row::unchecked(plan.display().to_string(), None);
     let report = match checked {
         Ok(r) => r,
         Err(e) => {

@@ -116,18 +116,7 @@ pub fn run(args: MergeArgs) -> Result<u8, String> {
 /// One report's row: its plan is the folder of its compounds layer (else the report's
 /// path); a report that cannot be read is an error row saying why.
 fn row(file: &Path, level: Severity) -> Row {
-    let mut row = Row {
-        plan: file.display().to_string(),
-        status: "error",
-        error: None,
-        profile: None,
-        as_of: None,
-        exit: 2,
-        summary: None,
-        rejected: 0,
-        worst: Vec::new(),
-        report: Some(file.display().to_string()),
-    };
+    let mut row = Row::unchecked(file.display().to_string(), Some(file.display().to_string()));
     let read = std::fs::File::open(file)
         .map_err(|e| e.to_string())
         .and_then(|f| {
