@@ -202,6 +202,9 @@ pub fn finding_value(f: &Finding, lang: Lang) -> Value {
     serde_json::to_value(finding(f, lang)).unwrap_or(Value::Null)
 }
 
+/// Findings a thread serializes at a time.
+const CHUNK: usize = 512;
+
 /// The report as pretty JSON with a final newline: byte-identical for identical inputs.
 pub struct JsonEmitter {
     pub lang: Lang,
@@ -227,31 +230,35 @@ impl Emitter for JsonEmitter {
             w.write_all(EMPTY)?;
         } else {
             w.write_all(b"\n  \"findings\": [\n")?;
-            let chunks: Vec<Vec<u8>> = findings
-                .par_chunks(512)
-                .map(|chunk| {
-                    let mut out = Vec::with_capacity(chunk.len() * 700);
-                    for (i, f) in chunk.iter().enumerate() {
-                        if i > 0 {
-                            out.extend_from_slice(b",\n");
-                        }
-                        let one = serde_json::to_vec_pretty(f).unwrap_or_default();
-                        for (j, line) in one.split(|&b| b == b'\n').enumerate() {
-                            if j > 0 {
-                                out.push(b'\n');
+            // Written a batch of chunks at a time, so that only a batch (not the whole
+            // findings' JSON, 2 GB at a million compounds) is held in memory.
+            for (b, batch) in findings.chunks(CHUNK * 64).enumerate() {
+                let chunks: Vec<Vec<u8>> = batch
+                    .par_chunks(CHUNK)
+                    .map(|chunk| {
+                        let mut out = Vec::with_capacity(chunk.len() * 700);
+                        for (i, f) in chunk.iter().enumerate() {
+                            if i > 0 {
+                                out.extend_from_slice(b",\n");
                             }
-                            out.extend_from_slice(b"    ");
-                            out.extend_from_slice(line);
+                            let one = serde_json::to_vec_pretty(f).unwrap_or_default();
+                            for (j, line) in one.split(|&b| b == b'\n').enumerate() {
+                                if j > 0 {
+                                    out.push(b'\n');
+                                }
+                                out.extend_from_slice(b"    ");
+                                out.extend_from_slice(line);
+                            }
                         }
+                        out
+                    })
+                    .collect();
+                for (i, c) in chunks.iter().enumerate() {
+                    if b > 0 || i > 0 {
+                        w.write_all(b",\n")?;
                     }
-                    out
-                })
-                .collect();
-            for (i, c) in chunks.iter().enumerate() {
-                if i > 0 {
-                    w.write_all(b",\n")?;
+                    w.write_all(c)?;
                 }
-                w.write_all(c)?;
             }
             w.write_all(b"\n  ]")?;
         }
