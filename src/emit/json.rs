@@ -233,7 +233,7 @@ impl Emitter for JsonEmitter {
             // Written a batch of chunks at a time, so that only a batch (not the whole
             // findings' JSON, 2 GB at a million compounds) is held in memory.
             for (b, batch) in findings.chunks(CHUNK * 64).enumerate() {
-                let chunks: Vec<Vec<u8>> = batch
+                let chunks = batch
                     .par_chunks(CHUNK)
                     .map(|chunk| {
                         let mut out = Vec::with_capacity(chunk.len() * 700);
@@ -241,7 +241,7 @@ impl Emitter for JsonEmitter {
                             if i > 0 {
                                 out.extend_from_slice(b",\n");
                             }
-                            let one = serde_json::to_vec_pretty(f).unwrap_or_default();
+                            let one = serde_json::to_vec_pretty(f)?;
                             for (j, line) in one.split(|&b| b == b'\n').enumerate() {
                                 if j > 0 {
                                     out.push(b'\n');
@@ -250,9 +250,10 @@ impl Emitter for JsonEmitter {
                                 out.extend_from_slice(line);
                             }
                         }
-                        out
+                        Ok(out)
                     })
-                    .collect();
+                    .collect::<Result<Vec<Vec<u8>>, serde_json::Error>>()
+                    .map_err(std::io::Error::from)?;
                 for (i, c) in chunks.iter().enumerate() {
                     if b > 0 || i > 0 {
                         w.write_all(b",\n")?;
