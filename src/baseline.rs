@@ -247,7 +247,7 @@ pub fn apply(report: &mut Report, before: &[Entry], tolerance: f64, path: &str) 
         .collect();
     let mut c = compare(before, &now, tolerance);
     for (f, m) in report.findings.iter_mut().zip(c.marks.drain(..)) {
-        f.baseline = Some(m);
+        f.baseline = Some(Box::new(m));
     }
     report.baseline = Some(crate::report::BaselineSummary {
         path: path.to_string(),

@@ -102,13 +102,14 @@ pub struct Finding {
     pub required: Measure,
     pub unit: &'static str,
     pub message: Text,
-    pub clause: String,
+    /// The full citation: shared by every finding of the same rule and target.
+    pub clause: std::sync::Arc<str>,
     /// Figures a reader may want beside the verdict (nearest facility, shortfall…).
     pub details: serde_json::Map<String, serde_json::Value>,
     /// The waiver of plan.toml that covers this failing finding ([`crate::waivers`]).
-    pub waived: Option<Waived>,
+    pub waived: Option<Box<Waived>>,
     /// How it compares with a baseline report ([`crate::baseline`]).
-    pub baseline: Option<BaselineMark>,
+    pub baseline: Option<Box<BaselineMark>>,
 }
 
 impl Finding {

@@ -154,13 +154,13 @@ pub fn apply(report: &mut Report, waivers: &[Waiver]) {
             }
             covered[i] += 1;
             if f.waived.is_none() && !w.expired(as_of) {
-                f.waived = Some(Waived {
+                f.waived = Some(Box::new(Waived {
                     waiver: w.number,
                     reason: w.reason.clone(),
                     by: w.by.clone(),
                     expires: w.expires.map(|d| d.to_string()),
                     severity: f.severity,
-                });
+                }));
                 f.severity = Severity::Info;
             }
         }

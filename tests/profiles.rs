@@ -38,7 +38,7 @@ fn at(profile: &str, rule: &str, key: &str, date: &str) -> (f64, Severity, Strin
     let spec: ThresholdSpec = param(profile, rule, key).try_into().unwrap();
     let d: NaiveDate = date.parse().unwrap();
     let r = spec.resolve(cfg.severity, &cfg.clause, d).unwrap();
-    (r.value, r.severity, p.cite(&r.clause))
+    (r.value, r.severity, p.cite(&r.clause).to_string())
 }
 
 /// An undated threshold: always (value, severity), citing `clause`.

@@ -122,8 +122,8 @@ fn finding(f: &Finding, lang: Lang) -> FindingView<'_> {
         message: f.message.get(lang),
         clause: &f.clause,
         details: &f.details,
-        waived: f.waived.as_ref(),
-        baseline: f.baseline.as_ref(),
+        waived: f.waived.as_deref(),
+        baseline: f.baseline.as_deref(),
     }
 }
 

@@ -137,7 +137,7 @@ fn summary(r: &Report, lang: Lang) -> String {
         let pairs: Vec<(&Entry, &BaselineMark)> = entries
             .iter()
             .zip(&r.findings)
-            .filter_map(|(e, f)| Some((e, f.baseline.as_ref()?)))
+            .filter_map(|(e, f)| Some((e, f.baseline.as_deref()?)))
             .collect();
         let _ = writeln!(o);
         let _ = writeln!(

@@ -229,8 +229,8 @@ impl Profile {
     }
 
     /// The full citation of a clause: document number, then clause.
-    pub fn cite(&self, clause: &str) -> String {
-        format!("{} {}", self.document, clause)
+    pub fn cite(&self, clause: &str) -> std::sync::Arc<str> {
+        format!("{} {}", self.document, clause).into()
     }
 
     /// Applies `--set RULE.KEY=VALUE` (or `settings.KEY=VALUE`). The value is TOML: a

@@ -150,31 +150,25 @@ pub fn resolve(ctx: &Context, cfg: &RuleConfig, spec: &ThresholdSpec) -> Resolve
 
 /// Builds the findings of one rule with one threshold: severity and clause come from
 /// the target in force.
-pub struct Verdict<'a> {
+pub struct Verdict {
     pub rule: &'static str,
     pub unit: &'static str,
-    pub ctx: &'a Context<'a>,
     pub severity: Severity,
-    pub clause: String,
+    /// The full citation (document and clause), made once for all the rule's findings.
+    pub clause: std::sync::Arc<str>,
     /// The year of the target in force, when it is a dated one.
     pub year: Option<i32>,
     /// The target's year has not come: it is applied early.
     pub early: bool,
 }
 
-impl<'a> Verdict<'a> {
-    pub fn new(
-        rule: &'static str,
-        unit: &'static str,
-        ctx: &'a Context<'a>,
-        cfg: &RuleConfig,
-    ) -> Self {
+impl Verdict {
+    pub fn new(rule: &'static str, unit: &'static str, ctx: &Context, cfg: &RuleConfig) -> Self {
         Verdict {
             rule,
             unit,
-            ctx,
             severity: cfg.severity,
-            clause: cfg.clause.clone(),
+            clause: ctx.profile.cite(&cfg.clause),
             year: None,
             early: false,
         }
@@ -184,15 +178,14 @@ impl<'a> Verdict<'a> {
     pub fn with_target(
         rule: &'static str,
         unit: &'static str,
-        ctx: &'a Context<'a>,
+        ctx: &Context,
         r: &Resolved,
     ) -> Self {
         Verdict {
             rule,
             unit,
-            ctx,
             severity: r.severity,
-            clause: r.clause.clone(),
+            clause: ctx.profile.cite(&r.clause),
             year: r.year,
             early: r.early,
         }
@@ -238,7 +231,7 @@ impl<'a> Verdict<'a> {
             required,
             unit: self.unit,
             message,
-            clause: self.ctx.profile.cite(&self.clause),
+            clause: self.clause.clone(),
             details: serde_json::Map::new(),
             waived: None,
             baseline: None,

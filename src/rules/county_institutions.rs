@@ -146,7 +146,7 @@ fn one_unit(
         missing.push(what);
     }
     let mut v = Verdict::new(rule, "requirements", ctx, cfg);
-    v.clause = clauses.join("；");
+    v.clause = ctx.profile.cite(&clauses.join("；"));
     let met = reqs.len() - missing.len() - unknown.len();
     let list = |items: &[Text]| {
         let zh: Vec<&str> = items.iter().map(|m| m.zh.as_str()).collect();
