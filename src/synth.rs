@@ -355,18 +355,39 @@ fn properties(schema: &Schema, values: Value) -> Value {
 /// Writes a plan folder: compounds, facilities, units (and roads) as GeoJSON in WGS 84 lon/lat,
 /// phases.csv, and a plan.toml naming `profile` and `as_of`.
 pub fn write_plan(dir: &Path, plan: &Plan, profile: &str, as_of: &str) -> Result<(), String> {
+    write_plan_in(dir, plan, profile, as_of, "EPSG:4326", 7)
+}
+
+/// [`write_plan`] with the layers in `crs` (an `EPSG:` code, named in each file), their
+/// coordinates rounded to `decimals` places.
+pub fn write_plan_in(
+    dir: &Path,
+    plan: &Plan,
+    profile: &str,
+    as_of: &str,
+    crs: &str,
+    decimals: i32,
+) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let t = Transformer::new(&CrsSpec::Proj(plan.working_crs.clone()), "EPSG:4326")?;
+    let t = Transformer::new(&CrsSpec::Proj(plan.working_crs.clone()), crs)?;
+    let scale = 10f64.powi(decimals);
     let lonlat = |g: geo::Geometry| -> Value {
         let mut g = g;
         t.transform_geometry(&mut g);
         geo::MapCoordsInPlace::map_coords_in_place(&mut g, |c: Coord| Coord {
-            x: (c.x * 1e7).round() / 1e7,
-            y: (c.y * 1e7).round() / 1e7,
+            x: (c.x * scale).round() / scale,
+            y: (c.y * scale).round() / scale,
         });
         serde_json::to_value(geojson::Geometry::from(&g)).unwrap_or(Value::Null)
     };
-    let fc = |features: Vec<Value>| json!({"type": "FeatureCollection", "features": features});
+    let named = (crs != "EPSG:4326").then(|| {
+        let code = crs.trim_start_matches("EPSG:");
+        json!({"type": "name", "properties": {"name": format!("urn:ogc:def:crs:EPSG::{code}")}})
+    });
+    let fc = |features: Vec<Value>| match &named {
+        Some(c) => json!({"type": "FeatureCollection", "crs": c, "features": features}),
+        None => json!({"type": "FeatureCollection", "features": features}),
+    };
     let feature = |geometry: Value, schema: &Schema, values: Value| json!({"type": "Feature", "geometry": geometry, "properties": properties(schema, values)});
     let d = |x: Option<NaiveDate>| x.map(|d| d.to_string());
     let compounds = plan

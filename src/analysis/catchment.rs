@@ -11,44 +11,54 @@ use super::Inputs;
 use crate::network::{distance_to, within, Snap};
 
 /// A point whose catchment is wanted: its id (a facility or compound position), where it
-/// is, and where it meets the network.
-pub struct Source {
+/// is, and where it meets the network (none: no roads, or it never does).
+pub struct Source<'w> {
     pub id: usize,
     pub point: Point,
-    pub snap: Option<Snap>,
+    pub entries: &'w [Snap],
 }
 
 /// (source id, compound) pairs within `d0` of each other, for the compounds in `targets`.
 pub fn pairs(ctx: &Inputs, sources: &[Source], targets: &[usize], d0: f64) -> Vec<(usize, usize)> {
     match ctx.network {
         Some(w) => {
-            // Compounds by the edge they snap onto, to find them from the junctions reached.
-            let mut on_edge: HashMap<u32, Vec<(usize, Snap)>> = HashMap::new();
+            // Compounds by the edges they meet the network on, to find them from the
+            // junctions reached.
+            let mut on_edge: HashMap<u32, Vec<usize>> = HashMap::new();
             for &k in targets {
-                if let Some(s) = w.compounds[k] {
-                    on_edge.entry(s.edge).or_default().push((k, s));
+                for s in w.compounds.get(k) {
+                    on_edge.entry(s.edge).or_default().push(k);
                 }
             }
             sources
                 .par_iter()
                 .flat_map_iter(|src| {
-                    let Some(from) = src.snap else {
+                    let from = src.entries;
+                    if from.is_empty() {
                         return Vec::new();
-                    };
-                    let junctions = within(&w.net, &from, d0);
+                    }
+                    let junctions = within(&w.net, from, d0);
                     let mut edges: Vec<u32> = junctions
                         .keys()
                         .flat_map(|&n| w.net.neighbours(n).iter().map(|&(_, e)| e))
                         .collect();
-                    edges.push(from.edge);
+                    edges.extend(from.iter().map(|s| s.edge));
                     edges.sort_unstable();
                     edges.dedup();
-                    edges
+                    let mut found: Vec<usize> = edges
                         .iter()
-                        .flat_map(|e| on_edge.get(e).into_iter().flatten())
-                        .filter(|(_, to)| distance_to(&w.net, &from, &junctions, to, d0).is_some())
-                        .map(|&(k, _)| (src.id, k))
-                        .collect()
+                        .flat_map(|e| on_edge.get(e).into_iter().flatten().copied())
+                        .collect();
+                    found.sort_unstable();
+                    found.dedup();
+                    found
+                        .into_iter()
+                        .filter(|&k| {
+                            let to = w.compounds.get(k);
+                            distance_to(&w.net, from, &junctions, to, d0).is_some()
+                        })
+                        .map(|k| (src.id, k))
+                        .collect::<Vec<_>>()
                 })
                 .collect()
         }

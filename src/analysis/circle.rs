@@ -51,10 +51,14 @@ fn nearest_all(
         // Walking distance on the road network (rules.md), from one multi-source search
         // over all qualifying facilities.
         Some(w) => {
-            let search = NetworkReach::from_sources(&w.net, &sources(w, qualifying));
+            let search = NetworkReach::from_sources(
+                &w.net,
+                &sources(w, qualifying),
+                &inputs.joins.facility_rank,
+            );
             let nearest = compounds
                 .par_iter()
-                .map(|&c| w.compounds[c].and_then(|s| search.nearest(&w.net, &s)))
+                .map(|&c| search.nearest(&w.net, w.compounds.get(c)))
                 .collect();
             (nearest, Some(search))
         }
@@ -78,11 +82,11 @@ fn nearest_all(
     }
 }
 
-/// The qualifying facilities that meet the network, as search sources.
+/// The qualifying facilities' ways onto the network, as search sources.
 fn sources(w: &Walkable, qualifying: &[usize]) -> Vec<(usize, Snap)> {
     qualifying
         .iter()
-        .filter_map(|&f| w.facilities[f].map(|s| (f, s)))
+        .flat_map(|&f| w.facilities.get(f).iter().map(move |s| (f, *s)))
         .collect()
 }
 

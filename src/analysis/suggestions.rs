@@ -39,14 +39,14 @@ pub fn suggest(ctx: &Inputs, circle: &Circle, k: usize) -> (Vec<Suggestion>, usi
     }
     // Candidate sites: the candidates layer, else every compound's reference point; where
     // each meets the network was found once, with the network.
-    let sites: Vec<(String, String, geo::Point, Option<crate::network::Snap>)> =
+    let sites: Vec<(String, String, geo::Point, &[crate::network::Snap])> =
         if ctx.plan.candidates.is_empty() {
             ctx.plan
                 .compounds
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    let snap = ctx.network.and_then(|w| w.compounds[i]);
+                    let snap = ctx.network.map_or(&[][..], |w| w.compounds.get(i));
                     (c.id.clone(), c.name.clone(), c.reference, snap)
                 })
                 .collect()
@@ -56,7 +56,7 @@ pub fn suggest(ctx: &Inputs, circle: &Circle, k: usize) -> (Vec<Suggestion>, usi
                 .iter()
                 .enumerate()
                 .map(|(i, (id, p))| {
-                    let snap = ctx.network.and_then(|w| w.candidates[i]);
+                    let snap = ctx.network.map_or(&[][..], |w| w.candidates.get(i));
                     (id.clone(), String::new(), *p, snap)
                 })
                 .collect()
@@ -67,7 +67,7 @@ pub fn suggest(ctx: &Inputs, circle: &Circle, k: usize) -> (Vec<Suggestion>, usi
         .map(|(i, s)| Source {
             id: i,
             point: s.2,
-            snap: s.3,
+            entries: s.3,
         })
         .collect();
     let mut reach: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();

@@ -31,7 +31,7 @@ pub fn scores(
         .map(|&j| Source {
             id: j,
             point: ctx.plan.facilities[j].reference,
-            snap: ctx.network.and_then(|w| w.facilities[j]),
+            entries: ctx.network.map_or(&[][..], |w| w.facilities.get(j)),
         })
         .collect();
     let mut pairs = pairs(ctx, &sources, compounds, d0);

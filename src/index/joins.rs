@@ -24,8 +24,11 @@ pub struct Joins {
     pub unit_descendants: Vec<Vec<usize>>,
     /// Per compound: its phases, in file order.
     pub compound_phases: Vec<Vec<usize>>,
-    /// All facilities' reference points.
+    /// All facilities' reference points (equally near ones settled by id).
     pub facility_points: PointIndex,
+    /// Per facility, its place in the order of ids: what settles ties between equally
+    /// near facilities, so that no answer depends on the order of the file.
+    pub facility_rank: Vec<u32>,
     /// All compounds' reference points.
     pub compound_points: PointIndex,
     /// Remarks on the data found while joining.
@@ -102,6 +105,7 @@ impl Joins {
             ));
         }
 
+        let facility_rank = id_rank(plan.facilities.iter().map(|f| f.id.as_str()));
         Joins {
             facility_compound,
             compound_facilities,
@@ -109,11 +113,27 @@ impl Joins {
             compound_units,
             unit_descendants,
             compound_phases,
-            facility_points: PointIndex::new(facility_refs.into_iter().enumerate()),
+            facility_points: PointIndex::ranked(
+                facility_refs.into_iter().enumerate(),
+                facility_rank.clone(),
+            ),
+            facility_rank,
             compound_points: PointIndex::new(compound_refs.into_iter().enumerate()),
             notes,
         }
     }
+}
+
+/// Each item's place in the order of its id (equal ids: in file order).
+fn id_rank<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    let ids: Vec<&str> = ids.collect();
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by(|&a, &b| ids[a].cmp(ids[b]).then(a.cmp(&b)));
+    let mut rank = vec![0; ids.len()];
+    for (r, i) in order.into_iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    rank
 }
 
 /// A point on the boundary between two units of the same level (two counties, say) is in

@@ -64,6 +64,8 @@ impl PolygonIndex {
 /// Points, for nearest-neighbour questions.
 pub struct PointIndex {
     tree: RTree<GeomWithData<[f64; 2], usize>>,
+    /// Per point, its place among equally near ones (smaller first; none: its position).
+    rank: Option<Vec<u32>>,
 }
 
 impl PointIndex {
@@ -73,7 +75,24 @@ impl PointIndex {
             .collect();
         PointIndex {
             tree: RTree::bulk_load(items),
+            rank: None,
         }
+    }
+
+    /// [`PointIndex::new`], equally near points settled by `rank` (by id, say: then the
+    /// answer does not depend on the order of the features in the file either).
+    pub fn ranked(points: impl Iterator<Item = (usize, Point)>, rank: Vec<u32>) -> Self {
+        PointIndex {
+            rank: Some(rank),
+            ..PointIndex::new(points)
+        }
+    }
+
+    fn rank(&self, i: usize) -> u32 {
+        self.rank
+            .as_ref()
+            .and_then(|r| r.get(i).copied())
+            .unwrap_or(i as u32)
     }
 
     /// The points within `radius` of `p` (boundary included), ascending.
@@ -88,7 +107,7 @@ impl PointIndex {
     }
 
     /// The nearest point accepted by `accept`, with its straight-line distance. Among
-    /// equally near points, the one with the smallest position wins, so the answer never
+    /// equally near points, the one of the smallest rank wins, so the answer never
     /// depends on the tree's shape.
     pub fn nearest_where(&self, p: Point, accept: impl Fn(usize) -> bool) -> Option<(usize, f64)> {
         let mut best: Option<(usize, f64)> = None;
@@ -100,7 +119,7 @@ impl PointIndex {
                 if d2 > bd2 {
                     break;
                 }
-                if accept(g.data) && g.data < bi {
+                if accept(g.data) && self.rank(g.data) < self.rank(bi) {
                     best = Some((g.data, d2));
                 }
             } else if accept(g.data) {
@@ -161,5 +180,11 @@ mod tests {
             Some((0, 5.0))
         );
         assert_eq!(idx.nearest_where(Point::new(0.0, 0.0), |_| false), None);
+        // Ranked (as by id), point 3 comes first among them.
+        let idx = PointIndex::ranked(pts.iter().copied().enumerate(), vec![2, 0, 3, 1]);
+        assert_eq!(
+            idx.nearest_where(Point::new(0.0, 0.0), |i| i != 1),
+            Some((3, 5.0))
+        );
     }
 }

@@ -13,7 +13,7 @@ pub struct Edge {
     pub length: f64,
 }
 
-/// Where a point meets the network: the nearest point on the nearest segment.
+/// Where a point meets the network: its nearest point on one segment.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Snap {
     pub edge: u32,
@@ -242,30 +242,58 @@ impl Network {
         }
     }
 
-    /// The nearest point on the nearest segment; among equally near segments, the one
-    /// with the smallest id, so the answer never depends on the tree's shape.
+    /// The nearest point on the nearest segment: the first of [`Network::entries`].
     pub fn snap(&self, p: Point<f64>) -> Option<Snap> {
+        self.entries(p).into_iter().next()
+    }
+
+    /// Where a point meets the network: the nearest point of the nearest segment, and of
+    /// every other segment as near (within [`TIE`]): a compound centred between two
+    /// streets may walk out to either. Nearest first, then by where they meet; the answer
+    /// depends neither on the order of the roads nor on the tree's shape, and noise in the
+    /// coordinates (a CRS round trip) changes no distance by more than the noise.
+    pub fn entries(&self, p: Point<f64>) -> Vec<Snap> {
         let q = [p.x(), p.y()];
-        let mut best: Option<(f64, u32)> = None;
+        let mut out: Vec<Snap> = Vec::new();
+        let mut limit = f64::INFINITY;
         for (seg, d2) in self.segments.nearest_neighbor_iter_with_distance_2(&q) {
-            match best {
-                Some((bd2, _)) if d2 > bd2 => break,
-                Some((_, be)) if seg.data >= be => {}
-                _ => best = Some((d2, seg.data)),
+            let d = d2.sqrt();
+            if d > limit || out.len() == MAX_ENTRIES {
+                break;
             }
+            if out.is_empty() {
+                limit = d + TIE;
+            }
+            let edge = seg.data;
+            let e = self.edges[edge as usize];
+            let (a, b) = (self.nodes[e.a as usize], self.nodes[e.b as usize]);
+            let point = Line::new(a, b).nearest_point(&q);
+            out.push(Snap {
+                edge,
+                offset: (point[0] - a[0]).hypot(point[1] - a[1]).min(e.length),
+                leg: (point[0] - q[0]).hypot(point[1] - q[1]),
+                point,
+            });
         }
-        let (_, edge) = best?;
-        let e = self.edges[edge as usize];
-        let (a, b) = (self.nodes[e.a as usize], self.nodes[e.b as usize]);
-        let point = Line::new(a, b).nearest_point(&q);
-        Some(Snap {
-            edge,
-            offset: (point[0] - a[0]).hypot(point[1] - a[1]).min(e.length),
-            leg: (point[0] - q[0]).hypot(point[1] - q[1]),
-            point,
-        })
+        out.sort_by(|x, y| {
+            x.leg
+                .total_cmp(&y.leg)
+                .then(x.point[0].total_cmp(&y.point[0]))
+                .then(x.point[1].total_cmp(&y.point[1]))
+                .then(x.edge.cmp(&y.edge))
+        });
+        out
     }
 }
+
+/// Segments this much farther than the nearest (metres) are as near: a point between two
+/// streets meets both. Far above the noise of a CRS round trip (nanometres), far below
+/// anything a plan measures.
+pub const TIE: f64 = 0.01;
+
+/// At most this many ways onto the network per point (a point on a junction of many
+/// segments meets them all at the junction: a few are enough).
+const MAX_ENTRIES: usize = 8;
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,6 @@ mod graph;
 mod search;
 mod walkable;
 
-pub use graph::{Edge, Network, NetworkStats, Snap};
+pub use graph::{Edge, Network, NetworkStats, Snap, TIE};
 pub use search::{distance_to, within, Piece, Reach};
-pub use walkable::{NetworkReport, Walkable};
+pub use walkable::{Entries, NetworkReport, Walkable};

@@ -10,6 +10,8 @@ use super::graph::{Network, Snap};
 /// The result of the search: per node, the distance to the nearest source and the source.
 pub struct Reach {
     best: Vec<(f64, usize)>,
+    /// Per source, its place among equally near ones (smaller first).
+    rank: Vec<u32>,
     /// Sources snapped onto each edge: (offset, leg, source).
     on_edge: HashMap<u32, Vec<(f64, f64, usize)>>,
 }
@@ -17,6 +19,7 @@ pub struct Reach {
 #[derive(PartialEq)]
 struct Item {
     dist: f64,
+    /// The source's rank (its place among equally near sources).
     source: usize,
     node: u32,
 }
@@ -47,8 +50,11 @@ fn better(d1: f64, s1: usize, d2: f64, s2: usize) -> bool {
 }
 
 impl Reach {
-    /// Distances from every source (its snap leg included) to every node.
-    pub fn from_sources(net: &Network, sources: &[(usize, Snap)]) -> Reach {
+    /// Distances from every source (its snap leg included) to every node. Equally near
+    /// sources are settled by `rank` (per source; by id, so that no answer depends on the
+    /// order of the file); a source beyond it ranks by its number.
+    pub fn from_sources(net: &Network, sources: &[(usize, Snap)], rank: &[u32]) -> Reach {
+        let rank_of = |s: usize| rank.get(s).map_or(s, |&r| r as usize);
         let mut best = vec![(f64::INFINITY, usize::MAX); net.nodes.len()];
         let mut heap = BinaryHeap::new();
         let mut on_edge: HashMap<u32, Vec<(f64, f64, usize)>> = HashMap::new();
@@ -59,14 +65,18 @@ impl Reach {
                 heap.push(Item { dist, source, node });
             }
         };
+        // The search runs on ranks; `by_rank` turns them back into sources.
+        let mut by_rank: HashMap<usize, usize> = HashMap::new();
         for &(source, s) in sources {
+            let r = rank_of(source);
+            by_rank.insert(r, source);
             let e = net.edges[s.edge as usize];
-            seed(e.a, s.leg + s.offset, source, &mut heap);
-            seed(e.b, s.leg + (e.length - s.offset), source, &mut heap);
+            seed(e.a, s.leg + s.offset, r, &mut heap);
+            seed(e.b, s.leg + (e.length - s.offset), r, &mut heap);
             on_edge
                 .entry(s.edge)
                 .or_default()
-                .push((s.offset, s.leg, source));
+                .push((s.offset, s.leg, r));
         }
         while let Some(Item { dist, source, node }) = heap.pop() {
             if (dist, source) != best[node as usize] {
@@ -85,27 +95,62 @@ impl Reach {
                 }
             }
         }
-        Reach { best, on_edge }
+        Reach {
+            best,
+            rank: Vec::new(),
+            on_edge,
+        }
+        .with_sources(&by_rank)
     }
 
-    /// The nearest source from a snapped point and the walking distance (its own snap leg
-    /// included), or `None` when no source can be reached.
-    pub fn nearest(&self, net: &Network, s: &Snap) -> Option<(usize, f64)> {
-        let e = net.edges[s.edge as usize];
+    /// The ranks the search ran on, back to sources (and the ranks kept for ties).
+    fn with_sources(mut self, by_rank: &HashMap<usize, usize>) -> Reach {
+        let source = |r: usize| by_rank.get(&r).copied().unwrap_or(r);
+        let mut rank = vec![u32::MAX; by_rank.values().max().map_or(0, |m| m + 1)];
+        for (&r, &s) in by_rank {
+            rank[s] = r as u32;
+        }
+        for b in &mut self.best {
+            if b.1 != usize::MAX {
+                b.1 = source(b.1);
+            }
+        }
+        for list in self.on_edge.values_mut() {
+            for e in list {
+                e.2 = source(e.2);
+            }
+        }
+        self.rank = rank;
+        self
+    }
+
+    /// Whether (d1, s1) beats (d2, s2), sources settled by rank.
+    fn better(&self, d1: f64, s1: usize, d2: f64, s2: usize) -> bool {
+        let r = |s: usize| self.rank.get(s).copied().unwrap_or(u32::MAX);
+        d1 < d2 || (d1 == d2 && r(s1) < r(s2))
+    }
+
+    /// The nearest source from a point that meets the network at `entries` and the
+    /// walking distance (its own snap leg included), or `None` when no source can be
+    /// reached.
+    pub fn nearest(&self, net: &Network, entries: &[Snap]) -> Option<(usize, f64)> {
         let mut best: Option<(f64, usize)> = None;
         let mut offer = |d: f64, src: usize| {
-            if d.is_finite() && best.is_none_or(|(bd, bs)| better(d, src, bd, bs)) {
+            if d.is_finite() && best.is_none_or(|(bd, bs)| self.better(d, src, bd, bs)) {
                 best = Some((d, src));
             }
         };
-        let (da, sa) = self.best[e.a as usize];
-        offer(da + s.offset, sa);
-        let (db, sb) = self.best[e.b as usize];
-        offer(db + (e.length - s.offset), sb);
-        for &(offset, leg, src) in self.on_edge.get(&s.edge).into_iter().flatten() {
-            offer((offset - s.offset).abs() + leg, src);
+        for s in entries {
+            let e = net.edges[s.edge as usize];
+            let (da, sa) = self.best[e.a as usize];
+            offer(da + s.offset + s.leg, sa);
+            let (db, sb) = self.best[e.b as usize];
+            offer(db + (e.length - s.offset) + s.leg, sb);
+            for &(offset, leg, src) in self.on_edge.get(&s.edge).into_iter().flatten() {
+                offer((offset - s.offset).abs() + leg + s.leg, src);
+            }
         }
-        best.map(|(d, src)| (src, d + s.leg))
+        best.map(|(d, src)| (src, d))
     }
 }
 
@@ -134,15 +179,15 @@ mod tests {
                 .iter()
                 .map(|&(i, p)| (i, net.snap(p).unwrap()))
                 .collect();
-        let reach = Reach::from_sources(&net, &sources);
+        let reach = Reach::from_sources(&net, &sources, &[]);
         // A point at (700, -30): snap (700, 0), leg 30. To source 0: 30 + 600 + 20 = 650;
         // to source 1: 30 + 300 + 400 + 10 = 740.
         let s = net.snap(Point::new(700.0, -30.0)).unwrap();
-        assert_eq!(reach.nearest(&net, &s), Some((0, 650.0)));
+        assert_eq!(reach.nearest(&net, &[s]), Some((0, 650.0)));
         // A point at (990, 100): snap (1000, 100) on the spur, leg 10: to source 1 300 + 10
         // + 10 = 320; to source 0 100 + 900 + 20 + 10 = 1030.
         let s = net.snap(Point::new(990.0, 100.0)).unwrap();
-        assert_eq!(reach.nearest(&net, &s), Some((1, 320.0)));
+        assert_eq!(reach.nearest(&net, &[s]), Some((1, 320.0)));
     }
 
     #[test]
@@ -150,9 +195,9 @@ mod tests {
         let net = town();
         // Source and point on the same edge (0–500): 20 + 50 + 20, not via a node.
         let sources = vec![(0, net.snap(Point::new(200.0, 20.0)).unwrap())];
-        let reach = Reach::from_sources(&net, &sources);
+        let reach = Reach::from_sources(&net, &sources, &[]);
         let s = net.snap(Point::new(250.0, -20.0)).unwrap();
-        assert_eq!(reach.nearest(&net, &s), Some((0, 90.0)));
+        assert_eq!(reach.nearest(&net, &[s]), Some((0, 90.0)));
     }
 
     #[test]
@@ -164,9 +209,9 @@ mod tests {
             ],
             0.0,
         );
-        let reach = Reach::from_sources(&net, &[(0, net.snap(Point::new(5.0, 1.0)).unwrap())]);
+        let reach = Reach::from_sources(&net, &[(0, net.snap(Point::new(5.0, 1.0)).unwrap())], &[]);
         assert_eq!(
-            reach.nearest(&net, &net.snap(Point::new(5.0, 49.0)).unwrap()),
+            reach.nearest(&net, &[net.snap(Point::new(5.0, 49.0)).unwrap()]),
             None
         );
     }
@@ -276,7 +321,10 @@ impl Reach {
                 let best = ways_in
                     .iter()
                     .filter_map(|w| w.at(mid).map(|d| (d, w)))
-                    .min_by(|p, q| p.0.total_cmp(&q.0).then(p.1.source.cmp(&q.1.source)));
+                    .min_by(|p, q| {
+                        let r = |s: usize| self.rank.get(s).copied().unwrap_or(u32::MAX);
+                        p.0.total_cmp(&q.0).then(r(p.1.source).cmp(&r(q.1.source)))
+                    });
                 let Some((d_mid, w)) = best else { continue };
                 if d_mid > max + 1e-9 {
                     continue;
@@ -321,7 +369,11 @@ mod piece_tests {
         // x = 100 (walking straight from the source); east of it, it rises to 300 at x = 380.
         // Walking back in from the junction at x = 0 (120 + x) is never shorter.
         let net = Network::build(&[line_string![(x: 0.0, y: 0.0), (x: 1000.0, y: 0.0)]], 0.0);
-        let reach = Reach::from_sources(&net, &[(7, net.snap(Point::new(100.0, 20.0)).unwrap())]);
+        let reach = Reach::from_sources(
+            &net,
+            &[(7, net.snap(Point::new(100.0, 20.0)).unwrap())],
+            &[],
+        );
         let pieces = reach.pieces(&net, 300.0);
         let spans: Vec<(f64, f64, f64, f64)> = pieces
             .iter()
@@ -348,7 +400,7 @@ mod piece_tests {
         );
         let a = net.snap(Point::new(0.0, 0.0)).unwrap();
         let b = net.snap(Point::new(1200.0, 0.0)).unwrap();
-        let reach = Reach::from_sources(&net, &[(0, a), (1, b)]);
+        let reach = Reach::from_sources(&net, &[(0, a), (1, b)], &[]);
         let spans = |max: f64| -> Vec<(usize, f64, f64, f64, f64)> {
             reach
                 .pieces(&net, max)
@@ -370,23 +422,22 @@ mod piece_tests {
 /// Walking distances to junctions, by node (a fast hash: node ids are no one's input).
 pub type Junctions = rustc_hash::FxHashMap<u32, f64>;
 
-/// Walking distances from one snapped point to the junctions within `limit` (a search
-/// bounded by the limit: a catchment, not the whole network).
-pub fn within(net: &Network, from: &Snap, limit: f64) -> Junctions {
+/// Walking distances from a point (meeting the network at `from`) to the junctions within
+/// `limit` (a search bounded by the limit: a catchment, not the whole network).
+pub fn within(net: &Network, from: &[Snap], limit: f64) -> Junctions {
     let mut dist = Junctions::default();
     let mut heap = BinaryHeap::new();
-    let e = net.edges[from.edge as usize];
-    for (node, d) in [
-        (e.a, from.leg + from.offset),
-        (e.b, from.leg + e.length - from.offset),
-    ] {
-        if d <= limit && dist.get(&node).is_none_or(|&old| d < old) {
-            dist.insert(node, d);
-            heap.push(Item {
-                dist: d,
-                source: 0,
-                node,
-            });
+    for s in from {
+        let e = net.edges[s.edge as usize];
+        for (node, d) in [(e.a, s.leg + s.offset), (e.b, s.leg + e.length - s.offset)] {
+            if d <= limit && dist.get(&node).is_none_or(|&old| d < old) {
+                dist.insert(node, d);
+                heap.push(Item {
+                    dist: d,
+                    source: 0,
+                    node,
+                });
+            }
         }
     }
     while let Some(Item { dist: d, node, .. }) = heap.pop() {
@@ -408,26 +459,28 @@ pub fn within(net: &Network, from: &Snap, limit: f64) -> Junctions {
     dist
 }
 
-/// The walking distance between two snapped points given the junction distances from
-/// the first (`within`), or None when it exceeds `limit`.
+/// The walking distance between two points (meeting the network at `from` and `to`)
+/// given the junction distances from the first (`within`), or None when it exceeds
+/// `limit`.
 pub fn distance_to(
     net: &Network,
-    from: &Snap,
+    from: &[Snap],
     junctions: &Junctions,
-    to: &Snap,
+    to: &[Snap],
     limit: f64,
 ) -> Option<f64> {
-    let e = net.edges[to.edge as usize];
     let mut best = f64::INFINITY;
-    if let Some(&da) = junctions.get(&e.a) {
-        best = best.min(da + to.offset);
+    for t in to {
+        let e = net.edges[t.edge as usize];
+        if let Some(&da) = junctions.get(&e.a) {
+            best = best.min(da + t.offset + t.leg);
+        }
+        if let Some(&db) = junctions.get(&e.b) {
+            best = best.min(db + e.length - t.offset + t.leg);
+        }
+        for f in from.iter().filter(|f| f.edge == t.edge) {
+            best = best.min(f.leg + (f.offset - t.offset).abs() + t.leg);
+        }
     }
-    if let Some(&db) = junctions.get(&e.b) {
-        best = best.min(db + e.length - to.offset);
-    }
-    if from.edge == to.edge {
-        best = best.min(from.leg + (from.offset - to.offset).abs());
-    }
-    let d = best + to.leg;
-    (d <= limit).then_some(d)
+    (best <= limit).then_some(best)
 }

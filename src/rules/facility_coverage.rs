@@ -190,10 +190,12 @@ fn one_target(
             label.en
         ),
     );
-    let ids: Vec<String> = uncovered
+    // By id: the report never depends on the order of the features in the file.
+    let mut ids: Vec<String> = uncovered
         .iter()
         .map(|&u| ctx.plan.units[u].id.clone())
         .collect();
+    ids.sort_unstable();
     if !ok {
         let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
         let more = if ids.len() > 10 {

@@ -18,9 +18,13 @@ nearest facility of the qualifying kinds (`community_station`, `day_care`,
 
 - With a road network (a `roads.*` layer): the compound's reference point and each
   facility's reference point are snapped to the nearest point on the nearest road
-  segment; distance = snap leg + shortest path along the network + snap leg. One
-  multi-source search from all qualifying facilities gives every junction its distance to
-  the nearest one. A compound that cannot reach any facility fails with "no path".
+  segment — on each segment as near, within 1 cm, when there are several (a compound
+  centred between two streets may walk out to either); distance = snap leg + shortest
+  path along the network + snap leg, the shortest over those ways in. One multi-source
+  search from all qualifying facilities gives every junction its distance to the nearest
+  one. A compound that cannot reach any facility fails with "no path".
+- Facilities equally near a compound are settled by id (the smallest is its nearest),
+  never by their order in the file.
 - Without one: the straight-line distance between reference points, flagged
   `approximate` in the finding's details and the report. Walking is never shorter than
   the straight line, so a straight-line failure is a real failure, while a straight-line

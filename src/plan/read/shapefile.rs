@@ -79,6 +79,7 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> 
 /// Reads every shape of a `.shp`; a shape that cannot be read is an error for that
 /// feature only, a file that cannot be read at all is an error for the layer.
 fn read_shapes(bytes: &[u8]) -> Result<Vec<Result<Geometry<f64>, String>>, String> {
+    records_hold_their_points(bytes)?;
     let mut reader =
         shapefile::ShapeReader::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
@@ -87,6 +88,58 @@ fn read_shapes(bytes: &[u8]) -> Result<Vec<Result<Geometry<f64>, String>>, Strin
         out.push(to_geometry(shape));
     }
     Ok(out)
+}
+
+/// Every record holds the points and parts it declares. The shapefile crate sizes its
+/// vectors by the counts a record declares before reading them: a damaged count (found by
+/// fuzzing: a 21 GB allocation from a 200-byte file) must be refused here, by the bytes
+/// the record has.
+fn records_hold_their_points(bytes: &[u8]) -> Result<(), String> {
+    let int = |at: usize, big: bool| -> Option<i64> {
+        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+        Some(i64::from(if big {
+            i32::from_be_bytes(b)
+        } else {
+            i32::from_le_bytes(b)
+        }))
+    };
+    let mut at = 100;
+    let mut n = 0;
+    while at + 8 <= bytes.len() {
+        let Some(words) = int(at + 4, true) else {
+            break;
+        };
+        if words < 0 {
+            return Err(format!(
+                "shape {n}: its record has a negative length ({words})"
+            ));
+        }
+        let start = at + 8;
+        let len = (2 * words as usize).min(bytes.len() - start);
+        // Shape type, then (for lines, polygons and multipoints) a 32-byte box and counts.
+        let declared = match int(start, false) {
+            Some(3 | 5 | 13 | 15 | 23 | 25 | 31) if len >= 44 => {
+                let parts = int(start + 36, false).unwrap_or(0);
+                let points = int(start + 40, false).unwrap_or(0);
+                Some((parts, points, 44 + 4 * parts + 16 * points))
+            }
+            Some(8 | 18 | 28) if len >= 40 => {
+                let points = int(start + 36, false).unwrap_or(0);
+                Some((0, points, 40 + 16 * points))
+            }
+            _ => None,
+        };
+        if let Some((parts, points, need)) = declared {
+            if parts < 0 || points < 0 || need > len as i64 {
+                return Err(format!(
+                    "shape {n} declares {points} points in {parts} parts, more than its record of {len} bytes holds"
+                ));
+            }
+        }
+        at = start + 2 * words as usize;
+        n += 1;
+    }
+    Ok(())
 }
 
 fn to_geometry(shape: shapefile::Shape) -> Result<Geometry<f64>, String> {
@@ -99,4 +152,48 @@ fn to_geometry(shape: shapefile::Shape) -> Result<Geometry<f64>, String> {
         other => Geometry::<f64>::try_from(other),
     };
     g.map_err(|e| format!("unreadable shape: {e}"))
+}
+
+#[cfg(test)]
+mod record_tests {
+    use super::*;
+
+    /// A .shp of one polygon record whose content is `content` (header otherwise zero).
+    fn shp(content: &[u8]) -> Vec<u8> {
+        let mut b = vec![0u8; 100];
+        b[..4].copy_from_slice(&9994i32.to_be_bytes());
+        b[28..32].copy_from_slice(&1000i32.to_le_bytes());
+        b[32..36].copy_from_slice(&5i32.to_le_bytes());
+        let total = (100 + 8 + content.len()) / 2;
+        b[24..28].copy_from_slice(&(total as i32).to_be_bytes());
+        b.extend(1i32.to_be_bytes());
+        b.extend(((content.len() / 2) as i32).to_be_bytes());
+        b.extend(content);
+        b
+    }
+
+    #[test]
+    fn a_record_declaring_more_points_than_it_holds_is_refused_before_reading() {
+        // A polygon (type 5): box, 1 part, 1,000,000,000 points, in a 48-byte record
+        // (what fuzzing found: the crate asked for 21 GB). 44 + 4 + 16e9 bytes needed.
+        let mut c = 5i32.to_le_bytes().to_vec();
+        c.extend([0u8; 32]);
+        c.extend(1i32.to_le_bytes());
+        c.extend(1_000_000_000i32.to_le_bytes());
+        c.extend(0i32.to_le_bytes());
+        let err = read_shapes(&shp(&c)).unwrap_err();
+        assert_eq!(
+            err,
+            "shape 0 declares 1000000000 points in 1 parts, more than its record of 48 bytes holds"
+        );
+        // The same record declaring its one point, and holding it, reads (as a degenerate
+        // polygon the crate refuses per feature, not as a layer error).
+        let mut c = 5i32.to_le_bytes().to_vec();
+        c.extend([0u8; 32]);
+        c.extend(1i32.to_le_bytes());
+        c.extend(1i32.to_le_bytes());
+        c.extend(0i32.to_le_bytes());
+        c.extend([0u8; 16]);
+        assert!(records_hold_their_points(&shp(&c)).is_ok());
+    }
 }
