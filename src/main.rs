@@ -69,12 +69,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
-    // PROJ's own log goes to standard error ("proj_create: unhandled object type…") ahead
-    // of planlint's message, which names the file and says the same in the user's words.
-    // Quiet unless the user asks for it (before any thread starts).
-    if std::env::var_os("PROJ_DEBUG").is_none() {
-        std::env::set_var("PROJ_DEBUG", "0");
-    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

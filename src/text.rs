@@ -108,6 +108,31 @@ pub fn pct(x: f64) -> String {
     format!("{}%", num(x * 100.0, 1))
 }
 
+/// A TOML error as a message: TOML's own, with the offending line and a caret under the
+/// place, unless the line is too long to show (a hostile or generated file: a 200 kB line
+/// of brackets); then the line and column alone.
+pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    const LONGEST: usize = 200;
+    let Some(span) = e.span() else {
+        return e.to_string();
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    if line_end - line_start <= LONGEST {
+        return e.to_string();
+    }
+    let line = before.matches('\n').count() + 1;
+    let column = before[line_start..].chars().count() + 1;
+    format!(
+        "TOML parse error at line {line}, column {column} (a line of {} bytes, not shown): {}",
+        line_end - line_start,
+        e.message().trim()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

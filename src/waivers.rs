@@ -143,12 +143,14 @@ pub fn apply(report: &mut Report, waivers: &[Waiver]) {
     }
     let as_of = report.as_of;
     let mut covered = vec![0usize; waivers.len()];
+    let index = Index::new(waivers);
     for f in report
         .findings
         .iter_mut()
         .filter(|f| f.status == Status::Fail)
     {
-        for (i, w) in waivers.iter().enumerate() {
+        for i in index.candidates(f) {
+            let w = &waivers[i];
             if !w.covers(f) {
                 continue;
             }
@@ -200,6 +202,45 @@ pub fn apply(report: &mut Report, waivers: &[Waiver]) {
     }
     report.findings.sort_by(Finding::order);
     report.summary = Summary::of(&report.findings);
+}
+
+/// The waivers by rule and subject: a plan may carry 100,000 of them (one per compound
+/// of a phase), and each failing finding must not try them all.
+struct Index<'w> {
+    /// Waivers naming one subject exactly, by (rule, subject).
+    exact: std::collections::HashMap<(&'w str, &'w str), Vec<usize>>,
+    /// Waivers with a glob (`*`, `?`), by rule.
+    globs: std::collections::HashMap<&'w str, Vec<usize>>,
+}
+
+impl<'w> Index<'w> {
+    fn new(waivers: &'w [Waiver]) -> Index<'w> {
+        let mut index = Index {
+            exact: Default::default(),
+            globs: Default::default(),
+        };
+        for (i, w) in waivers.iter().enumerate() {
+            if w.subject.contains(['*', '?']) {
+                index.globs.entry(&w.rule).or_default().push(i);
+            } else {
+                index
+                    .exact
+                    .entry((&w.rule, &w.subject))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        index
+    }
+
+    /// The waivers that may cover `f`, in the file's order (the first in force waives).
+    fn candidates(&self, f: &Finding) -> Vec<usize> {
+        let exact = self.exact.get(&(f.rule, f.subject.id.as_str()));
+        let globs = self.globs.get(f.rule);
+        let mut out: Vec<usize> = exact.into_iter().chain(globs).flatten().copied().collect();
+        out.sort_unstable();
+        out
+    }
 }
 
 fn about(

@@ -8,7 +8,6 @@ mod pipelines;
 mod proj_data;
 
 use geo::{Coord, Geometry, Polygon};
-use proj::{Proj, ProjBuilder};
 
 pub use proj_data::dir as proj_data_dir;
 
@@ -87,30 +86,9 @@ pub struct Transformer {
     proj: Option<(String, String)>,
 }
 
-/// One transformation: from a written pipeline, or from PROJ's database.
-enum Operation {
-    Written(pipelines::Pipeline),
-    Proj(Proj),
-}
-
-impl Operation {
-    fn transform(&self, coords: &mut [Coord<f64>]) {
-        match self {
-            Operation::Written(p) => p.transform(coords),
-            Operation::Proj(p) => {
-                if p.convert_array(coords).is_err() {
-                    // One coordinate at a time, so one bad point spoils only itself.
-                    for c in coords.iter_mut() {
-                        *c = p.convert(*c).unwrap_or(Coord {
-                            x: f64::NAN,
-                            y: f64::NAN,
-                        });
-                    }
-                }
-            }
-        }
-    }
-}
+/// One transformation: from a written pipeline, or from PROJ's database. A coordinate
+/// PROJ cannot transform becomes infinite, and spoils only itself.
+type Operation = pipelines::Pipeline;
 
 /// A pair of CRSs, as PROJ is given them: (source, target).
 type Pair = (String, String);
@@ -130,34 +108,24 @@ static LOOKED_UP: std::sync::Mutex<Vec<(Pair, Option<String>)>> = std::sync::Mut
 /// PROJ's database, looked up once per pair and process.
 fn make_operation(src: &str, to: &str) -> Result<Operation, String> {
     if let Some(p) = pipelines::known(src, to).and_then(|d| pipelines::Pipeline::new(&d)) {
-        return Ok(Operation::Written(p));
+        return Ok(p);
     }
     let key = (src.to_string(), to.to_string());
     // Held while looking up, so that the database is queried once per pair.
     let mut looked_up = LOOKED_UP.lock().unwrap_or_else(|e| e.into_inner());
-    let mut builder = ProjBuilder::new();
     let dir = proj_data_dir()?;
-    builder
-        .set_search_paths(dir)
-        .map_err(|e| format!("PROJ search path {}: {e}", dir.display()))?;
     let known = looked_up
         .iter()
         .find(|(k, _)| *k == key)
         .and_then(|(_, p)| p.clone());
     if let Some(def) = known {
-        return builder
-            .proj(&def)
-            .map(Operation::Proj)
-            .map_err(|e| e.to_string());
+        return pipelines::Pipeline::from_definition(&def, dir);
     }
-    let proj = builder
-        .proj_known_crs(src, to, None)
-        .map_err(|e| e.to_string())?;
+    let op = pipelines::Pipeline::looked_up(src, to, dir)?;
     // One pipeline ("proj=pipeline …", "proj=noop …") is shared; a choice among several
     // operations by area ("unavailable until proj_trans is called") is not.
-    let def = proj.def().ok().filter(|d| d.starts_with("proj="));
-    looked_up.push((key, def));
-    Ok(Operation::Proj(proj))
+    looked_up.push((key, op.definition()));
+    Ok(op)
 }
 
 /// Runs `f` with this thread's transformation from `src` to `to`, made on first use.

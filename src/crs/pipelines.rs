@@ -4,17 +4,59 @@
 //! 40–60 ms there, more than the rules of a 10k-compound city). They are PROJ's own: a
 //! test compares every one with what PROJ 9.6 builds from its database.
 
+use std::ffi::{CStr, CString};
+use std::path::Path;
+
 use geo::Coord;
 use proj_sys::{
-    proj_context_create, proj_context_destroy, proj_create_argv, proj_destroy, proj_trans_generic,
-    PJconsts, PJ_CONTEXT, PJ_DIRECTION_PJ_FWD,
+    proj_context_create, proj_context_destroy, proj_context_errno, proj_context_errno_string,
+    proj_context_set_search_paths, proj_create, proj_create_argv, proj_create_crs_to_crs,
+    proj_destroy, proj_log_level, proj_normalize_for_visualization, proj_pj_info,
+    proj_trans_generic, PJconsts, PJ_CONTEXT, PJ_DIRECTION_PJ_FWD, PJ_LOG_LEVEL_PJ_LOG_NONE,
 };
 
-/// A transformation made from a written pipeline, in a context of its own. PROJ builds it
-/// from the string alone (`proj_create_argv`): no database, no search path.
+/// One PROJ transformation in a context of its own: made from a written pipeline (no
+/// database at all), or looked up in PROJ's database. Each is destroyed with its context,
+/// also when PROJ refuses to make it (the `proj` crate leaks the context then: fuzzing
+/// found 800 bytes a failed lookup, and an open database).
 pub struct Pipeline {
     ctx: *mut PJ_CONTEXT,
     pj: *mut PJconsts,
+}
+
+/// A fresh context that logs nothing (planlint says what went wrong in its own words),
+/// reading PROJ's data from `dir` when given.
+fn context(dir: Option<&Path>) -> Result<*mut PJ_CONTEXT, String> {
+    // SAFETY: a new context, configured before any use.
+    unsafe {
+        let ctx = proj_context_create();
+        if ctx.is_null() {
+            return Err("PROJ could not make a context".into());
+        }
+        proj_log_level(ctx, PJ_LOG_LEVEL_PJ_LOG_NONE);
+        if let Some(dir) = dir {
+            let path = CString::new(dir.to_string_lossy().as_bytes())
+                .map_err(|_| format!("PROJ data folder {}: a NUL in its name", dir.display()))?;
+            let paths = [path.as_ptr()];
+            proj_context_set_search_paths(ctx, 1, paths.as_ptr());
+        }
+        Ok(ctx)
+    }
+}
+
+/// What PROJ says went wrong in `ctx`, which is then destroyed.
+///
+/// # Safety
+/// `ctx` is a live context no one else holds.
+unsafe fn failed(ctx: *mut PJ_CONTEXT) -> String {
+    let text = proj_context_errno_string(ctx, proj_context_errno(ctx));
+    let why = if text.is_null() {
+        "PROJ refused it".to_string()
+    } else {
+        CStr::from_ptr(text).to_string_lossy().into_owned()
+    };
+    proj_context_destroy(ctx);
+    why
 }
 
 impl Pipeline {
@@ -26,13 +68,10 @@ impl Pipeline {
             .collect::<Option<_>>()?;
         let mut argv: Vec<*mut std::os::raw::c_char> =
             args.iter().map(|a| a.as_ptr().cast_mut()).collect();
+        let ctx = context(None).ok()?;
         // SAFETY: a fresh context; argv points into `args`, alive for the call, which
         // copies what it keeps.
         unsafe {
-            let ctx = proj_context_create();
-            if ctx.is_null() {
-                return None;
-            }
             let pj = proj_create_argv(ctx, argv.len() as i32, argv.as_mut_ptr());
             if pj.is_null() {
                 proj_context_destroy(ctx);
@@ -40,6 +79,65 @@ impl Pipeline {
             }
             Some(Pipeline { ctx, pj })
         }
+    }
+
+    /// The transformation from CRS `src` to CRS `to` that PROJ's database (in `dir`)
+    /// finds, axes in the order of maps (lon, lat; easting, northing).
+    pub fn looked_up(src: &str, to: &str, dir: &Path) -> Result<Pipeline, String> {
+        let nul = |s: &str| format!("'{s}' holds a NUL character");
+        let (src_c, to_c) = (
+            CString::new(src).map_err(|_| nul(src))?,
+            CString::new(to).map_err(|_| nul(to))?,
+        );
+        let ctx = context(Some(dir))?;
+        // SAFETY: `ctx` is ours; the strings live through the calls; every object made is
+        // destroyed here or owned by the result.
+        unsafe {
+            let pj =
+                proj_create_crs_to_crs(ctx, src_c.as_ptr(), to_c.as_ptr(), std::ptr::null_mut());
+            if pj.is_null() {
+                return Err(failed(ctx));
+            }
+            let normalised = proj_normalize_for_visualization(ctx, pj);
+            proj_destroy(pj);
+            if normalised.is_null() {
+                return Err(failed(ctx));
+            }
+            Ok(Pipeline {
+                ctx,
+                pj: normalised,
+            })
+        }
+    }
+
+    /// The transformation of a PROJ string another lookup gave ([`Pipeline::definition`]).
+    pub fn from_definition(def: &str, dir: &Path) -> Result<Pipeline, String> {
+        let def_c = CString::new(def).map_err(|_| "a NUL in a PROJ string".to_string())?;
+        let ctx = context(Some(dir))?;
+        // SAFETY: as in `looked_up`.
+        unsafe {
+            let pj = proj_create(ctx, def_c.as_ptr());
+            if pj.is_null() {
+                return Err(failed(ctx));
+            }
+            Ok(Pipeline { ctx, pj })
+        }
+    }
+
+    /// The PROJ string of the transformation, when it is one ("proj=pipeline …"); none
+    /// for a choice among several operations by area, made point by point.
+    pub fn definition(&self) -> Option<String> {
+        // SAFETY: `pj` is live; the definition is copied before anything else runs.
+        let def = unsafe {
+            let info = proj_pj_info(self.pj);
+            if info.definition.is_null() {
+                return None;
+            }
+            CStr::from_ptr(info.definition)
+                .to_string_lossy()
+                .into_owned()
+        };
+        def.starts_with("proj=").then_some(def)
     }
 
     /// Transforms in place, the whole array in one call (`proj_trans_generic`); a
@@ -156,9 +254,10 @@ mod tests {
             let projected = format!("EPSG:{code}");
             for lonlat in ["EPSG:4326", "EPSG:4490"] {
                 for (a, b) in [(lonlat, projected.as_str()), (projected.as_str(), lonlat)] {
-                    let mut builder = proj::ProjBuilder::new();
-                    builder.set_search_paths(dir).unwrap();
-                    let from_db = builder.proj_known_crs(a, b, None).unwrap().def().unwrap();
+                    let from_db = Pipeline::looked_up(a, b, dir)
+                        .unwrap()
+                        .definition()
+                        .unwrap();
                     assert_eq!(known(a, b).as_deref(), Some(from_db.as_str()), "{a} → {b}");
                     checked += 1;
                 }

@@ -240,16 +240,16 @@ pub fn place(src: &Sources, read: ReadPlan) -> Result<Plan, PlanError> {
         .map(|l| place_layer(src, l, &working_crs))
         .collect::<Vec<Result<Placed, PlanError>>>();
     for placed in placed {
-        let (info, features) = placed?;
+        let (info, features, notes) = placed?;
+        plan.notes.extend(notes);
         let layer = info.0;
         match features {
             Features::Compounds(v) => plan.compounds = v,
             Features::Facilities(v) => plan.facilities = v,
             Features::Units(v) => plan.units = v,
-            Features::Roads(v, tolerance, notes) => {
+            Features::Roads(v, tolerance) => {
                 plan.roads = v;
                 plan.snap_tolerance = tolerance;
-                plan.notes.extend(notes);
             }
             Features::Candidates(v) => plan.candidates = v,
         }
@@ -294,12 +294,13 @@ enum Features {
     Compounds(Vec<model::Compound>),
     Facilities(Vec<model::Facility>),
     Units(Vec<model::Unit>),
-    /// The lines, the snap tolerance and the layer's notes.
-    Roads(Vec<geo::LineString<f64>>, f64, Vec<crate::text::Text>),
+    /// The lines and the snap tolerance.
+    Roads(Vec<geo::LineString<f64>>, f64),
     Candidates(Vec<(String, geo::Point<f64>)>),
 }
 
-type Placed = ((Layer, LayerInfo), Features);
+/// A layer placed: what was read of it, its features, and the reader's notes on it.
+type Placed = ((Layer, LayerInfo), Features, Vec<crate::text::Text>);
 
 /// Maps and places one layer.
 fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed, PlanError> {
@@ -307,7 +308,7 @@ fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed,
         layer,
         name,
         path,
-        raw,
+        mut raw,
         crs,
     } = l;
     let ls = src.settings.layer(name);
@@ -320,6 +321,7 @@ fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed,
         encoding: raw.encoding.clone(),
         rejected: Vec::new(),
     };
+    let notes = std::mem::take(&mut raw.notes);
     let features = match layer {
         Layer::Candidates => {
             let (v, rejected) = features::candidates(raw, &t);
@@ -334,7 +336,6 @@ fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed,
                     format!("snap_tolerance = {tolerance}: a distance ≥ 0 in metres"),
                 ));
             }
-            let notes = raw.notes.clone();
             let (lines, rejected) = roads::lines(raw, &t);
             info.rejected = rejected;
             if lines.is_empty() {
@@ -348,7 +349,7 @@ fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed,
                     info.path, info.features
                 )));
             }
-            Features::Roads(lines, tolerance, notes)
+            Features::Roads(lines, tolerance)
         }
         _ => {
             let schema = match layer {
@@ -388,7 +389,7 @@ fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed,
             features
         }
     };
-    Ok(((layer, info), features))
+    Ok(((layer, info), features, notes))
 }
 
 /// Reads a layer; a reader that panics on a malformed file is reported like any other

@@ -61,8 +61,12 @@ const LAYERS: &[&str] = &[
 impl PlanSettings {
     pub fn read(path: &Path) -> Result<PlanSettings, PlanError> {
         let text = std::fs::read_to_string(path).map_err(|e| PlanError::file(path, e))?;
-        let s: PlanSettings = toml::from_str(&text)
-            .map_err(|e| PlanError::Settings(path.display().to_string(), e.to_string()))?;
+        let s: PlanSettings = toml::from_str(&text).map_err(|e| {
+            PlanError::Settings(
+                path.display().to_string(),
+                crate::text::toml_error(&text, &e),
+            )
+        })?;
         if let Some(bad) = s.layers.keys().find(|k| !LAYERS.contains(&k.as_str())) {
             return Err(PlanError::Settings(
                 path.display().to_string(),

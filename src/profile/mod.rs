@@ -177,7 +177,7 @@ impl Profile {
 
     pub fn parse(origin: &str, text: &str) -> Result<Profile, ProfileError> {
         let p: Profile = toml::from_str(text)
-            .map_err(|e| ProfileError::Invalid(origin.into(), e.to_string()))?;
+            .map_err(|e| ProfileError::Invalid(origin.into(), crate::text::toml_error(text, &e)))?;
         if p.issued_date().is_none() {
             return Err(ProfileError::Invalid(
                 origin.into(),

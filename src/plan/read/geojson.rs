@@ -20,7 +20,8 @@ use crate::plan::PlanError;
 
 pub fn read(path: &Path) -> Result<RawLayer, PlanError> {
     let text = std::fs::read_to_string(path).map_err(|e| PlanError::file(path, e))?;
-    parse(&text).map_err(|why| PlanError::Parse(path.display().to_string(), why))
+    let name = path.display().to_string();
+    parse_named(&text, &name).map_err(|why| PlanError::Parse(name, why))
 }
 
 /// The top level of a GeoJSON text: a FeatureCollection, a Feature or a bare geometry.
@@ -37,6 +38,9 @@ struct Root<'a> {
     crs: Option<serde_json::Value>,
 }
 
+/// A feature's properties as read: key and value, in the file's order.
+type Properties<'a> = Vec<(Cow<'a, str>, Value)>;
+
 /// A feature, its members left as text to be parsed on their own.
 #[derive(Deserialize)]
 struct Feature<'a> {
@@ -48,6 +52,11 @@ struct Feature<'a> {
 
 /// Parses a whole GeoJSON text into a layer.
 pub fn parse(text: &str) -> Result<RawLayer, String> {
+    parse_named(text, "GeoJSON")
+}
+
+/// [`parse`], the file's `name` in the layer's notes.
+fn parse_named(text: &str, name: &str) -> Result<RawLayer, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let not_json = |e: serde_json::Error| match e.classify() {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
@@ -84,46 +93,105 @@ pub fn parse(text: &str) -> Result<RawLayer, String> {
         Some(_) => vec![(Some(text), None)],
         None => return Err("not a GeoJSON object (no 'type')".into()),
     };
-    let props: Vec<Vec<(Cow<str>, Value)>> = parts
+    // A feature whose properties cannot be read (nested past serde_json's limit of 128,
+    // say) is rejected with why, not read as one without properties.
+    let props: Vec<Result<Properties, String>> = parts
         .par_iter()
-        .map(|(_, p)| {
-            p.and_then(|p| serde_json::from_str::<Props>(p).ok())
-                .map_or_else(Vec::new, |p| p.0)
+        .map(|(_, p)| match p {
+            None | Some("null") => Ok(Vec::new()),
+            Some(p) => serde_json::from_str::<Props>(p)
+                .map(|p| p.0)
+                .map_err(|e| format!("its properties cannot be read: {}", without_position(e))),
         })
         .collect();
     // Fields in the order they first appear.
     let mut fields: Vec<String> = Vec::new();
     let mut column: std::collections::HashMap<String, usize> = Default::default();
-    for (k, _) in props.iter().flatten() {
+    for (k, _) in props.iter().flatten().flatten() {
         if !column.contains_key(k.as_ref()) {
             column.insert(k.to_string(), fields.len());
             fields.push(k.to_string());
         }
     }
-    let features = parts
+    let (features, unclosed): (Vec<RawFeature>, Vec<bool>) = parts
         .into_par_iter()
         .zip(props)
         .enumerate()
         .map(|(index, ((geometry, _), props))| {
+            let mut unclosed = false;
             let geometry = match geometry {
                 None | Some("null") => Err("the feature has no geometry".to_string()),
-                Some(g) => geometry_of(g).map_err(|e| format!("unreadable geometry: {e}")),
+                Some(g) => {
+                    geometry_of(g, &mut unclosed).map_err(|e| format!("unreadable geometry: {e}"))
+                }
             };
             let mut values = vec![Value::Null; fields.len()];
-            // A repeated key: the last value holds, as JSON parsers take it.
-            for (k, v) in props {
-                values[column[k.as_ref()]] = v;
-            }
-            RawFeature::new(index, geometry, values)
+            let problem = match props {
+                // A repeated key: the last value holds, as JSON parsers take it.
+                Ok(props) => {
+                    for (k, v) in props {
+                        values[column[k.as_ref()]] = v;
+                    }
+                    None
+                }
+                Err(why) => Some(why),
+            };
+            let feature = RawFeature {
+                problem,
+                ..RawFeature::new(index, geometry, values)
+            };
+            (feature, unclosed)
         })
-        .collect();
+        .unzip();
+    let notes = unclosed_note(name, &features, &unclosed, column.get("id").copied());
     Ok(RawLayer {
         fields,
         features,
         crs,
         encoding: None,
-        notes: Vec::new(),
+        notes,
     })
+}
+
+/// A ring whose last position is not its first is closed as it is read (RFC 7946 wants
+/// them closed; many exports forget): the layer's note names the features so repaired.
+fn unclosed_note(
+    name: &str,
+    features: &[RawFeature],
+    unclosed: &[bool],
+    id: Option<usize>,
+) -> Vec<crate::text::Text> {
+    let named: Vec<String> = features
+        .iter()
+        .zip(unclosed)
+        .filter(|(_, &u)| u)
+        .map(|(f, _)| match f.text(id) {
+            Some(id) => format!("#{} ({id})", f.index),
+            None => format!("#{}", f.index),
+        })
+        .collect();
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let shown = named
+        .iter()
+        .take(10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = if named.len() > 10 {
+        format!(" …(+{})", named.len() - 10)
+    } else {
+        String::new()
+    };
+    vec![crate::t!(
+        "{}：{} 个要素的环未闭合（{}{}），读取时已闭合",
+        "{}: {} features have rings that are not closed ({}{}); they were closed as read",
+        name,
+        named.len(),
+        shown,
+        more
+    )]
 }
 
 /// A feature's geometry and properties; anything but an object has neither.
@@ -334,28 +402,31 @@ impl<'de> DeserializeSeed<'de> for NodeSeed {
     }
 }
 
-/// Parses one geometry object.
-fn geometry_of(text: &str) -> Result<Geometry<f64>, String> {
-    // The error's line and column would count within the geometry, not the file: left out.
-    let raw: RawGeometry = serde_json::from_str(text).map_err(|e| {
-        let e = e.to_string();
-        match e.rfind(" at line ") {
-            Some(i) => e[..i].to_string(),
-            None => e,
-        }
-    })?;
-    shape(raw)
+/// A parse error of a part of the file, without its line and column: they would count
+/// within the part, not the file.
+fn without_position(e: serde_json::Error) -> String {
+    let e = e.to_string();
+    match e.rfind(" at line ") {
+        Some(i) => e[..i].to_string(),
+        None => e,
+    }
+}
+
+/// Parses one geometry object; `unclosed` is set when a polygon's ring had to be closed.
+fn geometry_of(text: &str, unclosed: &mut bool) -> Result<Geometry<f64>, String> {
+    let raw: RawGeometry = serde_json::from_str(text).map_err(without_position)?;
+    shape(raw, unclosed)
 }
 
 /// Shapes coordinates by the geometry's type.
-fn shape(g: RawGeometry) -> Result<Geometry<f64>, String> {
+fn shape(g: RawGeometry, unclosed: &mut bool) -> Result<Geometry<f64>, String> {
     if g.kind == "GeometryCollection" {
         let parts = g
             .geometries
             .ok_or("a GeometryCollection without 'geometries'")?;
         return parts
             .into_iter()
-            .map(shape)
+            .map(|g| shape(g, unclosed))
             .collect::<Result<Vec<_>, _>>()
             .map(|v| Geometry::GeometryCollection(geo::GeometryCollection(v)));
     }
@@ -381,12 +452,12 @@ fn shape(g: RawGeometry) -> Result<Geometry<f64>, String> {
         "MultiLineString" => {
             Geometry::MultiLineString(MultiLineString(lines(c).ok_or_else(wrong)?))
         }
-        "Polygon" => Geometry::Polygon(polygon(c).ok_or_else(wrong)?),
+        "Polygon" => Geometry::Polygon(polygon(c, unclosed).ok_or_else(wrong)?),
         "MultiPolygon" => Geometry::MultiPolygon(MultiPolygon(
             nested(c)
                 .ok_or_else(wrong)?
                 .into_iter()
-                .map(polygon)
+                .map(|p| polygon(p, unclosed))
                 .collect::<Option<Vec<_>>>()
                 .ok_or_else(wrong)?,
         )),
@@ -422,9 +493,13 @@ fn lines(n: Node) -> Option<Vec<LineString<f64>>> {
         .collect()
 }
 
-/// A polygon: its exterior ring, then its holes.
-fn polygon(n: Node) -> Option<Polygon<f64>> {
-    let mut rings = lines(n)?.into_iter();
+/// A polygon: its exterior ring, then its holes (each closed if it was not: `unclosed`).
+fn polygon(n: Node, unclosed: &mut bool) -> Option<Polygon<f64>> {
+    let rings = lines(n)?;
+    *unclosed |= rings
+        .iter()
+        .any(|r| r.0.len() > 1 && r.0.first() != r.0.last());
+    let mut rings = rings.into_iter();
     let exterior = rings.next().unwrap_or_else(|| LineString(Vec::new()));
     Some(Polygon::new(exterior, rings.collect()))
 }
