@@ -22,16 +22,20 @@ pub fn run(
     progress: Option<Progress>,
 ) -> Result<Report, String> {
     let mut sources = match plan {
-        Some(dir) => Sources::from_dir(dir).map_err(|e| e.to_string())?,
+        Some(dir) => Sources::from_path(dir).map_err(|e| e.to_string())?,
         None if args.compounds.is_some() => Sources::default(),
         None => return Err("give a plan folder, or --compounds and --facilities files".into()),
     };
-    sources.compounds = args.compounds.clone();
-    sources.facilities = args.facilities.clone();
-    sources.units = args.units.clone();
-    sources.phases = args.phases.clone();
-    sources.roads = args.roads.clone();
-    sources.candidates = args.candidates.clone();
+    // A layer on the command line wins over the plan's own (a plan.gpkg's tables).
+    let given = |cli: &Option<std::path::PathBuf>, own: &mut Option<std::path::PathBuf>| {
+        cli.clone().or_else(|| own.take())
+    };
+    sources.compounds = given(&args.compounds, &mut sources.compounds);
+    sources.facilities = given(&args.facilities, &mut sources.facilities);
+    sources.units = given(&args.units, &mut sources.units);
+    sources.phases = given(&args.phases, &mut sources.phases);
+    sources.roads = given(&args.roads, &mut sources.roads);
+    sources.candidates = given(&args.candidates, &mut sources.candidates);
     sources.working_crs = args.working_crs.clone();
     let waivers = planlint::waivers::parse(&sources.settings.waivers).map_err(|e| {
         let file = plan.map_or_else(
@@ -42,7 +46,7 @@ pub fn run(
     })?;
 
     let city = match &args.context {
-        Some(dir) => Some(Sources::from_dir(dir).map_err(|e| e.to_string())?),
+        Some(dir) => Some(Sources::from_path(dir).map_err(|e| e.to_string())?),
         None => None,
     };
     let city_settings = city.as_ref().map(|c| &c.settings);

@@ -88,6 +88,32 @@ impl Sources {
         })
     }
 
+    /// A plan folder, or a GeoPackage whose tables are named after the layers
+    /// (`plan.gpkg`: `compounds`, `facilities`, `units`, `roads`, `phases`…).
+    pub fn from_path(path: &Path) -> Result<Sources, PlanError> {
+        let gpkg = path.is_file()
+            && path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
+        if !gpkg {
+            return Sources::from_dir(path);
+        }
+        let mut src = Sources::default();
+        for (layer, table) in read::geopackage::layer_tables(path)? {
+            let at = Some(PathBuf::from(format!("{}:{table}", path.display())));
+            match layer {
+                "compounds" => src.compounds = at,
+                "facilities" => src.facilities = at,
+                "units" => src.units = at,
+                "roads" => src.roads = at,
+                "phases" => src.phases = at,
+                "candidates" => src.candidates = at,
+                _ => {}
+            }
+        }
+        Ok(src)
+    }
+
     /// A layer's file: the command line, else plan.toml's `path`, else `<layer>.*` in the folder.
     fn path(&self, layer: &str, cli: &Option<PathBuf>, exts: &[&str]) -> Option<PathBuf> {
         if let Some(p) = cli {
@@ -107,7 +133,7 @@ impl Sources {
     }
 }
 
-const GEO_EXTS: &[&str] = &["geojson", "json", "shp"];
+const GEO_EXTS: &[&str] = &["geojson", "json", "shp", "gpkg"];
 
 /// Reads, maps and places every layer of a plan.
 pub fn load(src: &Sources) -> Result<Plan, PlanError> {
@@ -169,7 +195,11 @@ pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
         (
             Layer::Roads,
             "roads",
-            src.path("roads", &src.roads, &["geojson", "json", "shp", "osm.pbf"]),
+            src.path(
+                "roads",
+                &src.roads,
+                &["geojson", "json", "shp", "gpkg", "osm.pbf"],
+            ),
         ),
         (
             Layer::Candidates,
@@ -203,7 +233,7 @@ pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ReadPlan {
         layers,
-        phases: src.path("phases", &src.phases, &["csv"]),
+        phases: src.path("phases", &src.phases, &["csv", "gpkg"]),
     })
 }
 

@@ -17,7 +17,7 @@ pub fn read(
     path: &Path,
     settings: &LayerSettings,
 ) -> Result<(Vec<Phase>, Vec<Rejection>, usize), PlanError> {
-    let raw = super::read::csv::read(path)?;
+    let raw = super::read::read_table(path)?;
     phases(raw, settings, &path.display().to_string())
 }
 

@@ -49,7 +49,8 @@ pub struct LayerSettings {
     pub snap_tolerance: Option<f64>,
 }
 
-const LAYERS: &[&str] = &[
+/// The layers a plan may have, as plan.toml's `[layers.NAME]` names them.
+pub const LAYERS: &[&str] = &[
     "compounds",
     "facilities",
     "units",

@@ -5,8 +5,10 @@
 pub mod csv;
 pub mod dbf;
 pub mod geojson;
+pub mod geopackage;
 pub mod osm;
 pub mod shapefile;
+pub mod wkb;
 
 use std::path::Path;
 
@@ -75,8 +77,12 @@ impl RawLayer {
     }
 }
 
-/// Reads a layer file by its extension: `.geojson`/`.json`, `.shp`, `.osm.pbf`.
+/// Reads a layer file by its extension: `.geojson`/`.json`, `.shp`, `.osm.pbf`, `.gpkg`
+/// (or one table of it: `file.gpkg:table`).
 pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> {
+    if let Some((file, table)) = geopackage::split(path) {
+        return geopackage::read(&file, Some(&table));
+    }
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -90,6 +96,19 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> 
         "pbf" if is_pbf => osm::read(path),
         "geojson" | "json" => geojson::read(path),
         "shp" => shapefile::read(path, encoding),
+        "gpkg" => geopackage::read(path, None),
         _ => Err(PlanError::Unsupported(path.display().to_string())),
+    }
+}
+
+/// Reads a table without geometry (`phases`): a CSV file, or a GeoPackage table.
+pub fn read_table(path: &Path) -> Result<RawLayer, PlanError> {
+    let gpkg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
+    if gpkg || geopackage::split(path).is_some() {
+        read(path, None)
+    } else {
+        csv::read(path)
     }
 }
