@@ -106,3 +106,81 @@ fn a_missing_table_an_unknown_srs_and_a_file_that_is_no_geopackage_are_exit_2() 
         "{err}"
     );
 }
+
+/// Runs a GDAL program (gdal-bin, installed by .ci/setup) and gives its standard output.
+fn gdal(program: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} (apt-get install gdal-bin): {e}"));
+    assert!(
+        out.status.success(),
+        "{program}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_report_as_geopackage_opens_in_gdal_with_typed_attributes() {
+    // fixtures/network: CB walks 260 m to FB (tests/network.rs works it out by hand).
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("report.gpkg");
+    let areas = dir.path().join("areas.geojson");
+    let (code, _, err) = run(&[
+        "check",
+        "fixtures/network",
+        "--format",
+        "gpkg",
+        "-o",
+        gpkg.to_str().unwrap(),
+        "--service-areas",
+        areas.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let (_, r) = common::report("fixtures/network", &[]);
+    let findings = r["findings"].as_array().unwrap().len();
+    let g = gpkg.to_str().unwrap();
+    let layers = gdal("ogrinfo", &["-ro", "-q", g]);
+    assert!(
+        layers.contains("1: findings") && layers.contains("2: service_areas (Line String)"),
+        "{layers}"
+    );
+    let info = gdal("ogrinfo", &["-ro", "-so", g, "findings"]);
+    assert!(
+        info.contains(&format!("Feature Count: {findings}")),
+        "{info}"
+    );
+    for typed in [
+        "measured: Real",
+        "measured_date: Date",
+        "required: Real",
+        "rule: String",
+        "ID[\"EPSG\",4326]",
+    ] {
+        assert!(info.contains(typed), "{typed}: {info}");
+    }
+    let cb = gdal(
+        "ogrinfo",
+        &[
+            "-ro",
+            g,
+            "findings",
+            "-where",
+            "rule = 'service-circle' AND subject_id = 'CB'",
+        ],
+    );
+    assert!(
+        cb.contains("measured (Real) = 260") && cb.contains("required (Real) = 800"),
+        "{cb}"
+    );
+    assert!(cb.contains("MULTIPOLYGON (((114."), "{cb}");
+    // The same service areas as the GeoJSON file.
+    let lines: Value = serde_json::from_str(&std::fs::read_to_string(&areas).unwrap()).unwrap();
+    let n = lines["features"].as_array().unwrap().len();
+    let sa = gdal("ogrinfo", &["-ro", "-so", g, "service_areas"]);
+    assert!(sa.contains(&format!("Feature Count: {n}")), "{sa}");
+    // And planlint reads its own report back as a layer.
+    let raw = planlint::plan::read::geopackage::read(&gpkg, Some("findings")).unwrap();
+    assert_eq!(raw.features.len(), findings);
+}

@@ -294,6 +294,7 @@ fn extension(f: Format) -> &'static str {
         Format::Html => "html",
         Format::Sarif => "sarif",
         Format::Junit => "xml",
+        Format::Gpkg => "gpkg",
     }
 }
 

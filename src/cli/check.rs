@@ -1,6 +1,7 @@
 //! `planlint check`: one plan, or a batch of them (several folders, or `--recursive
 //! ROOT`), with the plan's waivers and an optional baseline.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Parser;
@@ -90,6 +91,11 @@ pub fn run(args: CheckArgs, started: std::time::Instant) -> Result<u8, String> {
     let lang = args.lang.unwrap_or_else(super::default_lang);
     if args.fail_on == FailOn::New && args.baseline.is_none() {
         return Err("--fail-on new compares with a baseline: give --baseline OLD.json".into());
+    }
+    // A GeoPackage is a database file: not for a terminal.
+    if args.format == emit::Format::Gpkg && args.output.is_none() && std::io::stdout().is_terminal()
+    {
+        return Err("--format gpkg writes a file: give --output report.gpkg".into());
     }
     if !(args.baseline_tolerance >= 0.0 && args.baseline_tolerance.is_finite()) {
         return Err(format!(

@@ -6,6 +6,7 @@
 pub mod csv;
 pub mod geojson;
 pub mod github;
+pub mod gpkg;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -72,10 +73,12 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands: an annotation per failing finding.
     Github,
+    /// GeoPackage: the findings and the service areas as layers in WGS 84, for QGIS.
+    Gpkg,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Text,
         Format::Json,
         Format::Geojson,
@@ -84,10 +87,11 @@ impl Format {
         Format::Sarif,
         Format::Junit,
         Format::Github,
+        Format::Gpkg,
     ];
     /// The formats' names, in the order of [`Format::ALL`].
-    pub const NAMES: [&'static str; 8] = [
-        "text", "json", "geojson", "csv", "html", "sarif", "junit", "github",
+    pub const NAMES: [&'static str; 9] = [
+        "text", "json", "geojson", "csv", "html", "sarif", "junit", "github", "gpkg",
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,7 +101,7 @@ impl Format {
 
     /// The format draws the subjects' geometry (the report must carry it).
     pub fn needs_geometry(self) -> bool {
-        matches!(self, Format::Geojson | Format::Html)
+        matches!(self, Format::Geojson | Format::Html | Format::Gpkg)
     }
 
     /// The emitter of this format, speaking `lang`.
@@ -111,6 +115,7 @@ impl Format {
             Format::Sarif => Box::new(sarif::SarifEmitter { lang }),
             Format::Junit => Box::new(junit::JunitEmitter { lang }),
             Format::Github => Box::new(github::GithubEmitter { lang }),
+            Format::Gpkg => Box::new(gpkg::GpkgEmitter { lang }),
         }
     }
 }

@@ -204,6 +204,85 @@ impl Reader<'_> {
     }
 }
 
+/// Writes a geometry as little-endian ISO WKB (2D). Rectangles, triangles and lines are
+/// written as the polygons and lines they are.
+pub fn write(g: &Geometry<f64>, out: &mut Vec<u8>) {
+    let head = |out: &mut Vec<u8>, code: u32| {
+        out.push(1);
+        out.extend(code.to_le_bytes());
+    };
+    let points = |out: &mut Vec<u8>, cs: &[Coord<f64>]| {
+        out.extend((cs.len() as u32).to_le_bytes());
+        for c in cs {
+            out.extend(c.x.to_le_bytes());
+            out.extend(c.y.to_le_bytes());
+        }
+    };
+    let polygon = |out: &mut Vec<u8>, p: &Polygon<f64>| {
+        head(out, 3);
+        let rings: Vec<&LineString<f64>> = std::iter::once(p.exterior())
+            .filter(|r| !r.0.is_empty())
+            .chain(p.interiors())
+            .collect();
+        out.extend((rings.len() as u32).to_le_bytes());
+        for r in rings {
+            points(out, &r.0);
+        }
+    };
+    match g {
+        Geometry::Point(p) => {
+            head(out, 1);
+            out.extend(p.x().to_le_bytes());
+            out.extend(p.y().to_le_bytes());
+        }
+        Geometry::Line(l) => write(&Geometry::LineString(LineString::from(*l)), out),
+        Geometry::LineString(l) => {
+            head(out, 2);
+            points(out, &l.0);
+        }
+        Geometry::Polygon(p) => polygon(out, p),
+        Geometry::Rect(r) => polygon(out, &r.to_polygon()),
+        Geometry::Triangle(t) => polygon(out, &t.to_polygon()),
+        Geometry::MultiPoint(m) => {
+            head(out, 4);
+            out.extend((m.0.len() as u32).to_le_bytes());
+            for p in &m.0 {
+                write(&Geometry::Point(*p), out);
+            }
+        }
+        Geometry::MultiLineString(m) => {
+            head(out, 5);
+            out.extend((m.0.len() as u32).to_le_bytes());
+            for l in &m.0 {
+                head(out, 2);
+                points(out, &l.0);
+            }
+        }
+        Geometry::MultiPolygon(m) => {
+            head(out, 6);
+            out.extend((m.0.len() as u32).to_le_bytes());
+            for p in &m.0 {
+                polygon(out, p);
+            }
+        }
+        Geometry::GeometryCollection(c) => {
+            head(out, 7);
+            out.extend((c.0.len() as u32).to_le_bytes());
+            for g in &c.0 {
+                write(g, out);
+            }
+        }
+    }
+}
+
+/// A GeoPackage geometry blob: the `GP` header (little-endian, no envelope) and WKB.
+pub fn write_gpkg(g: &Geometry<f64>, srs_id: i32) -> Vec<u8> {
+    let mut out = b"GP\x00\x01".to_vec();
+    out.extend(srs_id.to_le_bytes());
+    write(g, &mut out);
+    out
+}
+
 /// The parts of a multi-geometry, each of the one kind it holds (`what`).
 fn only<T>(
     parts: Vec<Geometry<f64>>,
@@ -294,6 +373,26 @@ mod tests {
         // Truncated, and an unknown byte order.
         assert!(read(&polygon_le(&[(0.0, 0.0)])[..20]).is_err());
         assert!(read(&[7, 1, 0, 0, 0]).unwrap_err().contains("byte order 7"));
+    }
+
+    #[test]
+    fn what_is_written_reads_back() {
+        let sq = Polygon::new(
+            LineString::from(vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 0.0)]),
+            vec![],
+        );
+        let shapes = [
+            Geometry::Point(Point::new(1.5, -2.0)),
+            Geometry::LineString(LineString::from(vec![(0.0, 0.0), (3.0, 4.0)])),
+            Geometry::Polygon(sq.clone()),
+            Geometry::MultiPolygon(MultiPolygon(vec![sq.clone(), sq])),
+            Geometry::GeometryCollection(GeometryCollection(vec![Geometry::Point(Point::new(
+                0.0, 1.0,
+            ))])),
+        ];
+        for g in shapes {
+            assert_eq!(read_gpkg(&write_gpkg(&g, 4326)).unwrap(), Some(g.clone()));
+        }
     }
 
     #[test]
