@@ -219,7 +219,7 @@ pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
             let kind = path.extension().and_then(|e| e.to_str()).unwrap_or("");
             let stated = ls.crs.as_deref().or(raw.crs.as_deref());
             let crs = layer_crs(stated, &raw.boxes(), &kind.to_ascii_lowercase())
-                .map_err(|e| PlanError::Crs(path.display().to_string(), e))?;
+                .map_err(|e| PlanError::Crs(shown(&path), e))?;
             Ok(ReadLayer {
                 layer,
                 name,
@@ -250,7 +250,7 @@ pub fn place(src: &Sources, read: ReadPlan) -> Result<Plan, PlanError> {
                 PlanError::MissingLayer("compounds", "the submission holds no layer".into())
             })?;
             let (lon, lat) = centre_lonlat(&first.raw.boxes(), &first.crs)
-                .map_err(|e| PlanError::Crs(first.path.display().to_string(), e))?;
+                .map_err(|e| PlanError::Crs(shown(&first.path), e))?;
             let working_crs = src
                 .working_crs
                 .clone()
@@ -308,7 +308,7 @@ pub fn place(src: &Sources, read: ReadPlan) -> Result<Plan, PlanError> {
         plan.inputs.push((
             Layer::Phases,
             LayerInfo {
-                path: path.display().to_string(),
+                path: shown(&path),
                 features: rows,
                 rejected,
                 crs: None,
@@ -342,10 +342,9 @@ fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed,
         crs,
     } = l;
     let ls = src.settings.layer(name);
-    let t = Transformer::new(&crs, working_crs)
-        .map_err(|e| PlanError::Crs(path.display().to_string(), e))?;
+    let t = Transformer::new(&crs, working_crs).map_err(|e| PlanError::Crs(shown(&path), e))?;
     let mut info = LayerInfo {
-        path: path.display().to_string(),
+        path: shown(&path),
         features: raw.features.len(),
         crs: Some(crs.describe()),
         encoding: raw.encoding.clone(),
@@ -424,10 +423,21 @@ fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed,
 
 /// Reads a layer; a reader that panics on a malformed file is reported like any other
 /// unreadable file rather than crashing the run.
+/// A layer's source as messages and reports name it: its path, or its connection URI
+/// with the password masked.
+pub fn shown(path: &Path) -> String {
+    let s = path.display().to_string();
+    if read::postgis::is_uri(&s) {
+        read::postgis::masked(&s)
+    } else {
+        s
+    }
+}
+
 fn read_guarded(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> {
     std::panic::catch_unwind(|| read::read(path, encoding)).unwrap_or_else(|_| {
         Err(PlanError::Parse(
-            path.display().to_string(),
+            shown(path),
             "the file is malformed and could not be read".into(),
         ))
     })

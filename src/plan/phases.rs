@@ -18,7 +18,7 @@ pub fn read(
     settings: &LayerSettings,
 ) -> Result<(Vec<Phase>, Vec<Rejection>, usize), PlanError> {
     let raw = super::read::read_table(path)?;
-    phases(raw, settings, &path.display().to_string())
+    phases(raw, settings, &super::shown(path))
 }
 
 fn phases(

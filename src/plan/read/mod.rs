@@ -7,6 +7,7 @@ pub mod dbf;
 pub mod geojson;
 pub mod geopackage;
 pub mod osm;
+pub mod postgis;
 pub mod shapefile;
 pub mod wkb;
 
@@ -80,6 +81,9 @@ impl RawLayer {
 /// Reads a layer file by its extension: `.geojson`/`.json`, `.shp`, `.osm.pbf`, `.gpkg`
 /// (or one table of it: `file.gpkg:table`).
 pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> {
+    if let Some(uri) = path.to_str().filter(|s| postgis::is_uri(s)) {
+        return postgis::read(uri);
+    }
     if let Some((file, table)) = geopackage::split(path) {
         return geopackage::read(&file, Some(&table));
     }
@@ -101,12 +105,14 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> 
     }
 }
 
-/// Reads a table without geometry (`phases`): a CSV file, or a GeoPackage table.
+/// Reads a table without geometry (`phases`): a CSV file, a GeoPackage table, or a
+/// PostgreSQL table or query.
 pub fn read_table(path: &Path) -> Result<RawLayer, PlanError> {
     let gpkg = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
-    if gpkg || geopackage::split(path).is_some() {
+    let uri = path.to_str().is_some_and(postgis::is_uri);
+    if gpkg || uri || geopackage::split(path).is_some() {
         read(path, None)
     } else {
         csv::read(path)
