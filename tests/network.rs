@@ -139,6 +139,13 @@ fn service_areas_are_the_streets_within_walking_distance() {
         "-o",
         "/dev/null",
     ]);
+    // Written in place: /dev/null is still the device (a rename over it, as root, once
+    // made it a file).
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
     let fc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&out).unwrap_or_else(|e| panic!("{e}: {err}")))
             .unwrap();

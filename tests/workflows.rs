@@ -660,3 +660,30 @@ fn timings_name_every_stage_and_leave_the_report_alone() {
     assert_eq!(code, 2);
     assert!(err.contains("--timings times one plan"), "{err}");
 }
+
+#[test]
+fn an_output_that_is_a_link_stays_a_link() {
+    // `-o LINK`: the report goes to the link's file, and the link is not replaced by a file
+    // (as a rename would; over /dev/null, as root, that replaced the device).
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.json");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("latest.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let (code, _, err) = run(&[
+        "check",
+        "fixtures/basic",
+        "--format",
+        "json",
+        "-o",
+        link.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert!(r["summary"]["fail"].as_u64().is_some());
+}

@@ -42,6 +42,17 @@ pub fn write_file(
     write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), emit::EmitError>,
 ) -> Result<(), String> {
     let named = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    // Anything but a regular file (`-o /dev/null`, a FIFO, a symbolic link) is written in
+    // place: renaming over it would replace the device or the link with a file.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file()) {
+        let file = std::fs::File::create(path).map_err(|e| named(&e))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        write(&mut out).map_err(|e| named(&e))?;
+        return out
+            .into_inner()
+            .map(|_| ())
+            .map_err(|e| named(&e.into_error()));
+    }
     let name = path
         .file_name()
         .ok_or_else(|| named(&"not a file name"))?

@@ -78,7 +78,9 @@ impl NodeMerger {
             for dy in -1..=1 {
                 for &n in self
                     .grid
-                    .get(&(cell.0 + dx, cell.1 + dy))
+                    // Saturating: a tolerance tiny beside the coordinates (1e-300 m,
+                    // found by fuzzing) puts every point in the last cell.
+                    .get(&(cell.0.saturating_add(dx), cell.1.saturating_add(dy)))
                     .into_iter()
                     .flatten()
                 {
@@ -299,6 +301,17 @@ const MAX_ENTRIES: usize = 8;
 mod tests {
     use super::*;
     use geo::line_string;
+
+    #[test]
+    fn a_tolerance_tiny_beside_the_coordinates_still_joins_equal_vertices() {
+        // 1e-300 m: every cell index saturates (it overflowed, found by fuzzing).
+        let lines = vec![
+            line_string![(x: 500000.0, y: 4000000.0), (x: 500010.0, y: 4000000.0)],
+            line_string![(x: 500010.0, y: 4000000.0), (x: 500010.0, y: 4000010.0)],
+        ];
+        let net = Network::build(&lines, 1e-300);
+        assert_eq!((net.nodes.len(), net.edges.len()), (3, 2));
+    }
 
     #[test]
     fn shared_vertices_join_and_crossings_do_not() {
