@@ -79,12 +79,13 @@ impl Emitter for GpkgEmitter {
             to_wgs84.transform_geometry(&mut g);
             g
         };
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let scratch = Scratch(
-            std::env::temp_dir().join(format!("planlint-{}-{nanos}.gpkg", std::process::id())),
-        );
+        // Unique per process and per report: two reports written at once (threads of a
+        // batch, tests) must not share one (deleting an open database makes SQLite refuse
+        // to write it: "attempt to write a readonly database").
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let scratch =
+            Scratch(std::env::temp_dir().join(format!("planlint-{}-{n}.gpkg", std::process::id())));
         {
             let mut db = Connection::open(&scratch.0).map_err(sql)?;
             db.execute_batch(SCHEMA).map_err(sql)?;
