@@ -8,24 +8,6 @@ mod common;
 use common::run;
 use serde_json::Value;
 
-/// (rule, subject, status, measured, required) of every finding.
-fn figures(r: &Value) -> Vec<(String, String, String, Value, Value)> {
-    r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["subject"]["id"].as_str().unwrap().to_string(),
-                f["status"].as_str().unwrap().to_string(),
-                f["measured"].clone(),
-                f["required"].clone(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn a_plan_gpkg_is_a_plan_and_checks_as_its_geojson_twin() {
     let (_, basic) = common::report("fixtures/basic", &[]);
@@ -35,7 +17,7 @@ fn a_plan_gpkg_is_a_plan_and_checks_as_its_geojson_twin() {
     );
     assert_eq!(code, 1);
     assert!(common::contract_holds(&r));
-    assert_eq!(figures(&r), figures(&basic));
+    assert_eq!(common::figures(&r), common::figures(&basic));
     // Each layer is named by its table, and its SRS read from gpkg_spatial_ref_sys.
     let c = &r["inputs"]["compounds"];
     assert_eq!(c["path"], "fixtures/geopackage/plan.gpkg:compounds");
@@ -49,14 +31,14 @@ fn gpkg_layers_in_a_folder_and_one_table_named_on_the_command_line() {
     let (_, basic) = common::report("fixtures/basic", &[]);
     let (code, r) = common::report("fixtures/geopackage/folder", &[]);
     assert_eq!(code, 1);
-    assert_eq!(figures(&r), figures(&basic));
+    assert_eq!(common::figures(&r), common::figures(&basic));
     // --compounds FILE.gpkg:TABLE picks one table of a GeoPackage.
     let (code, r) = common::report(
         "fixtures/basic",
         &["--compounds", "fixtures/geopackage/plan.gpkg:compounds"],
     );
     assert_eq!(code, 1);
-    assert_eq!(figures(&r), figures(&basic));
+    assert_eq!(common::figures(&r), common::figures(&basic));
 }
 
 #[test]

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::run;
-use serde_json::Value;
 
 /// PostgreSQL's programs.
 fn bin(name: &str) -> PathBuf {
@@ -160,23 +159,6 @@ impl Drop for Server {
     }
 }
 
-fn figures(r: &Value) -> Vec<(String, String, String, Value, Value)> {
-    r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["subject"]["id"].as_str().unwrap().to_string(),
-                f["status"].as_str().unwrap().to_string(),
-                f["measured"].clone(),
-                f["required"].clone(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn a_plan_in_postgis_checks_as_its_files_and_bad_sources_are_exit_2() {
     let server = Server::start();
@@ -200,7 +182,7 @@ fn a_plan_in_postgis_checks_as_its_files_and_bad_sources_are_exit_2() {
     );
     assert_eq!(code, 1);
     assert!(common::contract_holds(&r));
-    assert_eq!(figures(&r), figures(&basic));
+    assert_eq!(common::figures(&r), common::figures(&basic));
     // The SRID of the geometry column is the layer's CRS.
     assert_eq!(r["inputs"]["compounds"]["crs"], "EPSG:4547");
     assert_eq!(r["inputs"]["compounds"]["path"], compounds.as_str());

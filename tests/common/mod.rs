@@ -137,3 +137,22 @@ pub fn edit_layer(dir: &std::path::Path, file: &str, edit: impl FnOnce(&mut Vec<
     edit(fc["features"].as_array_mut().unwrap());
     std::fs::write(&path, fc.to_string()).unwrap();
 }
+
+/// (rule, subject, status, measured, required) of every finding: what two reports of the
+/// same plan read from different sources must share.
+pub fn figures(r: &Value) -> Vec<(String, String, String, Value, Value)> {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["subject"]["id"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+                f["measured"].clone(),
+                f["required"].clone(),
+            )
+        })
+        .collect()
+}
