@@ -19,7 +19,8 @@ pub struct Reach {
 #[derive(PartialEq)]
 struct Item {
     dist: f64,
-    /// The source's rank (its place among equally near sources).
+    /// The source's place among equally near sources: the heap's tie-break.
+    rank: u32,
     source: usize,
     node: u32,
 }
@@ -27,13 +28,13 @@ struct Item {
 impl Eq for Item {}
 
 impl Ord for Item {
-    // A min-heap on (distance, source, node): equal distances are settled by the smaller
-    // source, so the nearest facility never depends on the visiting order.
+    // A min-heap on (distance, rank, node): equal distances are settled by the source of
+    // smaller rank, so the nearest facility never depends on the visiting order.
     fn cmp(&self, other: &Self) -> Ordering {
         other
             .dist
             .total_cmp(&self.dist)
-            .then(other.source.cmp(&self.source))
+            .then(other.rank.cmp(&self.rank))
             .then(other.node.cmp(&self.node))
     }
 }
@@ -44,9 +45,11 @@ impl PartialOrd for Item {
     }
 }
 
-/// Whether (d1, s1) beats (d2, s2).
-fn better(d1: f64, s1: usize, d2: f64, s2: usize) -> bool {
-    d1 < d2 || (d1 == d2 && s1 < s2)
+/// Whether (d1, s1) beats (d2, s2), equal distances settled by the sources' `rank` (no
+/// source, `usize::MAX`, ranks last).
+fn better(rank: &[u32], d1: f64, s1: usize, d2: f64, s2: usize) -> bool {
+    let r = |s: usize| rank.get(s).copied().unwrap_or(u32::MAX);
+    d1 < d2 || (d1 == d2 && r(s1) < r(s2))
 }
 
 impl Reach {
@@ -54,80 +57,63 @@ impl Reach {
     /// sources are settled by `rank` (per source; by id, so that no answer depends on the
     /// order of the file); a source beyond it ranks by its number.
     pub fn from_sources(net: &Network, sources: &[(usize, Snap)], rank: &[u32]) -> Reach {
-        let rank_of = |s: usize| rank.get(s).map_or(s, |&r| r as usize);
+        let count = sources.iter().map(|&(s, _)| s + 1).max().unwrap_or(0);
+        let rank: Vec<u32> = (0..count)
+            .map(|s| rank.get(s).copied().unwrap_or(s as u32))
+            .collect();
         let mut best = vec![(f64::INFINITY, usize::MAX); net.nodes.len()];
         let mut heap = BinaryHeap::new();
         let mut on_edge: HashMap<u32, Vec<(f64, f64, usize)>> = HashMap::new();
-        let mut seed = |node: u32, dist: f64, source: usize, heap: &mut BinaryHeap<Item>| {
+        type Best = Vec<(f64, usize)>;
+        let offer = |best: &mut Best, heap: &mut BinaryHeap<Item>, node: u32, dist: f64, source| {
             let b = &mut best[node as usize];
-            if better(dist, source, b.0, b.1) {
+            if better(&rank, dist, source, b.0, b.1) {
                 *b = (dist, source);
-                heap.push(Item { dist, source, node });
+                heap.push(Item {
+                    dist,
+                    rank: rank[source],
+                    source,
+                    node,
+                });
             }
         };
-        // The search runs on ranks; `by_rank` turns them back into sources.
-        let mut by_rank: HashMap<usize, usize> = HashMap::new();
         for &(source, s) in sources {
-            let r = rank_of(source);
-            by_rank.insert(r, source);
             let e = net.edges[s.edge as usize];
-            seed(e.a, s.leg + s.offset, r, &mut heap);
-            seed(e.b, s.leg + (e.length - s.offset), r, &mut heap);
+            offer(&mut best, &mut heap, e.a, s.leg + s.offset, source);
+            offer(
+                &mut best,
+                &mut heap,
+                e.b,
+                s.leg + (e.length - s.offset),
+                source,
+            );
             on_edge
                 .entry(s.edge)
                 .or_default()
-                .push((s.offset, s.leg, r));
+                .push((s.offset, s.leg, source));
         }
-        while let Some(Item { dist, source, node }) = heap.pop() {
+        while let Some(Item {
+            dist, source, node, ..
+        }) = heap.pop()
+        {
             if (dist, source) != best[node as usize] {
                 continue;
             }
             for &(m, e) in net.neighbours(node) {
                 let d = dist + net.edges[e as usize].length;
-                let b = &mut best[m as usize];
-                if better(d, source, b.0, b.1) {
-                    *b = (d, source);
-                    heap.push(Item {
-                        dist: d,
-                        source,
-                        node: m,
-                    });
-                }
+                offer(&mut best, &mut heap, m, d, source);
             }
         }
         Reach {
             best,
-            rank: Vec::new(),
+            rank,
             on_edge,
         }
-        .with_sources(&by_rank)
-    }
-
-    /// The ranks the search ran on, back to sources (and the ranks kept for ties).
-    fn with_sources(mut self, by_rank: &HashMap<usize, usize>) -> Reach {
-        let source = |r: usize| by_rank.get(&r).copied().unwrap_or(r);
-        let mut rank = vec![u32::MAX; by_rank.values().max().map_or(0, |m| m + 1)];
-        for (&r, &s) in by_rank {
-            rank[s] = r as u32;
-        }
-        for b in &mut self.best {
-            if b.1 != usize::MAX {
-                b.1 = source(b.1);
-            }
-        }
-        for list in self.on_edge.values_mut() {
-            for e in list {
-                e.2 = source(e.2);
-            }
-        }
-        self.rank = rank;
-        self
     }
 
     /// Whether (d1, s1) beats (d2, s2), sources settled by rank.
     fn better(&self, d1: f64, s1: usize, d2: f64, s2: usize) -> bool {
-        let r = |s: usize| self.rank.get(s).copied().unwrap_or(u32::MAX);
-        d1 < d2 || (d1 == d2 && r(s1) < r(s2))
+        better(&self.rank, d1, s1, d2, s2)
     }
 
     /// The nearest source from a point that meets the network at `entries` and the
@@ -434,6 +420,7 @@ pub fn within(net: &Network, from: &[Snap], limit: f64) -> Junctions {
                 dist.insert(node, d);
                 heap.push(Item {
                     dist: d,
+                    rank: 0,
                     source: 0,
                     node,
                 });
@@ -450,6 +437,7 @@ pub fn within(net: &Network, from: &[Snap], limit: f64) -> Junctions {
                 dist.insert(m, nd);
                 heap.push(Item {
                     dist: nd,
+                    rank: 0,
                     source: 0,
                     node: m,
                 });
