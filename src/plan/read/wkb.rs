@@ -72,22 +72,21 @@ impl Reader<'_> {
         Ok(s)
     }
 
+    /// The next `N` bytes in big-endian order (reversed when the geometry is little-endian).
+    fn word<const N: usize>(&mut self, little: bool) -> Result<[u8; N], String> {
+        let mut b: [u8; N] = self.take(N)?.try_into().map_err(|_| "WKB ends early")?;
+        if little {
+            b.reverse();
+        }
+        Ok(b)
+    }
+
     fn u32(&mut self, little: bool) -> Result<u32, String> {
-        let b: [u8; 4] = self.take(4)?.try_into().map_err(|_| "WKB ends early")?;
-        Ok(if little {
-            u32::from_le_bytes(b)
-        } else {
-            u32::from_be_bytes(b)
-        })
+        self.word(little).map(u32::from_be_bytes)
     }
 
     fn f64(&mut self, little: bool) -> Result<f64, String> {
-        let b: [u8; 8] = self.take(8)?.try_into().map_err(|_| "WKB ends early")?;
-        Ok(if little {
-            f64::from_le_bytes(b)
-        } else {
-            f64::from_be_bytes(b)
-        })
+        self.word(little).map(f64::from_be_bytes)
     }
 
     /// A count of items of at least `min` bytes each, checked against what remains.
