@@ -52,7 +52,7 @@ fn a_missing_table_an_unknown_srs_and_a_file_that_is_no_geopackage_are_exit_2() 
     assert_eq!(code, 2);
     assert!(
         err.contains("plan.gpkg")
-            && err.contains("no table 'houses'")
+            && err.contains("no layer 'houses'")
             && err.contains("compounds, facilities, units, phases"),
         "{err}"
     );

@@ -27,10 +27,10 @@ pub fn layer_crs(
     if boxes.is_empty() || 2 * in_range >= boxes.len() {
         return Ok(CrsSpec::LonLat);
     }
-    let what = if file_kind == "shp" {
-        "no .prj"
-    } else {
-        "no crs member"
+    let what = match file_kind {
+        "shp" => "no .prj",
+        "geojson" | "json" => "no crs member",
+        _ => "no CRS in the file",
     };
     Err(format!(
         "{what} and the coordinates are not lon/lat: set crs = \"EPSG:…\" under [layers.<layer>] in plan.toml"

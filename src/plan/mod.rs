@@ -30,7 +30,7 @@ pub enum PlanError {
     Io(String, String),
     #[error("{0}: {1}")]
     Parse(String, String),
-    #[error("{0}: unsupported file type (use .geojson, .json, .shp, or .osm.pbf for roads)")]
+    #[error("{0}: unsupported file type (use .geojson, .json, .shp, .gpkg, a postgresql:// URI, or .osm.pbf for roads; other formats GDAL reads need planlint built with --features gdal)")]
     Unsupported(String),
     #[error("plan.toml {0}: {1}")]
     Settings(String, String),
@@ -88,18 +88,19 @@ impl Sources {
         })
     }
 
-    /// A plan folder, or a GeoPackage whose tables are named after the layers
-    /// (`plan.gpkg`: `compounds`, `facilities`, `units`, `roads`, `phases`…).
+    /// A plan folder, or a container whose layers are named after planlint's (case aside):
+    /// a GeoPackage `plan.gpkg` with tables `compounds`, `facilities`, `units`, `roads`,
+    /// `phases`…, or with the `gdal` feature a File Geodatabase or other GDAL dataset.
     pub fn from_path(path: &Path) -> Result<Sources, PlanError> {
-        let gpkg = path.is_file()
-            && path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
-        if !gpkg {
+        let Some(names) = read::container_layers(path) else {
             return Sources::from_dir(path);
-        }
+        };
+        let names = names?;
         let mut src = Sources::default();
-        for (layer, table) in read::geopackage::layer_tables(path)? {
+        for &layer in settings::LAYERS {
+            let Some(table) = names.iter().find(|t| t.eq_ignore_ascii_case(layer)) else {
+                continue;
+            };
             let at = Some(PathBuf::from(format!("{}:{table}", path.display())));
             match layer {
                 "compounds" => src.compounds = at,
@@ -129,11 +130,19 @@ impl Sources {
         let dir = dir?;
         exts.iter()
             .map(|e| dir.join(format!("{layer}.{e}")))
-            .find(|p| p.is_file())
+            .find(|p| p.exists())
     }
 }
 
+/// The extensions a layer file is found by in a plan folder, in this order.
+#[cfg(not(feature = "gdal"))]
 const GEO_EXTS: &[&str] = &["geojson", "json", "shp", "gpkg"];
+/// With GDAL, also its formats a bureau is sent: File Geodatabase, MapInfo, KML, GML, DXF,
+/// FlatGeobuf.
+#[cfg(feature = "gdal")]
+const GEO_EXTS: &[&str] = &[
+    "geojson", "json", "shp", "gpkg", "gdb", "tab", "mif", "kml", "gml", "dxf", "fgb",
+];
 
 /// Reads, maps and places every layer of a plan.
 pub fn load(src: &Sources) -> Result<Plan, PlanError> {
@@ -195,11 +204,7 @@ pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
         (
             Layer::Roads,
             "roads",
-            src.path(
-                "roads",
-                &src.roads,
-                &["geojson", "json", "shp", "gpkg", "osm.pbf"],
-            ),
+            src.path("roads", &src.roads, &[GEO_EXTS, &["osm.pbf"]].concat()),
         ),
         (
             Layer::Candidates,
@@ -421,8 +426,6 @@ fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed,
     Ok(((layer, info), features, notes))
 }
 
-/// Reads a layer; a reader that panics on a malformed file is reported like any other
-/// unreadable file rather than crashing the run.
 /// A layer's source as messages and reports name it: its path, or its connection URI
 /// with the password masked.
 pub fn shown(path: &Path) -> String {
@@ -434,6 +437,8 @@ pub fn shown(path: &Path) -> String {
     }
 }
 
+/// Reads a layer; a reader that panics on a malformed file is reported like any other
+/// unreadable file rather than crashing the run.
 fn read_guarded(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> {
     std::panic::catch_unwind(|| read::read(path, encoding)).unwrap_or_else(|_| {
         Err(PlanError::Parse(

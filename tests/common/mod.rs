@@ -156,3 +156,25 @@ pub fn figures(r: &Value) -> Vec<(String, String, String, Value, Value)> {
         })
         .collect()
 }
+
+/// [`figures`] of two reports agree: the same findings in the same order, and measured
+/// values within `tolerance` (a format that moves coordinates by millimetres: lon/lat
+/// text, a datum named differently, a geodatabase's coordinate grid). Panics naming each
+/// difference.
+pub fn figures_agree(a: &Value, b: &Value, tolerance: f64) {
+    let (a, b) = (figures(a), figures(b));
+    assert_eq!(a.len(), b.len(), "{a:?}\n{b:?}");
+    let differ: Vec<String> = a
+        .iter()
+        .zip(&b)
+        .filter(|(x, y)| {
+            let close = match (x.3.as_f64(), y.3.as_f64()) {
+                (Some(p), Some(q)) => (p - q).abs() <= tolerance,
+                _ => x.3 == y.3,
+            };
+            x.0 != y.0 || x.1 != y.1 || x.2 != y.2 || x.4 != y.4 || !close
+        })
+        .map(|(x, y)| format!("{x:?}\n  vs {y:?}"))
+        .collect();
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}

@@ -5,9 +5,9 @@
 //!
 //! A layer is one table: `file.gpkg:table` names it; `compounds.gpkg` alone is its table
 //! `compounds`, or its only feature table. A `plan.gpkg` whose tables are named after the
-//! layers is a whole plan ([`layer_tables`]).
+//! layers is a whole plan ([`crate::plan::Sources::from_path`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
@@ -15,18 +15,6 @@ use rusqlite::{Connection, OpenFlags};
 use super::{RawFeature, RawLayer};
 use crate::plan::value::Value;
 use crate::plan::PlanError;
-
-/// `file.gpkg:table` as the file and the table, when `path` is written that way (and no
-/// file of that whole name exists).
-pub fn split(path: &Path) -> Option<(PathBuf, String)> {
-    if path.exists() {
-        return None;
-    }
-    let s = path.to_str()?;
-    let i = s.to_ascii_lowercase().rfind(".gpkg:")?;
-    let (file, table) = (&s[..i + 5], &s[i + 6..]);
-    (!table.is_empty()).then(|| (PathBuf::from(file), table.to_string()))
-}
 
 fn open(path: &Path) -> Result<Connection, PlanError> {
     let name = path.display().to_string();
@@ -57,21 +45,6 @@ fn contents(db: &Connection) -> Result<Vec<(String, String)>, String> {
     rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
 }
 
-/// The tables of a `plan.gpkg` named after planlint's layers (case aside): layer name and
-/// the table's own name.
-pub fn layer_tables(path: &Path) -> Result<Vec<(&'static str, String)>, PlanError> {
-    let tables = tables(path)?;
-    Ok(crate::plan::settings::LAYERS
-        .iter()
-        .filter_map(|&layer| {
-            tables
-                .iter()
-                .find(|(t, _)| t.eq_ignore_ascii_case(layer))
-                .map(|(t, _)| (layer, t.clone()))
-        })
-        .collect())
-}
-
 /// Reads one table: `table`, else the one named after the file, else the only feature
 /// table. Attribute tables (no geometry) read as features without geometry.
 pub fn read(path: &Path, table: Option<&str>) -> Result<RawLayer, PlanError> {
@@ -79,35 +52,13 @@ pub fn read(path: &Path, table: Option<&str>) -> Result<RawLayer, PlanError> {
     let err = |why: String| PlanError::Parse(name.clone(), why);
     let db = open(path)?;
     let tables = contents(&db).map_err(&err)?;
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let features: Vec<&String> = tables
+    let names: Vec<String> = tables.iter().map(|(t, _)| t.clone()).collect();
+    let features: Vec<String> = tables
         .iter()
         .filter(|(_, k)| k == "features")
-        .map(|(t, _)| t)
+        .map(|(t, _)| t.clone())
         .collect();
-    let listed: Vec<&str> = tables.iter().map(|(t, _)| t.as_str()).collect();
-    let chosen = match table {
-        Some(t) => tables
-            .iter()
-            .find(|(n, _)| n == t || n.eq_ignore_ascii_case(t))
-            .map(|(n, _)| n.clone())
-            .ok_or_else(|| {
-                err(format!(
-                    "no table '{t}' (its tables: {})",
-                    listed.join(", ")
-                ))
-            })?,
-        None => match tables.iter().find(|(n, _)| n.eq_ignore_ascii_case(stem)) {
-            Some((n, _)) => n.clone(),
-            None if features.len() == 1 => features[0].clone(),
-            None => {
-                return Err(err(format!(
-                    "which table? name one as {name}:TABLE (its tables: {})",
-                    listed.join(", ")
-                )))
-            }
-        },
-    };
+    let chosen = super::choose_layer(&name, &names, &features, table, path)?;
     read_table(&db, &chosen).map_err(|e| err(format!("table '{chosen}': {e}")))
 }
 

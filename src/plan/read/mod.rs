@@ -1,9 +1,12 @@
 //! Read: every input format into one seam, [`RawLayer`] — features with a geometry in the
 //! file's own CRS and their attribute values, before any mapping. One file a format:
-//! GeoJSON, ESRI Shapefile (with its `.dbf`), OpenStreetMap PBF, CSV tables.
+//! GeoJSON, ESRI Shapefile (with its `.dbf`), OpenStreetMap PBF, CSV tables, GeoPackage,
+//! PostGIS, and with the cargo feature `gdal` whatever else GDAL reads.
 
 pub mod csv;
 pub mod dbf;
+#[cfg(feature = "gdal")]
+pub mod gdal;
 pub mod geojson;
 pub mod geopackage;
 pub mod osm;
@@ -11,7 +14,7 @@ pub mod postgis;
 pub mod shapefile;
 pub mod wkb;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use geo::Geometry;
 
@@ -78,14 +81,85 @@ impl RawLayer {
     }
 }
 
+/// `container:layer` as the container and the layer, when `path` is written that way and
+/// no file of that whole name exists: `plan.gpkg:compounds`, `city.gdb:facilities`.
+pub fn split_layer(path: &Path) -> Option<(PathBuf, String)> {
+    if path.exists() {
+        return None;
+    }
+    let s = path.to_str()?;
+    let i = s.rfind(':')?;
+    let (file, layer) = (&s[..i], &s[i + 1..]);
+    let gpkg = file.to_ascii_lowercase().ends_with(".gpkg");
+    (!layer.is_empty() && !file.is_empty() && (gpkg || Path::new(file).exists()))
+        .then(|| (PathBuf::from(file), layer.to_string()))
+}
+
+/// The layer of a container to read: `wanted` (its case aside), else the one named after
+/// the file, else the only one of `single` (the containers' feature layers).
+pub fn choose_layer(
+    source: &str,
+    names: &[String],
+    single: &[String],
+    wanted: Option<&str>,
+    path: &Path,
+) -> Result<String, PlanError> {
+    let listed = names.join(", ");
+    let err = |why: String| PlanError::Parse(source.to_string(), why);
+    if let Some(w) = wanted {
+        return names
+            .iter()
+            .find(|n| *n == w)
+            .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(w)))
+            .cloned()
+            .ok_or_else(|| err(format!("no layer '{w}' (its layers: {listed})")));
+    }
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    match names.iter().find(|n| n.eq_ignore_ascii_case(stem)) {
+        Some(n) => Ok(n.clone()),
+        None if single.len() == 1 => Ok(single[0].clone()),
+        None => Err(err(format!(
+            "which layer? name one as {source}:LAYER (its layers: {listed})"
+        ))),
+    }
+}
+
+/// The layers of a container that may hold a whole plan (a GeoPackage; with the `gdal`
+/// feature a File Geodatabase or any dataset GDAL opens), or `None` for other paths.
+pub fn container_layers(path: &Path) -> Option<Result<Vec<String>, PlanError>> {
+    if path.is_file() && has_ext(path, "gpkg") {
+        return Some(geopackage::tables(path).map(|t| t.into_iter().map(|(n, _)| n).collect()));
+    }
+    #[cfg(feature = "gdal")]
+    if (path.is_file() || has_ext(path, "gdb")) && gdal::opens(path) {
+        return Some(gdal::layers(path));
+    }
+    // A File Geodatabase is a folder, but not a plan folder.
+    #[cfg(not(feature = "gdal"))]
+    if has_ext(path, "gdb") {
+        return Some(Err(PlanError::Unsupported(path.display().to_string())));
+    }
+    None
+}
+
+fn has_ext(path: &Path, ext: &str) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
 /// Reads a layer file by its extension: `.geojson`/`.json`, `.shp`, `.osm.pbf`, `.gpkg`
-/// (or one table of it: `file.gpkg:table`).
+/// (or one table of it: `file.gpkg:table`), a PostgreSQL URI; with the `gdal` feature,
+/// anything else GDAL reads (`city.gdb:compounds`, `compounds.tab`…).
 pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> {
     if let Some(uri) = path.to_str().filter(|s| postgis::is_uri(s)) {
         return postgis::read(uri);
     }
-    if let Some((file, table)) = geopackage::split(path) {
-        return geopackage::read(&file, Some(&table));
+    if let Some((file, layer)) = split_layer(path) {
+        return if has_ext(&file, "gpkg") {
+            geopackage::read(&file, Some(&layer))
+        } else {
+            by_gdal(&file, Some(&layer))
+        };
     }
     let ext = path
         .extension()
@@ -101,20 +175,27 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> 
         "geojson" | "json" => geojson::read(path),
         "shp" => shapefile::read(path, encoding),
         "gpkg" => geopackage::read(path, None),
-        _ => Err(PlanError::Unsupported(path.display().to_string())),
+        _ => by_gdal(path, None),
     }
 }
 
-/// Reads a table without geometry (`phases`): a CSV file, a GeoPackage table, or a
-/// PostgreSQL table or query.
+/// A format planlint does not read itself: GDAL's, when built with it.
+fn by_gdal(path: &Path, layer: Option<&str>) -> Result<RawLayer, PlanError> {
+    #[cfg(feature = "gdal")]
+    return gdal::read(path, layer);
+    #[cfg(not(feature = "gdal"))]
+    {
+        let _ = layer;
+        Err(PlanError::Unsupported(path.display().to_string()))
+    }
+}
+
+/// Reads a table without geometry (`phases`): a CSV file, else a table of a container or
+/// a PostgreSQL table or query.
 pub fn read_table(path: &Path) -> Result<RawLayer, PlanError> {
-    let gpkg = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
-    let uri = path.to_str().is_some_and(postgis::is_uri);
-    if gpkg || uri || geopackage::split(path).is_some() {
-        read(path, None)
-    } else {
+    if has_ext(path, "csv") {
         csv::read(path)
+    } else {
+        read(path, None)
     }
 }
