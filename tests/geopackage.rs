@@ -166,3 +166,59 @@ fn the_report_as_geopackage_opens_in_gdal_with_typed_attributes() {
     let raw = planlint::plan::read::geopackage::read(&gpkg, Some("findings")).unwrap();
     assert_eq!(raw.features.len(), findings);
 }
+
+#[test]
+fn plan_toml_names_a_geopackage_once_for_all_layers() {
+    // database = the GeoPackage: compounds, units and phases are its tables of those
+    // names, facilities the table `table` names; the findings are the GeoJSON plan's.
+    let (_, basic) = common::report("fixtures/basic", &[]);
+    let plan = tempfile::tempdir().unwrap();
+    let gpkg = common::root().join("fixtures/geopackage/plan.gpkg");
+    let toml = |body: &str| std::fs::write(plan.path().join("plan.toml"), body).unwrap();
+    toml(&format!(
+        "profile = \"anyang-2017\"\nas_of = \"2024-06-30\"\ndatabase = {:?}\n\n\
+         [layers.facilities]\ntable = \"FACILITIES\"\n",
+        gpkg.display().to_string()
+    ));
+    let dir = plan.path().to_str().unwrap();
+    let (code, r) = common::report(dir, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(common::figures(&r), common::figures(&basic));
+    assert_eq!(
+        r["inputs"]["units"]["path"],
+        format!("{}:units", gpkg.display())
+    );
+    assert_eq!(r["inputs"]["phases"]["features"], 2);
+
+    // What plan.toml cannot say: exit 2, naming it and why.
+    for (body, why) in [
+        (
+            "[layers.compounds]\ntable = \"c\"\n",
+            "no database = \"…\" to find it in",
+        ),
+        (
+            "database = \"postgresql://u@h/city?table=c\"\n",
+            "names one table or query",
+        ),
+        (
+            "database = \"plan.gpkg\"\n[layers.units]\nsql = \"SELECT 1\"\n",
+            "needs a PostgreSQL database",
+        ),
+        (
+            "database = \"x.gpkg\"\n[layers.units]\ntable = \"u\"\npath = \"u.geojson\"\n",
+            "more than one of path, table and sql",
+        ),
+        (
+            "database = \"notes.txt\"\n",
+            "neither a postgresql:// URI nor a file",
+        ),
+    ] {
+        toml(body);
+        let (code, _, err) = run(&["check", dir]);
+        assert_eq!(code, 2, "{body}");
+        assert!(
+            err.contains("plan.toml") && err.contains(why),
+            "{body}: {err}"
+        );
+    }
+}

@@ -143,6 +143,26 @@ impl Server {
         );
     }
 
+    /// Makes `role` log in with `password`, over the socket too: the server then asks it
+    /// for a password (SCRAM), as a bureau's server does; `postgres` stays trusted.
+    fn require_password(&self, role: &str, password: &str) {
+        self.sql(
+            "plan",
+            &format!(
+                "CREATE ROLE {role} LOGIN PASSWORD '{password}'; \
+                 GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"
+            ),
+        );
+        let data = self.dir.path().join("data");
+        let hba = data.join("pg_hba.conf");
+        let rest = std::fs::read_to_string(&hba).unwrap();
+        std::fs::write(&hba, format!("local all {role} scram-sha-256\n{rest}")).unwrap();
+        let out = as_postgres(&bin("pg_ctl"), &["-D", data.to_str().unwrap(), "reload"]);
+        assert!(out.status.success());
+        // The reload is a signal; the server takes it within moments.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+
     /// A layer's URI.
     fn uri(&self, what: &str) -> String {
         format!("postgresql://postgres@/plan?host={}&{what}", self.socket())
@@ -211,4 +231,112 @@ fn a_plan_in_postgis_checks_as_its_files_and_bad_sources_are_exit_2() {
         "{err}"
     );
     assert!(!err.contains("hunter2"), "{err}");
+}
+
+/// Runs planlint with only the PostgreSQL environment given here: no `PGPASSWORD` of the
+/// caller's, and `PGPASSFILE` a file that does not exist unless one is given.
+fn run_pg(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_planlint"));
+    c.args(args)
+        .current_dir(common::root())
+        .env_remove("PGPASSWORD")
+        .env("PGPASSFILE", "/nonexistent/pgpass");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_database_named_once_and_a_server_that_asks_for_a_password() {
+    let server = Server::start();
+    for layer in ["compounds", "facilities", "units"] {
+        server.load(&format!("{layer}.geojson"), layer);
+    }
+    server.load("phases.csv", "phases");
+    server.require_password("planner", "s3cret");
+    let (_, basic) = common::report("fixtures/basic", &[]);
+
+    // plan.toml names the database once: compounds, units and phases are its tables of
+    // those names, facilities a query.
+    let plan = tempfile::tempdir().unwrap();
+    let database = format!("postgresql://planner@/plan?host={}", server.socket());
+    std::fs::write(
+        plan.path().join("plan.toml"),
+        format!(
+            "profile = \"anyang-2017\"\nas_of = \"2024-06-30\"\ndatabase = \"{database}\"\n\n\
+             [layers.facilities]\nsql = \"SELECT * FROM facilities WHERE kind <> 'none'\"\n"
+        ),
+    )
+    .unwrap();
+    let dir = plan.path().to_str().unwrap();
+    let json = ["--format", "json", "--lang", "en"];
+    let args: Vec<&str> = ["check", dir].iter().chain(&json).copied().collect();
+
+    // No password anywhere: exit 2, the server's reason.
+    let (code, _, err) = run_pg(&args, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("cannot connect") && err.contains("password"),
+        "{err}"
+    );
+
+    // PGPASSWORD.
+    let (code, out, err) = run_pg(&args, &[("PGPASSWORD", "s3cret")]);
+    assert_eq!(code, 1, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(common::figures(&r), common::figures(&basic));
+    assert_eq!(r["inputs"]["phases"]["features"], 2);
+    let facilities = r["inputs"]["facilities"]["path"].as_str().unwrap();
+    assert!(
+        facilities.starts_with(&database) && facilities.contains("&sql=SELECT"),
+        "{facilities}"
+    );
+    assert!(!out.contains("s3cret"));
+
+    // ~/.pgpass (here PGPASSFILE): host, port, database, user, password.
+    let pgpass = plan.path().join("pgpass");
+    std::fs::write(&pgpass, "# planlint test\n*:*:plan:planner:s3cret\n").unwrap();
+    let (code, out, err) = run_pg(&args, &[("PGPASSFILE", pgpass.to_str().unwrap())]);
+    assert_eq!(code, 1, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(common::figures(&r), common::figures(&basic));
+
+    // The database alone is a plan, as a plan.gpkg is: tables named after the layers.
+    let (code, out, err) = run_pg(
+        &[
+            "check",
+            &database,
+            "--profile",
+            "anyang-2017",
+            "--as-of",
+            "2024-06-30",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+        ],
+        &[("PGPASSWORD", "s3cret")],
+    );
+    assert_eq!(code, 1, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(common::figures(&r), common::figures(&basic));
+
+    // A wrong password in the URI: exit 2, and the password is never printed.
+    let wrong = format!(
+        "postgresql://planner:hunter2@/plan?host={}&table=compounds",
+        server.socket()
+    );
+    let (code, out, err) = run_pg(&["check", "fixtures/basic", "--compounds", &wrong], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("password authentication failed") && err.contains("planner:***@"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2") && !out.contains("hunter2"));
 }

@@ -64,6 +64,8 @@ pub struct Sources {
     /// A submission checked inside a city (`--context`): it may bring no compounds or no
     /// facilities (an amended facility alone, say), and is placed in the city's working CRS.
     pub submission: bool,
+    /// The layers plan.toml's `database` gives: each one's table (or query) there.
+    pub from_database: Vec<(&'static str, PathBuf)>,
 }
 
 impl Sources {
@@ -81,9 +83,14 @@ impl Sources {
         } else {
             PlanSettings::default()
         };
+        let from_database = match &settings.database {
+            Some(db) => database_layers(dir, db, &settings)?,
+            None => Vec::new(),
+        };
         Ok(Sources {
             dir: Some(dir.to_path_buf()),
             settings,
+            from_database,
             ..Sources::default()
         })
     }
@@ -101,7 +108,7 @@ impl Sources {
             let Some(table) = names.iter().find(|t| t.eq_ignore_ascii_case(layer)) else {
                 continue;
             };
-            let at = Some(PathBuf::from(format!("{}:{table}", path.display())));
+            let at = Some(read::layer_of(path, table));
             match layer {
                 "compounds" => src.compounds = at,
                 "facilities" => src.facilities = at,
@@ -127,11 +134,58 @@ impl Sources {
                 _ => p,
             });
         }
+        if let Some((_, p)) = self.from_database.iter().find(|(l, _)| *l == layer) {
+            return Some(p.clone());
+        }
         let dir = dir?;
         exts.iter()
             .map(|e| dir.join(format!("{layer}.{e}")))
             .find(|p| p.exists())
     }
+}
+
+/// The layers plan.toml's `database` holds: those `table` or `sql` names under
+/// `[layers.NAME]`, and the tables named after the other layers (their case aside). A
+/// GeoPackage or other file is found from the plan folder.
+fn database_layers(
+    dir: &Path,
+    db: &str,
+    settings: &PlanSettings,
+) -> Result<Vec<(&'static str, PathBuf)>, PlanError> {
+    let container = if read::postgis::is_uri(db) {
+        PathBuf::from(db)
+    } else {
+        dir.join(db)
+    };
+    let names = match read::container_layers(&container) {
+        Some(names) => names?,
+        None => {
+            return Err(PlanError::Settings(
+                dir.join("plan.toml").display().to_string(),
+                format!(
+                    "database = \"{db}\" is neither a postgresql:// URI nor a file that holds layers (a .gpkg)"
+                ),
+            ))
+        }
+    };
+    let mut found = Vec::new();
+    for &layer in settings::LAYERS {
+        let own = settings.layer(layer);
+        let at = if let Some(sql) = &own.sql {
+            PathBuf::from(read::postgis::layer_uri(db, "sql", sql))
+        } else if let Some(table) = &own.table {
+            read::layer_of(&container, table)
+        } else if own.path.is_some() {
+            continue;
+        } else {
+            match names.iter().find(|t| t.eq_ignore_ascii_case(layer)) {
+                Some(table) => read::layer_of(&container, table),
+                None => continue,
+            }
+        };
+        found.push((layer, at));
+    }
+    Ok(found)
 }
 
 /// The extensions a layer file is found by in a plan folder, in this order.
@@ -176,14 +230,23 @@ pub struct ReadPlan {
 /// Reads every layer file of a plan, in parallel, and decides each one's CRS.
 pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
     use rayon::prelude::*;
-    let required = |layer: &'static str, cli: &Option<PathBuf>| match src.path(layer, cli, GEO_EXTS)
+    let required = |layer: &'static str, cli: &Option<PathBuf>| {
+        match src.path(layer, cli, GEO_EXTS)
     {
         Some(p) => Ok(Some(p)),
         None if src.submission => Ok(None),
         None => Err(PlanError::MissingLayer(
             layer,
-            format!("give --{layer} FILE or put {layer}.geojson / {layer}.shp in the plan folder"),
+            match src.settings.database {
+                Some(_) => format!(
+                    "give --{layer} FILE, a table '{layer}' in plan.toml's database (or table = under [layers.{layer}]), or put {layer}.geojson / {layer}.shp in the plan folder"
+                ),
+                None => format!(
+                    "give --{layer} FILE or put {layer}.geojson / {layer}.shp in the plan folder"
+                ),
+            },
         )),
+    }
     };
     let files: Vec<(Layer, &'static str, PathBuf)> = [
         (

@@ -14,6 +14,10 @@ pub struct PlanSettings {
     /// `"2024-06-30"` or an unquoted TOML date.
     pub as_of: Option<toml::Value>,
     pub working_crs: Option<String>,
+    /// Where the layers are kept, named once for all of them: a PostgreSQL URI
+    /// (`postgresql://planner@db/city`) or a GeoPackage (with the `gdal` feature, any GDAL
+    /// dataset). Each layer is its table named after it, or the one `table` / `sql` names.
+    pub database: Option<String>,
     #[serde(default)]
     pub layers: BTreeMap<String, LayerSettings>,
     /// Known exceptions, each with its reason ([`crate::waivers`]).
@@ -37,6 +41,10 @@ pub struct WaiverSettings {
 #[serde(deny_unknown_fields)]
 pub struct LayerSettings {
     pub path: Option<PathBuf>,
+    /// The layer's table (or feature class) in `database`.
+    pub table: Option<String>,
+    /// The query that gives the layer, in a PostgreSQL `database`.
+    pub sql: Option<String>,
     pub crs: Option<String>,
     pub encoding: Option<String>,
     /// canonical name = source field name
@@ -76,6 +84,37 @@ impl PlanSettings {
                     LAYERS.join(", ")
                 ),
             ));
+        }
+        let bad = |why: String| Err(PlanError::Settings(path.display().to_string(), why));
+        for (name, l) in &s.layers {
+            let named = [l.path.is_some(), l.table.is_some(), l.sql.is_some()];
+            if named.iter().filter(|&&n| n).count() > 1 {
+                return bad(format!(
+                    "[layers.{name}] gives more than one of path, table and sql; give one"
+                ));
+            }
+            if (l.table.is_some() || l.sql.is_some()) && s.database.is_none() {
+                return bad(format!(
+                    "[layers.{name}] names a table or a query but there is no database = \"…\" to find it in"
+                ));
+            }
+            let postgres = s
+                .database
+                .as_deref()
+                .is_some_and(super::read::postgis::is_uri);
+            if l.sql.is_some() && !postgres {
+                return bad(format!(
+                    "[layers.{name}] sql = … needs a PostgreSQL database (postgresql://…)"
+                ));
+            }
+        }
+        if let Some(db) = s.database.as_deref() {
+            if super::read::postgis::is_uri(db) && super::read::postgis::names_a_layer(db) {
+                return bad(format!(
+                    "database = \"{}\" names one table or query; name the database alone, and each layer's table under [layers.NAME]",
+                    super::read::postgis::masked(db)
+                ));
+            }
         }
         Ok(s)
     }

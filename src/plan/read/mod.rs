@@ -124,9 +124,13 @@ pub fn choose_layer(
     }
 }
 
-/// The layers of a container that may hold a whole plan (a GeoPackage; with the `gdal`
-/// feature a File Geodatabase or any dataset GDAL opens), or `None` for other paths.
+/// The layers of a container that may hold a whole plan (a GeoPackage, a PostgreSQL
+/// database named without `table=`/`sql=`; with the `gdal` feature a File Geodatabase or
+/// any dataset GDAL opens), or `None` for other paths.
 pub fn container_layers(path: &Path) -> Option<Result<Vec<String>, PlanError>> {
+    if let Some(uri) = path.to_str().filter(|s| postgis::is_uri(s)) {
+        return (!postgis::names_a_layer(uri)).then(|| postgis::tables(uri));
+    }
     if path.is_file() && has_ext(path, "gpkg") {
         return Some(geopackage::tables(path).map(|t| t.into_iter().map(|(n, _)| n).collect()));
     }
@@ -140,6 +144,15 @@ pub fn container_layers(path: &Path) -> Option<Result<Vec<String>, PlanError>> {
         return Some(Err(PlanError::Unsupported(path.display().to_string())));
     }
     None
+}
+
+/// The source of one layer of a container: `plan.gpkg:compounds`, or a database's URI
+/// with `table=compounds`.
+pub fn layer_of(container: &Path, layer: &str) -> PathBuf {
+    match container.to_str().filter(|s| postgis::is_uri(s)) {
+        Some(uri) => PathBuf::from(postgis::layer_uri(uri, "table", layer)),
+        None => PathBuf::from(format!("{}:{layer}", container.display())),
+    }
 }
 
 fn has_ext(path: &Path, ext: &str) -> bool {

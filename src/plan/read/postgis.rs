@@ -11,6 +11,10 @@
 //! layer's CRS (`EPSG:SRID`; SRID 0 leaves it to the coordinates, as for a shapefile
 //! without `.prj`). The password comes from the URI, else `PGPASSWORD`, else `~/.pgpass`,
 //! and is never printed: every message names the source with it masked.
+//!
+//! A URI without `table` or `sql` names a database whose tables named after planlint's
+//! layers are a plan ([`tables`]), as a `plan.gpkg` is; plan.toml's `database` names one
+//! for all the layers of a plan folder ([`layer_uri`]).
 
 use postgres::config::Host;
 use postgres::{Config, NoTls};
@@ -22,6 +26,20 @@ use crate::plan::PlanError;
 /// Whether a layer argument is a PostgreSQL connection URI.
 pub fn is_uri(s: &str) -> bool {
     s.starts_with("postgresql://") || s.starts_with("postgres://")
+}
+
+/// Whether a URI names a table or a query (`table=`, `sql=`), rather than a whole database.
+pub fn names_a_layer(uri: &str) -> bool {
+    let query = uri.split_once('?').map_or("", |(_, q)| q);
+    query
+        .split('&')
+        .any(|p| p.starts_with("table=") || p.starts_with("sql="))
+}
+
+/// The URI of one table (`key` `table`) or query (`sql`) of the database `database`.
+pub fn layer_uri(database: &str, key: &str, value: &str) -> String {
+    let joint = if database.contains('?') { '&' } else { '?' };
+    format!("{database}{joint}{key}={}", encode(value))
 }
 
 /// The URI with its password masked, for messages.
@@ -41,6 +59,12 @@ pub fn masked(uri: &str) -> String {
 
 /// What to read: the URI without planlint's parameters, and the query.
 fn parse(uri: &str) -> Result<(String, String), String> {
+    let (base, what) = split_params(uri);
+    Ok((base, what.ok_or("the URI names no table=… or sql=…")?))
+}
+
+/// The URI without planlint's parameters, and the query they name if they do.
+fn split_params(uri: &str) -> (String, Option<String>) {
     let (base, query) = uri.split_once('?').unwrap_or((uri, ""));
     let mut kept = Vec::new();
     let mut what = None;
@@ -59,13 +83,24 @@ fn parse(uri: &str) -> Result<(String, String), String> {
             _ => kept.push(pair.to_string()),
         }
     }
-    let what = what.ok_or("the URI names no table=… or sql=…")?;
     let base = if kept.is_empty() {
         base.to_string()
     } else {
         format!("{base}?{}", kept.join("&"))
     };
-    Ok((base, what))
+    (base, what)
+}
+
+/// Percent-encoding of a URI parameter: all but the unreserved characters.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Percent-decoding (and `+` as a space) of a URI parameter.
@@ -126,22 +161,46 @@ fn pgpass(config: &Config) -> Option<String> {
     })
 }
 
-/// Reads a layer from PostGIS.
-pub fn read(uri: &str) -> Result<RawLayer, PlanError> {
-    let name = masked(uri);
-    let err = |why: String| PlanError::Parse(name.clone(), why);
-    let (base, query) = parse(uri).map_err(|e| err(e.to_string()))?;
+/// A client of the database a URI names (planlint's own parameters left out), with the
+/// password from the URI, `PGPASSWORD` or `~/.pgpass`.
+fn connect(base: &str) -> Result<postgres::Client, String> {
     let mut config: Config = base
         .parse()
-        .map_err(|e| err(format!("not a connection URI: {e}")))?;
+        .map_err(|e| format!("not a connection URI: {e}"))?;
     if config.get_password().is_none() {
         if let Some(p) = std::env::var("PGPASSWORD").ok().or_else(|| pgpass(&config)) {
             config.password(p);
         }
     }
-    let mut client = config
+    config
         .connect(NoTls)
-        .map_err(|e| err(format!("cannot connect: {}", reason(&e))))?;
+        .map_err(|e| format!("cannot connect: {}", reason(&e)))
+}
+
+/// The tables and views of a database that its search path shows (`public`, usually),
+/// by their unqualified names, the search path's order first.
+pub fn tables(uri: &str) -> Result<Vec<String>, PlanError> {
+    let name = masked(uri);
+    let err = |why: String| PlanError::Parse(name.clone(), why);
+    let (base, _) = split_params(uri);
+    let mut client = connect(&base).map_err(&err)?;
+    let rows = client
+        .query(
+            "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = ANY (current_schemas(false)) AND c.relkind IN ('r', 'v', 'm', 'p', 'f') \
+             ORDER BY array_position(current_schemas(false), n.nspname), c.relname",
+            &[],
+        )
+        .map_err(|e| err(format!("cannot list its tables: {}", reason(&e))))?;
+    Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+}
+
+/// Reads a layer from PostGIS.
+pub fn read(uri: &str) -> Result<RawLayer, PlanError> {
+    let name = masked(uri);
+    let err = |why: String| PlanError::Parse(name.clone(), why);
+    let (base, query) = parse(uri).map_err(|e| err(e.to_string()))?;
+    let mut client = connect(&base).map_err(&err)?;
     let inner = format!("({query}) AS planlint_q");
     let probe = client
         .prepare(&format!("SELECT * FROM {inner}"))
@@ -228,7 +287,12 @@ fn value(text: Option<String>, kind: &str) -> Value {
 fn reason(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => db.message().to_string(),
-        None => e.to_string(),
+        // The client's own errors keep their cause apart ("invalid configuration" and then
+        // "password missing").
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
     }
 }
 
@@ -251,5 +315,32 @@ mod tests {
             "postgresql://u:***@h/db?table=t"
         );
         assert_eq!(masked("postgresql://u@h/db"), "postgresql://u@h/db");
+    }
+
+    #[test]
+    fn a_database_uri_gives_its_layers_uris_and_they_read_back() {
+        let db = "postgresql://u@/city?host=/run/postgresql";
+        assert!(!names_a_layer(db));
+        let t = layer_uri(db, "table", "zoning.compounds");
+        assert_eq!(
+            t,
+            "postgresql://u@/city?host=/run/postgresql&table=zoning.compounds"
+        );
+        assert!(names_a_layer(&t));
+        // A query's spaces, quotes, & and = are encoded, and decode to the same query.
+        let sql = "SELECT * FROM poi WHERE kind <> 'none' AND a=1 & b";
+        let q = layer_uri("postgresql://u@h/city", "sql", sql);
+        assert_eq!(
+            q,
+            "postgresql://u@h/city?sql=SELECT%20%2A%20FROM%20poi%20WHERE%20kind%20%3C%3E%20%27none%27%20AND%20a%3D1%20%26%20b"
+        );
+        let (base, read) = parse(&q).unwrap();
+        assert_eq!(
+            (base.as_str(), read.as_str()),
+            ("postgresql://u@h/city", sql)
+        );
+        // Chinese table names are UTF-8, byte by byte.
+        let (_, read) = parse(&layer_uri("postgresql://u@h/city", "table", "小区")).unwrap();
+        assert_eq!(read, "SELECT * FROM \"小区\"");
     }
 }
