@@ -222,3 +222,95 @@ fn plan_toml_names_a_geopackage_once_for_all_layers() {
         );
     }
 }
+
+#[test]
+fn the_geopackage_report_in_the_working_crs_or_another_one() {
+    // --output-crs working: fixtures/network's working CRS is its own EPSG:4547, so CB's
+    // polygon comes back at the file's coordinates, (500550, 4000300)–(500650, 4000400).
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, crs: &str| {
+        let path = dir.path().join(name);
+        let (code, _, err) = run(&[
+            "check",
+            "fixtures/network",
+            "--format",
+            "gpkg",
+            "-o",
+            path.to_str().unwrap(),
+            "--output-crs",
+            crs,
+        ]);
+        (code, err, path)
+    };
+    let (code, err, working) = write("working.gpkg", "working");
+    assert_eq!(code, 1, "{err}");
+    let g = working.to_str().unwrap();
+    let info = gdal("ogrinfo", &["-ro", "-so", g, "findings"]);
+    assert!(
+        info.contains("CGCS2000 / 3-degree Gauss-Kruger CM 114E")
+            && info.contains("ID[\"EPSG\",4547]"),
+        "{info}"
+    );
+    let where_cb = [
+        "-ro",
+        g,
+        "findings",
+        "-where",
+        "rule = 'service-circle' AND subject_id = 'CB'",
+    ];
+    let cb = gdal("ogrinfo", &where_cb);
+    assert!(
+        cb.contains("MULTIPOLYGON (((500550 4000300,500650 4000300,500650 4000400,500550 4000400,500550 4000300)))"),
+        "{cb}"
+    );
+    // The service areas too: metres, not degrees.
+    let sa = gdal("ogrinfo", &["-ro", "-so", g, "service_areas"]);
+    assert!(sa.contains("Extent: (500"), "{sa}");
+
+    // A CRS without an EPSG code (a PROJ string) is listed under an SRS id of its own;
+    // this one is EPSG:4547 written out, so CB is where it was.
+    let (code, err, own) = write(
+        "own.gpkg",
+        "+proj=tmerc +lon_0=114 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m",
+    );
+    assert_eq!(code, 1, "{err}");
+    let o = own.to_str().unwrap();
+    let info = gdal("ogrinfo", &["-ro", "-so", o, "findings"]);
+    assert!(
+        info.contains("Transverse_Mercator") || info.contains("Transverse Mercator"),
+        "{info}"
+    );
+    let cb = gdal(
+        "ogrinfo",
+        &[
+            "-ro",
+            o,
+            "findings",
+            "-where",
+            "subject_id = 'CB' AND rule = 'service-circle'",
+        ],
+    );
+    assert!(cb.contains("MULTIPOLYGON (((500550 4000300,"), "{cb}");
+
+    // A CRS PROJ does not know, or the option with another format: exit 2, no file.
+    let (code, err, bad) = write("bad.gpkg", "EPSG:99999");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--output-crs EPSG:99999") && err.contains("PROJ does not know"),
+        "{err}"
+    );
+    assert!(!bad.exists());
+    let (code, _, err) = run(&[
+        "check",
+        "fixtures/network",
+        "--format",
+        "geojson",
+        "--output-crs",
+        "working",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--output-crs") && err.contains("gpkg"),
+        "{err}"
+    );
+}

@@ -194,7 +194,7 @@ fn check_one(plan: &Path, name: &str, args: &CheckArgs, lang: Lang) -> Row {
     };
     if let Some(dir) = &args.output_dir {
         let file = format!("{name}.{}", extension(args.format));
-        let mut emitter = args.format.emitter(lang);
+        let mut emitter = args.emitter(lang);
         if let Err(e) = write_file(&dir.join(&file), |w| emitter.emit(w, &report)) {
             row.error = Some(e);
             return row;

@@ -56,6 +56,11 @@ pub struct CheckArgs {
     pub set: Vec<String>,
     #[arg(long, default_value = "text", value_parser = names::<Format>(&Format::NAMES))]
     pub format: Format,
+    /// The CRS of a GeoPackage report's layers: `working` (the plan's working CRS, in
+    /// metres), or any CRS PROJ knows (default EPSG:4326; GeoJSON and the HTML map are
+    /// WGS 84 by their standards).
+    #[arg(long, value_name = "CRS")]
+    pub output_crs: Option<String>,
     /// Also write the service areas (road stretches within walking distance of a
     /// qualifying facility) here, as GeoJSON in WGS 84. Needs a roads layer.
     #[arg(long, value_name = "FILE")]
@@ -97,6 +102,12 @@ pub fn run(args: CheckArgs, started: std::time::Instant) -> Result<u8, String> {
     {
         return Err("--format gpkg writes a file: give --output report.gpkg".into());
     }
+    if args.output_crs.is_some() && args.format != emit::Format::Gpkg {
+        return Err(
+            "--output-crs sets the CRS of --format gpkg; GeoJSON and the HTML map are WGS 84"
+                .into(),
+        );
+    }
     if !(args.baseline_tolerance >= 0.0 && args.baseline_tolerance.is_finite()) {
         return Err(format!(
             "--baseline-tolerance {}: a number ≥ 0",
@@ -136,7 +147,7 @@ pub fn run(args: CheckArgs, started: std::time::Instant) -> Result<u8, String> {
         }
         write_file(path, |w| emit::geojson::service_areas(w, &report))?;
     }
-    let mut emitter = args.format.emitter(lang);
+    let mut emitter = args.emitter(lang);
     match &args.output {
         Some(path) => write_file(path, |w| emitter.emit(w, &report))?,
         None => {
@@ -155,4 +166,17 @@ pub fn run(args: CheckArgs, started: std::time::Instant) -> Result<u8, String> {
         t.print(lang);
     }
     Ok(report.exit_code(args.fail_on) as u8)
+}
+
+impl CheckArgs {
+    /// The emitter of `--format`, speaking `lang`, with `--output-crs` for a GeoPackage.
+    pub fn emitter(&self, lang: Lang) -> Box<dyn emit::Emitter> {
+        match self.format {
+            emit::Format::Gpkg => Box::new(emit::gpkg::GpkgEmitter {
+                lang,
+                crs: self.output_crs.clone(),
+            }),
+            f => f.emitter(lang),
+        }
+    }
 }

@@ -75,8 +75,9 @@ pub fn run(
     };
     let options = planlint::Options {
         suggest: args.suggest,
-        // The HTML map draws the walking service areas.
-        service_areas: args.service_areas.is_some() || args.format == Format::Html,
+        // The HTML map draws them; the GeoPackage report has a layer of them.
+        service_areas: args.service_areas.is_some()
+            || matches!(args.format, Format::Html | Format::Gpkg),
         geometry: args.format.needs_geometry(),
         progress,
     };

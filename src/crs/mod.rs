@@ -9,7 +9,13 @@ mod proj_data;
 
 use geo::{Coord, Geometry, Polygon};
 
+pub use pipelines::CrsRecord;
 pub use proj_data::dir as proj_data_dir;
+
+/// The name, id and WKT of a CRS PROJ knows (`EPSG:4547`, a PROJ string, WKT).
+pub fn crs_record(def: &str) -> Result<CrsRecord, String> {
+    pipelines::describe(def, proj_data_dir()?)
+}
 
 /// A layer's coordinate reference system, as a user or a file states it.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,10 +9,12 @@ use std::path::Path;
 
 use geo::Coord;
 use proj_sys::{
-    proj_context_create, proj_context_destroy, proj_context_errno, proj_context_errno_string,
-    proj_context_set_search_paths, proj_create, proj_create_argv, proj_create_crs_to_crs,
-    proj_destroy, proj_log_level, proj_normalize_for_visualization, proj_pj_info,
+    proj_as_wkt, proj_context_create, proj_context_destroy, proj_context_errno,
+    proj_context_errno_string, proj_context_set_search_paths, proj_create, proj_create_argv,
+    proj_create_crs_to_crs, proj_destroy, proj_get_id_auth_name, proj_get_id_code, proj_get_name,
+    proj_is_crs, proj_log_level, proj_normalize_for_visualization, proj_pj_info,
     proj_trans_generic, PJconsts, PJ_CONTEXT, PJ_DIRECTION_PJ_FWD, PJ_LOG_LEVEL_PJ_LOG_NONE,
+    PJ_WKT_TYPE_PJ_WKT1_GDAL, PJ_WKT_TYPE_PJ_WKT2_2019,
 };
 
 /// One PROJ transformation in a context of its own: made from a written pipeline (no
@@ -57,6 +59,76 @@ unsafe fn failed(ctx: *mut PJ_CONTEXT) -> String {
     };
     proj_context_destroy(ctx);
     why
+}
+
+/// A CRS as a GeoPackage's `gpkg_spatial_ref_sys` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrsRecord {
+    pub name: String,
+    /// Its authority and code (`EPSG`, 4547), when it has them.
+    pub id: Option<(String, i64)>,
+    /// OGC WKT 1 as GDAL writes it; WKT 2 for a CRS WKT 1 cannot say.
+    pub wkt: String,
+}
+
+/// What PROJ (its database in `dir`) knows of the CRS `def`: its name, id and WKT.
+pub fn describe(def: &str, dir: &Path) -> Result<CrsRecord, String> {
+    // A PROJ string is a CRS when it says so; a user's "+proj=tmerc …" means one.
+    let crs_string = def.trim_start().starts_with("+proj=") && !def.contains("type=crs");
+    let def = &if crs_string {
+        format!("{def} +type=crs")
+    } else {
+        def.to_string()
+    };
+    let def_c = CString::new(def.as_str()).map_err(|_| format!("'{def}' holds a NUL character"))?;
+    let ctx = context(Some(dir))?;
+    let text = |p: *const std::os::raw::c_char| {
+        // SAFETY: PROJ's strings live as long as their object, and are copied at once.
+        (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+    };
+    // SAFETY: `ctx` is ours; every object made is destroyed before the context.
+    unsafe {
+        let pj = proj_create(ctx, def_c.as_ptr());
+        if pj.is_null() {
+            let why = failed(ctx);
+            return Err(if why.starts_with("Unknown error") {
+                "PROJ does not know this CRS".to_string()
+            } else {
+                why
+            });
+        }
+        let record = if proj_is_crs(pj) == 0 {
+            Err(format!("'{def}' is not a coordinate reference system"))
+        } else {
+            let wkt = text(proj_as_wkt(
+                ctx,
+                pj,
+                PJ_WKT_TYPE_PJ_WKT1_GDAL,
+                std::ptr::null(),
+            ))
+            .or_else(|| {
+                text(proj_as_wkt(
+                    ctx,
+                    pj,
+                    PJ_WKT_TYPE_PJ_WKT2_2019,
+                    std::ptr::null(),
+                ))
+            });
+            let auth = text(proj_get_id_auth_name(pj, 0));
+            let code = text(proj_get_id_code(pj, 0)).and_then(|c| c.parse().ok());
+            match wkt {
+                Some(wkt) => Ok(CrsRecord {
+                    name: text(proj_get_name(pj)).unwrap_or_else(|| def.to_string()),
+                    id: auth.zip(code),
+                    wkt,
+                }),
+                None => Err(format!("PROJ cannot write '{def}' as WKT")),
+            }
+        };
+        proj_destroy(pj);
+        proj_context_destroy(ctx);
+        record
+    }
 }
 
 impl Pipeline {

@@ -1,6 +1,7 @@
 //! GeoPackage: the findings and the service areas as two layers QGIS (and every OGC tool)
-//! opens, in WGS 84 (EPSG:4326), attributes typed: measured and required values as REAL,
-//! dates as DATE, the rest as TEXT. A finding about the whole plan has no geometry.
+//! opens, in WGS 84 (EPSG:4326) or the CRS `--output-crs` names (`working`: the plan's
+//! working CRS, in metres), attributes typed: measured and required values as REAL, dates
+//! as DATE, the rest as TEXT. A finding about the whole plan has no geometry.
 //!
 //! SQLite writes files, not streams: the GeoPackage is built in a scratch file beside the
 //! system's temporary files and copied to the writer, so that `-o report.gpkg` (written
@@ -20,6 +21,28 @@ use crate::text::Lang;
 
 pub struct GpkgEmitter {
     pub lang: Lang,
+    /// The geometry's CRS: `None` for WGS 84, `working` for the plan's working CRS, or
+    /// any CRS PROJ knows.
+    pub crs: Option<String>,
+}
+
+/// The SRS id of a CRS without an EPSG code (GeoPackage leaves ids to the writer).
+const OWN_SRS_ID: i64 = 100_000;
+
+impl GpkgEmitter {
+    /// The CRS the geometry is written in, as PROJ is given it, and its SRS row (none for
+    /// WGS 84, which every GeoPackage lists).
+    fn target(&self, r: &Report) -> Result<(String, Option<crate::crs::CrsRecord>), EmitError> {
+        let to = match self.crs.as_deref() {
+            None => return Ok(("EPSG:4326".into(), None)),
+            Some(c) if c.eq_ignore_ascii_case("working") => r.working_crs.clone(),
+            Some(c) => c.to_string(),
+        };
+        let record = crate::crs::crs_record(&to)
+            .map_err(|e| EmitError::Crs(format!("--output-crs {to}: {e}")))?;
+        let wgs84 = matches!(&record.id, Some((a, 4326)) if a.eq_ignore_ascii_case("EPSG"));
+        Ok((to, (!wgs84).then_some(record)))
+    }
 }
 
 /// EPSG:4326 as GeoPackage's own SRS table writes it (OGC WKT 1).
@@ -73,10 +96,18 @@ fn sql(e: rusqlite::Error) -> EmitError {
 impl Emitter for GpkgEmitter {
     fn emit(&mut self, w: &mut dyn std::io::Write, r: &Report) -> Result<(), EmitError> {
         let shapes = r.geometry.as_ref().ok_or(EmitError::NoGeometry)?;
-        let to_wgs84 = Transformer::new(&CrsSpec::Proj(r.working_crs.clone()), "EPSG:4326")
-            .map_err(EmitError::Crs)?;
+        let (to, record) = self.target(r)?;
+        let srs_id = match &record {
+            None => 4326,
+            Some(c) => match &c.id {
+                Some((auth, code)) if auth.eq_ignore_ascii_case("EPSG") => *code,
+                _ => OWN_SRS_ID,
+            },
+        };
+        let to_target =
+            Transformer::new(&CrsSpec::Proj(r.working_crs.clone()), &to).map_err(EmitError::Crs)?;
         let moved = |mut g: Geometry<f64>| {
-            to_wgs84.transform_geometry(&mut g);
+            to_target.transform_geometry(&mut g);
             g
         };
         // Unique per process and per report: two reports written at once (threads of a
@@ -95,6 +126,24 @@ impl Emitter for GpkgEmitter {
                 [WGS84_WKT],
             )
             .map_err(sql)?;
+            if let Some(c) = &record {
+                let (org, code) = match &c.id {
+                    Some((auth, code)) => (auth.as_str(), *code),
+                    None => ("NONE", srs_id),
+                };
+                tx.execute(
+                    "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        c.name,
+                        srs_id,
+                        org,
+                        code,
+                        c.wkt,
+                        format!("the CRS of planlint's report ({to})")
+                    ],
+                )
+                .map_err(sql)?;
+            }
             let changed = format!("{}T00:00:00.000Z", r.as_of);
             let mut extent = Extent::default();
             {
@@ -105,7 +154,7 @@ impl Emitter for GpkgEmitter {
                     let geom = shapes.of_subject(&f.subject).map(|g| {
                         let g = moved(g);
                         extent.add(&g);
-                        wkb::write_gpkg(&g, 4326)
+                        wkb::write_gpkg(&g, srs_id as i32)
                     });
                     let (m, md) = split(&f.measured);
                     let (q, qd) = split(&f.required);
@@ -132,7 +181,7 @@ impl Emitter for GpkgEmitter {
                         .map_err(sql)?;
                 }
             }
-            extent.register(&tx, "findings", "GEOMETRY", &changed)?;
+            extent.register(&tx, "findings", "GEOMETRY", &changed, srs_id)?;
             let mut extent = Extent::default();
             {
                 let mut insert = tx
@@ -145,7 +194,7 @@ impl Emitter for GpkgEmitter {
                     extent.add(&g);
                     insert
                         .execute(params![
-                            wkb::write_gpkg(&g, 4326),
+                            wkb::write_gpkg(&g, srs_id as i32),
                             p.facility,
                             p.facility_name,
                             p.d_from,
@@ -154,7 +203,7 @@ impl Emitter for GpkgEmitter {
                         .map_err(sql)?;
                 }
             }
-            extent.register(&tx, "service_areas", "LINESTRING", &changed)?;
+            extent.register(&tx, "service_areas", "LINESTRING", &changed, srs_id)?;
             tx.commit().map_err(sql)?;
         }
         let bytes = std::fs::read(&scratch.0)?;
@@ -195,23 +244,25 @@ impl Extent {
         table: &str,
         kind: &str,
         changed: &str,
+        srs_id: i64,
     ) -> Result<(), EmitError> {
         let b = self.0;
         db.execute(
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, 4326)",
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 table,
                 changed,
                 b.map(|b| b.min().x),
                 b.map(|b| b.min().y),
                 b.map(|b| b.max().x),
-                b.map(|b| b.max().y)
+                b.map(|b| b.max().y),
+                srs_id
             ],
         )
         .map_err(sql)?;
         db.execute(
-            "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
-            params![table, kind],
+            "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, ?3, 0, 0)",
+            params![table, kind, srs_id],
         )
         .map_err(sql)?;
         Ok(())

@@ -73,7 +73,8 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands: an annotation per failing finding.
     Github,
-    /// GeoPackage: the findings and the service areas as layers in WGS 84, for QGIS.
+    /// GeoPackage: the findings and the service areas as layers in WGS 84 (or
+    /// `--output-crs`), for QGIS.
     Gpkg,
 }
 
@@ -115,7 +116,7 @@ impl Format {
             Format::Sarif => Box::new(sarif::SarifEmitter { lang }),
             Format::Junit => Box::new(junit::JunitEmitter { lang }),
             Format::Github => Box::new(github::GithubEmitter { lang }),
-            Format::Gpkg => Box::new(gpkg::GpkgEmitter { lang }),
+            Format::Gpkg => Box::new(gpkg::GpkgEmitter { lang, crs: None }),
         }
     }
 }
