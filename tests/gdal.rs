@@ -69,9 +69,13 @@ fn mapinfo_in_gbk_flatgeobuf_and_gml_in_a_folder_check_as_the_geojson() {
         r["inputs"]["compounds"]["path"],
         "fixtures/gdal/folder/compounds.tab"
     );
-    // The GBK text arrives decoded: compound A is 甲小区.
+    // The GBK text arrives decoded by GDAL, by the table's charset: compound A is 甲小区.
     let a = common::finding(&r, "floor-area-per-households", "A");
     assert_eq!(a["subject"]["name"], "甲小区");
+    assert_eq!(
+        r["inputs"]["compounds"]["encoding"],
+        "UTF-8 (decoded by GDAL from the file's charset)"
+    );
     // FlatGeobuf keeps a boolean a boolean, and I2's unset land_area stays unset: its
     // parcel's area (10,000 m²) is its land, as in the GeoJSON (D2: 0.25 m² a resident).
     assert_eq!(common::verdict(&r, "land-per-capita", "D2").1, 0.25);
@@ -155,4 +159,25 @@ fn a_missing_layer_and_a_file_gdal_cannot_read_are_exit_2_naming_them() {
         err.contains("make_fixture.sh") && err.contains("GDAL cannot read it"),
         "{err}"
     );
+}
+
+#[cfg(feature = "gdal")]
+#[test]
+fn a_mapinfo_table_without_a_charset_has_its_encoding_decided_as_a_dbf() {
+    // neutral/compounds.tab holds GBK bytes under `!charset Neutral`: GDAL passes them
+    // on undecoded, and planlint decides for the whole layer (some text is not UTF-8, so
+    // GBK), as for a shapefile without .cpg.
+    let (_, basic) = common::report("fixtures/basic", &[]);
+    let (code, r) = common::report(
+        "fixtures/basic",
+        &["--compounds", "fixtures/gdal/neutral/compounds.tab"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        r["inputs"]["compounds"]["encoding"],
+        "gb18030 (detection (some text is not valid UTF-8))"
+    );
+    let a = common::finding(&r, "floor-area-per-households", "A");
+    assert_eq!(a["subject"]["name"], "甲小区");
+    common::figures_agree(&r, &basic, 0.01);
 }

@@ -171,7 +171,7 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> 
         return if has_ext(&file, "gpkg") {
             geopackage::read(&file, Some(&layer))
         } else {
-            by_gdal(&file, Some(&layer))
+            by_gdal(&file, Some(&layer), encoding)
         };
     }
     let ext = path
@@ -188,17 +188,21 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> 
         "geojson" | "json" => geojson::read(path),
         "shp" => shapefile::read(path, encoding),
         "gpkg" => geopackage::read(path, None),
-        _ => by_gdal(path, None),
+        _ => by_gdal(path, None, encoding),
     }
 }
 
 /// A format planlint does not read itself: GDAL's, when built with it.
-fn by_gdal(path: &Path, layer: Option<&str>) -> Result<RawLayer, PlanError> {
+fn by_gdal(
+    path: &Path,
+    layer: Option<&str>,
+    encoding: Option<&str>,
+) -> Result<RawLayer, PlanError> {
     #[cfg(feature = "gdal")]
-    return gdal::read(path, layer);
+    return gdal::read(path, layer, encoding);
     #[cfg(not(feature = "gdal"))]
     {
-        let _ = layer;
+        let _ = (layer, encoding);
         Err(PlanError::Unsupported(path.display().to_string()))
     }
 }
