@@ -88,6 +88,9 @@ enum Raw {
     Text(Vec<u8>),
 }
 
+/// A feature before its text is decoded: its geometry (or why not) and its values.
+type Row = (Result<geo::Geometry<f64>, String>, Vec<Raw>);
+
 fn read_layer(
     lyr: &mut gdal::vector::Layer,
     setting: Option<&'static encoding_rs::Encoding>,
@@ -115,7 +118,7 @@ fn read_layer(
             })
             .unzip()
     };
-    let mut rows = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     for feature in lyr.features() {
         let geometry = match feature.geometry() {
             None => Err("the feature has no geometry".to_string()),
@@ -191,7 +194,7 @@ fn decide(
     gdal_utf8: bool,
     setting: Option<&'static encoding_rs::Encoding>,
     names: &[Vec<u8>],
-    rows: &[(Result<geo::Geometry<f64>, String>, Vec<Raw>)],
+    rows: &[Row],
 ) -> (&'static encoding_rs::Encoding, &'static str) {
     let texts = names
         .iter()
