@@ -230,23 +230,21 @@ pub struct ReadPlan {
 /// Reads every layer file of a plan, in parallel, and decides each one's CRS.
 pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
     use rayon::prelude::*;
-    let required = |layer: &'static str, cli: &Option<PathBuf>| {
-        match src.path(layer, cli, GEO_EXTS)
+    let missing = |layer: &'static str| {
+        let database = match src.settings.database {
+            Some(_) => format!(", a table '{layer}' in plan.toml's database"),
+            None => String::new(),
+        };
+        PlanError::MissingLayer(
+            layer,
+            format!("give --{layer} FILE{database} or put {layer}.geojson / {layer}.shp in the plan folder"),
+        )
+    };
+    let required = |layer: &'static str, cli: &Option<PathBuf>| match src.path(layer, cli, GEO_EXTS)
     {
         Some(p) => Ok(Some(p)),
         None if src.submission => Ok(None),
-        None => Err(PlanError::MissingLayer(
-            layer,
-            match src.settings.database {
-                Some(_) => format!(
-                    "give --{layer} FILE, a table '{layer}' in plan.toml's database (or table = under [layers.{layer}]), or put {layer}.geojson / {layer}.shp in the plan folder"
-                ),
-                None => format!(
-                    "give --{layer} FILE or put {layer}.geojson / {layer}.shp in the plan folder"
-                ),
-            },
-        )),
-    }
+        None => Err(missing(layer)),
     };
     let files: Vec<(Layer, &'static str, PathBuf)> = [
         (
