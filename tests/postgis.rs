@@ -286,46 +286,39 @@ fn a_database_named_once_and_a_server_that_asks_for_a_password() {
         "{err}"
     );
 
+    // A check that ran (exit 1: fixtures/basic fails some rules), as the files' findings.
+    let checked = |args: &[&str], env: &[(&str, &str)]| {
+        let (code, out, err) = run_pg(args, env);
+        assert_eq!(code, 1, "{err}");
+        assert!(!out.contains("s3cret"));
+        let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(common::figures(&r), common::figures(&basic));
+        r
+    };
+
     // PGPASSWORD.
-    let (code, out, err) = run_pg(&args, &[("PGPASSWORD", "s3cret")]);
-    assert_eq!(code, 1, "{err}");
-    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(common::figures(&r), common::figures(&basic));
+    let r = checked(&args, &[("PGPASSWORD", "s3cret")]);
     assert_eq!(r["inputs"]["phases"]["features"], 2);
     let facilities = r["inputs"]["facilities"]["path"].as_str().unwrap();
     assert!(
         facilities.starts_with(&database) && facilities.contains("&sql=SELECT"),
         "{facilities}"
     );
-    assert!(!out.contains("s3cret"));
 
     // ~/.pgpass (here PGPASSFILE): host, port, database, user, password.
     let pgpass = plan.path().join("pgpass");
     std::fs::write(&pgpass, "# planlint test\n*:*:plan:planner:s3cret\n").unwrap();
-    let (code, out, err) = run_pg(&args, &[("PGPASSFILE", pgpass.to_str().unwrap())]);
-    assert_eq!(code, 1, "{err}");
-    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(common::figures(&r), common::figures(&basic));
+    checked(&args, &[("PGPASSFILE", pgpass.to_str().unwrap())]);
 
     // The database alone is a plan, as a plan.gpkg is: tables named after the layers.
-    let (code, out, err) = run_pg(
-        &[
-            "check",
-            &database,
-            "--profile",
-            "anyang-2017",
-            "--as-of",
-            "2024-06-30",
-            "--format",
-            "json",
-            "--lang",
-            "en",
-        ],
-        &[("PGPASSWORD", "s3cret")],
-    );
-    assert_eq!(code, 1, "{err}");
-    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(common::figures(&r), common::figures(&basic));
+    let settings = ["--profile", "anyang-2017", "--as-of", "2024-06-30"];
+    let args: Vec<&str> = ["check", database.as_str()]
+        .iter()
+        .chain(&settings)
+        .chain(&json)
+        .copied()
+        .collect();
+    checked(&args, &[("PGPASSWORD", "s3cret")]);
 
     // A wrong password in the URI: exit 2, and the password is never printed.
     let wrong = format!(
