@@ -320,6 +320,51 @@ fn a_database_named_once_and_a_server_that_asks_for_a_password() {
         .collect();
     checked(&args, &[("PGPASSWORD", "s3cret")]);
 
+    // A batch of databases, one with its password in the URI: each report's file is
+    // named after its URI without the password, and the summary shows it masked.
+    let out = tempfile::tempdir().unwrap();
+    let with_password = database.replace("planner@", "planner:s3cret@");
+    let (code, stdout, err) = run_pg(
+        &[
+            "check",
+            &database,
+            &with_password,
+            "--profile",
+            "anyang-2017",
+            "--as-of",
+            "2024-06-30",
+            "--output-dir",
+            out.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &[("PGPASSWORD", "s3cret")],
+    );
+    assert_eq!(code, 1, "{err}");
+    let mut files: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 2
+            && files
+                .iter()
+                .all(|f| !f.contains("s3cret") && !f.contains('/')),
+        "{files:?}"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("planner_") && f.ends_with(".json")),
+        "{files:?}"
+    );
+    assert!(
+        !stdout.contains("s3cret") && !err.contains("s3cret"),
+        "{stdout}{err}"
+    );
+    assert!(stdout.contains("planner:***@"), "{stdout}");
+
     // A wrong password in the URI: exit 2, and the password is never printed.
     let wrong = format!(
         "postgresql://planner:hunter2@/plan?host={}&table=compounds",

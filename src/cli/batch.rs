@@ -123,7 +123,7 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<u8, String> {
         .par_iter()
         .zip(names.par_iter())
         .map(|(plan, name)| {
-            bar.set_message(plan.display().to_string());
+            bar.set_message(planlint::plan::shown(plan));
             let row = check_one(plan, name, args, lang);
             bar.inc(1);
             row
@@ -184,7 +184,7 @@ fn check_one(plan: &Path, name: &str, args: &CheckArgs, lang: Lang) -> Row {
     .unwrap_or_else(|_| {
         Err("internal error while checking this plan (a bug: please report it)".into())
     });
-    let mut row = Row::unchecked(plan.display().to_string(), None);
+    let mut row = Row::unchecked(planlint::plan::shown(plan), None);
     let report = match checked {
         Ok(r) => r,
         Err(e) => {
@@ -258,6 +258,25 @@ fn file_names(plans: &[PathBuf], root: Option<&Path>) -> Vec<String> {
     plans
         .iter()
         .map(|p| {
+            // A database's URI: its text without the password, made a file name.
+            let uri = p
+                .to_str()
+                .filter(|s| planlint::plan::read::postgis::is_uri(s));
+            if let Some(uri) = uri {
+                let masked = planlint::plan::read::postgis::masked(uri);
+                let after_scheme = masked.split_once("://").map_or(masked.as_str(), |(_, r)| r);
+                let base: String = after_scheme
+                    .chars()
+                    .map(|c| {
+                        if c.is_alphanumeric() || "-_.".contains(c) {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                return unique(&mut used, base);
+            }
             let rel = root.and_then(|r| p.strip_prefix(r).ok()).unwrap_or(p);
             let parts: Vec<String> = rel
                 .components()
@@ -274,15 +293,20 @@ fn file_names(plans: &[PathBuf], root: Option<&Path>) -> Vec<String> {
             } else {
                 parts.join("__")
             };
-            let mut name = base.clone();
-            let mut n = 2;
-            while !used.insert(name.clone()) {
-                name = format!("{base}-{n}");
-                n += 1;
-            }
-            name
+            unique(&mut used, base)
         })
         .collect()
+}
+
+/// `base`, or `base-2`, `base-3`… when an earlier plan took it.
+fn unique(used: &mut HashSet<String>, base: String) -> String {
+    let mut name = base.clone();
+    let mut n = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    name
 }
 
 fn extension(f: Format) -> &'static str {
