@@ -181,3 +181,37 @@ fn a_mapinfo_table_without_a_charset_has_its_encoding_decided_as_a_dbf() {
     assert_eq!(a["subject"]["name"], "甲小区");
     common::figures_agree(&r, &basic, 0.01);
 }
+
+#[cfg(feature = "gdal")]
+#[test]
+fn bad_features_read_through_gdal_are_rejected_as_from_geojson() {
+    // bad/compounds.fgb is fixtures/bad-features' compounds less the two GDAL could not
+    // write (no geometry; a one-number position): the other rejections are the GeoJSON's,
+    // feature for feature — index, id, field and reason (tests/inputs.rs works them out).
+    let rejected = |r: &serde_json::Value| -> Vec<(u64, String, String, String)> {
+        r["inputs"]["compounds"]["rejected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                let text = |k: &str| x[k].as_str().unwrap_or("").to_string();
+                (
+                    x["index"].as_u64().unwrap(),
+                    text("id"),
+                    text("field"),
+                    text("reason"),
+                )
+            })
+            .collect()
+    };
+    let (code, geojson) = common::report("fixtures/bad-features", &[]);
+    let (gdal_code, fgb) = common::report("fixtures/gdal/bad", &[]);
+    assert_eq!(gdal_code, code);
+    let from_geojson: Vec<_> = rejected(&geojson)
+        .into_iter()
+        .filter(|(_, id, _, _)| id != "NOGEOM" && id != "SHORTPOINT")
+        .collect();
+    assert_eq!(from_geojson.len(), 5);
+    assert_eq!(rejected(&fgb), from_geojson);
+    assert_eq!(fgb["inputs"]["compounds"]["accepted"], 1);
+}
