@@ -207,6 +207,29 @@ fn a_plan_in_postgis_checks_as_its_files_and_bad_sources_are_exit_2() {
     assert_eq!(r["inputs"]["compounds"]["crs"], "EPSG:4547");
     assert_eq!(r["inputs"]["compounds"]["path"], compounds.as_str());
 
+    // A geography column (lon/lat on WGS 84, SRID 4326): the same findings to 1 cm.
+    server.sql(
+        "plan",
+        "CREATE TABLE facilities_geog AS SELECT * FROM facilities; \
+         ALTER TABLE facilities_geog ALTER COLUMN geom TYPE geography \
+         USING ST_Transform(geom, 4326)::geography",
+    );
+    let geog = server.uri("table=facilities_geog");
+    let (code, r) = common::report(
+        "fixtures/basic",
+        &[
+            "--compounds",
+            &compounds,
+            "--facilities",
+            &geog,
+            "--units",
+            &units,
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(r["inputs"]["facilities"]["crs"], "EPSG:4326");
+    common::figures_agree(&r, &basic, 0.01);
+
     // A table that does not exist, a query that fails: exit 2 naming the source.
     let missing = server.uri("table=houses");
     let (code, _, err) = run(&["check", "fixtures/basic", "--compounds", &missing]);

@@ -7,8 +7,8 @@
 //! postgresql://planner@/city?host=/run/postgresql&table=public.facilities
 //! ```
 //!
-//! The geometry column (the query's one of type `geometry`) is read as EWKB, its SRID the
-//! layer's CRS (`EPSG:SRID`; SRID 0 leaves it to the coordinates, as for a shapefile
+//! The geometry column (the query's first of type `geometry` or `geography`) is read as
+//! EWKB, its SRID the layer's CRS (`EPSG:SRID`; SRID 0 leaves it to the coordinates, as for a shapefile
 //! without `.prj`). The password comes from the URI, else `PGPASSWORD`, else `~/.pgpass`,
 //! and is never printed: every message names the source with it masked.
 //!
@@ -210,7 +210,10 @@ pub fn read(uri: &str) -> Result<RawLayer, PlanError> {
         .iter()
         .map(|c| (c.name().to_string(), c.type_().name().to_string()))
         .collect();
-    let geometry = columns.iter().position(|(_, t)| t == "geometry");
+    // A `geography` column is lon/lat on WGS 84: as geometry it says SRID 4326.
+    let geometry = columns
+        .iter()
+        .position(|(_, t)| t == "geometry" || t == "geography");
     let quote = |c: &str| format!("planlint_q.\"{}\"", c.replace('"', "\"\""));
     let fields: Vec<usize> = (0..columns.len())
         .filter(|&i| Some(i) != geometry)
@@ -220,7 +223,7 @@ pub fn read(uri: &str) -> Result<RawLayer, PlanError> {
         .map(|&i| format!("{}::text", quote(&columns[i].0)))
         .collect();
     if let Some(g) = geometry {
-        select.push(format!("ST_AsEWKB({})", quote(&columns[g].0)));
+        select.push(format!("ST_AsEWKB({}::geometry)", quote(&columns[g].0)));
     }
     let rows = client
         .query(&format!("SELECT {} FROM {inner}", select.join(", ")), &[])
