@@ -230,6 +230,16 @@ fn a_plan_in_postgis_checks_as_its_files_and_bad_sources_are_exit_2() {
     assert_eq!(r["inputs"]["facilities"]["crs"], "EPSG:4326");
     common::figures_agree(&r, &basic, 0.01);
 
+    // Metres under SRID 0 (no CRS said): exit 2, saying so and where to say it.
+    let nosrid =
+        server.uri("sql=SELECT id, households, status, ST_SetSRID(geom, 0) AS geom FROM compounds");
+    let (code, _, err) = run(&["check", "fixtures/basic", "--compounds", &nosrid]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("SRID 0") && err.contains("crs = \"EPSG:"),
+        "{err}"
+    );
+
     // A table that does not exist, a query that fails: exit 2 naming the source.
     let missing = server.uri("table=houses");
     let (code, _, err) = run(&["check", "fixtures/basic", "--compounds", &missing]);

@@ -30,6 +30,7 @@ pub fn layer_crs(
     let what = match file_kind {
         "shp" => "no .prj",
         "geojson" | "json" => "no crs member",
+        "postgis" => "SRID 0",
         _ => "no CRS in the file",
     };
     Err(format!(

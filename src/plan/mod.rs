@@ -282,7 +282,12 @@ pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
         .map(|(layer, name, path)| {
             let ls = src.settings.layer(name);
             let raw = read_guarded(&path, ls.encoding.as_deref())?;
-            let kind = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let uri = path.to_str().is_some_and(read::postgis::is_uri);
+            let kind = match path.extension().and_then(|e| e.to_str()) {
+                _ if uri => "postgis",
+                Some(ext) => ext,
+                None => "",
+            };
             let stated = ls.crs.as_deref().or(raw.crs.as_deref());
             let crs = layer_crs(stated, &raw.boxes(), &kind.to_ascii_lowercase())
                 .map_err(|e| PlanError::Crs(shown(&path), e))?;
