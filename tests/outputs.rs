@@ -275,3 +275,61 @@ fn every_fixture_and_the_sample_follow_the_schema_and_the_contract() {
         assert!(common::contract_holds(&r), "{plan}");
     }
 }
+
+/// The command line renders its messages in the language it speaks only
+/// (`text::render_only`); a library caller gets both. Either way the words are the same:
+/// every finding's message, note and rejection reason of the binary's report, in each
+/// language, is the library's (both rendered) emitted in that language.
+#[test]
+fn messages_rendered_for_one_language_are_those_rendered_for_both() {
+    use planlint::plan::{self, Sources};
+    use planlint::text::Lang;
+    let texts = |r: &Value| -> Vec<String> {
+        let mut out: Vec<String> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect();
+        out.extend(
+            r["notes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|n| n.to_string()),
+        );
+        for layer in r["inputs"].as_object().unwrap().values() {
+            for x in layer["rejected"].as_array().into_iter().flatten() {
+                out.push(x["reason"].as_str().unwrap_or("").to_string());
+            }
+        }
+        out
+    };
+    for fixture in [
+        "fixtures/basic",
+        "fixtures/bad-features",
+        "fixtures/network",
+        "fixtures/timing-unknown",
+    ] {
+        let plan = plan::load(&Sources::from_dir(&common::root().join(fixture)).unwrap()).unwrap();
+        let settings = Sources::from_dir(&common::root().join(fixture))
+            .unwrap()
+            .settings;
+        let profile =
+            planlint::profile::Profile::load(settings.profile.as_deref().unwrap()).unwrap();
+        let as_of = settings.as_of_text().unwrap().parse().unwrap();
+        let report = planlint::check(&plan, &profile, as_of);
+        for (lang, name) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
+            let mut out = Vec::new();
+            planlint::emit::Format::Json
+                .emitter(lang)
+                .emit(&mut out, &report)
+                .unwrap();
+            let library: Value = serde_json::from_slice(&out).unwrap();
+            let (_, binary) = common::report(fixture, &["--lang", name]);
+            let (a, b) = (texts(&library), texts(&binary));
+            assert!(!a.is_empty());
+            assert_eq!(a, b, "{fixture} --lang {name}");
+        }
+    }
+}

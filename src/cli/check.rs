@@ -94,6 +94,8 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs, started: std::time::Instant) -> Result<u8, String> {
     let lang = args.lang.unwrap_or_else(super::default_lang);
+    // One language is spoken per run: the other's messages need not be rendered.
+    planlint::text::render_only(Some(lang));
     if args.fail_on == FailOn::New && args.baseline.is_none() {
         return Err("--fail-on new compares with a baseline: give --baseline OLD.json".into());
     }

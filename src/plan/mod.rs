@@ -442,7 +442,10 @@ fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed,
                 // Without a single line every compound would fail with "no path".
                 let why = info.rejected.first().map_or_else(
                     || "it holds no walkable line".to_string(),
-                    |r| format!("the first, #{}: {}", r.index, r.reason.en),
+                    |r| {
+                        let reason = r.reason.get(crate::text::Lang::En);
+                        format!("the first, #{}: {reason}", r.index)
+                    },
                 );
                 return Err(PlanError::Option(format!(
                     "{}: no usable road line among its {} features ({why}); fix the layer or leave it out to measure straight lines",
@@ -483,7 +486,10 @@ fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed,
                 let first = &info.rejected[0];
                 return Err(PlanError::Option(format!(
                     "{}: none of its {} features could be used (the first, #{}: {})",
-                    info.path, info.features, first.index, first.reason.en
+                    info.path,
+                    info.features,
+                    first.index,
+                    first.reason.get(crate::text::Lang::En)
                 )));
             }
             features
