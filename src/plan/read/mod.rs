@@ -207,12 +207,14 @@ fn by_gdal(
     }
 }
 
-/// Reads a table without geometry (`phases`): a CSV file, else a table of a container or
-/// a PostgreSQL table or query.
+/// Reads a table without geometry (`phases`): a table of a container (`plan.gpkg:phases`,
+/// `city.gdb:phases`, a GeoPackage), a PostgreSQL table or query, else a CSV file whatever
+/// its extension.
 pub fn read_table(path: &Path) -> Result<RawLayer, PlanError> {
-    if has_ext(path, "csv") {
-        csv::read(path)
-    } else {
+    let uri = path.to_str().is_some_and(postgis::is_uri);
+    if uri || has_ext(path, "gpkg") || split_layer(path).is_some() {
         read(path, None)
+    } else {
+        csv::read(path)
     }
 }

@@ -8,9 +8,9 @@
 //! ```
 //!
 //! The geometry column (the query's first of type `geometry` or `geography`) is read as
-//! EWKB, its SRID the layer's CRS (`EPSG:SRID`; SRID 0 leaves it to the coordinates, as for a shapefile
-//! without `.prj`). The password comes from the URI, else `PGPASSWORD`, else `~/.pgpass`,
-//! and is never printed: every message names the source with it masked.
+//! EWKB, its SRID the layer's CRS (`EPSG:SRID`; SRID 0 leaves it to the coordinates, as for
+//! a shapefile without `.prj`). The password comes from the URI, else `PGPASSWORD`, else
+//! `~/.pgpass`, and is never printed: every message names the source with it masked.
 //!
 //! A URI without `table` or `sql` names a database whose tables named after planlint's
 //! layers are a plan ([`tables`]), as a `plan.gpkg` is; plan.toml's `database` names one
