@@ -175,6 +175,8 @@ fn end_to_end(c: &mut Criterion) {
     let circle = planlint::rules::circle_params(&prepared);
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("report.json");
+    // The stages alone render messages in one language, as the command line does.
+    planlint::text::render_only(Some(planlint::text::Lang::En));
     for n in common::sizes() {
         let dir = city(n);
         tell(n, &dir, &out);
