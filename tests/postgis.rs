@@ -230,30 +230,26 @@ fn a_plan_in_postgis_checks_as_its_files_and_bad_sources_are_exit_2() {
     assert_eq!(r["inputs"]["facilities"]["crs"], "EPSG:4326");
     common::figures_agree(&r, &basic, 0.01);
 
+    // A compounds layer the check refuses: exit 2, the message saying each of `said`.
+    let refused = |uri: &str, said: &[&str]| {
+        let (code, _, err) = run(&["check", "fixtures/basic", "--compounds", uri]);
+        assert_eq!(code, 2);
+        assert!(said.iter().all(|s| err.contains(s)), "{err}");
+    };
     // Metres under SRID 0 (no CRS said): exit 2, saying so and where to say it.
-    let nosrid =
-        server.uri("sql=SELECT id, households, status, ST_SetSRID(geom, 0) AS geom FROM compounds");
-    let (code, _, err) = run(&["check", "fixtures/basic", "--compounds", &nosrid]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("SRID 0") && err.contains("crs = \"EPSG:"),
-        "{err}"
+    refused(
+        &server
+            .uri("sql=SELECT id, households, status, ST_SetSRID(geom, 0) AS geom FROM compounds"),
+        &["SRID 0", "crs = \"EPSG:"],
     );
-
     // A table that does not exist, a query that fails: exit 2 naming the source.
-    let missing = server.uri("table=houses");
-    let (code, _, err) = run(&["check", "fixtures/basic", "--compounds", &missing]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("table=houses") && err.contains("\"houses\" does not exist"),
-        "{err}"
+    refused(
+        &server.uri("table=houses"),
+        &["table=houses", "\"houses\" does not exist"],
     );
-    let bad = server.uri("sql=SELECT nonsense FROM compounds");
-    let (code, _, err) = run(&["check", "fixtures/basic", "--compounds", &bad]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("the query fails") && err.contains("nonsense"),
-        "{err}"
+    refused(
+        &server.uri("sql=SELECT nonsense FROM compounds"),
+        &["the query fails", "nonsense"],
     );
     // A server that is not there, with a password in the URI: never printed.
     let nowhere = "postgresql://postgres:hunter2@/plan?host=/nonexistent/socket&table=compounds";

@@ -311,15 +311,18 @@ mod tests {
         b
     }
 
+    /// A 10 m square ring, closed.
+    const SQUARE: [(f64, f64); 5] = [
+        (0.0, 0.0),
+        (10.0, 0.0),
+        (10.0, 10.0),
+        (0.0, 10.0),
+        (0.0, 0.0),
+    ];
+
     #[test]
     fn polygons_points_and_collections_in_either_byte_order() {
-        let sq = [
-            (0.0, 0.0),
-            (10.0, 0.0),
-            (10.0, 10.0),
-            (0.0, 10.0),
-            (0.0, 0.0),
-        ];
+        let sq = SQUARE;
         let (g, srid) = read(&polygon_le(&sq)).unwrap();
         assert_eq!(srid, None);
         assert_eq!(
@@ -396,13 +399,7 @@ mod tests {
 
     #[test]
     fn geopackage_headers_with_and_without_envelopes() {
-        let sq = [
-            (0.0, 0.0),
-            (10.0, 0.0),
-            (10.0, 10.0),
-            (0.0, 10.0),
-            (0.0, 0.0),
-        ];
+        let sq = SQUARE;
         // "GP", version 0, flags: little-endian header, envelope [minx maxx miny maxy].
         let mut b = b"GP\x00".to_vec();
         b.push(0b0000_0011);
