@@ -17,7 +17,7 @@ use planlint::profile::Profile;
 /// The check as `planlint check` runs it for the text and JSON formats: without copying the
 /// subjects' geometry into the report (only map formats ask for it).
 fn run(
-    plan: &planlint::plan::model::Plan,
+    plan: &planlint::model::Plan,
     profile: &Profile,
     as_of: NaiveDate,
 ) -> planlint::report::Report {
@@ -25,7 +25,12 @@ fn run(
         geometry: false,
         ..planlint::Options::default()
     };
-    planlint::check_with(plan, profile, as_of, &options)
+    planlint::engine::run(
+        plan,
+        &planlint::rules::Prepared::new(profile),
+        as_of,
+        &options,
+    )
 }
 
 fn check(c: &mut Criterion) {

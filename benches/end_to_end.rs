@@ -172,7 +172,7 @@ fn end_to_end(c: &mut Criterion) {
     let as_of = NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap();
     let profile = Profile::load("anyang-2017").unwrap();
     let prepared = Prepared::new(&profile);
-    let circle = planlint::rules::circle_params(&prepared);
+    let circle = prepared.circle.as_ref();
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("report.json");
     // The stages alone render messages in one language, as the command line does.
@@ -195,7 +195,7 @@ fn end_to_end(c: &mut Criterion) {
             geometry: false,
             ..planlint::Options::default()
         };
-        let report = planlint::check_prepared(&plan, &prepared, as_of, &options);
+        let report = planlint::engine::run(&plan, &prepared, as_of, &options);
 
         let mut g = c.benchmark_group(format!("city-{n}"));
         g.sampling_mode(SamplingMode::Flat).sample_size(10);
@@ -222,7 +222,7 @@ fn end_to_end(c: &mut Criterion) {
             b.iter(|| black_box(Analysis::new(&inputs, circle)))
         });
         g.bench_function(id("check"), |b| {
-            b.iter(|| black_box(planlint::check_prepared(&plan, &prepared, as_of, &options)))
+            b.iter(|| black_box(planlint::engine::run(&plan, &prepared, as_of, &options)))
         });
         g.bench_function(id("report-json"), |b| {
             b.iter(|| {

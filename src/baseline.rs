@@ -16,53 +16,13 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use serde::Serialize;
 use serde_json::Value;
 
-use crate::finding::{BaselineMark, BaselineState, Finding, Measure, Status};
-use crate::profile::Severity;
-use crate::report::Report;
+use crate::model::{BaselineMark, BaselineState, Measure, Status};
+use crate::report::{Comparison, Entry, Report};
 
 /// The default tolerance of value comparisons.
 pub const TOLERANCE: f64 = 1e-3;
-
-/// What a comparison needs of a finding, from a report in memory or its JSON.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Entry {
-    pub rule: String,
-    pub layer: String,
-    pub id: String,
-    pub name: String,
-    pub severity: Severity,
-    pub status: Status,
-    pub measured: Measure,
-    pub required: Measure,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub message: String,
-}
-
-impl Entry {
-    /// A finding as an entry, its message in `lang`.
-    pub fn of(f: &Finding, lang: crate::text::Lang) -> Entry {
-        Entry {
-            rule: f.rule.to_string(),
-            layer: f.subject.layer.as_str().to_string(),
-            id: f.subject.id.clone(),
-            name: f.subject.name.clone(),
-            severity: f.severity,
-            status: f.status,
-            measured: f.measured.clone(),
-            required: f.required.clone(),
-            message: f.message.get(lang).to_string(),
-        }
-    }
-
-    /// Failing in a way that counts: status fail at warning or error (info is a waived
-    /// finding, or a shortfall a submission leaves as it was).
-    fn failing(&self) -> bool {
-        self.status == Status::Fail && self.severity >= Severity::Warning
-    }
-}
 
 /// Why a baseline could not be used (exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -124,25 +84,6 @@ fn measure(v: &Value) -> Measure {
         Value::String(s) => Measure::Date(s.clone()),
         _ => Measure::Null,
     }
-}
-
-/// The comparison of a set of findings with a baseline.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Comparison {
-    /// One mark per finding now, in its order.
-    #[serde(skip)]
-    pub marks: Vec<BaselineMark>,
-    pub new: usize,
-    pub unchanged: usize,
-    pub changed: usize,
-    pub fixed: usize,
-    /// New failures and failures worse than before.
-    pub worse: usize,
-    /// Failing findings of the baseline whose rule and subject are gone (counted in
-    /// `fixed`).
-    pub gone: Vec<Entry>,
-    /// Findings of the baseline that did not fail and are gone.
-    pub removed: usize,
 }
 
 /// Compares the findings now with the baseline's.
@@ -259,6 +200,7 @@ pub fn apply(report: &mut Report, before: &[Entry], tolerance: f64, path: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Severity;
 
     fn e(id: &str, status: Status, severity: Severity, measured: f64, required: f64) -> Entry {
         Entry {

@@ -12,14 +12,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use geo::{BoundingRect, Intersects};
 
-use crate::finding::{Finding, Measure, Status};
+use crate::engine::{self, Options};
+use crate::model::{Finding, Measure, Status};
+use crate::model::{Layer, Plan};
 use crate::plan::context::Submission;
-use crate::plan::model::{Layer, Plan};
 use crate::report::{Report, Summary};
 use crate::rules::Prepared;
-use crate::t;
+use crate::text::t;
 use crate::text::{num, Text};
-use crate::{check_prepared, Options};
 
 /// What a submission does to one area-level finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,8 +74,8 @@ pub fn check_in_context(
         geometry: false,
         progress: options.progress.clone(),
     };
-    let before = check_prepared(city, prepared, as_of, &quiet);
-    let mut report = check_prepared(merged, prepared, as_of, options);
+    let before = engine::run(city, prepared, as_of, &quiet);
+    let mut report = engine::run(merged, prepared, as_of, options);
     if let Some(shapes) = report.geometry.as_mut() {
         std::sync::Arc::make_mut(shapes).focus = extent(merged, submission);
     }
@@ -184,8 +184,8 @@ fn extent(plan: &Plan, submission: &Submission) -> Option<geo::Rect<f64>> {
         .iter()
         .filter(|f| submission.facilities.contains(&f.id))
         .filter_map(|f| match &f.geometry {
-            crate::plan::model::Footprint::Point(p) => Some(geo::Rect::new(p.0, p.0)),
-            crate::plan::model::Footprint::Parcel(mp) => mp.bounding_rect(),
+            crate::model::Footprint::Point(p) => Some(geo::Rect::new(p.0, p.0)),
+            crate::model::Footprint::Parcel(mp) => mp.bounding_rect(),
         });
     compounds.chain(facilities).reduce(|a, b| {
         geo::Rect::new(

@@ -4,17 +4,20 @@
 //! Data flows one way: **read** ([`plan`]) → **place** ([`crs`]) → **index** ([`index`]) →
 //! **analyse** ([`analysis`]: what several rules and outputs share, measured once) →
 //! **check** ([`rules`], thresholds from [`profile`]) → **report** ([`report`]) → **emit**
-//! ([`emit`]: one emitter per output format).
+//! ([`emit`]: one emitter per output format). [`model`] at the bottom says what a plan, a
+//! finding and progress are; [`pipeline`] at the top runs it all for a [`Request`].
 
 pub mod analysis;
 pub mod baseline;
 pub mod context;
 pub mod crs;
 pub mod emit;
-pub mod finding;
+pub mod engine;
 pub mod geometry;
 pub mod index;
+pub mod model;
 pub mod network;
+pub mod pipeline;
 pub mod plan;
 pub mod profile;
 pub mod report;
@@ -23,269 +26,27 @@ pub mod synth;
 pub mod text;
 pub mod waivers;
 
-use chrono::NaiveDate;
-use rayon::prelude::*;
+pub use engine::Options;
+pub use model::progress::{Progress, Stage};
+pub use pipeline::{Error, LayerFiles, Request};
 
-use finding::Finding;
-use index::Joins;
-use network::Walkable;
-use plan::model::{Layer, Plan};
-use profile::Profile;
-use report::Report;
-use rules::{Context, Prepared};
-
-/// Checks a plan against a profile as of a date. Rules run in parallel; findings come
-/// out sorted by rule id, then subject id, whatever the thread count.
-pub fn check(plan: &Plan, profile: &Profile, as_of: NaiveDate) -> Report {
-    check_with(plan, profile, as_of, &Options::default())
-}
-
-/// What a check does beyond the rules.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Suggest this many sites for new stations (greedy maximal covering; 0: none).
-    pub suggest: usize,
-    /// Put the service areas in the report (the road stretches within walking distance of
-    /// a qualifying facility); needs a roads layer and the service-circle rule.
-    pub service_areas: bool,
-    /// Put the subjects' geometry in the report, for the map formats
-    /// ([`emit::Format::needs_geometry`]); on by default.
-    pub geometry: bool,
-    /// Told of each stage as it starts, for a progress display.
-    pub progress: Option<Progress>,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            suggest: 0,
-            service_areas: false,
-            geometry: true,
-            progress: None,
-        }
-    }
-}
-
-/// The stages of a check, as a progress display names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    Reading,
-    /// Fields mapped, features checked and moved into the working CRS.
-    Placing,
-    Indexing,
-    Network,
-    Circle,
-    Rules,
-    /// Findings sorted, the circle's summary, suggestions and map shapes gathered.
-    Summarising,
-    Writing,
-}
-
-impl Stage {
-    pub fn label(self) -> text::Text {
-        let (zh, en) = match self {
-            Stage::Reading => ("读取图层", "reading layers"),
-            Stage::Placing => ("转换坐标", "placing features in the working CRS"),
-            Stage::Indexing => ("建立空间索引", "indexing"),
-            Stage::Network => ("构建步行路网", "building the walking network"),
-            Stage::Circle => ("计算服务圈", "measuring the service circle"),
-            Stage::Rules => ("检查规则", "checking the rules"),
-            Stage::Summarising => ("汇总结果", "summarising"),
-            Stage::Writing => ("写出报告", "writing the report"),
-        };
-        text::Text::new(zh, en)
-    }
-}
-
-/// A callback told of each [`Stage`] as it starts.
-#[derive(Clone)]
-pub struct Progress(pub std::sync::Arc<dyn Fn(Stage) + Send + Sync>);
-
-impl Progress {
-    pub fn tell(options: &Options, stage: Stage) {
-        if let Some(p) = &options.progress {
-            (p.0)(stage);
-        }
-    }
-}
-
-impl std::fmt::Debug for Progress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Progress")
-    }
-}
-
-/// [`check`], with options.
-pub fn check_with(plan: &Plan, profile: &Profile, as_of: NaiveDate, options: &Options) -> Report {
-    check_prepared(plan, &Prepared::new(profile), as_of, options)
-}
-
-/// [`check_with`] a profile already prepared (its sections parsed into the rules' typed
-/// parameters, and validated, once). A section that did not parse gives its rule a
-/// `skipped` finding saying why.
-pub fn check_prepared(
-    plan: &Plan,
-    prepared: &Prepared,
-    as_of: NaiveDate,
-    options: &Options,
-) -> Report {
-    let profile = prepared.profile;
-    Progress::tell(options, Stage::Indexing);
-    let joins = Joins::build(plan);
-    let network = plan.has_layer(Layer::Roads).then(|| {
-        Progress::tell(options, Stage::Network);
-        Walkable::new(plan)
-    });
-    let inputs = analysis::Inputs {
+/// Checks a placed plan against a profile as of a date ([`engine::run`] with the default
+/// [`Options`]). Rules run in parallel; findings come out sorted by rule id, then subject
+/// id, whatever the thread count.
+pub fn check(
+    plan: &model::Plan,
+    profile: &profile::Profile,
+    as_of: chrono::NaiveDate,
+) -> report::Report {
+    engine::run(
         plan,
-        joins: &joins,
-        network: network.as_ref(),
-        household_size: profile.settings.household_size,
+        &rules::Prepared::new(profile),
         as_of,
-    };
-    // The circle is measured for the service-circle rule, when it can run; a bug in the
-    // measuring must not take the whole check down: the rule then says it could not run.
-    let circle_params = rules::circle_params(prepared)
-        .filter(|_| plan.has_layer(Layer::Compounds) && plan.has_layer(Layer::Facilities));
-    Progress::tell(options, Stage::Circle);
-    let analysis = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        analysis::Analysis::new(&inputs, circle_params)
-    }))
-    .unwrap_or(analysis::Analysis { circle: None });
-    let ctx = Context {
-        plan,
-        joins: &joins,
-        profile,
-        as_of,
-        analysis: &analysis,
-    };
-    Progress::tell(options, Stage::Rules);
-    // Over the whole registry (rules the profile lacks drop out): spreading the rules over
-    // the threads this way keeps the heavy ones apart (a 10k city checks a fifth faster
-    // than over the profile's rules alone).
-    let mut findings: Vec<Finding> = rules::RULES
-        .par_iter()
-        .zip(prepared.params.par_iter())
-        .filter_map(|(rule, params)| Some((*rule, params.as_ref()?)))
-        .flat_map(|(rule, params)| {
-            let cfg = &profile.rules[rule.id()];
-            let missing: Vec<Layer> = rule
-                .needs()
-                .iter()
-                .copied()
-                .filter(|l| !plan.has_layer(*l))
-                .collect();
-            let skipped = |why| {
-                vec![rules::common_skipped(
-                    rule.id(),
-                    rule.subject(),
-                    cfg,
-                    profile,
-                    why,
-                )]
-            };
-            if !missing.is_empty() {
-                let names: Vec<&str> = missing.iter().map(|l| l.as_str()).collect();
-                return skipped(t!("缺少图层：{}", "missing layer: {}", names.join(", ")));
-            }
-            let params = match params {
-                Ok(p) => p,
-                Err(e) => {
-                    return skipped(t!(
-                        "配置 [rules.{}] 无效：{}",
-                        "the profile section [rules.{}] is not valid: {}",
-                        rule.id(),
-                        e
-                    ))
-                }
-            };
-            // A bug in one rule must not take the others down: its panic becomes a skipped
-            // finding that says so.
-            let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                rule.check(params, cfg, &ctx)
-            }))
-                    .unwrap_or_else(|_| {
-                        skipped(t!(
-                            "规则内部错误，未能完成检查（请报告此问题）",
-                            "internal error: the rule could not finish (please report this)"
-                        ))
-                    });
-            // No rule disappears from a report: one with nothing to check says so.
-            if found.is_empty() {
-                return skipped(t!(
-                    "没有可检查的对象：规划中没有该规则所针对的单元或设施",
-                    "nothing to check: the plan holds none of the units or facilities this rule is about"
-                ));
-            }
-            found
-        })
-        .collect();
-    Progress::tell(options, Stage::Summarising);
-    if profile.expired_on(as_of) {
-        expire(&mut findings, profile);
-    }
-    findings.par_sort_by(Finding::order);
-    let circle = analysis.circle.as_ref();
-    let summary = circle
-        .filter(|c| !c.reach.is_empty())
-        .map(|c| c.summary(&inputs, &profile.city));
-    let (suggestions, no_households) = circle.map_or((Vec::new(), 0), |c| {
-        analysis::suggestions::suggest(&inputs, c, options.suggest)
-    });
-    let mut notes = plan.notes.clone();
-    notes.extend(joins.notes.iter().cloned());
-    // A section naming no rule (a library caller's unchecked profile) checks nothing.
-    notes.extend(prepared.unknown.iter().map(|id| {
-        t!(
-            "配置中的 [rules.{}] 不是已知规则，未检查",
-            "profile section [rules.{}] names no rule: nothing was checked for it",
-            id
-        )
-    }));
-    if no_households > 0 {
-        notes.push(t!(
-            "{} 个服务圈外的小区缺少户数（households），未计入选址建议",
-            "{} compounds outside the service circle give no households and were left out of the site suggestions",
-            no_households
-        ));
-    }
-    let mut report = Report::new(plan, profile, as_of, findings, summary, notes);
-    report.network = network.as_ref().map(|n| n.report(plan));
-    report.suggestions = suggestions;
-    if options.geometry {
-        let mut shapes = report::Geometries::of(plan);
-        shapes.circle = circle.map(|c| (c.max_distance, c.qualifying.clone()));
-        report.geometry = Some(std::sync::Arc::new(shapes));
-    }
-    if options.service_areas {
-        report.service_areas = circle.and_then(|c| analysis::service_areas::of(&inputs, c));
-    }
-    report
-}
-
-/// policies.md: a check dated after the policy's `valid_until` still runs, but no finding
-/// of it is an error: errors become warnings, and a failing one says why.
-fn expire(findings: &mut [Finding], profile: &Profile) {
-    let Some(until) = profile.valid_until_date() else {
-        return;
-    };
-    let why = t!(
-        "政策已于 {} 后失效，仅作参考，按预警提示",
-        "the policy expired after {}: for reference only, a warning",
-        until
-    );
-    for f in findings
-        .iter_mut()
-        .filter(|f| f.severity == profile::Severity::Error)
-    {
-        f.severity = profile::Severity::Warning;
-        if f.status == finding::Status::Fail {
-            f.message = std::mem::take(&mut f.message).join(&why);
-        }
-    }
+        &Options::default(),
+    )
 }
 
 /// Checks that every rule section of a profile names a known rule and parses.
-pub fn validate_profile(profile: &Profile) -> Result<(), profile::ProfileError> {
-    Prepared::new(profile).validate()
+pub fn validate_profile(profile: &profile::Profile) -> Result<(), profile::ProfileError> {
+    rules::Prepared::new(profile).validate()
 }

@@ -29,7 +29,7 @@ struct Cli {
 enum Command {
     /// Check a plan (a folder, or layer files) against a city's profile; several plans, or
     /// --recursive ROOT, make a batch.
-    Check(Box<cli::check::CheckArgs>),
+    Check(Box<cli::args::CheckArgs>),
     /// Compare two JSON reports as --baseline does: new, changed, fixed findings.
     Diff(cli::diff::DiffArgs),
     /// Merge JSON reports written elsewhere (one process per city on a cluster) into the
@@ -43,6 +43,8 @@ enum Command {
     },
     /// List every rule, or show one rule's documentation.
     Rules { id: Option<String> },
+    /// The formats planlint reads: extensions, what a file holds, where its CRS comes from.
+    Formats,
     /// The canonical fields of every layer (or one): type, whether a feature needs it, the
     /// usual Chinese field names and values found without any mapping.
     Fields { layer: Option<String> },
@@ -85,6 +87,7 @@ fn main() -> ExitCode {
         }
         Command::Rules { id } => rules_cmd(id.as_deref()),
         Command::Fields { layer } => fields_cmd(layer.as_deref()),
+        Command::Formats => print_out(&planlint::plan::read::formats::table()),
         Command::Synth {
             compounds,
             seed,
@@ -248,9 +251,6 @@ fn rules_cmd(id: Option<&str>) -> Result<u8, String> {
                     t.zh,
                     t.en
                 );
-            }
-            for (id, (zh, en), _) in planlint::waivers::CHECKS {
-                outln!(o, "{id:<28} {:<11} {zh} / {en}", "plan");
             }
         }
         Some(id) => {

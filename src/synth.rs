@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::crs::{CrsSpec, Transformer};
 use crate::geometry::reference_point;
-use crate::plan::model::*;
+use crate::model::*;
 use crate::plan::schema::{self, Schema};
 
 /// The working CRS of generated cities: CGCS2000 / 3-degree Gauss–Krüger CM 114°E.

@@ -106,7 +106,6 @@ impl Text {
 }
 
 /// Builds a [`Text`] from two format strings: `t!("缺少 {}", "missing {}", x)`.
-#[macro_export]
 macro_rules! t {
     ($zh:literal, $en:literal $(, $arg:expr)* $(,)?) => {
         $crate::text::Text {
@@ -123,6 +122,7 @@ macro_rules! t {
         }
     };
 }
+pub(crate) use t;
 
 /// Formats a number for people: thousands separated, at most `decimals` decimals,
 /// trailing zeros dropped (`12,345.5`).
@@ -184,6 +184,37 @@ pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
     )
 }
 
+/// The columns `s` takes on a terminal: two for a wide (CJK) character, one for others.
+pub fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0x303E
+            | 0x3041..=0x33FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xA000..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// `s` and spaces to fill `columns` on a terminal: after it (`left`), or before it.
+pub fn pad(s: &str, columns: usize, left: bool) -> String {
+    let fill = " ".repeat(columns.saturating_sub(width(s)));
+    if left {
+        format!("{s}{fill}")
+    } else {
+        format!("{fill}{s}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +226,13 @@ mod tests {
         assert_eq!(num(-0.0001, 2), "0");
         assert_eq!(num(-1234.25, 2), "-1,234.25");
         assert_eq!(pct(0.305), "30.5%");
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        assert_eq!(width("符合"), 4);
+        assert_eq!(width("pass"), 4);
+        assert_eq!(pad("数据不足", 10, true), "数据不足  ");
+        assert_eq!(pad("7", 3, false), "  7");
     }
 }

@@ -19,39 +19,14 @@
 
 use chrono::NaiveDate;
 
-use crate::finding::{Finding, Measure, Status, Subject, Waived};
-use crate::plan::model::Layer;
+use crate::model::Layer;
+use crate::model::{Finding, Measure, Status, Subject, Waived};
 use crate::plan::settings::WaiverSettings;
 use crate::profile::Severity;
 use crate::report::{Report, Summary};
-use crate::t;
+use crate::rules::{ConfiguredBy, ExpiredWaiver, Rule, UnusedWaiver, RULES};
+use crate::text::t;
 use crate::text::Text;
-
-/// The rule id of an expired waiver's finding.
-pub const EXPIRED: &str = "expired-waiver";
-/// The rule id of an unused waiver's finding.
-pub const UNUSED: &str = "unused-waiver";
-/// The titles and documentation of the two checks of waivers, for `planlint rules` and
-/// the formats that describe rules.
-pub const CHECKS: [(&str, (&str, &str), &str); 2] = [
-    (
-        EXPIRED,
-        ("豁免已过期", "Expired waiver"),
-        "# expired-waiver — 豁免已过期\n\n## What it checks\nA `[[waivers]]` entry of plan.toml whose \
-`expires` date is before the check's date. It waives nothing any more: the findings it \
-covered fail again, and the waiver itself is an error (subject `waivers[N]`, N its number \
-in the file) until it is renewed with a new date or removed.\n\n## Why\nAn exception granted \
-for a time must be looked at again when the time is up, not forgotten in a file.\n",
-    ),
-    (
-        UNUSED,
-        ("未使用的豁免", "Unused waiver"),
-        "# unused-waiver — 未使用的豁免\n\n## What it checks\nA `[[waivers]]` entry of plan.toml that \
-covers no failing finding: its rule passes for the subjects it names, or no subject \
-matches. A warning, as ruff reports an unused `noqa`.\n\n## Why\nA waiver that waives nothing \
-hides nothing today but would silently hide a failure tomorrow; it should go.\n",
-    ),
-];
 
 /// Where waivers are written, as the findings about them cite it.
 const CLAUSE: &str = "plan.toml [[waivers]]";
@@ -97,8 +72,11 @@ pub fn parse(settings: &[WaiverSettings]) -> Result<Vec<Waiver>, String> {
             let number = i + 1;
             let at = |field: &str, what: String| format!("[[waivers]] #{number}, {field}: {what}");
             let rule = w.rule.trim();
-            if crate::rules::find(rule).is_none() {
-                let known: Vec<&str> = crate::rules::RULES.iter().map(|r| r.id()).collect();
+            fn waivable(r: &&&dyn Rule) -> bool {
+                r.configured_by() == ConfiguredBy::Profile
+            }
+            if crate::rules::find(rule).filter(|r| waivable(&r)).is_none() {
+                let known: Vec<&str> = RULES.iter().filter(waivable).map(|r| r.id()).collect();
                 return Err(at(
                     "rule",
                     format!("unknown rule '{rule}' (rules: {})", known.join(", ")),
@@ -171,7 +149,7 @@ pub fn apply(report: &mut Report, waivers: &[Waiver]) {
         if w.expired(as_of) {
             report.findings.push(about(
                 w,
-                EXPIRED,
+                ExpiredWaiver.id(),
                 Severity::Error,
                 Measure::date(w.expires),
                 t!(
@@ -187,7 +165,7 @@ pub fn apply(report: &mut Report, waivers: &[Waiver]) {
         } else if n == 0 {
             report.findings.push(about(
                 w,
-                UNUSED,
+                UnusedWaiver.id(),
                 Severity::Warning,
                 Measure::Null,
                 t!(
@@ -257,7 +235,11 @@ fn about(
         subject: w.subject(),
         measured,
         required: Measure::Null,
-        unit: if rule == EXPIRED { "date" } else { "" },
+        unit: if rule == ExpiredWaiver.id() {
+            "date"
+        } else {
+            ""
+        },
         message,
         clause: CLAUSE.into(),
         details: serde_json::Map::new(),

@@ -337,7 +337,7 @@ fn a_library_caller_with_an_unchecked_profile_gets_a_skipped_finding() {
         .filter(|f| f.rule == "beds-per-thousand-elderly")
         .collect();
     assert_eq!(skipped.len(), 1);
-    assert_eq!(skipped[0].status, planlint::finding::Status::Skipped);
+    assert_eq!(skipped[0].status, planlint::model::Status::Skipped);
     assert!(skipped[0]
         .message
         .en

@@ -17,10 +17,10 @@ use chrono::NaiveDate;
 use geo::{Distance, Euclidean, Point};
 use planlint::analysis::{circle::Circle, Inputs};
 use planlint::emit::Format;
-use planlint::finding::Measure;
 use planlint::index::Joins;
+use planlint::model::Measure;
+use planlint::model::{Facility, FacilityKind, Footprint, Plan};
 use planlint::network::Walkable;
-use planlint::plan::model::{Facility, FacilityKind, Footprint, Plan};
 use planlint::profile::Profile;
 use planlint::rules::Prepared;
 use planlint::text::Lang;
@@ -51,7 +51,7 @@ fn distances(plan: &Plan) -> Vec<(usize, f64, Option<usize>)> {
 fn walked(plan: &Plan) -> (Walkable, Vec<(usize, f64, Option<usize>)>) {
     let profile = anyang();
     let prepared = Prepared::new(&profile);
-    let params = planlint::rules::circle_params(&prepared).unwrap();
+    let params = prepared.circle.as_ref().unwrap();
     let joins = Joins::build(plan);
     let network = Walkable::new(plan);
     let inputs = Inputs {
@@ -307,16 +307,16 @@ proptest! {
         };
         for (layer, info) in &read.inputs {
             let kept = match layer {
-                planlint::plan::model::Layer::Compounds => read.compounds.len(),
-                planlint::plan::model::Layer::Facilities => read.facilities.len(),
-                planlint::plan::model::Layer::Units => read.units.len(),
+                planlint::model::Layer::Compounds => read.compounds.len(),
+                planlint::model::Layer::Facilities => read.facilities.len(),
+                planlint::model::Layer::Units => read.units.len(),
                 _ => continue,
             };
             prop_assert_eq!(info.features, kept + info.rejected.len(), "{:?}", layer);
         }
         let rejected = |l| read.inputs.iter().find(|(x, _)| *x == l).map_or(0, |(_, i)| i.rejected.len());
-        prop_assert_eq!(rejected(planlint::plan::model::Layer::Compounds), 1);
-        prop_assert_eq!(rejected(planlint::plan::model::Layer::Facilities), 1);
+        prop_assert_eq!(rejected(planlint::model::Layer::Compounds), 1);
+        prop_assert_eq!(rejected(planlint::model::Layer::Facilities), 1);
     }
 }
 

@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::Inputs;
+use crate::model::{AreaType, FacilityKind};
 use crate::network::{Reach as NetworkReach, Snap, Walkable};
-use crate::plan::model::{AreaType, FacilityKind};
 use crate::profile::{Bound, Severity, ThresholdSpec};
 
 /// The service-circle rule's parameters, which the circle is measured by.

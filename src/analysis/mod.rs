@@ -14,8 +14,8 @@ pub mod two_step_fca;
 use chrono::NaiveDate;
 
 use crate::index::Joins;
+use crate::model::Plan;
 use crate::network::Walkable;
-use crate::plan::model::Plan;
 
 pub use circle::{Circle, CircleParams, CircleSummary, Excluded, Outside, UnitCircle};
 pub use service_areas::ServiceArea;

@@ -12,12 +12,13 @@ use std::path::{Path, PathBuf};
 
 use planlint::emit::text::plain;
 use planlint::emit::Format;
+use planlint::model::{Severity, Status};
 use planlint::report::Report;
-use planlint::text::Lang;
+use planlint::text::{pad, width, Lang};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::check::CheckArgs;
+use super::args::CheckArgs;
 use super::{job, progress, write_file};
 
 /// The worst findings a row names.
@@ -106,7 +107,7 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<u8, String> {
         discover(root, args.output_dir.as_deref(), &mut plans);
         if plans.len() == before {
             return Err(format!(
-                "{}: no plan under it (a folder with compounds.geojson, compounds.shp or plan.toml)",
+                "{}: no plan under it (a folder with a plan.toml, a compounds layer or a plan.gpkg)",
                 root.display()
             ));
         }
@@ -230,11 +231,7 @@ fn discover(root: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>) {
         if skip.is_some() && dir.canonicalize().ok() == skip {
             continue;
         }
-        let holds = dir.join("plan.toml").is_file()
-            || ["geojson", "json", "shp"]
-                .iter()
-                .any(|e| dir.join(format!("compounds.{e}")).is_file());
-        if holds {
+        if planlint::plan::holds_plan(&dir) {
             found.push(dir.clone());
         }
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -392,15 +389,24 @@ pub(super) fn summary_csv(w: &mut dyn std::io::Write, rows: &[Row]) -> Result<()
 
 /// A path in a column `width` characters wide: control characters escaped, the start cut
 /// off ("…") when it is longer.
-fn cell(s: &str, width: usize) -> String {
+fn cell(s: &str, columns: usize) -> String {
     let s = plain(s);
-    let n = s.chars().count();
-    if n > width {
-        let tail: String = s.chars().skip(n - (width - 1)).collect();
-        format!("…{tail}")
-    } else {
-        format!("{s}{}", " ".repeat(width - n))
+    if width(&s) <= columns {
+        return pad(&s, columns, true);
     }
+    // The end of a path tells plans apart: the start gives way.
+    let mut kept = Vec::new();
+    let mut used = 1;
+    for c in s.chars().rev() {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if used + w > columns {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    let tail: String = kept.into_iter().rev().collect();
+    pad(&format!("…{tail}"), columns, true)
 }
 
 /// At most `n` characters of `s`, "…" where it is cut.
@@ -417,38 +423,57 @@ pub(super) fn table(rows: &[Row], lang: Lang) -> String {
     use std::fmt::Write as _;
     let zh = lang == Lang::Zh;
     let tr = |a: &'static str, b: &'static str| if zh { a } else { b };
-    let width = rows
+    let width_plan = rows
         .iter()
-        .map(|r| r.plan.chars().count())
+        .map(|r| width(&r.plan))
         .max()
         .unwrap_or(4)
         .clamp(4, 60);
+    // The columns' names are the report's own words for severities and statuses.
+    let heads: Vec<String> = [
+        Severity::Error.label(),
+        Severity::Warning.label(),
+        Status::Pass.label(),
+        Status::Pending.label(),
+        Status::InsufficientData.label(),
+        planlint::text::Text::new("已豁免", "waived"),
+    ]
+    .iter()
+    .map(|t| t.get(lang).to_string())
+    .collect();
+    let columns: Vec<usize> = heads.iter().map(|h| width(h).max(5)).collect();
+    let cells = |values: &[String]| -> String {
+        values
+            .iter()
+            .zip(&columns)
+            .map(|(v, &w)| format!(" {}", pad(v, w, false)))
+            .collect()
+    };
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{:<width$}  {:>6} {:>7} {:>6} {:>6} {:>7} {:>6}  {}",
-        tr("规划", "plan"),
-        tr("错误", "errors"),
-        tr("预警", "warnings"),
-        tr("通过", "pass"),
-        tr("待定", "pending"),
-        tr("数据不足", "no data"),
-        tr("豁免", "waived"),
+        "{} {}  {}",
+        pad(tr("规划", "plan"), width_plan, true),
+        cells(&heads),
         tr("最主要的问题", "worst")
     );
     for r in rows {
-        let plan = cell(&r.plan, width);
+        let plan = cell(&r.plan, width_plan);
         match (&r.summary, &r.error) {
             (Some(s), _) => {
-                let _ = writeln!(
-                    o,
-                    "{plan}  {:>6} {:>7} {:>6} {:>6} {:>7} {:>6}  {}",
+                let counts = [
                     s.errors,
                     s.warnings,
                     s.pass,
                     s.pending,
                     s.insufficient_data,
                     s.waived,
+                ]
+                .map(|n| n.to_string());
+                let _ = writeln!(
+                    o,
+                    "{plan} {}  {}",
+                    cells(&counts),
                     short(&plain(r.worst.first().map_or("", String::as_str)), 90)
                 );
             }

@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use clap::Parser;
-use planlint::baseline::{self, Entry};
+use planlint::baseline;
+use planlint::report::Entry;
 use planlint::text::Lang;
 
 use super::names;
@@ -32,14 +33,14 @@ pub fn run(args: DiffArgs) -> Result<u8, String> {
     let old = baseline::read(&args.old).map_err(|e| e.to_string())?;
     let new = baseline::read(&args.new).map_err(|e| e.to_string())?;
     let c = baseline::compare(&old, &new, args.tolerance);
-    let pairs: Vec<(&Entry, &planlint::finding::BaselineMark)> = new.iter().zip(&c.marks).collect();
+    let pairs: Vec<(&Entry, &planlint::model::BaselineMark)> = new.iter().zip(&c.marks).collect();
     let worse = pairs
         .iter()
         .any(|(e, m)| m.worse && e.severity == planlint::profile::Severity::Error);
     let out = if args.format == "json" {
         let changes: Vec<serde_json::Value> = pairs
             .iter()
-            .filter(|(_, m)| m.state != planlint::finding::BaselineState::Unchanged)
+            .filter(|(_, m)| m.state != planlint::model::BaselineState::Unchanged)
             .map(|(e, m)| serde_json::json!({"finding": e, "baseline": m}))
             .collect();
         let v = serde_json::json!({

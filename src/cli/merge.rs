@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use planlint::finding::{Measure, Status};
+use planlint::model::{Measure, Status};
 use planlint::profile::Severity;
 use planlint::report::{shortfall, FailOn, Summary};
 use planlint::text::Lang;

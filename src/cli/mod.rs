@@ -1,6 +1,7 @@
 //! The `planlint` command's subcommands that check plans: `check` (one plan or a batch)
 //! and `diff` (two reports), with what they share: writing files, printing, the language.
 
+pub mod args;
 pub mod batch;
 pub mod check;
 pub mod diff;

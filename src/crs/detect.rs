@@ -7,10 +7,11 @@ use super::{CrsSpec, Transformer};
 
 /// The layer's CRS: plan.toml, else the file's own (`.prj`, GeoJSON `crs`), else lon/lat
 /// for GeoJSON (RFC 7946) and for a shapefile whose coordinates all look like lon/lat.
+/// `missing` says what the file lacks when none of these gives it (`no .prj`).
 pub fn layer_crs(
     stated: Option<&str>,
     boxes: &[Rect<f64>],
-    file_kind: &str,
+    missing: &str,
 ) -> Result<CrsSpec, String> {
     if let Some(s) = stated {
         return Ok(CrsSpec::parse(s));
@@ -27,14 +28,8 @@ pub fn layer_crs(
     if boxes.is_empty() || 2 * in_range >= boxes.len() {
         return Ok(CrsSpec::LonLat);
     }
-    let what = match file_kind {
-        "shp" => "no .prj",
-        "geojson" | "json" => "no crs member",
-        "postgis" => "SRID 0",
-        _ => "no CRS in the file",
-    };
     Err(format!(
-        "{what} and the coordinates are not lon/lat: set crs = \"EPSG:…\" under [layers.<layer>] in plan.toml"
+        "{missing} and the coordinates are not lon/lat: set crs = \"EPSG:…\" under [layers.<layer>] in plan.toml"
     ))
 }
 

@@ -1,7 +1,7 @@
 //! CSV: one row per finding, for spreadsheets.
 
 use super::{EmitError, Emitter};
-use crate::finding::Measure;
+use crate::model::Measure;
 use crate::report::Report;
 use crate::text::Lang;
 
@@ -44,7 +44,7 @@ fn write(writer: &mut dyn std::io::Write, r: &Report, lang: Lang) -> Result<(), 
             &f.clause,
             f.waived.as_ref().map_or("", |w| w.reason.as_str()),
             f.baseline.as_ref().map_or("", |b| {
-                if b.worse && b.state != crate::finding::BaselineState::New {
+                if b.worse && b.state != crate::model::BaselineState::New {
                     "worse"
                 } else {
                     b.state.as_str()

@@ -8,7 +8,7 @@
 //! name with a line break or `::` therefore cannot start a command of its own.
 
 use super::{artifact, EmitError, Emitter};
-use crate::finding::Status;
+use crate::model::Status;
 use crate::profile::Severity;
 use crate::report::Report;
 use crate::text::Lang;

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::{EmitError, Emitter};
 use crate::analysis::CircleSummary;
-use crate::finding::{Finding, Measure, Status, Subject};
+use crate::model::{Finding, Measure, Status, Subject};
 use crate::network::NetworkReport;
 use crate::profile::Severity;
 use crate::report::{Report, Summary};
@@ -68,9 +68,9 @@ struct FindingView<'a> {
     #[serde(skip_serializing_if = "Map::is_empty")]
     details: &'a Map<String, Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    waived: Option<&'a crate::finding::Waived>,
+    waived: Option<&'a crate::model::Waived>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    baseline: Option<&'a crate::finding::BaselineMark>,
+    baseline: Option<&'a crate::model::BaselineMark>,
 }
 
 #[derive(Serialize)]
@@ -129,7 +129,7 @@ fn finding(f: &Finding, lang: Lang) -> FindingView<'_> {
 
 /// The inputs of a plan as the report shows them.
 fn inputs_view(
-    inputs: &BTreeMap<crate::plan::model::Layer, crate::plan::model::LayerInfo>,
+    inputs: &BTreeMap<crate::model::Layer, crate::model::LayerInfo>,
     lang: Lang,
 ) -> BTreeMap<&'static str, InputView<'_>> {
     inputs

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use super::markup::{escape, Place};
 use super::{artifact, EmitError, Emitter};
-use crate::finding::{Finding, Measure, Status};
+use crate::model::{Finding, Measure, Status};
 use crate::profile::Severity;
 use crate::report::Report;
 use crate::text::Lang;

@@ -17,7 +17,7 @@ pub mod text;
 use std::io::Write;
 use std::str::FromStr;
 
-use crate::plan::model::Layer;
+use crate::model::Layer;
 use crate::report::Report;
 use crate::text::{Lang, Text};
 
@@ -134,11 +134,11 @@ impl FromStr for Format {
 
 /// What a finding's waiver and baseline add to its line, in `lang`: "new", "worse than
 /// the baseline", "waived (#2: reason, by …, until …)".
-pub fn marks(f: &crate::finding::Finding, lang: Lang) -> Vec<String> {
+pub fn marks(f: &crate::model::Finding, lang: Lang) -> Vec<String> {
     let zh = lang == Lang::Zh;
     let mut out = Vec::new();
     if let Some(b) = &f.baseline {
-        use crate::finding::BaselineState::*;
+        use crate::model::BaselineState::*;
         let tag = match (b.state, b.worse) {
             (New, _) => Some(if zh { "新增" } else { "new" }),
             (Changed, true) => Some(if zh {
@@ -220,7 +220,7 @@ pub fn context_note(r: &Report) -> Option<Text> {
 pub fn expiry_note(r: &Report) -> Option<Text> {
     let until = r.valid_until.filter(|_| r.expired)?;
     Some(Text::new(
-        format!("本政策有效期至 {until}，检查日期时已失效；结果仅作参考，不符合项按预警提示"),
+        format!("本政策有效期至 {until}，检查日期时已失效；结果仅作参考，不符合项按警告提示"),
         format!("this policy expired after {until}; it is applied for reference only, and its failures are warnings"),
     ))
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::{artifact, EmitError, Emitter};
-use crate::finding::{Finding, Status};
+use crate::model::{Finding, Status};
 use crate::profile::Severity;
 use crate::report::Report;
 use crate::text::Lang;
@@ -145,7 +145,7 @@ fn result(r: &Report, f: &Finding, rule_index: usize, artifacts: &[&str], lang: 
         }]);
     }
     if let Some(b) = &f.baseline {
-        use crate::finding::BaselineState::*;
+        use crate::model::BaselineState::*;
         result["baselineState"] = json!(match b.state {
             New => "new",
             Unchanged => "unchanged",

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::{EmitError, Emitter};
-use crate::baseline::{Comparison, Entry};
-use crate::finding::{BaselineMark, BaselineState, Measure, Status};
+use crate::model::{BaselineMark, BaselineState, Measure, Status};
 use crate::profile::Severity;
 use crate::report::Report;
+use crate::report::{Comparison, Entry};
 use crate::text::Lang;
 
 /// How many failing findings the summary shows in full.
@@ -81,34 +81,14 @@ fn summary(r: &Report, lang: Lang) -> String {
         let slot = Status::ALL.iter().position(|s| *s == f.status).unwrap_or(0);
         per_rule.entry(f.rule).or_default()[slot] += 1;
     }
-    let _ = writeln!(
-        o,
-        "  {:<34} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
-        tr("规则", "rule"),
-        "pass",
-        "fail",
-        "pending",
-        "n/a",
-        tr("数据不足", "no data"),
-        "skipped"
-    );
-    for (rule, c) in &per_rule {
-        let _ = writeln!(
-            o,
-            "  {:<34} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
-            rule, c[0], c[1], c[2], c[3], c[4], c[5]
-        );
-    }
+    o.push_str(&rule_table(&per_rule, lang));
     let failing = r.worst();
     if !failing.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(o, "{}", tr("主要问题：", "Worst failures:"));
         for f in failing.iter().take(WORST) {
-            let sev = match f.severity {
-                Severity::Error => tr("错误", "error"),
-                Severity::Warning => tr("警告", "warning"),
-                Severity::Info => tr("提示", "info"),
-            };
+            let sev = f.severity.label();
+            let sev = sev.get(lang);
             let tags: String = super::marks(f, lang)
                 .iter()
                 .map(|m| format!(" [{}]", plain(m)))
@@ -154,7 +134,7 @@ fn summary(r: &Report, lang: Lang) -> String {
         let _ = writeln!(
             o,
             "  {} {}: {}",
-            tr("未运行", "skipped"),
+            Status::Skipped.label().get(lang),
             f.rule,
             f.message.get(lang)
         );
@@ -219,26 +199,73 @@ fn summary(r: &Report, lang: Lang) -> String {
     }
     let s = &r.summary;
     let _ = writeln!(o);
+    let label = |s: Status| s.label().get(lang).to_string();
+    let severity = |s: Severity| s.label().get(lang).to_string();
+    let waived = if s.waived > 0 {
+        format!(", {} {}", tr("已豁免", "waived"), s.waived)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         o,
-        "{}: {} pass, {} fail ({} {}, {} {}{}), {} pending, {} n/a, {} {}",
+        "{}: {} {}, {} {} ({} {}, {} {}{waived}), {} {}, {} {}, {} {}",
         tr("合计", "total"),
+        label(Status::Pass),
         s.pass,
+        label(Status::Fail),
         s.fail,
+        severity(Severity::Error),
         s.errors,
-        tr("错误", "errors"),
+        severity(Severity::Warning),
         s.warnings,
-        tr("警告", "warnings"),
-        if s.waived > 0 {
-            format!(", {} {}", s.waived, tr("已豁免", "waived"))
-        } else {
-            String::new()
-        },
+        label(Status::Pending),
         s.pending,
+        label(Status::NotApplicable),
         s.not_applicable,
+        label(Status::InsufficientData),
         s.insufficient_data,
-        tr("数据不足", "insufficient data")
     );
+    o
+}
+
+/// The findings of each rule by status: its id and title, then a count per status, headed
+/// by the statuses' names as the HTML report gives them.
+fn rule_table(per_rule: &BTreeMap<&str, [usize; 6]>, lang: Lang) -> String {
+    use crate::text::{pad, width};
+    let titled: Vec<(String, &[usize; 6])> = per_rule
+        .iter()
+        .map(|(rule, counts)| {
+            let title = crate::rules::describe(rule).map(|(t, _)| t.get(lang).to_string());
+            (format!("{rule} {}", title.unwrap_or_default()), counts)
+        })
+        .collect();
+    let head = if lang == Lang::Zh { "规则" } else { "rule" };
+    let first = titled
+        .iter()
+        .map(|(name, _)| width(name))
+        .chain([width(head)])
+        .max()
+        .unwrap_or(0);
+    let labels: Vec<String> = Status::ALL
+        .iter()
+        .map(|s| s.label().get(lang).to_string())
+        .collect();
+    let columns: Vec<usize> = labels.iter().map(|l| width(l).max(5)).collect();
+    let mut o = format!("  {}", pad(head, first, true));
+    for (label, &w) in labels.iter().zip(&columns) {
+        o.push_str("  ");
+        o.push_str(&pad(label, w, false));
+    }
+    o.push('\n');
+    for (name, counts) in &titled {
+        o.push_str("  ");
+        o.push_str(&pad(name, first, true));
+        for (n, &w) in counts.iter().zip(&columns) {
+            o.push_str("  ");
+            o.push_str(&pad(&n.to_string(), w, false));
+        }
+        o.push('\n');
+    }
     o
 }
 

@@ -7,8 +7,8 @@ use geo::Point;
 use rayon::prelude::*;
 
 use super::{PointIndex, PolygonIndex};
-use crate::plan::model::Plan;
-use crate::t;
+use crate::model::Plan;
+use crate::text::t;
 use crate::text::Text;
 
 pub struct Joins {

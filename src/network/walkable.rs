@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::graph::{Network, NetworkStats, Snap};
-use crate::plan::model::Plan;
+use crate::model::Plan;
 
 pub struct Walkable {
     pub net: Network,

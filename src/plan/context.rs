@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use geo::Intersects;
 
-use super::model::{Layer, LayerInfo, Plan};
+use crate::model::{Layer, LayerInfo, Plan};
 use crate::text::Text;
 
 /// What the submission is, within the merged plan.

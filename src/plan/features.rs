@@ -7,11 +7,11 @@ use std::collections::HashSet;
 use geo::{Area, Geometry, MultiPolygon, Point};
 
 use super::fields::{FieldError, FieldMap};
-use super::model::{Compound, Facility, Footprint, Rejection, Unit};
 use super::read::{RawFeature, RawLayer};
 use crate::crs::Transformer;
 use crate::geometry::reference_point;
-use crate::t;
+use crate::model::{Compound, Facility, Footprint, Rejection, Unit};
+use crate::text::t;
 
 /// Why one feature is rejected.
 enum Problem {

@@ -237,9 +237,9 @@ mod tests {
         ];
         assert_eq!(m.count(&vals, "households").unwrap(), Some(120));
         assert_eq!(
-            m.enumerated::<crate::plan::model::CompoundStatus>(&vals, "status")
+            m.enumerated::<crate::model::CompoundStatus>(&vals, "status")
                 .unwrap(),
-            Some(crate::plan::model::CompoundStatus::New)
+            Some(crate::model::CompoundStatus::New)
         );
         let mut s = LayerSettings::default();
         s.fields.insert("households".into(), "HH2".into());

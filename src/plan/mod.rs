@@ -6,7 +6,6 @@
 pub mod context;
 pub mod features;
 pub mod fields;
-pub mod model;
 pub mod phases;
 pub mod read;
 pub mod roads;
@@ -18,8 +17,8 @@ use std::path::{Path, PathBuf};
 
 use crate::crs::detect::{centre_lonlat, check_metric, layer_crs};
 use crate::crs::{working_crs_for, CrsSpec, Transformer};
+use crate::model::{self, Layer, LayerInfo, Plan};
 use fields::FieldMap;
-use model::{Layer, LayerInfo, Plan};
 use read::RawLayer;
 use settings::PlanSettings;
 
@@ -30,7 +29,7 @@ pub enum PlanError {
     Io(String, String),
     #[error("{0}: {1}")]
     Parse(String, String),
-    #[error("{0}: unsupported file type (use .geojson, .json, .shp, .gpkg, a postgresql:// URI, or .osm.pbf for roads; other formats GDAL reads need planlint built with --features gdal)")]
+    #[error("{0}: unsupported file type (use {listed}; other formats GDAL reads need planlint built with --features gdal)", listed = read::formats::listed())]
     Unsupported(String),
     #[error("plan.toml {0}: {1}")]
     Settings(String, String),
@@ -51,7 +50,10 @@ impl PlanError {
 /// Where the layers are, and the settings that apply.
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
+    /// The plan folder, where layer files are looked for by name.
     pub dir: Option<PathBuf>,
+    /// The plan.toml that applies ([`find_settings`]), if any.
+    pub settings_file: Option<PathBuf>,
     pub compounds: Option<PathBuf>,
     pub facilities: Option<PathBuf>,
     pub units: Option<PathBuf>,
@@ -69,7 +71,9 @@ pub struct Sources {
 }
 
 impl Sources {
-    /// A plan folder, with its `plan.toml` when there is one.
+    /// A plan folder, with the `plan.toml` that applies ([`find_settings`]). A folder
+    /// whose only plan is one file (`plan.gpkg`) is read from it, as if plan.toml named
+    /// it as its `database`.
     pub fn from_dir(dir: &Path) -> Result<Sources, PlanError> {
         if !dir.is_dir() {
             return Err(PlanError::Io(
@@ -77,33 +81,45 @@ impl Sources {
                 "not a folder".into(),
             ));
         }
-        let toml = dir.join("plan.toml");
-        let settings = if toml.is_file() {
-            PlanSettings::read(&toml)?
-        } else {
-            PlanSettings::default()
+        let mut src = Sources::with_settings(find_settings(dir))?;
+        let own_plan = || {
+            read::formats::plan_containers()
+                .into_iter()
+                .map(|name| dir.join(name))
+                .find(|p| p.exists())
         };
-        let from_database = match &settings.database {
-            Some(db) => database_layers(dir, db, &settings)?,
-            None => Vec::new(),
+        let database = match &src.settings.database {
+            Some(db) if read::postgis::is_uri(db) => Some(PathBuf::from(db)),
+            Some(db) => Some(src.settings_dir().unwrap_or(dir).join(db)),
+            None if layer_file(dir, "compounds").is_none() => own_plan(),
+            None => None,
         };
-        Ok(Sources {
-            dir: Some(dir.to_path_buf()),
-            settings,
-            from_database,
-            ..Sources::default()
-        })
+        if let Some(db) = database {
+            src.from_database = database_layers(&db, &src)?;
+        }
+        src.dir = Some(dir.to_path_buf());
+        Ok(src)
     }
 
     /// A plan folder, or a container whose layers are named after planlint's (case aside):
     /// a GeoPackage `plan.gpkg` with tables `compounds`, `facilities`, `units`, `roads`,
-    /// `phases`…, or with the `gdal` feature a File Geodatabase or other GDAL dataset.
+    /// `phases`…, or with the `gdal` feature a File Geodatabase or other GDAL dataset. A
+    /// container file takes the `plan.toml` beside it or in a folder above.
     pub fn from_path(path: &Path) -> Result<Sources, PlanError> {
         let Some(names) = read::container_layers(path) else {
             return Sources::from_dir(path);
         };
         let names = names?;
-        let mut src = Sources::default();
+        let is_file = !path.to_str().is_some_and(read::postgis::is_uri);
+        let settings = match path.parent() {
+            Some(dir) if is_file => find_settings(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            }),
+            _ => None,
+        };
+        let mut src = Sources::with_settings(settings)?;
         for &layer in settings::LAYERS {
             let Some(table) = names.iter().find(|t| t.eq_ignore_ascii_case(layer)) else {
                 continue;
@@ -122,14 +138,32 @@ impl Sources {
         Ok(src)
     }
 
+    /// Sources with the settings of `file` (a plan.toml), or none.
+    fn with_settings(file: Option<PathBuf>) -> Result<Sources, PlanError> {
+        let settings = match &file {
+            Some(f) => PlanSettings::read(f)?,
+            None => PlanSettings::default(),
+        };
+        Ok(Sources {
+            settings,
+            settings_file: file,
+            ..Sources::default()
+        })
+    }
+
+    /// The folder of the plan.toml that applies: what its relative paths start from.
+    pub fn settings_dir(&self) -> Option<&Path> {
+        self.settings_file.as_deref().and_then(Path::parent)
+    }
+
     /// A layer's file: the command line, else plan.toml's `path`, else `<layer>.*` in the folder.
-    fn path(&self, layer: &str, cli: &Option<PathBuf>, exts: &[&str]) -> Option<PathBuf> {
+    fn path(&self, layer: &str, cli: &Option<PathBuf>) -> Option<PathBuf> {
         if let Some(p) = cli {
             return Some(p.clone());
         }
         let dir = self.dir.as_deref();
         if let Some(p) = self.settings.layers.get(layer).and_then(|l| l.path.clone()) {
-            return Some(match dir {
+            return Some(match self.settings_dir().or(dir) {
                 Some(d) if p.is_relative() => d.join(p),
                 _ => p,
             });
@@ -137,49 +171,68 @@ impl Sources {
         if let Some((_, p)) = self.from_database.iter().find(|(l, _)| *l == layer) {
             return Some(p.clone());
         }
-        let dir = dir?;
-        exts.iter()
-            .map(|e| dir.join(format!("{layer}.{e}")))
-            .find(|p| p.exists())
+        layer_file(dir?, layer)
     }
 }
 
-/// The layers plan.toml's `database` holds: those `table` or `sql` names under
-/// `[layers.NAME]`, and the tables named after the other layers (their case aside). A
-/// GeoPackage or other file is found from the plan folder.
+/// A layer's file in a plan folder: `<layer>.<ext>` for the first extension of
+/// [`read::formats::layer_extensions`] that exists.
+pub fn layer_file(dir: &Path, layer: &str) -> Option<PathBuf> {
+    read::formats::layer_extensions(layer)
+        .iter()
+        .map(|e| dir.join(format!("{layer}.{e}")))
+        .find(|p| p.exists())
+}
+
+/// Whether a folder holds a plan: a plan.toml, a compounds layer in any format this build
+/// reads, or a whole plan in one file (`plan.gpkg`). `--recursive` checks every such
+/// folder.
+pub fn holds_plan(dir: &Path) -> bool {
+    dir.join("plan.toml").is_file()
+        || layer_file(dir, "compounds").is_some()
+        || read::formats::plan_containers()
+            .iter()
+            .any(|name| dir.join(name).exists())
+}
+
+/// The layers the plan's database (`container`: plan.toml's `database`, or the folder's
+/// own `plan.gpkg`) holds: those `table` or `sql` names under `[layers.NAME]`, and the
+/// tables named after the other layers (their case aside).
 fn database_layers(
-    dir: &Path,
-    db: &str,
-    settings: &PlanSettings,
+    container: &Path,
+    src: &Sources,
 ) -> Result<Vec<(&'static str, PathBuf)>, PlanError> {
-    let container = if read::postgis::is_uri(db) {
-        PathBuf::from(db)
-    } else {
-        dir.join(db)
-    };
-    let names = match read::container_layers(&container) {
+    let settings = &src.settings;
+    let names = match read::container_layers(container) {
         Some(names) => names?,
         None => {
             return Err(PlanError::Settings(
-                dir.join("plan.toml").display().to_string(),
+                src.settings_file
+                    .as_deref()
+                    .unwrap_or(Path::new("plan.toml"))
+                    .display()
+                    .to_string(),
                 format!(
-                    "database = \"{db}\" is neither a postgresql:// URI nor a file that holds layers (a .gpkg)"
+                    "database = \"{}\" is neither a postgresql:// URI nor a file that holds layers (a .gpkg)",
+                    settings.database.as_deref().unwrap_or_default()
                 ),
             ))
         }
     };
+    let uri = container.to_str().filter(|s| read::postgis::is_uri(s));
     let mut found = Vec::new();
     for &layer in settings::LAYERS {
         let own = settings.layer(layer);
         let at = if let Some(sql) = &own.sql {
-            PathBuf::from(read::postgis::layer_uri(db, "sql", sql))
+            let db = uri.map_or_else(|| container.to_string_lossy(), Into::into);
+            PathBuf::from(read::postgis::layer_uri(&db, "sql", sql))
         } else if let Some(table) = &own.table {
-            read::layer_of(&container, table)
+            read::layer_of(container, table)
         } else if own.path.is_some() {
             continue;
         } else {
             match names.iter().find(|t| t.eq_ignore_ascii_case(layer)) {
-                Some(table) => read::layer_of(&container, table),
+                Some(table) => read::layer_of(container, table),
                 None => continue,
             }
         };
@@ -188,15 +241,20 @@ fn database_layers(
     Ok(found)
 }
 
-/// The extensions a layer file is found by in a plan folder, in this order.
-#[cfg(not(feature = "gdal"))]
-const GEO_EXTS: &[&str] = &["geojson", "json", "shp", "gpkg"];
-/// With GDAL, also its formats a bureau is sent: File Geodatabase, MapInfo, KML, GML, DXF,
-/// FlatGeobuf.
-#[cfg(feature = "gdal")]
-const GEO_EXTS: &[&str] = &[
-    "geojson", "json", "shp", "gpkg", "gdb", "tab", "mif", "kml", "gml", "dxf", "fgb",
-];
+/// The plan.toml that applies to a plan in `dir`: the folder's own, else the nearest in a
+/// folder above it, as ruff finds its configuration.
+pub fn find_settings(dir: &Path) -> Option<PathBuf> {
+    let own = dir.join("plan.toml");
+    if own.is_file() {
+        return Some(own);
+    }
+    let absolute = dir.canonicalize().ok()?;
+    absolute
+        .ancestors()
+        .skip(1)
+        .map(|d| d.join("plan.toml"))
+        .find(|p| p.is_file())
+}
 
 /// Reads, maps and places every layer of a plan.
 pub fn load(src: &Sources) -> Result<Plan, PlanError> {
@@ -204,10 +262,13 @@ pub fn load(src: &Sources) -> Result<Plan, PlanError> {
 }
 
 /// [`load`], telling `progress` when reading ends and placing begins.
-pub fn load_with(src: &Sources, progress: Option<&crate::Progress>) -> Result<Plan, PlanError> {
+pub fn load_with(
+    src: &Sources,
+    progress: Option<&crate::model::progress::Progress>,
+) -> Result<Plan, PlanError> {
     let read = read_layers(src)?;
     if let Some(p) = progress {
-        (p.0)(crate::Stage::Placing);
+        p.tell(crate::model::progress::Stage::Placing);
     }
     place(src, read)
 }
@@ -231,17 +292,36 @@ pub struct ReadPlan {
 pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
     use rayon::prelude::*;
     let missing = |layer: &'static str| {
+        // A layer file this build cannot read (`compounds.tab` without GDAL) says so.
+        let unreadable = src.dir.as_deref().and_then(|dir| {
+            read::formats::FORMATS
+                .iter()
+                .filter(|f| !f.available())
+                .flat_map(|f| f.extensions)
+                .map(|e| dir.join(format!("{layer}.{e}")))
+                .find(|p| p.exists())
+        });
+        if let Some(path) = unreadable {
+            return PlanError::Unsupported(shown(&path));
+        }
         let database = match src.settings.database {
             Some(_) => format!(", a table '{layer}' in plan.toml's database"),
             None => String::new(),
         };
         PlanError::MissingLayer(
             layer,
-            format!("give --{layer} FILE{database} or put {layer}.geojson / {layer}.shp in the plan folder"),
+            format!(
+                "give --{layer} FILE{database}, or put a {layer} layer in the plan folder ({}) or a table '{layer}' in its {}",
+                read::formats::layer_extensions(layer)
+                    .iter()
+                    .map(|e| format!("{layer}.{e}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                read::formats::plan_containers().join(" or "),
+            ),
         )
     };
-    let required = |layer: &'static str, cli: &Option<PathBuf>| match src.path(layer, cli, GEO_EXTS)
-    {
+    let required = |layer: &'static str, cli: &Option<PathBuf>| match src.path(layer, cli) {
         Some(p) => Ok(Some(p)),
         None if src.submission => Ok(None),
         None => Err(missing(layer)),
@@ -257,20 +337,12 @@ pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
             "facilities",
             required("facilities", &src.facilities)?,
         ),
-        (
-            Layer::Units,
-            "units",
-            src.path("units", &src.units, GEO_EXTS),
-        ),
-        (
-            Layer::Roads,
-            "roads",
-            src.path("roads", &src.roads, &[GEO_EXTS, &["osm.pbf"]].concat()),
-        ),
+        (Layer::Units, "units", src.path("units", &src.units)),
+        (Layer::Roads, "roads", src.path("roads", &src.roads)),
         (
             Layer::Candidates,
             "candidates",
-            src.path("candidates", &src.candidates, GEO_EXTS),
+            src.path("candidates", &src.candidates),
         ),
     ]
     .into_iter()
@@ -282,14 +354,16 @@ pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
         .map(|(layer, name, path)| {
             let ls = src.settings.layer(name);
             let raw = read_guarded(&path, ls.encoding.as_deref())?;
-            let uri = path.to_str().is_some_and(read::postgis::is_uri);
-            let kind = match path.extension().and_then(|e| e.to_str()) {
-                _ if uri => "postgis",
-                Some(ext) => ext,
-                None => "",
+            let format = match path.to_str().is_some_and(read::postgis::is_uri) {
+                true => Some(read::formats::postgis()),
+                false => read::split_layer(&path).map_or_else(
+                    || read::formats::of_path(&path),
+                    |(file, _)| read::formats::of_path(&file),
+                ),
             };
+            let missing = format.map_or("no CRS in the file", |f| f.crs_missing);
             let stated = ls.crs.as_deref().or(raw.crs.as_deref());
-            let crs = layer_crs(stated, &raw.boxes(), &kind.to_ascii_lowercase())
+            let crs = layer_crs(stated, &raw.boxes(), missing)
                 .map_err(|e| PlanError::Crs(shown(&path), e))?;
             Ok(ReadLayer {
                 layer,
@@ -304,7 +378,7 @@ pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ReadPlan {
         layers,
-        phases: src.path("phases", &src.phases, &["csv", "gpkg"]),
+        phases: src.path("phases", &src.phases),
     })
 }
 
@@ -367,7 +441,7 @@ pub fn place(src: &Sources, read: ReadPlan) -> Result<Plan, PlanError> {
         rejected.extend(orphans.into_iter().map(|p| model::Rejection {
             index: p.index,
             field: Some("compound_id".into()),
-            reason: crate::t!(
+            reason: crate::text::t!(
                 "小区编号 {} 不对应任何已读入的小区",
                 "compound_id {} names no compound of the compounds layer (or one that was rejected)",
                 p.compound_id

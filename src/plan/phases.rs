@@ -5,12 +5,12 @@
 use std::path::Path;
 
 use super::fields::{FieldError, FieldMap};
-use super::model::{Phase, Rejection};
 use super::read::RawLayer;
 use super::schema::PHASES;
 use super::settings::LayerSettings;
 use super::PlanError;
-use crate::t;
+use crate::model::{Phase, Rejection};
+use crate::text::t;
 
 /// The phases of a table, the rows rejected, and the number of rows.
 pub fn read(

@@ -4,10 +4,10 @@
 use geo::{Geometry, LineString};
 
 use super::features::place;
-use super::model::Rejection;
 use super::read::RawLayer;
 use crate::crs::Transformer;
-use crate::t;
+use crate::model::Rejection;
+use crate::text::t;
 
 pub fn lines(raw: RawLayer, transform: &Transformer) -> (Vec<LineString<f64>>, Vec<Rejection>) {
     let id_col = raw.field("id");

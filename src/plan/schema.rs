@@ -327,7 +327,7 @@ mod tests {
 
     #[test]
     fn every_enumerated_value_parses_as_the_model_type() {
-        use crate::plan::model::{AreaType, CompoundStatus, FacilityKind, Operator, UnitLevel};
+        use crate::model::{AreaType, CompoundStatus, FacilityKind, Operator, UnitLevel};
         fn all<T: serde::de::DeserializeOwned>(values: &[Allowed]) {
             for a in values {
                 serde_json::from_value::<T>(serde_json::Value::String(a.value.into()))

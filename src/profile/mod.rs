@@ -16,39 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use threshold::{due_date, Bound, Resolved, Target, ThresholdSpec};
 
-/// How serious a failing finding is. Soft wording ("原则上", "鼓励") maps to `warning`,
-/// hard wording ("应", "不得", "不低于") to `error`; `info` is for figures reported
-/// for information only (county beds per 1,000 elderly).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl std::str::FromStr for Severity {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Severity, String> {
-        [Severity::Info, Severity::Warning, Severity::Error]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| format!("unknown severity '{s}' (info, warning, error)"))
-    }
-}
-
-impl Severity {
-    pub const NAMES: [&'static str; 3] = ["info", "warning", "error"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
+pub use crate::model::Severity;
 
 /// The built-in profiles, in the order `planlint profiles` lists them.
 pub const BUILTIN: &[(&str, &str)] = &[

@@ -3,16 +3,20 @@
 //! (the subjects' geometry, the service areas). The formats themselves are in
 //! [`crate::emit`].
 
+mod comparison;
+
+pub use comparison::{Comparison, Entry};
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use crate::analysis::CircleSummary;
-use crate::finding::Subject;
-use crate::finding::{Finding, Measure, Status};
+use crate::model::Subject;
+use crate::model::{FacilityKind, Footprint, Layer, LayerInfo, Plan, UnitLevel};
+use crate::model::{Finding, Measure, Status};
 use crate::network::NetworkReport;
-use crate::plan::model::{FacilityKind, Footprint, Layer, LayerInfo, Plan, UnitLevel};
 use crate::profile::{Profile, Severity};
 use crate::text::Text;
 
@@ -90,11 +94,11 @@ pub struct Report {
     /// Sites suggested for new stations (`--suggest K`).
     pub suggestions: Vec<crate::analysis::Suggestion>,
     /// The stretches of road within walking distance of a qualifying facility, when asked
-    /// for ([`crate::Options::service_areas`]) and the plan has roads.
+    /// for ([`crate::engine::Options::service_areas`]) and the plan has roads.
     pub service_areas: Option<Vec<crate::analysis::ServiceArea>>,
     pub notes: Vec<Text>,
     /// The subjects' geometry, in the working CRS, for the map formats (when asked for:
-    /// [`crate::Options::geometry`]).
+    /// [`crate::engine::Options::geometry`]).
     pub geometry: Option<Arc<Geometries>>,
     /// A submission checked inside its city: what was read of the city, and the city
     /// features the submission replaces (`inputs` are then the submission's own).
@@ -109,7 +113,7 @@ pub struct BaselineSummary {
     pub path: String,
     pub tolerance: f64,
     #[serde(flatten)]
-    pub comparison: crate::baseline::Comparison,
+    pub comparison: Comparison,
 }
 
 /// What fails a run (`--fail-on`): a failing finding at a severity or above, or only a
@@ -150,6 +154,9 @@ pub struct Geometries {
     pub compounds: Vec<geo::MultiPolygon<f64>>,
     pub units: Vec<geo::MultiPolygon<f64>>,
     pub facilities: Vec<Footprint>,
+    /// Each facility's reference point, the one the rules measured from (a parcel's point
+    /// on surface): where a map draws it.
+    pub facility_points: Vec<geo::Point<f64>>,
     /// (id, name) of each compound.
     pub compound_names: Vec<(String, String)>,
     /// (id, name, level) of each unit.
@@ -169,6 +176,7 @@ impl Geometries {
             compounds: plan.compounds.iter().map(|c| c.geometry.clone()).collect(),
             units: plan.units.iter().map(|u| u.geometry.clone()).collect(),
             facilities: plan.facilities.iter().map(|f| f.geometry.clone()).collect(),
+            facility_points: plan.facilities.iter().map(|f| f.reference).collect(),
             compound_names: plan
                 .compounds
                 .iter()

@@ -6,10 +6,10 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Area, Bound, Context, Verdict};
-use crate::finding::{Finding, Measure, Status};
-use crate::plan::model::{Facility, FacilityKind, LevelSel, Operator};
+use crate::model::{Facility, FacilityKind, LevelSel, Operator};
+use crate::model::{Finding, Measure, Status};
 use crate::profile::{RuleConfig, Severity, ThresholdSpec};
-use crate::t;
+use crate::text::t;
 use crate::text::Text;
 
 /// The parameters of an area-metric rule.
@@ -270,7 +270,7 @@ pub(crate) use area_metric_rule;
 pub fn area_population(
     ctx: &Context,
     area: &Area,
-    field: impl Fn(&crate::plan::model::Unit) -> Option<u64>,
+    field: impl Fn(&crate::model::Unit) -> Option<u64>,
 ) -> Option<u64> {
     match area.unit {
         Some(u) => field(&ctx.plan.units[u]),
@@ -329,7 +329,7 @@ pub fn show_pct(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::model::Footprint;
+    use crate::model::Footprint;
     use geo::Point;
 
     fn with_beds(beds: Option<u64>, nursing: Option<u64>) -> Facility {

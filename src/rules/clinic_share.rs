@@ -2,8 +2,8 @@
 //! or nursing station.
 
 use super::area_metric::{area_metric_rule, show_pct, Measured, Scope};
-use crate::plan::model::FacilityKind;
-use crate::t;
+use crate::model::FacilityKind;
+use crate::text::t;
 
 const DOC: &str = r#"# clinic-share — 设医务室或护理站的福利中心比例
 

@@ -5,12 +5,12 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
-use crate::finding::{Finding, Measure, Status, Subject};
 use crate::index::Joins;
-use crate::plan::model::{Facility, FacilityKind, Layer, LevelSel, Plan};
+use crate::model::{Facility, FacilityKind, Layer, LevelSel, Plan};
+use crate::model::{Finding, Measure, Status, Subject};
 pub use crate::profile::Bound;
 use crate::profile::{Profile, Resolved, RuleConfig, Severity, ThresholdSpec};
-use crate::t;
+use crate::text::t;
 use crate::text::Text;
 
 /// Everything a rule may read.
@@ -206,7 +206,7 @@ impl Verdict {
                 let due = crate::profile::due_date(year);
                 message.join(&if self.early {
                     t!(
-                        "{}年目标于 {} 到期，尚未生效，提前按预警提示",
+                        "{}年目标于 {} 到期，尚未生效，提前按警告提示",
                         "the {} target falls due on {} and is not yet in force: applied early, as a warning",
                         year,
                         due

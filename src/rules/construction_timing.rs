@@ -5,10 +5,10 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, Context, Verdict};
-use crate::finding::{Finding, Measure, Status};
-use crate::plan::model::{Compound, CompoundStatus, Facility, FacilityKind, Phase};
+use crate::model::{Compound, CompoundStatus, Facility, FacilityKind, Phase};
+use crate::model::{Finding, Measure, Status};
 use crate::profile::RuleConfig;
-use crate::t;
+use crate::text::t;
 use crate::text::{num, pct, Text};
 
 const DOC: &str = r#"# construction-timing — 养老服务设施建设时序
@@ -86,7 +86,7 @@ enum TotalBasis {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {
+pub struct Params {
     milestone: Milestone,
     deadline: Deadline,
     #[serde(default)]

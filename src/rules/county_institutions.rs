@@ -5,10 +5,10 @@ use serde::Deserialize;
 
 use super::common::{Area, Context, Verdict};
 use super::requirement::{Met, Requirement};
-use crate::finding::{Finding, Measure, Status};
-use crate::plan::model::LevelSel;
+use crate::model::LevelSel;
+use crate::model::{Finding, Measure, Status};
 use crate::profile::{RuleConfig, Severity};
-use crate::t;
+use crate::text::t;
 use crate::text::Text;
 
 const DOC: &str = r#"# county-institutions — 县级养老机构配置
@@ -62,7 +62,7 @@ Anyang: a county with a medical-care facility but no nursing home or welfare cen
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {
+pub struct Params {
     requirements: Vec<Requirement>,
 }
 
@@ -139,7 +139,7 @@ fn one_unit(
         severity = severity.max(target.severity);
         if let (true, Some(due)) = (target.early, target.due()) {
             what = Text::new(
-                format!("{}（{due} 到期，提前按预警提示）", what.zh),
+                format!("{}（{due} 到期，提前按警告提示）", what.zh),
                 format!("{} (due {due}, applied early as a warning)", what.en),
             );
         }

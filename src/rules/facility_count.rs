@@ -6,9 +6,9 @@ use serde::Deserialize;
 
 use super::common::{Context, Verdict};
 use super::requirement::{Met, Requirement};
-use crate::finding::{Finding, Measure, Status, Subject};
+use crate::model::{Finding, Measure, Status, Subject};
 use crate::profile::RuleConfig;
-use crate::t;
+use crate::text::t;
 use crate::text::{num, Text};
 
 const DOC: &str = r#"# facility-count — 养老服务设施数量目标
@@ -57,7 +57,7 @@ started by 2017-12-31 — fail, 2 short of 6.
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {
+pub struct Params {
     targets: Vec<Requirement>,
 }
 

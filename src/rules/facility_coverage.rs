@@ -4,10 +4,10 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Area, Bound, Context, Verdict};
-use crate::finding::{Finding, Subject};
-use crate::plan::model::{FacilityKind, LevelSel};
+use crate::model::{FacilityKind, LevelSel};
+use crate::model::{Finding, Subject};
 use crate::profile::{RuleConfig, ThresholdSpec};
-use crate::t;
+use crate::text::t;
 use crate::text::{pct, Text};
 
 const DOC: &str = r#"# facility-coverage — 养老服务设施覆盖率
@@ -52,7 +52,7 @@ checkable; a plan can add beds in the centre and leave whole towns without any s
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {
+pub struct Params {
     targets: Vec<CoverageTarget>,
 }
 

@@ -6,8 +6,8 @@
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Bound, Context, Verdict};
-use crate::finding::{Finding, Measure, Status};
-use crate::plan::model::{Facility, FacilityKind};
+use crate::model::{Facility, FacilityKind};
+use crate::model::{Finding, Measure, Status};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::text::{num, Text};
 

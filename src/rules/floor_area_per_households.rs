@@ -4,11 +4,11 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Bound, Context, Verdict};
-use crate::finding::{Finding, Measure};
-use crate::plan::model::{CompoundStatus, FacilityKind};
+use crate::model::{CompoundStatus, FacilityKind};
+use crate::model::{Finding, Measure};
 use crate::profile::{RuleConfig, ThresholdSpec};
-use crate::t;
 use crate::text::num;
+use crate::text::t;
 
 const DOC: &str = r#"# floor-area-per-households — 每百户养老服务设施建筑面积
 
@@ -40,7 +40,7 @@ A new compound of 1,250 households with one 300 m² station: 300 × 100 / 1,250 
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Params {
+pub struct Params {
     kinds: Vec<FacilityKind>,
     new: ThresholdSpec,
     existing: ThresholdSpec,

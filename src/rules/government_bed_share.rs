@@ -1,7 +1,7 @@
 //! `government-bed-share`: beds run by the government as a share of all beds.
 
 use super::area_metric::{area_metric_rule, bed_share, show_pct, Scope};
-use crate::plan::model::Operator;
+use crate::model::Operator;
 use crate::text::Text;
 
 const DOC: &str = r#"# government-bed-share — 政府运营床位占比

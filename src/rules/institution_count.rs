@@ -1,7 +1,7 @@
 //! `institution-count`: the number of elder-care institutions in the city.
 
 use super::area_metric::{area_metric_rule, Measured, Scope};
-use crate::plan::model::FacilityKind;
+use crate::model::FacilityKind;
 use crate::text::Text;
 
 const DOC: &str = r#"# institution-count — 养老机构数量

@@ -1,7 +1,7 @@
 //! `land-per-capita`: elder-care facility land per resident of a county or city.
 
 use super::area_metric::{area_metric_rule, area_population, overflow, Measured, Scope};
-use crate::t;
+use crate::text::t;
 
 const DOC: &str = r#"# land-per-capita — 养老服务设施人均用地
 

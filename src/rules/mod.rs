@@ -3,7 +3,7 @@
 //! opens files, builds an index or formats output, and every threshold it uses comes
 //! from the profile.
 
-/// Declares a rule: the unit struct and its [`Rule`] impl from its parts. `params` is the
+/// Declares a rule: the unit struct and its [`Check`] impl from its parts. `params` is the
 /// type its profile section parses into, once, when the profile is prepared (`validate`,
 /// when given, checks what parsing cannot); `check` receives it typed. A section that
 /// does not parse is an error of `planlint check` naming it, and a `skipped` finding for a
@@ -16,44 +16,24 @@ macro_rules! declare_rule {
     ) => {
         pub struct $ty;
 
-        impl $crate::rules::Rule for $ty {
-            fn id(&self) -> &'static str {
-                $id
-            }
-            fn title(&self) -> $crate::text::Text {
-                $crate::text::Text::new($tzh, $ten)
-            }
-            fn subject(&self) -> $crate::plan::model::Layer {
-                $crate::plan::model::Layer::$subject
-            }
-            fn doc(&self) -> &'static str {
-                $doc
-            }
-            fn needs(&self) -> &'static [$crate::plan::model::Layer] {
-                &[$($crate::plan::model::Layer::$need),*]
-            }
-            fn prepare(&self, cfg: &$crate::profile::RuleConfig) -> Result<$crate::rules::Params, String> {
-                let p: $params = cfg.parse()?;
-                $( ($validate)(&p)?; )?
-                Ok(std::sync::Arc::new(p))
-            }
+        impl $crate::rules::Check for $ty {
+            type Params = $params;
+            const ID: &'static str = $id;
+            const TITLE: (&'static str, &'static str) = ($tzh, $ten);
+            const SUBJECT: $crate::model::Layer = $crate::model::Layer::$subject;
+            const DOC: &'static str = $doc;
+            const NEEDS: &'static [$crate::model::Layer] = &[$($crate::model::Layer::$need),*];
+            $(
+                fn validate(params: &$params) -> Result<(), String> {
+                    ($validate)(params)
+                }
+            )?
             fn check(
-                &self,
-                params: &$crate::rules::Params,
+                params: &$params,
                 cfg: &$crate::profile::RuleConfig,
                 ctx: &$crate::rules::Context,
-            ) -> Vec<$crate::finding::Finding> {
-                match params.downcast_ref::<$params>() {
-                    Some(p) => $check($id, p, cfg, ctx),
-                    // `prepare` made them: a mismatch is a bug, said as such.
-                    None => vec![$crate::rules::common_skipped(
-                        $id,
-                        $crate::plan::model::Layer::$subject,
-                        cfg,
-                        ctx.profile,
-                        $crate::t!("规则参数类型错误", "internal error: parameters of another type"),
-                    )],
-                }
+            ) -> Vec<$crate::model::Finding> {
+                $check($id, params, cfg, ctx)
             }
         }
     };
@@ -74,6 +54,37 @@ macro_rules! declare_rule_with_params {
     };
 }
 
+/// Declares one of the checks of plan.toml's `[[waivers]]` as a rule of the registry (as
+/// ruff's unused-noqa is an ordinary rule): its id, title and documentation are listed and
+/// described like any rule's, its findings come from [`crate::waivers::apply`] after the
+/// other rules, and no profile configures it.
+macro_rules! declare_waiver_check {
+    ($ty:ident, id: $id:literal, title: ($tzh:literal, $ten:literal), doc: $doc:expr $(,)?) => {
+        pub struct $ty;
+
+        impl $crate::rules::Check for $ty {
+            type Params = serde::de::IgnoredAny;
+            const ID: &'static str = $id;
+            const TITLE: (&'static str, &'static str) = ($tzh, $ten);
+            const SUBJECT: $crate::model::Layer = $crate::model::Layer::Plan;
+            const DOC: &'static str = $doc;
+            const NEEDS: &'static [$crate::model::Layer] = &[];
+            const CONFIGURED_BY: $crate::rules::ConfiguredBy = $crate::rules::ConfiguredBy::Waivers;
+            fn validate(_: &serde::de::IgnoredAny) -> Result<(), String> {
+                Err("checked from plan.toml's [[waivers]], not set in a profile".into())
+            }
+            fn check(
+                _: &serde::de::IgnoredAny,
+                _: &$crate::profile::RuleConfig,
+                _: &$crate::rules::Context,
+            ) -> Vec<$crate::model::Finding> {
+                Vec::new()
+            }
+        }
+    };
+}
+pub(crate) use declare_waiver_check;
+
 mod area_metric;
 mod common;
 mod facility_range;
@@ -85,6 +96,7 @@ mod clinic_share;
 mod community_service_place;
 mod construction_timing;
 mod county_institutions;
+mod expired_waiver;
 mod facility_count;
 mod facility_coverage;
 mod family_beds_per_thousand_elderly;
@@ -100,26 +112,28 @@ mod street_center;
 mod street_center_beds;
 mod street_center_floor_area;
 mod total_beds;
+mod unused_waiver;
 
 pub use common::{skipped as common_skipped, Context};
-pub use service_circle::circle_params;
+pub use expired_waiver::ExpiredWaiver;
+pub use unused_waiver::UnusedWaiver;
 
-use crate::finding::Finding;
-use crate::plan::model::Layer;
+use crate::model::Finding;
+use crate::model::Layer;
 use crate::profile::{Profile, ProfileError, RuleConfig};
 use crate::text::Text;
-
-/// A rule's parameters, parsed once from its profile section into the rule's own type.
-pub type Params = std::sync::Arc<dyn std::any::Any + Send + Sync>;
 
 /// A profile made ready for checking: every rule section parsed into its rule's typed
 /// parameters, once. Parsing is validation: [`Prepared::validate`] names the first section
 /// that does not parse.
 pub struct Prepared<'p> {
     pub profile: &'p Profile,
-    /// Per rule of the registry ([`RULES`], same order): its parameters, or why they do not
-    /// parse; `None` for a rule the profile does not have.
-    pub params: Vec<Option<Result<Params, String>>>,
+    /// Per rule of the registry ([`RULES`], same order): the rule with its parameters, or
+    /// why they do not parse; `None` for a rule the profile does not have.
+    pub params: Vec<Option<Result<Box<dyn Ready>, String>>>,
+    /// The service circle's parameters, for the analysis that measures the circle before
+    /// the rules run.
+    pub circle: Option<crate::analysis::CircleParams>,
     /// Sections naming no rule.
     pub unknown: Vec<String>,
 }
@@ -132,6 +146,7 @@ impl<'p> Prepared<'p> {
                 .iter()
                 .map(|r| Some(r.prepare(profile.rules.get(r.id())?)))
                 .collect(),
+            circle: service_circle::circle_params(profile),
             unknown: profile
                 .rules
                 .keys()
@@ -141,20 +156,15 @@ impl<'p> Prepared<'p> {
         }
     }
 
-    /// The profile's rules, in registry order, with their parameters or why they do not
-    /// parse.
-    pub fn rules(&self) -> impl Iterator<Item = (&'static dyn Rule, &Result<Params, String>)> {
+    /// The profile's rules, in registry order, ready to check or with why their
+    /// parameters do not parse.
+    pub fn rules(
+        &self,
+    ) -> impl Iterator<Item = (&'static dyn Rule, &Result<Box<dyn Ready>, String>)> {
         RULES
             .iter()
             .zip(&self.params)
             .filter_map(|(r, p)| Some((*r, p.as_ref()?)))
-    }
-
-    /// The parameters of a rule, when the profile has it and they parsed.
-    pub fn params(&self, id: &str) -> Option<&Params> {
-        self.rules()
-            .find(|(r, _)| r.id() == id)
-            .and_then(|(_, p)| p.as_ref().ok())
     }
 
     /// The first section that names no rule or does not parse.
@@ -174,7 +184,36 @@ impl<'p> Prepared<'p> {
     }
 }
 
-/// A rule: a stable id, its documentation, and its check.
+/// A rule as its file declares it ([`declare_rule!`]): what it is, the type its profile
+/// section parses into, and its check of a plan with those parameters. The blanket impl
+/// of [`Rule`] makes every one an entry of the registry, as clippy keeps a lint's typed
+/// configuration in the lint's own struct.
+pub trait Check: Sync + 'static {
+    /// The profile section `[rules.ID]`, parsed.
+    type Params: serde::de::DeserializeOwned + Send + Sync + 'static;
+    /// The stable id users write in suppressions, baselines and CI configs. Never changes.
+    const ID: &'static str;
+    /// (Chinese, English).
+    const TITLE: (&'static str, &'static str);
+    /// The layer whose features are the subjects.
+    const SUBJECT: Layer;
+    /// What it checks, why, an example, and the clauses behind it (Markdown).
+    const DOC: &'static str;
+    /// Layers without which the rule cannot run at all (it is then listed as skipped).
+    const NEEDS: &'static [Layer];
+    const CONFIGURED_BY: ConfiguredBy = ConfiguredBy::Profile;
+
+    /// What parsing cannot check (a share within 0..1, say).
+    fn validate(_params: &Self::Params) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// One finding per subject.
+    fn check(params: &Self::Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding>;
+}
+
+/// A rule of the registry: what `planlint rules`, the emitters and the engine need of any
+/// rule, whatever its parameters' type.
 pub trait Rule: Sync {
     /// The stable id users write in suppressions, baselines and CI configs. Never changes.
     fn id(&self) -> &'static str;
@@ -185,11 +224,63 @@ pub trait Rule: Sync {
     fn doc(&self) -> &'static str;
     /// Layers without which the rule cannot run at all (it is then listed as skipped).
     fn needs(&self) -> &'static [Layer];
+    /// What sets the rule to work: a profile's section (the ordinary rule), or plan.toml's
+    /// `[[waivers]]`.
+    fn configured_by(&self) -> ConfiguredBy;
     /// Parses the profile's section for this rule into its typed parameters, once, when
     /// the profile is prepared: this is its validation.
-    fn prepare(&self, cfg: &RuleConfig) -> Result<Params, String>;
-    /// One finding per subject, from the parameters `prepare` made.
-    fn check(&self, params: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding>;
+    fn prepare(&self, cfg: &RuleConfig) -> Result<Box<dyn Ready>, String>;
+}
+
+impl<C: Check> Rule for C {
+    fn id(&self) -> &'static str {
+        C::ID
+    }
+    fn title(&self) -> Text {
+        Text::new(C::TITLE.0, C::TITLE.1)
+    }
+    fn subject(&self) -> Layer {
+        C::SUBJECT
+    }
+    fn doc(&self) -> &'static str {
+        C::DOC
+    }
+    fn needs(&self) -> &'static [Layer] {
+        C::NEEDS
+    }
+    fn configured_by(&self) -> ConfiguredBy {
+        C::CONFIGURED_BY
+    }
+    fn prepare(&self, cfg: &RuleConfig) -> Result<Box<dyn Ready>, String> {
+        let params: C::Params = cfg.parse()?;
+        C::validate(&params)?;
+        Ok(Box::new(WithParams::<C>(params)))
+    }
+}
+
+/// A rule with its parameters: ready to check a plan.
+pub trait Ready: Send + Sync {
+    /// One finding per subject.
+    fn check(&self, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding>;
+}
+
+/// A rule's parameters, which know their rule by their type.
+struct WithParams<C: Check>(C::Params);
+
+impl<C: Check> Ready for WithParams<C> {
+    fn check(&self, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+        C::check(&self.0, cfg, ctx)
+    }
+}
+
+/// What sets a rule to work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfiguredBy {
+    /// A section `[rules.ID]` of the profile: the rule runs with the others.
+    Profile,
+    /// plan.toml's `[[waivers]]`: the rule's findings are about the waivers themselves,
+    /// made by [`crate::waivers::apply`] once the others' findings are known.
+    Waivers,
 }
 
 /// Every rule, in id order.
@@ -199,6 +290,7 @@ pub static RULES: &[&dyn Rule] = &[
     &community_service_place::CommunityServicePlace,
     &construction_timing::ConstructionTiming,
     &county_institutions::CountyInstitutions,
+    &expired_waiver::ExpiredWaiver,
     &facility_count::FacilityCount,
     &facility_coverage::FacilityCoverage,
     &family_beds_per_thousand_elderly::FamilyBedsPerThousandElderly,
@@ -214,21 +306,16 @@ pub static RULES: &[&dyn Rule] = &[
     &street_center_beds::StreetCenterBeds,
     &street_center_floor_area::StreetCenterFloorArea,
     &total_beds::TotalBeds,
+    &unused_waiver::UnusedWaiver,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
 }
 
-/// The title and documentation of any finding's rule: a rule of the registry, or one of
-/// the checks of plan.toml's waivers ([`crate::waivers::CHECKS`]).
+/// The title and documentation of a finding's rule.
 pub fn describe(id: &str) -> Option<(Text, &'static str)> {
-    find(id).map(|r| (r.title(), r.doc())).or_else(|| {
-        crate::waivers::CHECKS
-            .iter()
-            .find(|(c, _, _)| *c == id)
-            .map(|(_, (zh, en), doc)| (Text::new(*zh, *en), *doc))
-    })
+    find(id).map(|r| (r.title(), r.doc()))
 }
 
 #[cfg(test)]
@@ -258,6 +345,9 @@ mod tests {
             let prepared = Prepared::new(&p);
             prepared.validate().unwrap_or_else(|e| panic!("{id}: {e}"));
             assert_eq!(prepared.rules().count(), p.rules.len());
+            assert!(prepared
+                .rules()
+                .all(|(r, _)| r.configured_by() == ConfiguredBy::Profile));
         }
     }
 }

@@ -5,8 +5,8 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Context, Verdict};
-use crate::finding::Finding;
-use crate::plan::model::{FacilityKind, LevelSel};
+use crate::model::Finding;
+use crate::model::{FacilityKind, LevelSel};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::text::{num, Text};
 

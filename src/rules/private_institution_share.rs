@@ -1,8 +1,8 @@
 //! `private-institution-share`: privately run institutions as a share of all institutions.
 
 use super::area_metric::{area_metric_rule, show_pct, Measured, Scope};
-use crate::plan::model::{FacilityKind, Operator};
-use crate::t;
+use crate::model::{FacilityKind, Operator};
+use crate::text::t;
 
 const DOC: &str = r#"# private-institution-share — 民办养老机构占比
 

@@ -2,8 +2,8 @@
 
 use super::area_metric::{area_metric_rule, show_pct, Measured, Scope};
 use super::private_institution_share::count_operators;
-use crate::plan::model::{FacilityKind, Operator};
-use crate::t;
+use crate::model::{FacilityKind, Operator};
+use crate::text::t;
 
 const DOC: &str = r#"# public-private-share — 公建民营机构占公办机构比例
 

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Area, Context};
-use crate::plan::model::{Facility, FacilityKind, LevelSel, Operator};
+use crate::model::{Facility, FacilityKind, LevelSel, Operator};
 use crate::profile::{Resolved, RuleConfig, Target, ThresholdSpec};
 use crate::text::Text;
 

@@ -4,9 +4,9 @@
 
 use super::common::{resolve, Context, Verdict};
 use crate::analysis::{Circle, CircleParams};
-use crate::finding::{Finding, Measure, Status};
+use crate::model::{Finding, Measure, Status};
 use crate::profile::RuleConfig;
-use crate::t;
+use crate::text::t;
 use crate::text::{num, Text};
 
 const DOC: &str = r#"# service-circle — 15分钟城市社区养老服务圈
@@ -58,11 +58,13 @@ declare_rule!(
     check: check,
 );
 
-/// The circle's parameters, for the analysis that measures it.
-pub fn circle_params<'p>(prepared: &'p super::Prepared) -> Option<&'p CircleParams> {
-    prepared
-        .params(super::Rule::id(&ServiceCircle))?
-        .downcast_ref::<CircleParams>()
+/// The circle's parameters, for the analysis that measures it: the profile's section of
+/// the rule, when it has one that parses and validates.
+pub fn circle_params(profile: &crate::profile::Profile) -> Option<CircleParams> {
+    use super::Check;
+    let params: CircleParams = profile.rules.get(ServiceCircle::ID)?.parse().ok()?;
+    CircleParams::check(&params).ok()?;
+    Some(params)
 }
 
 fn check(rule: &'static str, p: &CircleParams, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
@@ -71,7 +73,7 @@ fn check(rule: &'static str, p: &CircleParams, cfg: &RuleConfig, ctx: &Context) 
     let Some(circle) = ctx.analysis.circle.as_ref() else {
         return vec![super::common_skipped(
             rule,
-            crate::plan::model::Layer::Compounds,
+            crate::model::Layer::Compounds,
             cfg,
             ctx.profile,
             t!(

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use arbitrary::{Arbitrary, Unstructured};
 use chrono::NaiveDate;
 use planlint::emit::Format;
-use planlint::plan::model::Layer;
+use planlint::model::Layer;
 use planlint::plan::{self, Sources};
 use planlint::profile::Profile;
 use planlint::text::Lang;
@@ -185,7 +185,7 @@ pub fn profile_toml(data: &[u8]) -> bool {
     let src = Sources::from_dir(&dir).expect("the basic plan");
     let plan = plan::load(&src).expect("the basic plan");
     let as_of = NaiveDate::from_ymd_opt(2024, 6, 30).expect("date");
-    let report = planlint::check_prepared(&plan, &prepared, as_of, &options());
+    let report = planlint::engine::run(&plan, &prepared, as_of, &options());
     emit_all(&report);
     true
 }
@@ -265,7 +265,7 @@ pub fn check_folder(dir: &Path) -> bool {
         Err(e) => return stopped(e),
     };
     assert_accounted(&plan);
-    let mut report = planlint::check_prepared(&plan, &prepared, as_of, &options());
+    let mut report = planlint::engine::run(&plan, &prepared, as_of, &options());
     planlint::waivers::apply(&mut report, &waivers);
     emit_all(&report);
     true
@@ -281,7 +281,7 @@ fn stopped(e: impl std::fmt::Display) -> bool {
 
 /// Every feature read is kept or rejected (roads may split a feature into several lines,
 /// and their rejections are counted alone).
-pub fn assert_accounted(plan: &planlint::plan::model::Plan) {
+pub fn assert_accounted(plan: &planlint::model::Plan) {
     for (layer, info) in &plan.inputs {
         let kept = match layer {
             Layer::Compounds => plan.compounds.len(),

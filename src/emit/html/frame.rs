@@ -7,7 +7,6 @@ use std::fmt::Write as _;
 
 use geo::{Coord, MultiPolygon, Rect};
 
-use super::map::reference;
 use crate::report::Geometries;
 
 /// The map's width in CSS pixels.
@@ -132,8 +131,8 @@ fn extent(shapes: &Geometries) -> Option<(f64, f64, f64, f64)> {
             p.exterior().0.iter().copied().for_each(&mut add);
         }
     }
-    for f in &shapes.facilities {
-        add(reference(f));
+    for p in &shapes.facility_points {
+        add(p.0);
     }
     b
 }

@@ -9,8 +9,8 @@ use geo::{BoundingRect, Centroid, Coord, Rect};
 
 use super::frame::{lines, Frame, WIDTH};
 use super::{badness, esc};
-use crate::finding::Finding;
-use crate::plan::model::{FacilityKind, Footprint, Layer, UnitLevel};
+use crate::model::Finding;
+use crate::model::{FacilityKind, Layer, Severity, Status, UnitLevel};
 use crate::report::{Geometries, Report};
 use crate::text::Lang;
 
@@ -30,19 +30,6 @@ fn colour(badness: u8) -> &'static str {
 /// message; above, its name, id and rule only (the tables have the messages), so that
 /// the map of a large city stays a few megabytes.
 const DETAILED_TITLES: usize = 2_000;
-
-pub(super) fn reference(f: &Footprint) -> Coord<f64> {
-    match f {
-        Footprint::Point(p) => p.0,
-        Footprint::Parcel(mp) => mp.centroid().map_or(
-            Coord {
-                x: f64::NAN,
-                y: f64::NAN,
-            },
-            |c| c.0,
-        ),
-    }
-}
 
 pub(super) fn map(o: &mut String, r: &Report, shapes: &Geometries, lang: Lang) {
     let zh = lang == Lang::Zh;
@@ -112,7 +99,7 @@ pub(super) fn map(o: &mut String, r: &Report, shapes: &Geometries, lang: Lang) {
             "<g fill=\"#4393c3\" fill-opacity=\"0.08\" stroke=\"#4393c3\" stroke-opacity=\"0.4\">",
         );
         for &f in qualifying {
-            let (x, y) = frame.px(reference(&shapes.facilities[f]));
+            let (x, y) = frame.px(shapes.facility_points[f].0);
             let _ = write!(
                 o,
                 "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{:.1}\"/>",
@@ -195,10 +182,10 @@ pub(super) fn map(o: &mut String, r: &Report, shapes: &Geometries, lang: Lang) {
     // Facilities: community places as dots, institutions as squares, village homes as
     // triangles; the more there are, the smaller (4 px alone, 1.5 px in a crowd).
     let on_map: Vec<(usize, (f64, f64))> = shapes
-        .facilities
+        .facility_points
         .iter()
         .enumerate()
-        .map(|(i, fp)| (i, frame.px(reference(fp))))
+        .map(|(i, p)| (i, frame.px(p.0)))
         .filter(|(_, (x, y))| (0.0..=WIDTH).contains(x) && (0.0..=frame.height).contains(y))
         .collect();
     let k = (0.12 * (WIDTH * frame.height / on_map.len().max(1) as f64).sqrt()).clamp(1.5, 4.0);
@@ -238,6 +225,15 @@ pub(super) fn map(o: &mut String, r: &Report, shapes: &Geometries, lang: Lang) {
     }
     o.push_str("</g>\n");
     o.push_str("</svg>\n");
+    // The legend's words are the report's own for statuses and severities.
+    let failing = |s: Severity| {
+        let fail = Status::Fail.label();
+        let (fail, s) = (fail.get(lang), s.label());
+        match lang {
+            Lang::Zh => format!("{fail}（{}）", s.get(lang)),
+            Lang::En => format!("{fail} ({})", s.get(lang)),
+        }
+    };
     let _ = writeln!(
         o,
         "<figcaption class=\"legend\">\
@@ -246,11 +242,11 @@ pub(super) fn map(o: &mut String, r: &Report, shapes: &Geometries, lang: Lang) {
          <span><i style=\"background:#1a9850\"></i>{}</span>\
          <span><i style=\"background:#2166ac;border-radius:6px\"></i>{}</span><span><i style=\"background:#762a83\"></i>{}</span>\
          <span><i style=\"background:#4393c3;opacity:.5\"></i>{}</span></figcaption></figure>",
-        tr("不符合（错误）", "fails (error)"),
-        tr("不符合（预警）", "fails (warning)"),
-        tr("待定", "pending"),
-        tr("数据不足", "insufficient data"),
-        tr("符合", "passes"),
+        failing(Severity::Error),
+        failing(Severity::Warning),
+        Status::Pending.label().get(lang),
+        Status::InsufficientData.label().get(lang),
+        Status::Pass.label().get(lang),
         tr("社区养老服务设施", "community facility"),
         tr("养老机构", "institution"),
         if r.service_areas.is_some() {

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::{EmitError, Emitter};
-use crate::finding::{Finding, Measure, Status};
-use crate::plan::model::Layer;
+use crate::model::Layer;
+use crate::model::{Finding, Measure, Status};
 use crate::profile::Severity;
 use crate::report::{Geometries, Report};
 use crate::text::{num, Lang, Text};
@@ -153,17 +153,17 @@ fn verdict(o: &mut String, r: &Report, lang: Lang) {
             (false, true) => "结论：不符合要求",
             (false, false) => "Verdict: does not comply",
         },
-        if zh {
-            format!(
-                "{} 项错误 · {} 项预警 · {} 项待定 · {} 项数据不足 · {} 项通过",
-                s.errors, s.warnings, s.pending, s.insufficient_data, s.pass
-            )
-        } else {
-            format!(
-                "{} errors · {} warnings · {} pending · {} insufficient data · {} pass",
-                s.errors, s.warnings, s.pending, s.insufficient_data, s.pass
-            )
-        }
+        [
+            (Severity::Error.label(), s.errors),
+            (Severity::Warning.label(), s.warnings),
+            (Status::Pending.label(), s.pending),
+            (Status::InsufficientData.label(), s.insufficient_data),
+            (Status::Pass.label(), s.pass),
+        ]
+        .iter()
+        .map(|(label, n)| format!("{} {n}", label.get(lang)))
+        .collect::<Vec<_>>()
+        .join(" · ")
     );
 }
 

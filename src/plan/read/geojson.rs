@@ -184,7 +184,7 @@ fn unclosed_note(
     } else {
         String::new()
     };
-    vec![crate::t!(
+    vec![crate::text::t!(
         "{}：{} 个要素的环未闭合（{}{}），读取时已闭合",
         "{}: {} features have rings that are not closed ({}{}); they were closed as read",
         name,

@@ -5,6 +5,7 @@
 
 pub mod csv;
 pub mod dbf;
+pub mod formats;
 #[cfg(feature = "gdal")]
 pub mod gdal;
 pub mod geojson;
@@ -174,20 +175,12 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> 
             by_gdal(&file, Some(&layer), encoding)
         };
     }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let is_pbf = path
-        .to_string_lossy()
-        .to_ascii_lowercase()
-        .ends_with(".osm.pbf");
-    match ext.as_str() {
-        "pbf" if is_pbf => osm::read(path),
-        "geojson" | "json" => geojson::read(path),
-        "shp" => shapefile::read(path, encoding),
-        "gpkg" => geopackage::read(path, None),
+    use formats::Reader;
+    match formats::of_path(path).map(|f| f.reader) {
+        Some(Reader::OsmPbf) => osm::read(path),
+        Some(Reader::GeoJson) => geojson::read(path),
+        Some(Reader::Shapefile) => shapefile::read(path, encoding),
+        Some(Reader::GeoPackage) => geopackage::read(path, None),
         _ => by_gdal(path, None, encoding),
     }
 }

@@ -18,7 +18,7 @@ use osmpbf::{Element, ElementReader};
 use super::{RawFeature, RawLayer};
 use crate::plan::value::Value;
 use crate::plan::PlanError;
-use crate::t;
+use crate::text::t;
 
 const NOT_WALKABLE: &[&str] = &[
     "motorway",

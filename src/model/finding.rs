@@ -1,9 +1,8 @@
 //! A finding: one rule's verdict on one subject (report.md).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::plan::model::Layer;
-use crate::profile::Severity;
+use super::plan::Layer;
 use crate::text::Text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -180,5 +179,49 @@ pub struct BaselineMark {
 impl Measure {
     pub fn into_json(self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// How serious a failing finding is. Soft wording ("原则上", "鼓励") maps to `warning`,
+/// hard wording ("应", "不得", "不低于") to `error`; `info` is for figures reported
+/// for information only (county beds per 1,000 elderly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Severity, String> {
+        [Severity::Info, Severity::Warning, Severity::Error]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| format!("unknown severity '{s}' (info, warning, error)"))
+    }
+}
+
+impl Severity {
+    pub const NAMES: [&'static str; 3] = ["info", "warning", "error"];
+
+    /// The severity as a person reads it, in the report's language.
+    pub fn label(self) -> Text {
+        let (zh, en) = match self {
+            Severity::Info => ("提示", "info"),
+            Severity::Warning => ("警告", "warning"),
+            Severity::Error => ("错误", "error"),
+        };
+        Text::new(zh, en)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
     }
 }
