@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use geo::{BoundingRect, Intersects};
 
 use crate::engine::{self, Options};
+use crate::model::details::ContextDetails;
 use crate::model::{Finding, Measure, Status};
 use crate::model::{Layer, Plan};
 use crate::plan::context::Submission;
@@ -163,12 +164,12 @@ fn compared(mut f: Finding, before: &HashMap<(&str, &str), &Finding>) -> Finding
             format!("before the submission {} ({})", show(&was), status.as_str()),
         ))
         .join(&said);
-    f.details.insert("before".into(), was.into_json());
-    f.details
-        .insert("before_status".into(), status.as_str().into());
-    f.details
-        .insert("after".into(), f.measured.clone().into_json());
-    f.details.insert("effect".into(), effect.as_str().into());
+    f.details.context = Some(ContextDetails {
+        before: was,
+        before_status: status.as_str(),
+        after: f.measured.clone(),
+        effect: effect.as_str(),
+    });
     f
 }
 

@@ -242,7 +242,7 @@ fn about(
         },
         message,
         clause: CLAUSE.into(),
-        details: serde_json::Map::new(),
+        details: Default::default(),
         waived: None,
         baseline: None,
     }

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{EmitError, Emitter};
 use crate::analysis::CircleSummary;
-use crate::model::{Finding, Measure, Status, Subject};
+use crate::model::{Details, Finding, Measure, Status, Subject};
 use crate::network::NetworkReport;
 use crate::profile::Severity;
 use crate::report::{Report, Summary};
@@ -65,8 +65,8 @@ struct FindingView<'a> {
     unit: &'a str,
     message: &'a str,
     clause: &'a str,
-    #[serde(skip_serializing_if = "Map::is_empty")]
-    details: &'a Map<String, Value>,
+    #[serde(skip_serializing_if = "Details::is_empty")]
+    details: &'a Details,
     #[serde(skip_serializing_if = "Option::is_none")]
     waived: Option<&'a crate::model::Waived>,
     #[serde(skip_serializing_if = "Option::is_none")]

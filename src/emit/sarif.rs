@@ -124,7 +124,7 @@ fn result(r: &Report, f: &Finding, rule_index: usize, artifacts: &[&str], lang: 
         "clause": f.clause,
     });
     if !f.details.is_empty() {
-        properties["details"] = Value::Object(f.details.clone());
+        properties["details"] = serde_json::to_value(&f.details).unwrap_or_default();
     }
     let mut result = json!({
         "ruleId": f.rule,

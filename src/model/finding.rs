@@ -104,7 +104,7 @@ pub struct Finding {
     /// The full citation: shared by every finding of the same rule and target.
     pub clause: std::sync::Arc<str>,
     /// Figures a reader may want beside the verdict (nearest facility, shortfall…).
-    pub details: serde_json::Map<String, serde_json::Value>,
+    pub details: super::details::Details,
     /// The waiver of plan.toml that covers this failing finding ([`crate::waivers`]).
     pub waived: Option<Box<Waived>>,
     /// How it compares with a baseline report ([`crate::baseline`]).

@@ -232,7 +232,7 @@ impl Verdict {
             unit: self.unit,
             message,
             clause: self.clause.clone(),
-            details: serde_json::Map::new(),
+            details: Default::default(),
             waived: None,
             baseline: None,
         }
@@ -308,7 +308,7 @@ pub fn skipped(
         unit: "",
         message: why,
         clause: profile.cite(&cfg.clause),
-        details: serde_json::Map::new(),
+        details: Default::default(),
         waived: None,
         baseline: None,
     }

@@ -5,8 +5,8 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, Context, Verdict};
+use crate::model::{details, Finding, Measure, RuleDetails, Status};
 use crate::model::{Compound, CompoundStatus, Facility, FacilityKind, Phase};
-use crate::model::{Finding, Measure, Status};
 use crate::profile::RuleConfig;
 use crate::text::t;
 use crate::text::{num, pct, Text};
@@ -575,31 +575,22 @@ fn with_progress(
     (basis, share): (&'static str, f64),
     due: &Due,
 ) -> Finding {
-    f.details.insert(
-        "completed_share".into(),
-        Measure::num(prog.done / prog.total).into_json(),
-    );
-    f.details.insert(
-        "first_phase_completion".into(),
-        Measure::date(prog.dated.first().map(|d| d.0)).into_json(),
-    );
-    f.details.insert(
-        "half_completion".into(),
-        Measure::date(prog.reaches(share * prog.total, 0.0, NaiveDate::MIN)).into_json(),
-    );
-    if let Due::Between { lo, hi } = due {
-        if lo != &hi.unwrap_or(NaiveDate::MAX) {
-            f.details.insert(
-                "deadline_between".into(),
-                serde_json::json!([lo.to_string(), hi.map(|h| h.to_string())]),
-            );
+    let deadline_between = match due {
+        Due::Between { lo, hi } if lo != &hi.unwrap_or(NaiveDate::MAX) => {
+            Some((lo.to_string(), hi.map(|h| h.to_string())))
         }
-    }
-    f.details.insert("total_basis".into(), basis.into());
-    f.details.insert(
-        "total_floor_area".into(),
-        Measure::num(prog.total).into_json(),
-    );
+        _ => None,
+    };
+    f.details.rule = Some(RuleDetails::ConstructionTiming(
+        details::ConstructionTiming {
+            completed_share: Measure::num(prog.done / prog.total),
+            first_phase_completion: Measure::date(prog.dated.first().map(|d| d.0)),
+            half_completion: Measure::date(prog.reaches(share * prog.total, 0.0, NaiveDate::MIN)),
+            deadline_between,
+            total_basis: basis,
+            total_floor_area: Measure::num(prog.total),
+        },
+    ));
     f
 }
 

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::common::{Context, Verdict};
 use super::requirement::{Met, Requirement};
-use crate::model::{Finding, Measure, Status, Subject};
+use crate::model::{details, Finding, Measure, RuleDetails, Status, Subject};
 use crate::profile::RuleConfig;
 use crate::text::t;
 use crate::text::{num, Text};
@@ -135,10 +135,10 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec
                     )),
                 ),
             };
-            if t.stage.is_some() {
-                f.details.insert("by".into(), cutoff.to_string().into());
-            }
-            f.details.insert("unknown".into(), count.unknown.into());
+            f.details.rule = Some(RuleDetails::FacilityCount(details::FacilityCount {
+                by: t.stage.is_some().then(|| cutoff.to_string()),
+                unknown: count.unknown,
+            }));
             f
         })
         .collect()

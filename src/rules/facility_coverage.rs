@@ -4,8 +4,8 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Area, Bound, Context, Verdict};
+use crate::model::{details, Finding, RuleDetails, Subject};
 use crate::model::{FacilityKind, LevelSel};
-use crate::model::{Finding, Subject};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::text::t;
 use crate::text::{pct, Text};
@@ -211,17 +211,11 @@ fn one_target(
         ));
     }
     let mut f = v.judged(subject, ok, measured, share.value, msg);
-    f.details.insert("units".into(), units.len().into());
-    f.details.insert(
-        "kinds".into(),
-        target
-            .kinds
-            .iter()
-            .map(|k| k.name())
-            .collect::<Vec<_>>()
-            .into(),
-    );
-    f.details.insert("uncovered".into(), ids.into());
+    f.details.rule = Some(RuleDetails::FacilityCoverage(details::FacilityCoverage {
+        units: units.len(),
+        kinds: target.kinds.iter().map(|k| k.name()).collect(),
+        uncovered: ids,
+    }));
     f
 }
 

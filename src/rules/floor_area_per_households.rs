@@ -4,8 +4,8 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Bound, Context, Verdict};
+use crate::model::{details, Finding, Measure, RuleDetails};
 use crate::model::{CompoundStatus, FacilityKind};
-use crate::model::{Finding, Measure};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::text::num;
 use crate::text::t;
@@ -122,12 +122,10 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec
                 msg = msg.join(&t!("还差 {} 平方米", "needs {} m² more", num(missing, 1)));
             }
             let mut f = v.judged(subject, ok, measured, required, msg);
-            f.details
-                .insert("floor_area".into(), Measure::num(area).into_json());
-            f.details.insert(
-                "missing_floor_area".into(),
-                Measure::num((required * hh / 100.0 - area).max(0.0)).into_json(),
-            );
+            f.details.rule = Some(RuleDetails::FloorArea(details::FloorArea {
+                floor_area: Measure::num(area),
+                missing_floor_area: Measure::num((required * hh / 100.0 - area).max(0.0)),
+            }));
             f
         })
         .collect()

@@ -4,7 +4,7 @@
 
 use super::common::{resolve, Context, Verdict};
 use crate::analysis::{Circle, CircleParams};
-use crate::model::{Finding, Measure, Status};
+use crate::model::{details, Finding, Measure, RuleDetails, Status};
 use crate::profile::RuleConfig;
 use crate::text::t;
 use crate::text::{num, Text};
@@ -98,17 +98,17 @@ fn check(rule: &'static str, p: &CircleParams, cfg: &RuleConfig, ctx: &Context) 
             )
         });
     let checked = circle.reach.iter().map(|&(compound, nearest)| {
-        let mut f = one(compound, nearest, &v, ctx, circle, speed);
-        f.details.insert(
-            "access_2sfca".into(),
-            Measure::num(circle.access.get(&compound).copied().unwrap_or(0.0)).into_json(),
-        );
+        let (mut f, mut details) = one(compound, nearest, &v, ctx, circle, speed);
+        details.access_2sfca = Some(Measure::num(
+            circle.access.get(&compound).copied().unwrap_or(0.0),
+        ));
+        f.details.rule = Some(RuleDetails::ServiceCircle(details));
         f
     });
     not_urban.chain(checked).collect()
 }
 
-/// The finding of one urban compound.
+/// The finding of one urban compound, and its details.
 fn one(
     compound: usize,
     nearest: Option<(usize, f64)>,
@@ -116,7 +116,7 @@ fn one(
     ctx: &Context,
     circle: &Circle,
     speed: Option<f64>,
-) -> Finding {
+) -> (Finding, details::ServiceCircle) {
     let subject = ctx.compound_subject(compound);
     let (walking, method, max) = (circle.walking, circle.method(), circle.max_distance);
     let Some((fac, dist)) = nearest else {
@@ -131,9 +131,12 @@ fn one(
                 "no qualifying facility in the plan"
             )
         };
-        let mut f = v.finding(subject, Status::Fail, Measure::Null, Measure::num(max), why);
-        f.details.insert("method".into(), method.into());
-        return f;
+        let f = v.finding(subject, Status::Fail, Measure::Null, Measure::num(max), why);
+        let details = details::ServiceCircle {
+            method,
+            ..Default::default()
+        };
+        return (f, details);
     };
     let ok = circle.inside(nearest);
     let facility = &ctx.plan.facilities[fac];
@@ -170,14 +173,13 @@ fn one(
     if !ok {
         msg = msg.join(&t!("超出 {} 米", "{} m too far", num(dist - max, 0)));
     }
-    let mut f = v.judged(subject, ok, dist, max, msg);
-    f.details
-        .insert("nearest_facility".into(), facility.id.clone().into());
-    f.details.insert("method".into(), method.into());
-    f.details.insert("approximate".into(), (!walking).into());
-    if let Some(s) = speed {
-        f.details
-            .insert("minutes".into(), Measure::num(dist / s).into_json());
-    }
-    f
+    let f = v.judged(subject, ok, dist, max, msg);
+    let details = details::ServiceCircle {
+        nearest_facility: Some(facility.id.clone()),
+        method,
+        approximate: Some(!walking),
+        minutes: speed.map(|s| Measure::num(dist / s)),
+        access_2sfca: None,
+    };
+    (f, details)
 }

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use super::{EmitError, Emitter};
 use crate::model::Layer;
-use crate::model::{Finding, Measure, Status};
+use crate::model::{Finding, Measure, RuleDetails, Status};
 use crate::profile::Severity;
 use crate::report::{Geometries, Report};
 use crate::text::{num, Lang, Text};
@@ -266,8 +266,10 @@ fn shortfall(f: &Finding) -> String {
     if f.status != Status::Fail {
         return String::new();
     }
-    if let Some(m) = f.details.get("missing_floor_area").and_then(|v| v.as_f64()) {
-        return format!("{} m²", num(m, 1));
+    if let Some(RuleDetails::FloorArea(d)) = &f.details.rule {
+        if let Measure::Number(m) = d.missing_floor_area {
+            return format!("{} m²", num(m, 1));
+        }
     }
     match (&f.measured, &f.required) {
         (Measure::Number(m), Measure::Number(r)) => num((m - r).abs(), 4),

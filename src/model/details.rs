@@ -1,0 +1,107 @@
+//! What a finding says beyond its measured and required values (the JSON report's
+//! `details` object): its rule's own figures, and for a submission checked inside its
+//! city what the submission does to it. Each rule's details are a struct of their own,
+//! serialized with their fields in the order written; no code reads a detail by name.
+
+use serde::Serialize;
+
+use super::finding::Measure;
+
+/// A finding's details: its rule's, then its comparison with the city before a
+/// submission. Empty for most findings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Details {
+    #[serde(flatten)]
+    pub rule: Option<RuleDetails>,
+    #[serde(flatten)]
+    pub context: Option<ContextDetails>,
+}
+
+impl Details {
+    pub fn is_empty(&self) -> bool {
+        self.rule.is_none() && self.context.is_none()
+    }
+}
+
+/// The details of one rule's findings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum RuleDetails {
+    ConstructionTiming(ConstructionTiming),
+    FacilityCount(FacilityCount),
+    FacilityCoverage(FacilityCoverage),
+    FloorArea(FloorArea),
+    ServiceCircle(ServiceCircle),
+}
+
+/// `construction-timing`: how far the housing has come.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConstructionTiming {
+    /// The share of the housing completed by the check's date.
+    pub completed_share: Measure,
+    pub first_phase_completion: Measure,
+    /// The date the housing reached the share the rule names.
+    pub half_completion: Measure,
+    /// The span the deadline falls in, when phases without dates leave it open: (from,
+    /// to, or none when unbounded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline_between: Option<(String, Option<String>)>,
+    /// What the total is measured against (`residential_floor_area`, `phases`…).
+    pub total_basis: &'static str,
+    pub total_floor_area: Measure,
+}
+
+/// `facility-count`: the count's date and the facilities it could not tell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FacilityCount {
+    /// The date facilities must have reached their stage by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// Facilities lacking a field the count reads.
+    pub unknown: u64,
+}
+
+/// `facility-coverage`: the units counted and those without a facility.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FacilityCoverage {
+    pub units: usize,
+    /// The facility kinds that count.
+    pub kinds: Vec<&'static str>,
+    /// Ids of the units without one, sorted.
+    pub uncovered: Vec<String>,
+}
+
+/// `floor-area-per-households`: the floor area counted and what is missing, in m².
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FloorArea {
+    pub floor_area: Measure,
+    pub missing_floor_area: Measure,
+}
+
+/// `service-circle`: how the nearest facility was found, and the compound's access.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ServiceCircle {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest_facility: Option<String>,
+    /// `network` or `straight_line`.
+    pub method: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approximate: Option<bool>,
+    /// The walk in minutes, at the profile's walking speed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<Measure>,
+    /// The two-step floating catchment score of the compound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_2sfca: Option<Measure>,
+}
+
+/// An area-level finding of a submission checked inside its city: the value before it and
+/// after, and what it does.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContextDetails {
+    pub before: Measure,
+    pub before_status: &'static str,
+    pub after: Measure,
+    /// `makes_pass`, `makes_fail`, `makes_worse` or `unchanged`.
+    pub effect: &'static str,
+}
