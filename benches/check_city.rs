@@ -11,8 +11,9 @@ use std::hint::black_box;
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
 
-use planlint::plan::{load, Sources};
+use planlint::place::load;
 use planlint::profile::Profile;
+use planlint::read::Sources;
 
 /// The check as `planlint check` runs it for the text and JSON formats: without copying the
 /// subjects' geometry into the report (only map formats ask for it).

@@ -23,8 +23,9 @@ use serde::Deserialize;
 use planlint::analysis::{Analysis, Inputs};
 use planlint::index::Joins;
 use planlint::network::Walkable;
-use planlint::plan::{self, Sources};
+use planlint::place;
 use planlint::profile::Profile;
+use planlint::read::Sources;
 use planlint::rules::Prepared;
 
 const AS_OF: &str = "2024-06-30";
@@ -181,7 +182,7 @@ fn end_to_end(c: &mut Criterion) {
         let dir = city(n);
         tell(n, &dir, &out);
         let sources = Sources::from_dir(&dir).unwrap();
-        let plan = plan::load(&sources).unwrap();
+        let plan = place::load(&sources).unwrap();
         let joins = Joins::build(&plan);
         let walkable = Walkable::new(&plan);
         let inputs = Inputs {
@@ -205,12 +206,12 @@ fn end_to_end(c: &mut Criterion) {
         });
         g.bench_function(id("parse-only"), |b| b.iter(|| black_box(parse_only(&dir))));
         g.bench_function(id("read"), |b| {
-            b.iter(|| black_box(plan::read_layers(&sources).unwrap()))
+            b.iter(|| black_box(planlint::read::read_layers(&sources).unwrap()))
         });
         g.bench_function(id("place"), |b| {
             b.iter_batched(
-                || plan::read_layers(&sources).unwrap(),
-                |read| black_box(plan::place(&sources, read).unwrap()),
+                || planlint::read::read_layers(&sources).unwrap(),
+                |read| black_box(place::place(&sources, read).unwrap()),
                 BatchSize::PerIteration,
             )
         });

@@ -66,14 +66,14 @@ fn huge_compound_plan(dir: &std::path::Path) {
 fn huge_compound(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     huge_compound_plan(dir.path());
-    let sources = planlint::plan::Sources::from_dir(dir.path()).unwrap();
+    let sources = planlint::read::Sources::from_dir(dir.path()).unwrap();
     let profile = planlint::profile::Profile::load("anyang-2017").unwrap();
     let as_of = chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
     let mut group = c.benchmark_group("huge-compound");
     group.sampling_mode(SamplingMode::Flat).sample_size(10);
     group.bench_function("read-and-check/1000000-vertices", |b| {
         b.iter(|| {
-            let plan = planlint::plan::load(&sources).unwrap();
+            let plan = planlint::place::load(&sources).unwrap();
             black_box(planlint::check(&plan, &profile, as_of))
         })
     });

@@ -16,7 +16,7 @@ use crate::engine::{self, Options};
 use crate::model::details::ContextDetails;
 use crate::model::{Finding, Measure, Status};
 use crate::model::{Layer, Plan};
-use crate::plan::context::Submission;
+use crate::place::context::Submission;
 use crate::report::{Report, Summary};
 use crate::rules::Prepared;
 use crate::text::t;
@@ -59,7 +59,7 @@ impl Effect {
     }
 }
 
-/// Checks `merged` (the city with the submission in it, [`crate::plan::context::merge`])
+/// Checks `merged` (the city with the submission in it, [`crate::place::context::merge`])
 /// against `city` alone, and reports what concerns the submission.
 pub fn check_in_context(
     city: &Plan,

@@ -1,7 +1,8 @@
 //! planlint: checks city development plans against the elder-care facility planning rules
 //! of Chinese cities.
 //!
-//! Data flows one way: **read** ([`plan`]) → **place** ([`crs`]) → **index** ([`index`]) →
+//! Data flows one way: **read** ([`read`]) → **place** ([`place`], with [`crs`]) →
+//! **index** ([`index`]) →
 //! **analyse** ([`analysis`]: what several rules and outputs share, measured once) →
 //! **check** ([`rules`], thresholds from [`profile`]) → **report** ([`report`]) → **emit**
 //! ([`emit`]: one emitter per output format). [`model`] at the bottom says what a plan, a
@@ -18,8 +19,9 @@ pub mod index;
 pub mod model;
 pub mod network;
 pub mod pipeline;
-pub mod plan;
+pub mod place;
 pub mod profile;
+pub mod read;
 pub mod report;
 pub mod rules;
 pub mod synth;

@@ -87,7 +87,7 @@ fn main() -> ExitCode {
         }
         Command::Rules { id } => rules_cmd(id.as_deref()),
         Command::Fields { layer } => fields_cmd(layer.as_deref()),
-        Command::Formats => print_out(&planlint::plan::read::formats::table()),
+        Command::Formats => print_out(&planlint::read::formats::table()),
         Command::Synth {
             compounds,
             seed,
@@ -203,7 +203,7 @@ fn show_entry(v: &toml::Value, p: &Profile) -> String {
 }
 
 fn fields_cmd(layer: Option<&str>) -> Result<u8, String> {
-    use planlint::plan::schema::{self, Kind};
+    use planlint::place::schema::{self, Kind};
     let layers: Vec<&schema::Schema> = match layer {
         None => schema::ALL.to_vec(),
         Some(name) => vec![schema::of(name).ok_or_else(|| {

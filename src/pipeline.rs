@@ -22,8 +22,9 @@ use chrono::NaiveDate;
 use crate::baseline::{self, BaselineError};
 use crate::engine::{self, Options};
 use crate::model::progress::{Progress, Stage};
-use crate::plan::{self, PlanError, Sources};
+use crate::place;
 use crate::profile::{Profile, ProfileError};
+use crate::read::{PlanError, Sources};
 use crate::report::Report;
 use crate::rules::Prepared;
 use crate::text::{Lang, Text};
@@ -189,18 +190,18 @@ impl Request {
         options.tell(Stage::Reading);
         let mut report = match city {
             None => {
-                let plan = plan::load_with(&sources, options.progress.as_ref())?;
+                let plan = place::load_with(&sources, options.progress.as_ref())?;
                 engine::run(&plan, &prepared, as_of, options)
             }
             Some(mut city) => {
                 // The submission is placed in the city's working CRS and checked inside it.
                 city.working_crs = self.working_crs.clone();
-                let city = plan::load_with(&city, options.progress.as_ref())?;
+                let city = place::load_with(&city, options.progress.as_ref())?;
                 sources.submission = true;
                 sources.working_crs = Some(city.working_crs.clone());
-                let submission = plan::load_with(&sources, options.progress.as_ref())?;
+                let submission = place::load_with(&sources, options.progress.as_ref())?;
                 let (merged, sub) =
-                    plan::context::merge(city.clone(), submission).map_err(Error::Context)?;
+                    place::context::merge(city.clone(), submission).map_err(Error::Context)?;
                 crate::context::check_in_context(&city, &merged, &sub, &prepared, as_of, options)
             }
         };
@@ -237,7 +238,7 @@ impl Request {
             .or_else(|| sources.settings.as_of_text())
             .or_else(|| city.and_then(|c| c.settings.as_of_text()));
         match text {
-            Some(s) => plan::fields::parse_date(&s)
+            Some(s) => place::fields::parse_date(&s)
                 .ok_or_else(|| Error::Request(format!("--as-of {s}: not a date (YYYY-MM-DD)"))),
             None => Ok(chrono::Local::now().date_naive()),
         }

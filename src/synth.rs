@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::crs::{CrsSpec, Transformer};
 use crate::geometry::reference_point;
 use crate::model::*;
-use crate::plan::schema::{self, Schema};
+use crate::place::schema::{self, Schema};
 
 /// The working CRS of generated cities: CGCS2000 / 3-degree Gauss–Krüger CM 114°E.
 pub const CRS: &str = "EPSG:4547";

@@ -21,8 +21,8 @@ use chrono::NaiveDate;
 
 use crate::model::Layer;
 use crate::model::{Finding, Measure, Status, Subject, Waived};
-use crate::plan::settings::WaiverSettings;
 use crate::profile::Severity;
+use crate::read::settings::WaiverSettings;
 use crate::report::{Report, Summary};
 use crate::rules::{ConfiguredBy, ExpiredWaiver, Rule, UnusedWaiver, RULES};
 use crate::text::t;
@@ -96,7 +96,7 @@ pub fn parse(settings: &[WaiverSettings]) -> Result<Vec<Waiver>, String> {
                         toml::Value::String(s) => s.clone(),
                         other => other.to_string(),
                     };
-                    Some(crate::plan::fields::parse_date(&text).ok_or_else(|| {
+                    Some(crate::place::fields::parse_date(&text).ok_or_else(|| {
                         at("expires", format!("'{text}' is not a date (YYYY-MM-DD)"))
                     })?)
                 }

@@ -102,6 +102,37 @@ fn a_plan_toml_in_a_folder_above_applies_to_the_plans_below() {
 }
 
 #[test]
+fn recursive_takes_a_plan_toml_above_plans_as_their_settings_not_as_a_plan() {
+    // ROOT/plan.toml gives profile and date; ROOT/a holds the basic plan's layers.
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("plan.toml"), SETTINGS).unwrap();
+    let plan = root.path().join("a");
+    std::fs::create_dir(&plan).unwrap();
+    for f in [
+        "compounds.geojson",
+        "facilities.geojson",
+        "phases.csv",
+        "units.geojson",
+    ] {
+        copy(&format!("fixtures/basic/{f}"), &plan.join(f));
+    }
+    let (code, out, err) = run(&[
+        "check",
+        "--recursive",
+        root.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = summary["plans"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "the root is not a plan: {summary}");
+    assert_eq!(rows[0]["status"], "checked", "{summary}");
+    assert_eq!(rows[0]["profile"], "anyang-2017");
+    assert_eq!(rows[0]["summary"]["errors"], 8);
+}
+
+#[test]
 fn a_folder_without_compounds_names_every_format_it_could_have_been() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("plan.toml"), SETTINGS).unwrap();

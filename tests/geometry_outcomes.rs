@@ -3,7 +3,8 @@
 //! reason — and the README's table says which. Each case is fixtures/basic's compounds
 //! plus one compound `X` (EPSG:4547 metres, 10 km from the others).
 
-use planlint::plan::{self, Sources};
+use planlint::place;
+use planlint::read::Sources;
 
 const X: f64 = 510_000.0;
 const Y: f64 = 4_010_000.0;
@@ -43,7 +44,7 @@ fn outcome_of(geometry: &str) -> (bool, Option<String>, Vec<String>) {
     let end = text.rfind(']').unwrap();
     let text = format!("{}, {feature}{}", &text[..end].trim_end(), &text[end..]);
     std::fs::write(&path, text).unwrap();
-    let plan = plan::load(&Sources::from_dir(dir.path()).unwrap()).unwrap();
+    let plan = place::load(&Sources::from_dir(dir.path()).unwrap()).unwrap();
     let kept = plan.compounds.iter().any(|c| c.id == "X");
     let info = &plan
         .inputs

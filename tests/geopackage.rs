@@ -163,7 +163,7 @@ fn the_report_as_geopackage_opens_in_gdal_with_typed_attributes() {
     let sa = gdal("ogrinfo", &["-ro", "-so", g, "service_areas"]);
     assert!(sa.contains(&format!("Feature Count: {n}")), "{sa}");
     // And planlint reads its own report back as a layer.
-    let raw = planlint::plan::read::geopackage::read(&gpkg, Some("findings")).unwrap();
+    let raw = planlint::read::geopackage::read(&gpkg, Some("findings")).unwrap();
     assert_eq!(raw.features.len(), findings);
 }
 

@@ -47,8 +47,8 @@ fn a_hundred_thousand_waivers_each_waive_what_they_name_in_file_order() {
 
 #[test]
 fn a_dbf_of_255_fields_reads_whole() {
-    use planlint::plan::read::dbf::{read_dbf, write_dbf, DbfField};
-    use planlint::plan::value::Value;
+    use planlint::read::dbf::{read_dbf, write_dbf, DbfField};
+    use planlint::read::value::Value;
     // 255 numeric fields F000…F254, 2,000 records: record r, field k holds r + k.
     let fields: Vec<DbfField> = (0..255)
         .map(|k| DbfField {

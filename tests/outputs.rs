@@ -282,7 +282,8 @@ fn every_fixture_and_the_sample_follow_the_schema_and_the_contract() {
 /// language, is the library's (both rendered) emitted in that language.
 #[test]
 fn messages_rendered_for_one_language_are_those_rendered_for_both() {
-    use planlint::plan::{self, Sources};
+    use planlint::place;
+    use planlint::read::Sources;
     use planlint::text::Lang;
     let texts = |r: &Value| -> Vec<String> {
         let mut out: Vec<String> = r["findings"]
@@ -311,7 +312,7 @@ fn messages_rendered_for_one_language_are_those_rendered_for_both() {
         "fixtures/network",
         "fixtures/timing-unknown",
     ] {
-        let plan = plan::load(&Sources::from_dir(&common::root().join(fixture)).unwrap()).unwrap();
+        let plan = place::load(&Sources::from_dir(&common::root().join(fixture)).unwrap()).unwrap();
         let settings = Sources::from_dir(&common::root().join(fixture))
             .unwrap()
             .settings;

@@ -283,8 +283,9 @@ fn a_floor_area_sum_too_large_to_compute_is_not_a_number() {
 
 #[test]
 fn a_section_naming_no_rule_is_noted_for_a_library_caller() {
-    use planlint::plan::{self, Sources};
+    use planlint::place;
     use planlint::profile::Profile;
+    use planlint::read::Sources;
     let text =
         std::fs::read_to_string(common::root().join("data/profiles/anyang-2017.toml")).unwrap();
     let profile = Profile::parse(
@@ -295,7 +296,7 @@ fn a_section_naming_no_rule_is_noted_for_a_library_caller() {
     )
     .unwrap();
     let plan =
-        plan::load(&Sources::from_dir(&common::root().join("fixtures/basic")).unwrap()).unwrap();
+        place::load(&Sources::from_dir(&common::root().join("fixtures/basic")).unwrap()).unwrap();
     let report = planlint::check(&plan, &profile, "2024-06-30".parse().unwrap());
     common::library_report_holds(&report);
     assert!(report.notes.iter().any(|n| n
@@ -321,14 +322,15 @@ fn kinds_are_measured_where_a_rule_takes_them() {
 
 #[test]
 fn a_library_caller_with_an_unchecked_profile_gets_a_skipped_finding() {
-    use planlint::plan::{self, Sources};
+    use planlint::place;
     use planlint::profile::Profile;
+    use planlint::read::Sources;
     let text =
         std::fs::read_to_string(common::root().join("data/profiles/anyang-2017.toml")).unwrap();
     let bad = text.replace(BEDS_MIN, "info_levels = [\"county\"]\nmin = []");
     let profile = Profile::parse("bad", &bad).unwrap();
     let plan =
-        plan::load(&Sources::from_dir(&common::root().join("fixtures/basic")).unwrap()).unwrap();
+        place::load(&Sources::from_dir(&common::root().join("fixtures/basic")).unwrap()).unwrap();
     let report = planlint::check(&plan, &profile, "2024-06-30".parse().unwrap());
     common::library_report_holds(&report);
     let skipped: Vec<_> = report

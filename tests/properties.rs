@@ -118,8 +118,8 @@ fn somewhere(plan: &Plan, fx: f64, fy: f64) -> Point {
 
 /// The JSON report of a plan folder, checked as the command line checks it.
 fn json_report(dir: &Path) -> String {
-    let src = planlint::plan::Sources::from_dir(dir).unwrap();
-    let plan = planlint::plan::load(&src).unwrap();
+    let src = planlint::read::Sources::from_dir(dir).unwrap();
+    let plan = planlint::place::load(&src).unwrap();
     let profile = anyang();
     let report = planlint::check(&plan, &profile, as_of());
     let mut out = Vec::new();
@@ -266,8 +266,8 @@ proptest! {
             let toml = dir.path().join("plan.toml");
             let text = std::fs::read_to_string(&toml).unwrap() + "working_crs = \"EPSG:4547\"\n";
             std::fs::write(&toml, text).unwrap();
-            let src = planlint::plan::Sources::from_dir(dir.path()).unwrap();
-            let plan = planlint::plan::load(&src).unwrap();
+            let src = planlint::read::Sources::from_dir(dir.path()).unwrap();
+            let plan = planlint::place::load(&src).unwrap();
             planlint::check(&plan, &anyang(), as_of()).findings
         };
         let native = findings("EPSG:4547", 6);
@@ -299,8 +299,8 @@ proptest! {
         };
         edit("compounds", &|f| f["properties"]["households"] = "many".into());
         edit("facilities", &|f| f["geometry"] = serde_json::Value::Null);
-        let src = planlint::plan::Sources::from_dir(dir.path()).unwrap();
-        let Ok(read) = planlint::plan::load(&src) else {
+        let src = planlint::read::Sources::from_dir(dir.path()).unwrap();
+        let Ok(read) = planlint::place::load(&src) else {
             // One compound and its only facility both unusable: the plan is refused whole.
             prop_assume!(false);
             unreachable!()

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use planlint::emit::text::plain;
 use planlint::emit::Format;
 use planlint::model::{Severity, Status};
+use planlint::read::Holds;
 use planlint::report::Report;
 use planlint::text::{pad, width, Lang};
 use rayon::prelude::*;
@@ -124,7 +125,7 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<u8, String> {
         .par_iter()
         .zip(names.par_iter())
         .map(|(plan, name)| {
-            bar.set_message(planlint::plan::shown(plan));
+            bar.set_message(planlint::read::shown(plan));
             let row = check_one(plan, name, args, lang);
             bar.inc(1);
             row
@@ -185,7 +186,7 @@ fn check_one(plan: &Path, name: &str, args: &CheckArgs, lang: Lang) -> Row {
     .unwrap_or_else(|_| {
         Err("internal error while checking this plan (a bug: please report it)".into())
     });
-    let mut row = Row::unchecked(planlint::plan::shown(plan), None);
+    let mut row = Row::unchecked(planlint::read::shown(plan), None);
     let report = match checked {
         Ok(r) => r,
         Err(e) => {
@@ -221,8 +222,10 @@ fn worst(r: &Report, lang: Lang) -> Vec<String> {
         .collect()
 }
 
-/// Every folder under `root` (itself included) that holds a plan: a compounds layer or a
-/// plan.toml. Hidden folders, symbolic links and the output folder are not entered.
+/// Every folder under `root` (itself included) that holds a plan
+/// ([`planlint::read::holds_plan`]): a compounds layer, a whole plan in one file, or a
+/// plan.toml that is not only the settings of plans below it. Hidden folders, symbolic
+/// links and the output folder are not entered.
 fn discover(root: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>) {
     let skip = skip.and_then(|s| s.canonicalize().ok());
     let mut stack = vec![root.to_path_buf()];
@@ -231,8 +234,8 @@ fn discover(root: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>) {
         if skip.is_some() && dir.canonicalize().ok() == skip {
             continue;
         }
-        if planlint::plan::holds_plan(&dir) {
-            found.push(dir.clone());
+        if let Some(holds) = planlint::read::holds_plan(&dir) {
+            found.push((dir.clone(), holds));
         }
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -244,8 +247,25 @@ fn discover(root: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>) {
             }
         }
     }
-    found.sort();
-    out.extend(found);
+    // A folder with a plan.toml and no layers of its own, above plans, gives those plans
+    // their settings: it is not a plan itself.
+    let settings_only: Vec<PathBuf> = found
+        .iter()
+        .filter(|(dir, holds)| {
+            *holds == Holds::Settings
+                && found
+                    .iter()
+                    .any(|(other, _)| other != dir && other.starts_with(dir))
+        })
+        .map(|(dir, _)| dir.clone())
+        .collect();
+    let mut plans: Vec<PathBuf> = found
+        .into_iter()
+        .map(|(dir, _)| dir)
+        .filter(|dir| !settings_only.contains(dir))
+        .collect();
+    plans.sort();
+    out.extend(plans);
 }
 
 /// A file name per plan, from its path (relative to the root of `--recursive`): its
@@ -256,11 +276,9 @@ fn file_names(plans: &[PathBuf], root: Option<&Path>) -> Vec<String> {
         .iter()
         .map(|p| {
             // A database's URI: its text without the password, made a file name.
-            let uri = p
-                .to_str()
-                .filter(|s| planlint::plan::read::postgis::is_uri(s));
+            let uri = p.to_str().filter(|s| planlint::read::postgis::is_uri(s));
             if let Some(uri) = uri {
-                let masked = planlint::plan::read::postgis::masked(uri);
+                let masked = planlint::read::postgis::masked(uri);
                 let after_scheme = masked.split_once("://").map_or(masked.as_str(), |(_, r)| r);
                 let base: String = after_scheme
                     .chars()

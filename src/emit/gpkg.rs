@@ -15,7 +15,7 @@ use rusqlite::{params, Connection};
 use super::{EmitError, Emitter};
 use crate::crs::{CrsSpec, Transformer};
 use crate::model::Measure;
-use crate::plan::read::wkb;
+use crate::read::wkb;
 use crate::report::Report;
 use crate::text::Lang;
 

@@ -17,8 +17,9 @@ use arbitrary::{Arbitrary, Unstructured};
 use chrono::NaiveDate;
 use planlint::emit::Format;
 use planlint::model::Layer;
-use planlint::plan::{self, Sources};
+use planlint::place;
 use planlint::profile::Profile;
+use planlint::read::Sources;
 use planlint::text::Lang;
 
 /// A target: takes any input, says whether it went all the way.
@@ -150,7 +151,7 @@ pub fn shapefile(data: &[u8]) -> bool {
 
 /// A `.dbf` alone, with and without an encoding setting.
 pub fn dbf(data: &[u8]) -> bool {
-    use planlint::plan::read::dbf::{encoding_from_label, read_dbf};
+    use planlint::read::dbf::{encoding_from_label, read_dbf};
     let _ = read_dbf(data, encoding_from_label("GBK"), Some("UTF-8"));
     read_dbf(data, None, None).is_ok()
 }
@@ -183,7 +184,7 @@ pub fn profile_toml(data: &[u8]) -> bool {
     }
     let dir = scratch();
     let src = Sources::from_dir(&dir).expect("the basic plan");
-    let plan = plan::load(&src).expect("the basic plan");
+    let plan = place::load(&src).expect("the basic plan");
     let as_of = NaiveDate::from_ymd_opt(2024, 6, 30).expect("date");
     let report = planlint::engine::run(&plan, &prepared, as_of, &options());
     emit_all(&report);
@@ -202,7 +203,7 @@ pub fn osm_pbf(data: &[u8]) -> bool {
 
 /// A WKB geometry (GeoPackage, PostGIS), bare and behind a GeoPackage header.
 pub fn wkb(data: &[u8]) -> bool {
-    use planlint::plan::read::wkb;
+    use planlint::read::wkb;
     let _ = wkb::read_gpkg(data);
     wkb::read(data).is_ok()
 }
@@ -258,9 +259,9 @@ pub fn check_folder(dir: &Path) -> bool {
     let as_of = src
         .settings
         .as_of_text()
-        .and_then(|s| plan::fields::parse_date(&s))
+        .and_then(|s| place::fields::parse_date(&s))
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(2024, 6, 30).expect("date"));
-    let plan = match plan::load(&src) {
+    let plan = match place::load(&src) {
         Ok(p) => p,
         Err(e) => return stopped(e),
     };
@@ -417,31 +418,32 @@ impl PlanInput {
             }),
             ShapeInput::Null => serde_json::Value::Null,
         };
-        let layer = |schema: &planlint::plan::schema::Schema, features: &[FeatureInput], prefix| {
-            let features: Vec<_> = features
-                .iter()
-                .enumerate()
-                .map(|(i, f)| {
-                    let mut props = serde_json::Map::new();
-                    props.insert("id".into(), format!("{prefix}{i}").into());
-                    for (k, v) in &f.fields {
-                        let field = &schema.fields[usize::from(*k) % schema.fields.len()];
-                        props.insert(field.name.into(), v.json());
-                    }
-                    serde_json::json!({
-                        "type": "Feature",
-                        "geometry": geometry(&f.shape),
-                        "properties": props
+        let layer =
+            |schema: &planlint::place::schema::Schema, features: &[FeatureInput], prefix| {
+                let features: Vec<_> = features
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let mut props = serde_json::Map::new();
+                        props.insert("id".into(), format!("{prefix}{i}").into());
+                        for (k, v) in &f.fields {
+                            let field = &schema.fields[usize::from(*k) % schema.fields.len()];
+                            props.insert(field.name.into(), v.json());
+                        }
+                        serde_json::json!({
+                            "type": "Feature",
+                            "geometry": geometry(&f.shape),
+                            "properties": props
+                        })
                     })
+                    .collect();
+                serde_json::json!({
+                    "type": "FeatureCollection",
+                    "features": features
                 })
-                .collect();
-            serde_json::json!({
-                "type": "FeatureCollection",
-                "features": features
-            })
-            .to_string()
-        };
-        use planlint::plan::schema::{COMPOUNDS, FACILITIES, UNITS};
+                .to_string()
+            };
+        use planlint::place::schema::{COMPOUNDS, FACILITIES, UNITS};
         let write = |name: &str, text: String| std::fs::write(dir.join(name), text).expect("write");
         write("compounds.geojson", layer(&COMPOUNDS, &self.compounds, "C"));
         write(
@@ -494,9 +496,9 @@ impl PlanInput {
 /// The words of the schemas: every allowed value of an enumerated field and its terms.
 fn words() -> Vec<&'static str> {
     let mut out = Vec::new();
-    for schema in planlint::plan::schema::ALL {
+    for schema in planlint::place::schema::ALL {
         for f in schema.fields {
-            if let planlint::plan::schema::Kind::Enum(values) = f.kind {
+            if let planlint::place::schema::Kind::Enum(values) = f.kind {
                 for a in values {
                     out.push(a.value);
                     out.extend(a.aliases);

@@ -54,7 +54,7 @@ use std::fmt;
 
 use encoding_rs::{CoderResult, Encoding, BIG5, GB18030, GBK, UTF_8};
 
-use crate::plan::value::Value;
+use super::value::Value;
 
 /// Length of the fixed part of the header.
 const HEADER_LEN: usize = 32;

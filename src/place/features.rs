@@ -7,10 +7,10 @@ use std::collections::HashSet;
 use geo::{Area, Geometry, MultiPolygon, Point};
 
 use super::fields::{FieldError, FieldMap};
-use super::read::{RawFeature, RawLayer};
 use crate::crs::Transformer;
 use crate::geometry::reference_point;
 use crate::model::{Compound, Facility, Footprint, Rejection, Unit};
+use crate::read::{RawFeature, RawLayer};
 use crate::text::t;
 
 /// Why one feature is rejected.

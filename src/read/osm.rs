@@ -15,9 +15,9 @@ use std::path::Path;
 use geo::{Coord, Geometry, LineString, MultiLineString};
 use osmpbf::{Element, ElementReader};
 
+use super::value::Value;
+use super::PlanError;
 use super::{RawFeature, RawLayer};
-use crate::plan::value::Value;
-use crate::plan::PlanError;
 use crate::text::t;
 
 const NOT_WALKABLE: &[&str] = &[

@@ -19,9 +19,9 @@
 use postgres::config::Host;
 use postgres::{Config, NoTls};
 
+use super::value::Value;
+use super::PlanError;
 use super::{RawFeature, RawLayer};
-use crate::plan::value::Value;
-use crate::plan::PlanError;
 
 /// Whether a layer argument is a PostgreSQL connection URI.
 pub fn is_uri(s: &str) -> bool {

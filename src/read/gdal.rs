@@ -20,9 +20,9 @@ use gdal::spatial_ref::SpatialRef;
 use gdal::vector::{FieldValue, LayerAccess, OGRFieldType};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 
+use super::value::Value;
+use super::PlanError;
 use super::{RawFeature, RawLayer};
-use crate::plan::value::Value;
-use crate::plan::PlanError;
 
 /// GDAL tells its errors to stderr unless told otherwise; they come back in its results.
 fn quiet() {

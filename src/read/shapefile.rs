@@ -6,8 +6,8 @@ use std::path::Path;
 use geo::Geometry;
 
 use super::dbf::{encoding_from_label, read_dbf};
+use super::PlanError;
 use super::{RawFeature, RawLayer};
-use crate::plan::PlanError;
 
 pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> {
     let name = path.display().to_string();

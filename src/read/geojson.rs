@@ -14,9 +14,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::value::Value;
+use super::PlanError;
 use super::{RawFeature, RawLayer};
-use crate::plan::value::Value;
-use crate::plan::PlanError;
 
 pub fn read(path: &Path) -> Result<RawLayer, PlanError> {
     let text = std::fs::read_to_string(path).map_err(|e| PlanError::file(path, e))?;

@@ -4,9 +4,9 @@
 use geo::{Geometry, LineString};
 
 use super::features::place;
-use super::read::RawLayer;
 use crate::crs::Transformer;
 use crate::model::Rejection;
+use crate::read::RawLayer;
 use crate::text::t;
 
 pub fn lines(raw: RawLayer, transform: &Transformer) -> (Vec<LineString<f64>>, Vec<Rejection>) {

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
+use super::value::Value;
+use super::PlanError;
 use super::{RawFeature, RawLayer};
-use crate::plan::value::Value;
-use crate::plan::PlanError;
 
 pub fn read(path: &Path) -> Result<RawLayer, PlanError> {
     let bytes = std::fs::read(path).map_err(|e| PlanError::file(path, e))?;

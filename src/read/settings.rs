@@ -98,10 +98,7 @@ impl PlanSettings {
                     "[layers.{name}] names a table or a query but there is no database = \"…\" to find it in"
                 ));
             }
-            let postgres = s
-                .database
-                .as_deref()
-                .is_some_and(super::read::postgis::is_uri);
+            let postgres = s.database.as_deref().is_some_and(super::postgis::is_uri);
             if l.sql.is_some() && !postgres {
                 return bad(format!(
                     "[layers.{name}] sql = … needs a PostgreSQL database (postgresql://…)"
@@ -109,10 +106,10 @@ impl PlanSettings {
             }
         }
         if let Some(db) = s.database.as_deref() {
-            if super::read::postgis::is_uri(db) && super::read::postgis::names_a_layer(db) {
+            if super::postgis::is_uri(db) && super::postgis::names_a_layer(db) {
                 return bad(format!(
                     "database = \"{}\" names one table or query; name the database alone, and each layer's table under [layers.NAME]",
-                    super::read::postgis::masked(db)
+                    super::postgis::masked(db)
                 ));
             }
         }

@@ -1,15 +1,15 @@
 //! `phases.csv`: `compound_id, phase, floor_area, start_date, completion_date`, one row per
 //! construction phase; `completion_date` empty while unfinished. Read as a table
-//! ([`super::read::csv`]) and mapped by the phases schema, as every layer is.
+//! ([`crate::read::csv`]) and mapped by the phases schema, as every layer is.
 
 use std::path::Path;
 
 use super::fields::{FieldError, FieldMap};
-use super::read::RawLayer;
 use super::schema::PHASES;
-use super::settings::LayerSettings;
-use super::PlanError;
 use crate::model::{Phase, Rejection};
+use crate::read::settings::LayerSettings;
+use crate::read::PlanError;
+use crate::read::RawLayer;
 use crate::text::t;
 
 /// The phases of a table, the rows rejected, and the number of rows.
@@ -17,7 +17,7 @@ pub fn read(
     path: &Path,
     settings: &LayerSettings,
 ) -> Result<(Vec<Phase>, Vec<Rejection>, usize), PlanError> {
-    let raw = super::read::read_table(path)?;
+    let raw = crate::read::read_table(path)?;
     phases(raw, settings, &super::shown(path))
 }
 
@@ -97,7 +97,7 @@ mod tests {
         // A UTF-8 table with a BOM and the usual headers: 小区编号, 分期, 建筑面积, 竣工日期.
         let utf8 =
             "\u{feff}小区编号,分期,建筑面积,竣工日期\nA,1,40000,2021-06-30\nA,2,\"60,000\",\n";
-        let raw = crate::plan::read::csv::parse(utf8.as_bytes()).unwrap();
+        let raw = crate::read::csv::parse(utf8.as_bytes()).unwrap();
         let (ph, rejected, rows) = phases(raw, &LayerSettings::default(), "t").unwrap();
         assert_eq!((ph.len(), rejected.len(), rows), (2, 0, 2));
         assert_eq!(ph[1].floor_area, 60_000.0);
@@ -105,7 +105,7 @@ mod tests {
         assert_eq!(ph[1].completion_date, None, "unfinished");
         // The same in GBK.
         let (gbk, _, _) = encoding_rs::GBK.encode(utf8.trim_start_matches('\u{feff}'));
-        let raw = crate::plan::read::csv::parse(&gbk).unwrap();
+        let raw = crate::read::csv::parse(&gbk).unwrap();
         let (ph, _, _) = phases(raw, &LayerSettings::default(), "t").unwrap();
         assert_eq!(ph.len(), 2);
     }
@@ -113,7 +113,7 @@ mod tests {
     #[test]
     fn bad_rows_are_rejected_naming_the_field() {
         let csv = "compound_id,phase,floor_area,completion_date\n,1,100,\nB,1,lots,\nC,1,100,2021-02-30\n";
-        let raw = crate::plan::read::csv::parse(csv.as_bytes()).unwrap();
+        let raw = crate::read::csv::parse(csv.as_bytes()).unwrap();
         let (ph, rejected, _) = phases(raw, &LayerSettings::default(), "t").unwrap();
         assert!(ph.is_empty());
         let fields: Vec<Option<&str>> = rejected.iter().map(|r| r.field.as_deref()).collect();
@@ -126,7 +126,7 @@ mod tests {
             ]
         );
         // A table without a floor_area column cannot be used at all.
-        let raw = crate::plan::read::csv::parse(b"compound_id,phase\nA,1\n").unwrap();
+        let raw = crate::read::csv::parse(b"compound_id,phase\nA,1\n").unwrap();
         let e = phases(raw, &LayerSettings::default(), "t")
             .unwrap_err()
             .to_string();

@@ -12,10 +12,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 
-use super::read::RawLayer;
 use super::schema::{Kind, Schema};
-use super::settings::LayerSettings;
-use super::value::Value;
+use crate::read::settings::LayerSettings;
+use crate::read::value::Value;
+use crate::read::RawLayer;
 
 /// How one layer's canonical fields are found in its source.
 pub struct FieldMap<'a> {
@@ -212,7 +212,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::schema::COMPOUNDS;
+    use crate::place::schema::COMPOUNDS;
 
     fn layer(fields: &[&str]) -> RawLayer {
         RawLayer {

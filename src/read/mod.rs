@@ -1,5 +1,7 @@
-//! Read: every input format into one seam, [`RawLayer`] — features with a geometry in the
-//! file's own CRS and their attribute values, before any mapping. One file a format:
+//! Read: a plan's layers ([`Sources`]: a folder, a file or database, the command line's
+//! files, and `plan.toml`, [`settings`]) in every input format into one seam,
+//! [`RawLayer`] — features with a geometry in the file's own CRS and their attribute
+//! values ([`value`]), before any mapping. One file a format ([`formats`] lists them):
 //! GeoJSON, ESRI Shapefile (with its `.dbf`), OpenStreetMap PBF, CSV tables, GeoPackage,
 //! PostGIS, and with the cargo feature `gdal` whatever else GDAL reads.
 
@@ -12,15 +14,23 @@ pub mod geojson;
 pub mod geopackage;
 pub mod osm;
 pub mod postgis;
+pub mod settings;
 pub mod shapefile;
+mod sources;
+pub mod value;
 pub mod wkb;
+
+pub use sources::{find_settings, holds_plan, layer_file, Holds, Sources};
 
 use std::path::{Path, PathBuf};
 
 use geo::Geometry;
 
-use super::value::Value;
-use super::PlanError;
+use crate::crs::detect::layer_crs;
+use crate::crs::CrsSpec;
+use crate::model::Layer;
+use value::Value;
+
 /// One feature as read.
 pub struct RawFeature {
     pub index: usize,
@@ -210,4 +220,160 @@ pub fn read_table(path: &Path) -> Result<RawLayer, PlanError> {
     } else {
         csv::read(path)
     }
+}
+
+/// Inputs or options that cannot be used: the run ends with exit 2 and this message.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{0}: {1}")]
+    Io(String, String),
+    #[error("{0}: {1}")]
+    Parse(String, String),
+    #[error("{0}: unsupported file type (use {listed}; other formats GDAL reads need planlint built with --features gdal)", listed = formats::listed())]
+    Unsupported(String),
+    #[error("plan.toml {0}: {1}")]
+    Settings(String, String),
+    #[error("no {0} layer: {1}")]
+    MissingLayer(&'static str, String),
+    #[error("{0}: {1}")]
+    Crs(String, String),
+    #[error("{0}")]
+    Option(String),
+}
+
+impl PlanError {
+    pub fn file(path: &Path, e: std::io::Error) -> PlanError {
+        PlanError::Io(path.display().to_string(), e.to_string())
+    }
+}
+
+/// One layer file as read, with the CRS it is in.
+pub struct ReadLayer {
+    pub layer: Layer,
+    pub name: &'static str,
+    pub path: PathBuf,
+    pub raw: RawLayer,
+    pub crs: CrsSpec,
+}
+
+/// The layers of a plan as read, before any mapping or moving: the **read** stage.
+pub struct ReadPlan {
+    pub layers: Vec<ReadLayer>,
+    pub phases: Option<PathBuf>,
+}
+
+/// Reads every layer file of a plan, in parallel, and decides each one's CRS.
+pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
+    use rayon::prelude::*;
+    let missing = |layer: &'static str| {
+        // A layer file this build cannot read (`compounds.tab` without GDAL) says so.
+        let unreadable = src.dir.as_deref().and_then(|dir| {
+            formats::FORMATS
+                .iter()
+                .filter(|f| !f.available())
+                .flat_map(|f| f.extensions)
+                .map(|e| dir.join(format!("{layer}.{e}")))
+                .find(|p| p.exists())
+        });
+        if let Some(path) = unreadable {
+            return PlanError::Unsupported(shown(&path));
+        }
+        let database = match src.settings.database {
+            Some(_) => format!(", a table '{layer}' in plan.toml's database"),
+            None => String::new(),
+        };
+        PlanError::MissingLayer(
+            layer,
+            format!(
+                "give --{layer} FILE{database}, or put a {layer} layer in the plan folder ({}) or a table '{layer}' in its {}",
+                formats::layer_extensions(layer)
+                    .iter()
+                    .map(|e| format!("{layer}.{e}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                formats::plan_containers().join(" or "),
+            ),
+        )
+    };
+    let required = |layer: &'static str, cli: &Option<PathBuf>| match src.path(layer, cli) {
+        Some(p) => Ok(Some(p)),
+        None if src.submission => Ok(None),
+        None => Err(missing(layer)),
+    };
+    let files: Vec<(Layer, &'static str, PathBuf)> = [
+        (
+            Layer::Compounds,
+            "compounds",
+            required("compounds", &src.compounds)?,
+        ),
+        (
+            Layer::Facilities,
+            "facilities",
+            required("facilities", &src.facilities)?,
+        ),
+        (Layer::Units, "units", src.path("units", &src.units)),
+        (Layer::Roads, "roads", src.path("roads", &src.roads)),
+        (
+            Layer::Candidates,
+            "candidates",
+            src.path("candidates", &src.candidates),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(layer, name, path)| Some((layer, name, path?)))
+    .collect();
+    // Layers are read in parallel; the first error in the layers' order is the one told.
+    let layers = files
+        .into_par_iter()
+        .map(|(layer, name, path)| {
+            let ls = src.settings.layer(name);
+            let raw = read_guarded(&path, ls.encoding.as_deref())?;
+            let format = match path.to_str().is_some_and(postgis::is_uri) {
+                true => Some(formats::postgis()),
+                false => split_layer(&path).map_or_else(
+                    || formats::of_path(&path),
+                    |(file, _)| formats::of_path(&file),
+                ),
+            };
+            let missing = format.map_or("no CRS in the file", |f| f.crs_missing);
+            let stated = ls.crs.as_deref().or(raw.crs.as_deref());
+            let crs = layer_crs(stated, &raw.boxes(), missing)
+                .map_err(|e| PlanError::Crs(shown(&path), e))?;
+            Ok(ReadLayer {
+                layer,
+                name,
+                path,
+                raw,
+                crs,
+            })
+        })
+        .collect::<Vec<Result<ReadLayer, PlanError>>>()
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ReadPlan {
+        layers,
+        phases: src.path("phases", &src.phases),
+    })
+}
+
+/// A layer's source as messages and reports name it: its path, or its connection URI
+/// with the password masked.
+pub fn shown(path: &Path) -> String {
+    let s = path.display().to_string();
+    if postgis::is_uri(&s) {
+        postgis::masked(&s)
+    } else {
+        s
+    }
+}
+
+/// Reads a layer; a reader that panics on a malformed file is reported like any other
+/// unreadable file rather than crashing the run.
+fn read_guarded(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> {
+    std::panic::catch_unwind(|| read(path, encoding)).unwrap_or_else(|_| {
+        Err(PlanError::Parse(
+            shown(path),
+            "the file is malformed and could not be read".into(),
+        ))
+    })
 }

@@ -5,16 +5,16 @@
 //!
 //! A layer is one table: `file.gpkg:table` names it; `compounds.gpkg` alone is its table
 //! `compounds`, or its only feature table. A `plan.gpkg` whose tables are named after the
-//! layers is a whole plan ([`crate::plan::Sources::from_path`]).
+//! layers is a whole plan ([`crate::read::Sources::from_path`]).
 
 use std::path::Path;
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
+use super::value::Value;
+use super::PlanError;
 use super::{RawFeature, RawLayer};
-use crate::plan::value::Value;
-use crate::plan::PlanError;
 
 fn open(path: &Path) -> Result<Connection, PlanError> {
     let name = path.display().to_string();
