@@ -136,6 +136,8 @@ pub fn city(n: usize, seed: u64) -> Plan {
                 compound_id: None,
                 construction_start: date(year - 1, 4, 1),
                 completion_date: date(year, 9, 30),
+                status: None,
+                level: None,
             });
         }
     }
@@ -179,6 +181,8 @@ pub fn city(n: usize, seed: u64) -> Plan {
             compound_id: None,
             construction_start: date(2015, 3, 1),
             completion_date: date(2017, 3, 1),
+            status: None,
+            level: None,
         });
     }
     add_units(&mut plan, cols, rows);
@@ -407,11 +411,19 @@ pub fn write_plan_in(
                 Footprint::Point(p) => geo::Geometry::Point(*p),
                 Footprint::Parcel(mp) => geo::Geometry::MultiPolygon(mp.clone()),
             };
-            feature(lonlat(g), &schema::FACILITIES, json!({
+            let mut values = json!({
                 "id": f.id, "name": f.name, "kind": f.kind, "medical_care": f.medical_care,
                 "floor_area": f.floor_area, "beds": f.beds, "nursing_beds": f.nursing_beds,
                 "long_term_beds": f.long_term_beds, "operator": f.operator, "compound_id": f.compound_id,
-                "construction_start": d(f.construction_start), "completion_date": d(f.completion_date)}))
+                "construction_start": d(f.construction_start), "completion_date": d(f.completion_date)});
+            // Status and level only where the plan says them, as a bureau's files do.
+            if let Some(s) = f.status {
+                values["status"] = json!(s);
+            }
+            if let Some(l) = f.level {
+                values["level"] = json!(l);
+            }
+            feature(lonlat(g), &schema::FACILITIES, values)
         })
         .collect();
     let units = plan

@@ -78,6 +78,29 @@ fn construction_timing_in_wuhan_wants_the_first_phase() {
 }
 
 #[test]
+fn wuhans_first_phase_rule_is_for_compounds_built_in_several_phases() {
+    // A's two phases made one of 100,000 m² completed 2023-06-30. Wuhan speaks of
+    // "多期开发的居住(小)区": a one-phase compound is not applicable. Anyang applies to it:
+    // T1 = T50 = 2023-06-30, and M = 2022-03-01 ≤ T1 → pass.
+    let dir = common::copy_fixture("basic", &[]);
+    std::fs::write(
+        dir.path().join("phases.csv"),
+        "compound_id,phase,floor_area,start_date,completion_date\nA,1,100000,2019-03-01,2023-06-30\n",
+    )
+    .unwrap();
+    let plan = dir.path().to_str().unwrap();
+    let (_, r) = report(plan, &["--profile", "wuhan-2017"]);
+    let f = common::finding(&r, "construction-timing", "A");
+    assert_eq!(f["status"], "not_applicable");
+    assert!(f["message"].as_str().unwrap().contains("one phase"), "{f}");
+    let (_, r) = report(plan, &[]);
+    assert_eq!(
+        verdict(&r, "construction-timing", "A"),
+        ("pass".into(), json!("2022-03-01"), json!("2023-06-30"))
+    );
+}
+
+#[test]
 fn construction_timing_checks_the_schedule_before_it_happens() {
     // As of 2021-01-01 nothing is built yet, but the schedule is the plan: M = 2022-03-01
     // falls between T1 = 2021-06-30 and T50 = 2023-06-30 → pass by the fallback. The

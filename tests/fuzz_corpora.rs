@@ -15,7 +15,14 @@ fn replay(folder: &str, target: &str, run: harness::Target) -> (usize, usize) {
         .join("tests/fuzz")
         .join(folder)
         .join(target);
+    // Every target has a corpus; a regressions folder only where fuzzing found a crash
+    // (REGRESSIONS lists them, and a test holds the list to the folder).
     let Ok(entries) = std::fs::read_dir(&dir) else {
+        assert!(
+            folder == "regressions" && !REGRESSIONS.contains(&target),
+            "{}: missing",
+            dir.display()
+        );
         return (0, 0);
     };
     let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
@@ -54,6 +61,26 @@ macro_rules! corpus_tests {
             replay("regressions", stringify!($target), harness::$target);
         }
     )*};
+}
+
+/// The targets fuzzing found crashes in: each has `tests/fuzz/regressions/<target>/`.
+const REGRESSIONS: [&str; 3] = ["check", "geojson", "shapefile"];
+
+#[test]
+fn the_regressions_are_where_they_are_listed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/regressions");
+    let mut found: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    assert_eq!(found, REGRESSIONS);
+    for target in REGRESSIONS {
+        let (replayed, _) = replay("regressions", target, |_| true);
+        assert!(replayed > 0, "regressions/{target} is empty");
+    }
 }
 
 corpus_tests!(

@@ -53,6 +53,12 @@ fn a_file_geodatabase_is_a_plan_and_checks_as_its_geojson_twin() {
     );
     assert_eq!(code, 1);
     assert_eq!(common::figures(&r), common::figures(&basic));
+    // The units are the feature class's, not the folder's units.geojson.
+    assert_eq!(r["inputs"]["units"]["path"], "fixtures/gdal/plan.gdb:units");
+    assert_eq!(
+        r["inputs"]["compounds"]["path"],
+        "fixtures/basic/compounds.geojson"
+    );
 }
 
 #[cfg(feature = "gdal")]

@@ -39,6 +39,12 @@ fn gpkg_layers_in_a_folder_and_one_table_named_on_the_command_line() {
     );
     assert_eq!(code, 1);
     assert_eq!(common::figures(&r), common::figures(&basic));
+    // The compounds are the GeoPackage's, not the folder's compounds.geojson.
+    assert_eq!(
+        r["inputs"]["compounds"]["path"],
+        "fixtures/geopackage/plan.gpkg:compounds"
+    );
+    assert_eq!(r["inputs"]["units"]["path"], "fixtures/basic/units.geojson");
 }
 
 #[test]

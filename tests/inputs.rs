@@ -326,3 +326,52 @@ fn fields_lists_each_layers_schema() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown layer 'lakes'"), "{err}");
 }
+
+#[test]
+fn a_facilitys_status_and_level_are_read_by_their_chinese_names_and_values() {
+    // The basic fixture's facilities with 设施状态 and 级别 as a bureau's files write
+    // them: S1 既有 / 乡镇级, S2 规划 / 街道级 (a street is a town-level unit), I1 在建 /
+    // 市级, I2 with neither. A value no alias names rejects its facility, naming the field.
+    use planlint::model::{FacilityLevel, FacilityStatus};
+    let dir = common::copy_fixture("basic", &[]);
+    common::edit_layer(dir.path(), "facilities.geojson", |fs| {
+        for (f, (status, level)) in
+            fs.iter_mut()
+                .zip([("既有", "乡镇级"), ("规划", "街道级"), ("在建", "市级")])
+        {
+            f["properties"]["设施状态"] = serde_json::json!(status);
+            f["properties"]["级别"] = serde_json::json!(level);
+        }
+    });
+    let src = planlint::read::Sources::from_dir(dir.path()).unwrap();
+    let plan = planlint::place::load(&src).unwrap();
+    let read: Vec<_> = plan
+        .facilities
+        .iter()
+        .map(|f| (f.status, f.level))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (Some(FacilityStatus::Existing), Some(FacilityLevel::Town)),
+            (Some(FacilityStatus::Planned), Some(FacilityLevel::Town)),
+            (Some(FacilityStatus::Planned), Some(FacilityLevel::City)),
+            (None, None),
+        ]
+    );
+    common::edit_layer(dir.path(), "facilities.geojson", |fs| {
+        fs[3]["properties"]["级别"] = serde_json::json!("省级");
+    });
+    let (code, r) = common::report(dir.path().to_str().unwrap(), &[]);
+    assert_eq!(code, 1);
+    let rejected = &r["inputs"]["facilities"]["rejected"];
+    assert_eq!(rejected.as_array().unwrap().len(), 1, "{rejected}");
+    assert_eq!(rejected[0]["id"], "I2");
+    let why = rejected[0]["reason"].as_str().unwrap();
+    assert!(why.contains("level") && why.contains("省级"), "{why}");
+    // `planlint fields facilities` lists both, with their values.
+    let (_, out, _) = run(&["fields", "facilities"]);
+    for s in ["status", "planned", "规划", "level", "county", "区级"] {
+        assert!(out.contains(s), "{s}\n{out}");
+    }
+}

@@ -11,11 +11,13 @@
 //! value), I1 institution (medical care) — W2 to I1 in X2. Clinics are given as
 //! `医务室或护理站` = 有 / 无.
 //!
-//! `fixtures/timing-unknown` (anyang-2017, as of 2024-06-30): new compounds S, T, U, V, W.
-//! S: phases of 40,000 and 60,000 m² without completion dates. T: residential floor area
-//! 100,000 m², phases of 20,000 (done 2020-06-30) and 20,000 (2021-06-30); station ST
-//! completed 2022-01-01. U, V, W: 40,000 m² done 2021-06-30, 60,000 m² unfinished (no
-//! date); U's station completed 2024-01-01, V's planned for 2025-01-01, W none.
+//! `fixtures/timing-unknown` (anyang-2017, as of 2024-06-30): new compounds S, T, U, V, W,
+//! X, Y. S: phases of 40,000 and 60,000 m² without completion dates. T: residential floor
+//! area 100,000 m², phases of 20,000 (done 2020-06-30) and 20,000 (2021-06-30); station
+//! ST completed 2022-01-01. U, V, W: 40,000 m² done 2021-06-30, 60,000 m² unfinished (no
+//! date); U's station completed 2024-01-01, V's planned for 2025-01-01, W none. X: phases
+//! of 30,000 and 70,000 m², both unfinished; station SX completed 2024-03-01. Y: one
+//! unfinished phase of 100,000 m²; station SY planned for 2025-03-01.
 
 mod common;
 
@@ -401,12 +403,25 @@ fn a_timing_deadline_that_cannot_be_known_is_never_a_pass() {
             .unwrap()
             .to_string()
     };
-    // S: no phase has a completion date.
-    assert_eq!(status("S"), "insufficient_data");
-    assert!(finding(&r, "construction-timing", "S")["message"]
-        .as_str()
-        .unwrap()
-        .contains("no phase has a completion date"));
+    // S: no phase is finished, so T1 and T50 come after 2024-06-30; no facility yet:
+    // pending, 0% completed, 50,000 m² before 50%.
+    let s = finding(&r, "construction-timing", "S");
+    assert_eq!(s["status"], "pending");
+    assert!(
+        s["message"].as_str().unwrap().contains("0% of the housing"),
+        "{s}"
+    );
+    assert!(
+        s["message"].as_str().unwrap().contains("50,000 m² more"),
+        "{s}"
+    );
+    assert_eq!(s["details"]["completed_share"], 0.0);
+    // X: no phase finished either; SX was completed on 2024-03-01, before the check's
+    // date and so before the first phase can complete: a pass.
+    assert_eq!(status("X"), "pass");
+    // Y: SY is planned for 2025-03-01, after the check's date, and the one phase's
+    // completion is unknown: cannot be judged.
+    assert_eq!(status("Y"), "insufficient_data");
     // T: T1 = 2020-06-30, but the phases add up to 40,000 of 100,000 m²: T50 never comes, so
     // ST (2022-01-01, after T1) cannot be judged against Anyang's 50% fallback.
     assert_eq!(status("T"), "insufficient_data");

@@ -205,7 +205,10 @@ fn a_plan_in_postgis_checks_as_its_files_and_bad_sources_are_exit_2() {
     assert_eq!(common::figures(&r), common::figures(&basic));
     // The SRID of the geometry column is the layer's CRS.
     assert_eq!(r["inputs"]["compounds"]["crs"], "EPSG:4547");
+    // Each layer came from the server, not from the folder's own files.
     assert_eq!(r["inputs"]["compounds"]["path"], compounds.as_str());
+    assert_eq!(r["inputs"]["facilities"]["path"], facilities.as_str());
+    assert_eq!(r["inputs"]["units"]["path"], units.as_str());
 
     // A geography column (lon/lat on WGS 84, SRID 4326): the same findings to 1 cm.
     server.sql(

@@ -93,6 +93,28 @@ impl FacilityKind {
     ];
 }
 
+/// Whether a facility is in service (既有) or still to come (规划 / 在建): what a dated
+/// target counts by its due date (rules.md, dated targets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FacilityStatus {
+    Existing,
+    Planned,
+}
+
+/// Who runs a facility: a requirement that names a level counts only that level
+/// (rules.md, facility levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FacilityLevel {
+    /// 市级
+    City,
+    /// 县级, also 区级
+    County,
+    /// 乡镇级, also 街道级
+    Town,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Operator {
@@ -217,6 +239,10 @@ pub struct Facility {
     pub compound_id: Option<String>,
     pub construction_start: Option<NaiveDate>,
     pub completion_date: Option<NaiveDate>,
+    /// 既有 / 规划·在建; none: taken as existing when it has no dates either.
+    pub status: Option<FacilityStatus>,
+    /// 市级 / 县级 / 乡镇级.
+    pub level: Option<FacilityLevel>,
 }
 
 #[derive(Debug, Clone)]

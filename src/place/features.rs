@@ -268,6 +268,8 @@ pub fn facilities(
             compound_id: m.text(v, "compound_id"),
             construction_start: m.date(v, "construction_start")?,
             completion_date: m.date(v, "completion_date")?,
+            status: m.enumerated(v, "status")?,
+            level: m.enumerated(v, "level")?,
             geometry,
             id,
         })

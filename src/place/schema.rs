@@ -119,6 +119,30 @@ pub const STATUS: &[Allowed] = &[
     v("existing", &["已建成", "已建", "建成", "现状"]),
 ];
 
+/// A facility's `status`; the compounds' `new`/`existing` is another field of another layer.
+pub const FACILITY_STATUS: &[Allowed] = &[
+    v(
+        "existing",
+        &["既有", "现状", "已建成", "已建", "建成", "在用", "运营"],
+    ),
+    v(
+        "planned",
+        &["规划", "在建", "拟建", "新建", "规划新建", "待建"],
+    ),
+];
+
+pub const FACILITY_LEVEL: &[Allowed] = &[
+    v("city", &["市级", "市"]),
+    v(
+        "county",
+        &["县级", "区级", "县（市、区）级", "县区级", "县", "区"],
+    ),
+    v(
+        "town",
+        &["乡镇级", "街道级", "乡镇（街道）级", "乡镇", "街道", "镇级"],
+    ),
+];
+
 pub const AREA_TYPE: &[Allowed] = &[
     v("urban", &["城市", "城区", "城镇"]),
     v("town", &["镇", "乡镇"]),
@@ -251,6 +275,18 @@ pub const FACILITIES: Schema = Schema {
             Kind::Date,
             &["建成日期", "竣工日期", "建成时间"],
             "建成",
+        ),
+        field(
+            "status",
+            Kind::Enum(FACILITY_STATUS),
+            &["建设状态", "设施状态", "状态"],
+            "既有 / 规划·在建; without it and without dates, taken as existing",
+        ),
+        field(
+            "level",
+            Kind::Enum(FACILITY_LEVEL),
+            &["设施级别", "级别", "层级", "管理层级"],
+            "市级 / 县级·区级 / 乡镇级·街道级: who runs it",
         ),
     ],
 };

@@ -73,8 +73,9 @@ fn parse_named(text: &str, name: &str) -> Result<RawLayer, String> {
     }
     let root: Root = serde_json::from_str(text).map_err(not_json)?;
     let crs = root.crs.as_ref().and_then(named_crs);
-    // Each feature: its geometry and its properties, as text.
-    type Parts<'a> = (Option<&'a str>, Option<&'a str>);
+    // Each feature: its geometry and its properties, as text, or what it is when it is not
+    // an object.
+    type Parts<'a> = (Option<&'a str>, Option<&'a str>, Option<&'static str>);
     let parts: Vec<Parts> = match root.kind.as_deref() {
         Some("FeatureCollection") => {
             let features: Vec<&RawValue> = root
@@ -89,15 +90,16 @@ fn parse_named(text: &str, name: &str) -> Result<RawLayer, String> {
         Some("Feature") => vec![(
             root.geometry.map(RawValue::get),
             root.properties.map(RawValue::get),
+            None,
         )],
-        Some(_) => vec![(Some(text), None)],
+        Some(_) => vec![(Some(text), None, None)],
         None => return Err("not a GeoJSON object (no 'type')".into()),
     };
     // A feature whose properties cannot be read (nested past serde_json's limit of 128,
     // say) is rejected with why, not read as one without properties.
     let props: Vec<Result<Properties, String>> = parts
         .par_iter()
-        .map(|(_, p)| match p {
+        .map(|(_, p, _)| match p {
             None | Some("null") => Ok(Vec::new()),
             Some(p) => serde_json::from_str::<Props>(p)
                 .map(|p| p.0)
@@ -117,7 +119,7 @@ fn parse_named(text: &str, name: &str) -> Result<RawLayer, String> {
         .into_par_iter()
         .zip(props)
         .enumerate()
-        .map(|(index, ((geometry, _), props))| {
+        .map(|(index, ((geometry, _, not_object), props))| {
             let mut unclosed = false;
             let geometry = match geometry {
                 None | Some("null") => Err("the feature has no geometry".to_string()),
@@ -127,6 +129,11 @@ fn parse_named(text: &str, name: &str) -> Result<RawLayer, String> {
             };
             let mut values = vec![Value::Null; fields.len()];
             let problem = match props {
+                // An array, a number…: no feature at all, said as such.
+                _ if not_object.is_some() => Some(format!(
+                    "feature {index} is not a GeoJSON Feature object but {}",
+                    not_object.unwrap_or_default()
+                )),
                 // A repeated key: the last value holds, as JSON parsers take it.
                 Ok(props) => {
                     for (k, v) in props {
@@ -194,15 +201,25 @@ fn unclosed_note(
     )]
 }
 
-/// A feature's geometry and properties; anything but an object has neither.
-fn feature_parts(text: &str) -> (Option<&str>, Option<&str>) {
-    if !text.starts_with('{') {
-        return (None, None);
+/// A feature's geometry and properties; anything but an object has neither, and is said
+/// for what it is.
+fn feature_parts(text: &str) -> (Option<&str>, Option<&str>, Option<&'static str>) {
+    let what = match text.as_bytes().first() {
+        Some(b'{') => None,
+        Some(b'[') => Some("an array"),
+        Some(b'"') => Some("a string"),
+        Some(b'n') => Some("null"),
+        Some(b't' | b'f') => Some("a boolean"),
+        _ => Some("a number"),
+    };
+    if what.is_some() {
+        return (None, None, what);
     }
-    serde_json::from_str::<Feature>(text).map_or((None, None), |f| {
+    serde_json::from_str::<Feature>(text).map_or((None, None, None), |f| {
         (
             f.geometry.map(RawValue::get),
             f.properties.map(RawValue::get),
+            None,
         )
     })
 }
@@ -560,6 +577,10 @@ mod tests {
         assert!(e(2).contains("unknown geometry type 'Blob'"), "{}", e(2));
         assert!(e(3).starts_with("unreadable geometry"), "{}", e(3));
         assert_eq!(e(4), "the feature has no geometry");
+        assert_eq!(
+            l.features[4].problem.as_deref(),
+            Some("feature 4 is not a GeoJSON Feature object but a number")
+        );
         assert!(matches!(
             l.features[5].geometry,
             Ok(Geometry::MultiPolygon(_))

@@ -352,6 +352,8 @@ mod tests {
             compound_id: None,
             construction_start: None,
             completion_date: None,
+            status: None,
+            level: None,
         }
     }
 

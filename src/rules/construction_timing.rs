@@ -31,13 +31,18 @@ any milestone is already late (fail) or still `pending`.
 - Xuchang (milestone construction start, deadline 50%): pass when M < T50; fail when
   M ≥ T50, or when T50 has come and there is no M.
 - Wuhan (milestone completion, deadline first phase, warning): pass when M ≤ T1; else fail.
+  Only compounds developed in several phases ("多期开发的居住(小)区"): one of a single
+  phase is not applicable (`multi_phase_only` in the profile).
 - Before the deadline has come and with no milestone yet: pending, with the share of
   floor area completed so far and how much is left before the deadline.
-- A deadline that cannot be known is `insufficient_data`, never a pass: no phase has a
-  completion date, or the phases add up to less than 50% of the total (T50 never comes).
-  A phase without a completion date is unfinished; when such phases are needed to reach
-  50%, T50 lies after the check's date: a milestone on or before the check's date is in
-  time, a later one cannot be judged (`insufficient_data`), none is `pending`.
+- A phase without a completion date is unfinished: it completes some day after the
+  check's date. When such phases decide a deadline (all phases unfinished, or needed to
+  reach 50%), the deadline lies after the check's date: a milestone on or before the
+  check's date is in time (`pass`), a later one cannot be judged (`insufficient_data`),
+  none is `pending` (with the share completed so far, 0% when nothing is).
+- A deadline that cannot be known at all is `insufficient_data`, never a pass: the phases
+  have neither completion dates nor floor area, or add up to less than 50% of the total
+  (T50 never comes).
 - `existing` compounds are not applicable; compounds without phases have insufficient data.
 
 ## Why
@@ -97,6 +102,10 @@ pub struct Params {
     /// The facility kinds whose dates count (none: every kind belonging to the compound).
     #[serde(default)]
     kinds: Option<Vec<FacilityKind>>,
+    /// The requirement concerns compounds developed in several phases only (Wuhan:
+    /// "多期开发的居住(小)区"): a compound of one phase is not applicable.
+    #[serde(default)]
+    multi_phase_only: bool,
 }
 
 impl Params {
@@ -181,18 +190,29 @@ impl Progress {
 
     /// When a deadline falls, as far as the phases tell.
     fn due(&self, d: Deadline, share: f64, as_of: NaiveDate) -> Due {
-        let Some(&(first, _)) = self.dated.first() else {
-            return Due::Unknown(t!("各分期均无竣工日期", "no phase has a completion date"));
-        };
+        let first = self.dated.first().map(|d| d.0);
+        if first.is_none() && self.undated <= 0.0 {
+            return Due::Unknown(t!(
+                "各分期均无竣工日期和建筑面积",
+                "no phase has a completion date or a floor area"
+            ));
+        }
         let tomorrow = as_of.succ_opt().unwrap_or(as_of);
-        match d {
-            // An unfinished phase may complete any day after the check's date.
-            Deadline::FirstPhase if self.undated > 0.0 && first > as_of => Due::Between {
+        match (d, first) {
+            // Every phase unfinished: the first completes some day after the check's date.
+            (Deadline::FirstPhase, None) => Due::Between {
                 lo: tomorrow,
-                hi: Some(first),
+                hi: None,
             },
-            Deadline::FirstPhase => Due::exact(first),
-            Deadline::Half => {
+            // An unfinished phase may complete any day after the check's date.
+            (Deadline::FirstPhase, Some(first)) if self.undated > 0.0 && first > as_of => {
+                Due::Between {
+                    lo: tomorrow,
+                    hi: Some(first),
+                }
+            }
+            (Deadline::FirstPhase, Some(first)) => Due::exact(first),
+            (Deadline::Half, _) => {
                 let target = share * self.total;
                 let phased: f64 = self.dated.iter().map(|d| d.1).sum::<f64>() + self.undated;
                 if phased + 1e-9 < target {
@@ -360,6 +380,15 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
         .collect();
     if phases.is_empty() {
         return v.missing(subject, "phases", "phases.csv");
+    }
+    if p.multi_phase_only && phases.len() == 1 {
+        return v.not_applicable(
+            subject,
+            t!(
+                "单期开发的小区：该要求针对多期开发的居住（小）区",
+                "built in one phase: the requirement concerns compounds developed in several phases"
+            ),
+        );
     }
     let (total, basis) = total_of(c, &phases, p.total);
     if !(total > 0.0 && total.is_finite()) {
@@ -679,7 +708,16 @@ mod tests {
     #[test]
     fn an_unknowable_deadline_is_never_met() {
         let as_of = d("2024-06-30");
-        // No completion date at all: neither T1 nor T50 can be known.
+        // Phases with neither completion dates nor floor area: nothing tells T1 or T50.
+        let p = prog(&[(None, 0.0), (None, 0.0)], 100_000.0, "2024-06-30");
+        for dl in [Deadline::FirstPhase, Deadline::Half] {
+            let due = p.due(dl, 0.5, as_of);
+            assert!(matches!(due, Due::Unknown(_)));
+            assert_eq!(meets(exact("2000-01-01"), dl, &due), None);
+        }
+        // Every phase unfinished: T1 and T50 fall after the check's date, from 2024-07-01
+        // on with no later bound. A milestone by the check's date is in time for both; one
+        // after it cannot be judged.
         let p = prog(
             &[(None, 40_000.0), (None, 60_000.0)],
             100_000.0,
@@ -687,8 +725,16 @@ mod tests {
         );
         for dl in [Deadline::FirstPhase, Deadline::Half] {
             let due = p.due(dl, 0.5, as_of);
-            assert!(matches!(due, Due::Unknown(_)));
-            assert_eq!(meets(exact("2000-01-01"), dl, &due), None);
+            assert_eq!(
+                due,
+                Due::Between {
+                    lo: d("2024-07-01"),
+                    hi: None
+                },
+                "{dl:?}"
+            );
+            assert_eq!(meets(exact("2024-06-30"), dl, &due), Some(true));
+            assert_eq!(meets(exact("2025-01-01"), dl, &due), None);
         }
         // Phases of 20,000 + 20,000 of a 100,000 total: 50% never comes.
         let p = prog(
