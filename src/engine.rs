@@ -171,6 +171,18 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
             id
         )
     }));
+    let undated = plan
+        .facilities
+        .iter()
+        .filter(|f| rules::dated::taken_as_existing(f))
+        .count();
+    if undated > 0 {
+        notes.push(t!(
+            "{} 处设施既无建设状态（status）也无日期，按既有设施计入有期限的目标",
+            "{} facilities give neither a status nor dates: dated targets take them as existing",
+            undated
+        ));
+    }
     if no_households > 0 {
         notes.push(t!(
             "{} 个服务圈外的小区缺少户数（households），未计入选址建议",

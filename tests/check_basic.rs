@@ -198,17 +198,20 @@ fn area_rules() {
     );
     // Counties: D1 holds I1 (a nursing home with medical care: the 2017 medical-care
     // facility, the 2020 medical-care institution and the nursing-type institution) → 3/3;
-    // D2 holds I2 (an institution, no medical care) → 0/3.
+    // D2 holds I2 (an institution, no medical care, 50 nursing beds: nursing-type, 护理型)
+    // → 1/3.
     assert_eq!(
         verdict(&r, "county-institutions", "D1"),
         ("pass".into(), json!(3.0), json!(3.0))
     );
     assert_eq!(
         verdict(&r, "county-institutions", "D2"),
-        ("fail".into(), json!(0.0), json!(3.0))
+        ("fail".into(), json!(1.0), json!(3.0))
     );
     // Community centres started by 2017-12-31: S1's only date is its completion on
-    // 2022-03-01, S2 has none → 0 known, 1 undated: even S2 could not make 6 → fail.
+    // 2022-03-01 (it may have started before the end of 2017: unknown); S2 gives neither
+    // a status nor dates, so it is taken as existing → 1 known, 1 unknown: even S1 could
+    // not make 6 → fail.
     let f = common::finding(&r, "facility-count", "U0/community-centers-started");
     assert_eq!(
         (
@@ -216,9 +219,17 @@ fn area_rules() {
             f["measured"].clone(),
             f["required"].clone()
         ),
-        (Some("fail"), json!(0.0), json!(6.0))
+        (Some("fail"), json!(1.0), json!(6.0))
     );
     assert_eq!(f["details"]["by"], "2017-12-31");
+    assert_eq!(f["details"]["unknown"], 1);
+    // S2, I1 and I2 give neither status nor dates: the notes say they were taken as
+    // existing.
+    let notes = r["notes"].to_string();
+    assert!(
+        notes.contains("3 facilities give neither a status nor dates"),
+        "{notes}"
+    );
 }
 
 #[test]
@@ -303,4 +314,28 @@ fn fail_on_warning_counts_warnings() {
         &["--profile", "wuhan-2017", "--fail-on", "warning"],
     );
     assert_eq!(code, 1, "--fail-on warning fails on them");
+}
+
+#[test]
+fn a_nursing_type_institution_has_nursing_beds() {
+    // Anyang 行动计划 二: each county a nursing-type (护理型) institution: a nursing home, or
+    // an institution or welfare centre with nursing beds. D2's I2 made a welfare centre
+    // without nursing beds no longer meets it: D2 0/3 (1/3 with I2 as it is).
+    let dir = common::copy_fixture("basic", &[]);
+    common::edit_layer(dir.path(), "facilities.geojson", |fs| {
+        for f in fs.iter_mut().filter(|f| f["properties"]["id"] == "I2") {
+            f["properties"]["kind"] = json!("welfare_center");
+            f["properties"]["nursing_beds"] = json!(0);
+        }
+    });
+    let (_, r) = report(dir.path().to_str().unwrap(), &[]);
+    let d2 = common::finding(&r, "county-institutions", "D2");
+    assert_eq!(
+        (d2["status"].as_str(), &d2["measured"], &d2["required"]),
+        (Some("fail"), &json!(0.0), &json!(3.0))
+    );
+    assert!(d2["message"]
+        .as_str()
+        .unwrap()
+        .contains("nursing-type institution for the disabled poor"));
 }

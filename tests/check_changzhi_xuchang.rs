@@ -108,7 +108,9 @@ fn changzhi_county_and_city_institutions() {
     );
     // X2 is an urban district: of Changzhi's county requirements only 三's "每个县市区" applies
     // to it (四(一), 五(一), 五(七) speak of counties). W2 has medical_care = false, P1 gives no
-    // value: P1 might be the medical-care institution → cannot tell, not a fail.
+    // value: P1 might be the medical-care institution → cannot tell, not a fail. P1 gives
+    // neither status nor dates: it stands by 2020-12-31 (taken as existing), so only its
+    // medical care is unknown.
     let x2 = finding(&r, "county-institutions", "X2");
     assert_eq!(
         (
@@ -119,7 +121,7 @@ fn changzhi_county_and_city_institutions() {
         (Some("insufficient_data"), json!(0.0), json!(1.0))
     );
     assert!(x2["message"].as_str().unwrap().contains(
-        "cannot tell: medical-care-integrated institution (facilities without medical_care)"
+        "cannot tell: medical-care-integrated institution (completed by 2020-12-31) (facilities without medical_care)"
     ));
 }
 
@@ -145,7 +147,7 @@ fn changzhi_county_requirements_name_what_is_missing() {
     );
     let msg = x2["message"].as_str().unwrap();
     for what in [
-        "missing: county welfare centre with at least 100 beds, public institution, publicly built, privately run institution (pilot) (0 of 4 met)",
+        "missing: county welfare centre with at least 100 beds, public institution (completed by 2020-12-31), publicly built, privately run institution (pilot) (completed by 2020-12-31) (0 of 4 met)",
         "cannot tell: medical-care-integrated institution",
     ] {
         assert!(msg.contains(what), "{msg}");
@@ -176,13 +178,20 @@ fn changzhi_district_centres_by_the_end_of_2020() {
     // 五(二): every urban district ≥ 2 comprehensive centres and ≥ 3 day-care centres, built
     // by 2020-12-31. Only X2 is a district (X1 is a county: no finding).
     let (_, r) = report("fixtures/changzhi", &[]);
-    // Street centres in X2: SC9 (2019-05-01) counts, SC8 (2021-03-01) is too late → 1 of 2.
+    // Street centres in X2: SC9 (2019-05-01) counts, SC8 (2021-03-01) is too late → 1 of 2;
+    // by the plan's dates SC8 makes the two from 2021-03-01.
+    let c = finding(&r, "facility-count", "X2/comprehensive-centers");
     assert_eq!(
-        verdict(&r, "facility-count", "X2/comprehensive-centers"),
-        ("fail".into(), json!(1.0), json!(2.0))
+        (c["status"].as_str(), &c["measured"], &c["required"]),
+        (Some("fail"), &json!(1.0), &json!(2.0))
     );
-    // Day cares in X2: D2 (2018-09-01) and D3 (2020-12-31, the due date itself) count; D4 has
-    // no completion_date and could be the third → cannot tell.
+    assert_eq!(c["details"]["met_from"], "2021-03-01");
+    assert!(c["message"]
+        .as_str()
+        .unwrap()
+        .contains("met from 2021-03-01"));
+    // Day cares in X2: D2 (2018-09-01) and D3 (2020-12-31, the due date itself) count; D4 is
+    // planned with no completion_date and could be the third → cannot tell.
     let d = finding(&r, "facility-count", "X2/day-care-centers");
     assert_eq!(
         (
@@ -331,4 +340,87 @@ fn xuchang_family_beds_per_thousand_elderly() {
         (c["status"].as_str(), c["severity"].as_str()),
         (Some("fail"), Some("error"))
     );
+}
+
+/// A copy of a fixture with one facility's property set (or removed, with `null`).
+fn with_facility(fixture: &str, id: &str, key: &str, value: Value) -> tempfile::TempDir {
+    let dir = common::copy_fixture(fixture, &[]);
+    common::edit_layer(dir.path(), "facilities.geojson", |fs| {
+        for f in fs.iter_mut().filter(|f| f["properties"]["id"] == id) {
+            f["properties"][key] = value.clone();
+        }
+    });
+    dir
+}
+
+#[test]
+fn a_requirement_that_names_a_level_counts_only_that_level() {
+    // Xuchang 二: each county a county-level support facility. W (a welfare centre in X1)
+    // run by the county meets it; the same home run by a township (乡镇级 敬老院) does not,
+    // and one that says no level cannot tell.
+    let (_, r) = report("fixtures/xuchang", &[]);
+    assert_eq!(verdict(&r, "county-institutions", "X1").0, "pass");
+    let town = with_facility("xuchang", "W", "level", json!("乡镇级"));
+    let (_, r) = report(town.path().to_str().unwrap(), &[]);
+    assert_eq!(
+        verdict(&r, "county-institutions", "X1"),
+        ("fail".into(), json!(0.0), json!(1.0))
+    );
+    let none = with_facility("xuchang", "W", "level", Value::Null);
+    let (_, r) = report(none.path().to_str().unwrap(), &[]);
+    let x1 = finding(&r, "county-institutions", "X1");
+    assert_eq!(x1["status"], "insufficient_data");
+    assert!(
+        x1["message"].as_str().unwrap().contains("without level"),
+        "{x1}"
+    );
+
+    // Changzhi 四(一): the city's care home of ≥ 300 beds is a city-level one. N1 (320 beds)
+    // run by the city meets it; the same home run by a county is not the city's.
+    let (_, r) = report("fixtures/changzhi", &[]);
+    assert_eq!(verdict(&r, "county-institutions", "C").0, "pass");
+    let county = with_facility("changzhi", "N1", "level", json!("county"));
+    let (_, r) = report(county.path().to_str().unwrap(), &[]);
+    let c = finding(&r, "county-institutions", "C");
+    assert_eq!(
+        (c["status"].as_str(), &c["measured"], &c["required"]),
+        (Some("fail"), &json!(1.0), &json!(2.0))
+    );
+    assert!(c["message"]
+        .as_str()
+        .unwrap()
+        .contains("missing: city care home with at least 300 beds"));
+}
+
+#[test]
+fn changzhi_every_town_has_a_home_for_the_destitute() {
+    // 四(一): in each town a welfare centre or rural home for the group care of the
+    // destitute. The fixture has no town; T1 (500000–500400 × 4000000–4000400, in X1) is
+    // added: it holds no facility → fail; a rural home R1 at (500200, 4000200) → pass.
+    let dir = common::copy_fixture("changzhi", &[]);
+    common::edit_layer(dir.path(), "units.geojson", |us| {
+        us.push(
+            json!({"type": "Feature", "properties": {"id": "T1", "name": "甲镇", "level": "town"},
+            "geometry": {"type": "Polygon", "coordinates": [[[500000, 4000000], [500400, 4000000],
+                [500400, 4000400], [500000, 4000400], [500000, 4000000]]]}}),
+        );
+    });
+    let (_, r) = report(dir.path().to_str().unwrap(), &[]);
+    let t1 = finding(&r, "county-institutions", "T1");
+    assert_eq!(
+        (t1["status"].as_str(), &t1["measured"], &t1["required"]),
+        (Some("fail"), &json!(0.0), &json!(1.0))
+    );
+    assert!(t1["message"]
+        .as_str()
+        .unwrap()
+        .contains("facility for the group care of the destitute"));
+    common::edit_layer(dir.path(), "facilities.geojson", |fs| {
+        fs.push(
+            json!({"type": "Feature", "properties": {"id": "R1", "kind": "rural_home"},
+            "geometry": {"type": "Point", "coordinates": [500200, 4000200]}}),
+        );
+    });
+    let (_, r) = report(dir.path().to_str().unwrap(), &[]);
+    assert_eq!(verdict(&r, "county-institutions", "T1").0, "pass");
 }

@@ -357,8 +357,8 @@ fn shangqiu_counts_and_clinics() {
         ("fail".into(), json!(3.0), json!(18.0))
     );
     // Centres started by 2018-12-31: S1 (2017-03-01), S2 (2018-12-31, the due date) and S4
-    // (completed 2016, so started) = 3; S3 started 2019-01-01, too late; S5 and S6 have no
-    // date and could make it 5 → cannot tell.
+    // (completed 2016, so started) = 3; S3 started 2019-01-01, too late; S5 and S6 are
+    // planned with no date and could make it 5 → cannot tell.
     let c = finding(&r, "facility-count", "C/community-centers-started");
     assert_eq!(
         (

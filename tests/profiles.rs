@@ -403,6 +403,28 @@ fn changzhi_2018() {
         ),
         (Some("county_only"), vec!["welfare_center"], Some(100))
     );
+    // 四(一)'s 市级 and 县级 are who runs the home; each town a home for the destitute.
+    assert_eq!(
+        city["facility_level"].as_array().unwrap()[0].as_str(),
+        Some("city")
+    );
+    assert_eq!(
+        county["facility_level"].as_array().unwrap()[0].as_str(),
+        Some("county")
+    );
+    let town = entry(p, "county-institutions", "requirements", 6);
+    assert_eq!(
+        (
+            town["level"].as_str(),
+            kinds(&town),
+            town["clause"].as_str()
+        ),
+        (
+            Some("town"),
+            vec!["welfare_center", "rural_home"],
+            Some("四(一)")
+        )
+    );
     // 五(一) 公办 coverage of city and counties; 五(七) a 公建民营 institution per county —
     // counties only (县), not districts.
     let public: Vec<(String, Vec<String>)> = (3..6)

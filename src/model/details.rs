@@ -59,6 +59,10 @@ pub struct FacilityCount {
     pub by: Option<String>,
     /// Facilities lacking a field the count reads.
     pub unknown: u64,
+    /// The date from which facilities standing only after the due date make up the
+    /// number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub met_from: Option<String>,
 }
 
 /// `facility-coverage`: the units counted and those without a facility.

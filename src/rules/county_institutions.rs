@@ -16,27 +16,43 @@ const DOC: &str = r#"# county-institutions — 县级养老机构配置
 ## What it checks
 The profile lists requirements by level; every unit of that level must contain at least
 `min_count` (default 1) facilities meeting each: of the given `kinds`, with
-`medical_care`, with at least `min_beds` beds, run by one of the `operators`. One finding
-per unit: measured = requirements met, required = requirements in all; the message names
-what is missing. A requirement is due at the end of its `year`: before that it is applied
-as a warning, saying when it falls due. A facility missing a value a requirement reads
-(`medical_care`, `beds`, `operator`) is never taken for a "no": when only such facilities
-could meet a requirement, the unit's answer is `insufficient_data` (or the fail lists it
-as undecided beside what is missing). Presence counts every facility of the plan, whatever
-its dates.
+`medical_care`, with at least `min_beds` beds, run by one of the `operators`, of the
+`facility_level` the text names (市级, 县级: who runs it), nursing-type where it says 护理型
+(`nursing_type`: a `nursing_home`, or another of its kinds with `nursing_beds` > 0). One
+finding per unit: measured = requirements met, required = requirements in all; the message
+names what is missing.
+
+A requirement is due at the end of its `year` and counts what stands by then (rules.md,
+dated targets): a facility `existing` in its `status`, one completed by the due date (or
+started, where the profile's `stage` says so), and one with neither status nor dates,
+taken as existing (the report's notes count them). One that stands only later does not
+count; when it would meet the requirement, the message says from when. Before the due
+date the requirement applies as a warning, saying when it falls due. An undated
+requirement counts every facility of the plan.
+
+A facility missing a value a requirement reads (`medical_care`, `beds`, `operator`,
+`level`, `nursing_beds`, or the date of a `planned` facility) is never taken for a "no":
+when only such facilities could meet a requirement, the unit's answer is
+`insufficient_data` (or the fail lists it as undecided beside what is missing), naming
+the fields they lack.
 
 ## How the texts' terms map to the data model
 - 医养结合机构 / 医疗卫生机构开展医养结合服务: a facility with `medical_care`; 医养结合服务机构 /
   医养结合型养老机构: an institution (`institution`, `nursing_home`, `welfare_center`) with
   `medical_care` (an alliance of a hospital and a home, 医养联合体, is not a facility).
-- 护理型养老机构（特困失能集中供养）: `nursing_home` or `welfare_center`; 养护院 and 护理院:
-  `nursing_home`; 老年医院 (a geriatric hospital) is entered as `nursing_home`; 社会福利中心,
+- 护理型养老机构（特困失能集中供养）: a `nursing_home`, or an `institution` or
+  `welfare_center` with nursing beds (a welfare centre without them is not 护理型); 养护院
+  and 护理院: `nursing_home`; 老年医院 (a geriatric hospital) is entered as `nursing_home`; 社会福利中心,
   敬老院, 特困供养服务设施: `welfare_center`; 养老机构: the three institution kinds.
 - 公办养老机构: `operator` `government` or `public_private` (Changzhi counts its city welfare
   home, run 公建民营, among them); 公建民营: `public_private`.
 - 县(市、区) is level `county` (counties and districts); where a text names counties only (县,
   县级 with a list of counties: Changzhi 四(一), 五(一), 五(七)) the level is `county_only`;
   乡(镇) is `town`; 市辖区 is `district`.
+- 市级 / 县级 of a facility (Changzhi 四(一), Xuchang 二, Shangqiu 三(一)2) are its `level`:
+  the city's care home is one the city runs, not any home in the city; a township 敬老院 is
+  not a county-level support facility. Shangqiu's county may have a city-level hospital or
+  home standing in it.
 
 ## Why
 County-level institutions are the safety net for the disabled poor and for medical
@@ -53,7 +69,8 @@ Anyang: a county with a medical-care facility but no nursing home or welfare cen
 - Changzhi: the city a care home (养护院) ≥ 300 beds, each county a welfare centre
   ≥ 100 beds (四(一), 五(一)); each county or district a medical-care institution by 2020
   (三); the city and each county a public institution by 2020 (五(一)); each county a
-  publicly built, privately run institution by 2020 (五(七)) — 长民发〔2018〕95号
+  publicly built, privately run institution by 2020 (五(七)); each town a facility for the
+  group care of the destitute, a welfare centre or rural home (四(一)) — 长民发〔2018〕95号
 - Shangqiu: the city and each county a geriatric hospital or nursing home by 2018 —
   三(一)2
 - Xuchang: each county a county-level support facility for the disabled poor by the end
@@ -115,7 +132,7 @@ fn one_unit(
         }
         let cutoff = r.cutoff(&target, ctx);
         let count = r.count(ctx, area, cutoff);
-        let met = r.met(count);
+        let met = r.met(&count);
         if met == Met::Yes {
             continue;
         }
@@ -127,7 +144,7 @@ fn one_unit(
             );
         }
         if met == Met::Unknown {
-            let fields = r.fields().join(", ");
+            let fields = count.missing.join(", ");
             what = Text::new(
                 format!("{}（有设施缺少 {fields}）", what.zh),
                 format!("{} (facilities without {fields})", what.en),
@@ -141,6 +158,12 @@ fn one_unit(
             what = Text::new(
                 format!("{}（{due} 到期，提前按警告提示）", what.zh),
                 format!("{} (due {due}, applied early as a warning)", what.en),
+            );
+        }
+        if let Some(from) = r.met_from(&count) {
+            what = Text::new(
+                format!("{}（按规划日期自 {from} 起满足）", what.zh),
+                format!("{} (met from {from} by the plan's dates)", what.en),
             );
         }
         missing.push(what);

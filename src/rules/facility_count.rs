@@ -23,8 +23,12 @@ date (the end of its year): `stage = "started"` for "启动建设" (`constructio
 dates count, as they do for construction timing. It must be at least `min_count`. One finding per unit and target, subject id
 `<unit id>/<key>`; measured and required are counts of facilities.
 
-A facility that would count but lacks a value the target reads (`medical_care`, `beds`,
-`operator`, the date) makes the answer `insufficient_data` when such facilities could make
+A facility in service (`status` `existing`) always counts, and so does one with neither
+status nor dates (taken as existing; the report's notes count them). One that reaches the
+stage only after the due date does not count; when such facilities make up the number
+later, the finding says from when (`details.met_from`). A facility that would count but
+lacks a value the target reads (`medical_care`, `beds`, `operator`, `level`, the date of
+a `planned` facility) makes the answer `insufficient_data` when such facilities could make
 up the number; nothing passes or fails by reading a missing value as "no". A facility
 whose only date is a completion after the due date may have started before it: unknown.
 
@@ -113,14 +117,16 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec
                 format!("{}：{n} 处，要求至少 {need} 处", what.zh),
                 format!("{}: {n}, at least {need} required", what.en),
             );
-            let mut f = match t.met(count) {
+            let met_from = t.met_from(&count);
+            let mut f = match t.met(&count) {
                 Met::Yes => v.judged(subject, true, n as f64, need as f64, msg),
                 Met::No => v.judged(
                     subject,
                     false,
                     n as f64,
                     need as f64,
-                    msg.join(&t!("差 {} 处", "{} short", need - n)),
+                    msg.join(&t!("差 {} 处", "{} short", need - n))
+                        .join(&met_from_text(met_from)),
                 ),
                 Met::Unknown => v.finding(
                     subject,
@@ -131,15 +137,28 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec
                         "另有 {} 处设施缺少所需字段（{}），无法判断",
                         "{} more facilities lack a field it reads ({}): cannot tell",
                         num(count.unknown as f64, 0),
-                        t.fields().join(", ")
+                        count.missing.join(", ")
                     )),
                 ),
             };
             f.details.rule = Some(RuleDetails::FacilityCount(details::FacilityCount {
-                by: t.stage.is_some().then(|| cutoff.to_string()),
+                by: t.stage().is_some().then(|| cutoff.to_string()),
                 unknown: count.unknown,
+                met_from: met_from.map(|d| d.to_string()),
             }));
             f
         })
         .collect()
+}
+
+/// When facilities that stand only after the due date meet the target later, from when.
+pub(super) fn met_from_text(met_from: Option<chrono::NaiveDate>) -> Text {
+    match met_from {
+        Some(d) => t!(
+            "按规划日期，自 {} 起达到要求（晚于期限）",
+            "by the plan's dates, met from {} (after the due date)",
+            d
+        ),
+        None => Text::default(),
+    }
 }

@@ -87,6 +87,7 @@ pub(crate) use declare_waiver_check;
 
 mod area_metric;
 mod common;
+pub mod dated;
 mod facility_range;
 mod presence;
 mod requirement;

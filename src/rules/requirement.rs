@@ -1,13 +1,15 @@
 //! What a unit must contain, as the profiles write it: facilities of some kinds (with
-//! medical care, at least so many beds, run by some operators, started or completed by the
-//! due date), at least `min_count` of them, by a year. Shared by `county-institutions` (a checklist per
-//! unit) and `facility-count` (one count per unit and requirement).
+//! medical care, at least so many beds, run by some operators, of a level, standing by the
+//! due date), at least `min_count` of them, by a year. Shared by `county-institutions` (a
+//! checklist per unit) and `facility-count` (one count per unit and requirement).
 
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Area, Context};
-use crate::model::{Facility, FacilityKind, LevelSel, Operator};
+pub use super::dated::Stage;
+use super::dated::Standing;
+use crate::model::{Facility, FacilityKind, FacilityLevel, LevelSel, Operator};
 use crate::profile::{Resolved, RuleConfig, Target, ThresholdSpec};
 use crate::text::Text;
 
@@ -29,8 +31,17 @@ pub struct Requirement {
     /// Who runs it (公办: `government` or `public_private`).
     #[serde(default)]
     pub operators: Option<Vec<Operator>>,
-    /// Count only facilities that reached this stage by the due date, where the text dates
-    /// it ("启动建设": started; "…以前建成": completed).
+    /// 护理型: a `nursing_home`, or another kind of the requirement's with nursing beds
+    /// (`nursing_beds` > 0); a welfare centre without nursing beds does not meet it.
+    #[serde(default)]
+    pub nursing_type: bool,
+    /// Who runs it: a requirement that names a level ("市级", "县级") counts only
+    /// facilities of that level (rules.md, facility levels).
+    #[serde(default)]
+    pub facility_level: Option<Vec<FacilityLevel>>,
+    /// The stage a facility must have reached by the due date ("启动建设": started;
+    /// "…建成": completed). A requirement with a `year` and no stage counts what is
+    /// completed by then (rules.md, dated targets).
     #[serde(default)]
     pub stage: Option<Stage>,
     /// How many such facilities the unit must contain (default 1).
@@ -49,36 +60,28 @@ fn one() -> u64 {
     1
 }
 
-/// How far a facility must have got by the due date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// Construction started: `construction_start`, else `completion_date` (a completed
-    /// facility was started), on or before the date.
-    Started,
-    /// Completed: `completion_date` on or before the date.
-    Completed,
-}
-
-impl Stage {
-    /// Whether the facility had reached the stage by `cutoff`; `None` when its dates do
-    /// not tell (a facility completed after the cutoff may have started before it).
-    fn reached_by(self, f: &Facility, cutoff: NaiveDate) -> Option<bool> {
-        match (self, f.construction_start, f.completion_date) {
-            (Stage::Started, Some(start), _) => Some(start <= cutoff),
-            (Stage::Started, None, Some(done)) if done <= cutoff => Some(true),
-            (Stage::Started, None, _) => None,
-            (Stage::Completed, _, done) => done.map(|d| d <= cutoff),
-        }
-    }
-}
-
-/// The facilities of a unit that meet a requirement: those known to, and those that may
-/// (a value the requirement reads is missing: `medical_care`, `beds`, `operator`, a date).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The facilities of a unit that meet a requirement: those known to, those that may (a
+/// value the requirement reads is missing: `medical_care`, `beds`, `operator`, `level`, a
+/// date), and the dates from which later ones do.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Count {
     pub known: u64,
     pub unknown: u64,
+    /// The dates facilities that stand only after the due date reach the stage, sorted.
+    pub later: Vec<NaiveDate>,
+    /// The fields the unknown facilities lack, in the order [`Requirement::fields`] gives.
+    pub missing: Vec<&'static str>,
+}
+
+/// Whether one facility meets a requirement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accepts {
+    Yes,
+    No,
+    /// Values it reads are missing: these fields.
+    Unknown(Vec<&'static str>),
+    /// It meets it in every way but stands only from this date, after the due date.
+    From(NaiveDate),
 }
 
 /// Whether a unit meets a requirement.
@@ -110,30 +113,61 @@ impl Requirement {
         Ok(())
     }
 
-    /// The facility is of the kind, care, size and operator asked for, and reached the
-    /// stage by `cutoff`; `None` when a value it needs is missing (never read as "no").
-    pub fn accepts(&self, f: &Facility, cutoff: NaiveDate) -> Option<bool> {
+    /// The stage a facility must have reached by the due date: the profile's, else
+    /// `completed` for a dated requirement; none for an undated one (every facility of the
+    /// plan counts).
+    pub fn stage(&self) -> Option<Stage> {
+        self.stage.or(self.year.map(|_| Stage::Completed))
+    }
+
+    /// The facility is of the kind, care, size, operator and level asked for, and stands
+    /// at the stage by `cutoff`; `Unknown` when a value it needs is missing (never read as
+    /// "no").
+    pub fn accepts(&self, f: &Facility, cutoff: NaiveDate) -> Accepts {
         if !kind_in(f, self.kinds.as_deref()) {
-            return Some(false);
+            return Accepts::No;
         }
         let tests = [
-            self.medical_care.map(|m| f.medical_care.map(|fm| fm == m)),
-            self.min_beds.map(|b| f.beds.map(|fb| fb >= b)),
-            self.operators
-                .as_ref()
-                .map(|ops| f.operator.map(|o| ops.contains(&o))),
-            self.stage.map(|st| st.reached_by(f, cutoff)),
+            (
+                "medical_care",
+                self.medical_care.map(|m| f.medical_care.map(|fm| fm == m)),
+            ),
+            ("beds", self.min_beds.map(|b| f.beds.map(|fb| fb >= b))),
+            (
+                "operator",
+                self.operators
+                    .as_ref()
+                    .map(|ops| f.operator.map(|o| ops.contains(&o))),
+            ),
+            (
+                "nursing_beds",
+                (self.nursing_type && f.kind != FacilityKind::NursingHome)
+                    .then(|| f.nursing_beds.map(|n| n > 0)),
+            ),
+            (
+                "level",
+                self.facility_level
+                    .as_ref()
+                    .map(|levels| f.level.map(|l| levels.contains(&l))),
+            ),
         ];
         // A test that fails decides, whatever else is unknown.
-        let mut known = true;
-        for t in tests.into_iter().flatten() {
+        let mut missing = Vec::new();
+        for (field, t) in tests {
             match t {
-                Some(false) => return Some(false),
-                Some(true) => {}
-                None => known = false,
+                Some(Some(false)) => return Accepts::No,
+                Some(None) => missing.push(field),
+                Some(Some(true)) | None => {}
             }
         }
-        known.then_some(true)
+        let stage = self.stage();
+        match stage.map_or(Standing::By, |st| st.standing(f, cutoff)) {
+            Standing::Unknown => missing.extend(stage.map(|st| st.field())),
+            _ if !missing.is_empty() => {}
+            Standing::By => return Accepts::Yes,
+            Standing::From(d) => return Accepts::From(d),
+        }
+        Accepts::Unknown(missing)
     }
 
     /// The fields a facility must give for this requirement to judge it.
@@ -148,10 +182,14 @@ impl Requirement {
         if self.operators.is_some() {
             out.push("operator");
         }
-        match self.stage {
-            Some(Stage::Started) => out.push("construction_start"),
-            Some(Stage::Completed) => out.push("completion_date"),
-            None => {}
+        if self.nursing_type {
+            out.push("nursing_beds");
+        }
+        if self.facility_level.is_some() {
+            out.push("level");
+        }
+        if let Some(stage) = self.stage() {
+            out.push(stage.field());
         }
         out
     }
@@ -187,21 +225,33 @@ impl Requirement {
 
     /// The area's facilities that meet the requirement.
     pub fn count(&self, ctx: &Context, area: &Area, cutoff: NaiveDate) -> Count {
-        let mut c = Count {
-            known: 0,
-            unknown: 0,
-        };
+        let mut c = Count::default();
         for f in ctx.facilities_of(&area.facilities) {
             match self.accepts(f, cutoff) {
-                Some(true) => c.known += 1,
-                Some(false) => {}
-                None => c.unknown += 1,
+                Accepts::Yes => c.known += 1,
+                Accepts::No => {}
+                Accepts::Unknown(fields) => {
+                    c.unknown += 1;
+                    c.missing.extend(fields);
+                }
+                Accepts::From(d) => c.later.push(d),
             }
         }
+        c.later.sort_unstable();
+        let order = self.fields();
+        c.missing.sort_by_key(|f| order.iter().position(|o| o == f));
+        c.missing.dedup();
         c
     }
 
-    pub fn met(&self, c: Count) -> Met {
+    /// The date from which facilities standing only after the due date make up the
+    /// number, when they do (`details.met_from`).
+    pub fn met_from(&self, c: &Count) -> Option<NaiveDate> {
+        let short = self.min_count.checked_sub(c.known).filter(|&n| n > 0)?;
+        c.later.get(usize::try_from(short).ok()? - 1).copied()
+    }
+
+    pub fn met(&self, c: &Count) -> Met {
         if c.known >= self.min_count {
             Met::Yes
         } else if c.known.saturating_add(c.unknown) >= self.min_count {
@@ -214,7 +264,7 @@ impl Requirement {
     /// The requirement's name for messages, with the date when it counts one.
     pub fn name(&self, cutoff: NaiveDate) -> Text {
         let label = Text::new(self.label.clone(), self.label_en.clone());
-        match self.stage {
+        match self.stage() {
             Some(Stage::Started) => Text::new(
                 format!("{}（{cutoff} 前开工）", label.zh),
                 format!("{} (started by {cutoff})", label.en),
