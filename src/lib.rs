@@ -30,7 +30,8 @@ pub mod waivers;
 
 pub use engine::Options;
 pub use model::progress::{Progress, Stage};
-pub use pipeline::{Error, LayerFiles, Request};
+pub use pipeline::{Error, Request};
+pub use read::LayerFiles;
 
 /// Checks a placed plan against a profile as of a date ([`engine::run`] with the default
 /// [`Options`]). Rules run in parallel; findings come out sorted by rule id, then subject

@@ -24,7 +24,7 @@ use crate::engine::{self, Options};
 use crate::model::progress::{Progress, Stage};
 use crate::place;
 use crate::profile::{Profile, ProfileError};
-use crate::read::{PlanError, Sources};
+use crate::read::{LayerFiles, PlanError, Sources};
 use crate::report::Report;
 use crate::rules::Prepared;
 use crate::text::{Lang, Text};
@@ -56,23 +56,6 @@ pub struct Request {
     pub baseline_tolerance: f64,
     /// What the check does beyond the rules, and who is told of its progress.
     pub options: Options,
-}
-
-/// Layer files given one by one (the command line's `--compounds`, `--facilities`…).
-#[derive(Debug, Clone, Default)]
-pub struct LayerFiles {
-    pub compounds: Option<PathBuf>,
-    pub facilities: Option<PathBuf>,
-    pub units: Option<PathBuf>,
-    pub phases: Option<PathBuf>,
-    pub roads: Option<PathBuf>,
-    pub candidates: Option<PathBuf>,
-}
-
-impl LayerFiles {
-    fn any(&self) -> bool {
-        self.compounds.is_some()
-    }
 }
 
 impl Default for Request {
@@ -147,7 +130,7 @@ impl Request {
     pub fn run(&self) -> Result<Report, Error> {
         let mut sources = match &self.plan {
             Some(path) => Sources::from_path(path)?,
-            None if self.layers.any() => Sources::default(),
+            None if self.layers.compounds.is_some() => Sources::default(),
             None => {
                 return Err(Error::Request(
                     "give a plan folder, or --compounds and --facilities files".into(),
@@ -217,16 +200,7 @@ impl Request {
     /// The plan's own layers, with the files given one by one winning over them (a
     /// plan.gpkg's tables, say), and the working CRS asked for.
     fn add_layers(&self, sources: &mut Sources) {
-        let given = |own: &Option<PathBuf>, found: &mut Option<PathBuf>| {
-            own.clone().or_else(|| found.take())
-        };
-        let l = &self.layers;
-        sources.compounds = given(&l.compounds, &mut sources.compounds);
-        sources.facilities = given(&l.facilities, &mut sources.facilities);
-        sources.units = given(&l.units, &mut sources.units);
-        sources.phases = given(&l.phases, &mut sources.phases);
-        sources.roads = given(&l.roads, &mut sources.roads);
-        sources.candidates = given(&l.candidates, &mut sources.candidates);
+        sources.files = self.layers.clone().or(std::mem::take(&mut sources.files));
         sources.working_crs = self.working_crs.clone();
     }
 

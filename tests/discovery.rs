@@ -16,36 +16,52 @@ fn copy(from: &str, to: &Path) {
     std::fs::copy(common::root().join(from), to).unwrap();
 }
 
+/// A plan folder `root/under` holding the layers of `fixture` named in `files`, and no
+/// plan.toml.
+fn plan_in(root: &Path, under: &str, fixture: &str, files: &[&str]) -> std::path::PathBuf {
+    let plan = root.join(under);
+    std::fs::create_dir_all(&plan).unwrap();
+    for f in files {
+        copy(&format!("fixtures/{fixture}/{f}"), &plan.join(f));
+    }
+    plan
+}
+
+/// The layers of the basic fixture.
+const BASIC: [&str; 4] = [
+    "compounds.geojson",
+    "facilities.geojson",
+    "phases.csv",
+    "units.geojson",
+];
+
+/// The summary of `planlint check --recursive ROOT EXTRA… --format json`, after its exit
+/// code is asserted 1 (the plans fail).
+fn batch(root: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["check", "--recursive", root.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--format", "json", "--lang", "en"]);
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 1, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
 #[test]
 fn recursive_finds_a_folder_whose_only_layers_are_geopackages() {
     // fixtures/geopackage/folder without its plan.toml: compounds.gpkg is the only sign of
     // a plan.
     let root = tempfile::tempdir().unwrap();
-    let plan = root.path().join("county");
-    std::fs::create_dir(&plan).unwrap();
-    for f in [
+    let layers = [
         "compounds.gpkg",
         "facilities.gpkg",
         "phases.csv",
         "units.geojson",
-    ] {
-        copy(&format!("fixtures/geopackage/folder/{f}"), &plan.join(f));
-    }
-    let (code, out, err) = run(&[
-        "check",
-        "--recursive",
-        root.path().to_str().unwrap(),
-        "--profile",
-        "anyang-2017",
-        "--as-of",
-        "2024-06-30",
-        "--format",
-        "json",
-        "--lang",
-        "en",
-    ]);
-    assert_eq!(code, 1, "{err}");
-    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    ];
+    plan_in(root.path(), "county", "geopackage/folder", &layers);
+    let summary = batch(
+        root.path(),
+        &["--profile", "anyang-2017", "--as-of", "2024-06-30"],
+    );
     let rows = summary["plans"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "{summary}");
     assert_eq!(rows[0]["status"], "checked", "{summary}");
@@ -85,16 +101,7 @@ fn a_plan_toml_in_a_folder_above_applies_to_the_plans_below() {
     let (_, basic) = common::report("fixtures/basic", &[]);
     let root = tempfile::tempdir().unwrap();
     std::fs::write(root.path().join("plan.toml"), SETTINGS).unwrap();
-    let plan = root.path().join("district").join("project");
-    std::fs::create_dir_all(&plan).unwrap();
-    for f in [
-        "compounds.geojson",
-        "facilities.geojson",
-        "phases.csv",
-        "units.geojson",
-    ] {
-        copy(&format!("fixtures/basic/{f}"), &plan.join(f));
-    }
+    let plan = plan_in(root.path(), "district/project", "basic", &BASIC);
     let (code, r) = common::report(plan.to_str().unwrap(), &[]);
     assert_eq!(code, 1);
     assert_eq!(r["as_of"], "2024-06-30");
@@ -106,25 +113,8 @@ fn recursive_takes_a_plan_toml_above_plans_as_their_settings_not_as_a_plan() {
     // ROOT/plan.toml gives profile and date; ROOT/a holds the basic plan's layers.
     let root = tempfile::tempdir().unwrap();
     std::fs::write(root.path().join("plan.toml"), SETTINGS).unwrap();
-    let plan = root.path().join("a");
-    std::fs::create_dir(&plan).unwrap();
-    for f in [
-        "compounds.geojson",
-        "facilities.geojson",
-        "phases.csv",
-        "units.geojson",
-    ] {
-        copy(&format!("fixtures/basic/{f}"), &plan.join(f));
-    }
-    let (code, out, err) = run(&[
-        "check",
-        "--recursive",
-        root.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(code, 1, "{err}");
-    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    plan_in(root.path(), "a", "basic", &BASIC);
+    let summary = batch(root.path(), &[]);
     let rows = summary["plans"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "the root is not a plan: {summary}");
     assert_eq!(rows[0]["status"], "checked", "{summary}");

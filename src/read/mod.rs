@@ -20,7 +20,7 @@ mod sources;
 pub mod value;
 pub mod wkb;
 
-pub use sources::{find_settings, holds_plan, layer_file, Holds, Sources};
+pub use sources::{find_settings, holds_plan, layer_file, Holds, LayerFiles, Sources};
 
 use std::path::{Path, PathBuf};
 
@@ -304,19 +304,19 @@ pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
         (
             Layer::Compounds,
             "compounds",
-            required("compounds", &src.compounds)?,
+            required("compounds", &src.files.compounds)?,
         ),
         (
             Layer::Facilities,
             "facilities",
-            required("facilities", &src.facilities)?,
+            required("facilities", &src.files.facilities)?,
         ),
-        (Layer::Units, "units", src.path("units", &src.units)),
-        (Layer::Roads, "roads", src.path("roads", &src.roads)),
+        (Layer::Units, "units", src.path("units", &src.files.units)),
+        (Layer::Roads, "roads", src.path("roads", &src.files.roads)),
         (
             Layer::Candidates,
             "candidates",
-            src.path("candidates", &src.candidates),
+            src.path("candidates", &src.files.candidates),
         ),
     ]
     .into_iter()
@@ -352,7 +352,7 @@ pub fn read_layers(src: &Sources) -> Result<ReadPlan, PlanError> {
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ReadPlan {
         layers,
-        phases: src.path("phases", &src.phases),
+        phases: src.path("phases", &src.files.phases),
     })
 }
 

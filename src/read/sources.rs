@@ -7,6 +7,45 @@ use std::path::{Path, PathBuf};
 use super::settings::{self, PlanSettings};
 use super::PlanError;
 
+/// A file per layer, where one is named: on the command line (`--compounds FILE`), or as
+/// a table of a container that holds a whole plan.
+#[derive(Debug, Clone, Default)]
+pub struct LayerFiles {
+    pub compounds: Option<PathBuf>,
+    pub facilities: Option<PathBuf>,
+    pub units: Option<PathBuf>,
+    pub phases: Option<PathBuf>,
+    pub roads: Option<PathBuf>,
+    pub candidates: Option<PathBuf>,
+}
+
+impl LayerFiles {
+    /// Each layer's file: this one's, else `other`'s.
+    pub fn or(self, other: LayerFiles) -> LayerFiles {
+        LayerFiles {
+            compounds: self.compounds.or(other.compounds),
+            facilities: self.facilities.or(other.facilities),
+            units: self.units.or(other.units),
+            phases: self.phases.or(other.phases),
+            roads: self.roads.or(other.roads),
+            candidates: self.candidates.or(other.candidates),
+        }
+    }
+
+    /// The slot of a layer, by its plan.toml name (`compounds`…).
+    fn slot(&mut self, layer: &str) -> Option<&mut Option<PathBuf>> {
+        Some(match layer {
+            "compounds" => &mut self.compounds,
+            "facilities" => &mut self.facilities,
+            "units" => &mut self.units,
+            "phases" => &mut self.phases,
+            "roads" => &mut self.roads,
+            "candidates" => &mut self.candidates,
+            _ => return None,
+        })
+    }
+}
+
 /// Where the layers are, and the settings that apply.
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
@@ -14,12 +53,8 @@ pub struct Sources {
     pub dir: Option<PathBuf>,
     /// The plan.toml that applies ([`find_settings`]), if any.
     pub settings_file: Option<PathBuf>,
-    pub compounds: Option<PathBuf>,
-    pub facilities: Option<PathBuf>,
-    pub units: Option<PathBuf>,
-    pub phases: Option<PathBuf>,
-    pub roads: Option<PathBuf>,
-    pub candidates: Option<PathBuf>,
+    /// Layers named one by one; they win over plan.toml's and the folder's.
+    pub files: LayerFiles,
     /// Overrides plan.toml's `working_crs`.
     pub working_crs: Option<String>,
     pub settings: PlanSettings,
@@ -84,15 +119,8 @@ impl Sources {
             let Some(table) = names.iter().find(|t| t.eq_ignore_ascii_case(layer)) else {
                 continue;
             };
-            let at = Some(super::layer_of(path, table));
-            match layer {
-                "compounds" => src.compounds = at,
-                "facilities" => src.facilities = at,
-                "units" => src.units = at,
-                "roads" => src.roads = at,
-                "phases" => src.phases = at,
-                "candidates" => src.candidates = at,
-                _ => {}
+            if let Some(slot) = src.files.slot(layer) {
+                *slot = Some(super::layer_of(path, table));
             }
         }
         Ok(src)
