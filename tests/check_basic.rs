@@ -339,3 +339,54 @@ fn a_nursing_type_institution_has_nursing_beds() {
         .unwrap()
         .contains("nursing-type institution for the disabled poor"));
 }
+
+#[test]
+fn the_facility_is_delivered_with_the_housing() {
+    // Xuchang 三(一)2 (四同步), a warning: A's housing is delivered with its last phase on
+    // 2023-06-30; S1 (A's station) was completed on 2022-03-01 → pass. Wuhan says the same.
+    for profile in ["xuchang-2022", "wuhan-2017"] {
+        let (_, r) = report("fixtures/basic", &["--profile", profile]);
+        let a = common::finding(&r, "delivery-with-housing", "A");
+        assert_eq!(
+            (a["status"].as_str(), a["severity"].as_str()),
+            (Some("pass"), Some("warning")),
+            "{profile}"
+        );
+        assert_eq!(
+            (&a["measured"], &a["required"]),
+            (&json!("2022-03-01"), &json!("2023-06-30"))
+        );
+        assert_eq!(
+            verdict(&r, "delivery-with-housing", "B").0,
+            "not_applicable"
+        );
+    }
+    let with = |s1_done: &str, phases: &str| {
+        let dir = common::copy_fixture("basic", &[]);
+        common::edit_layer(dir.path(), "facilities.geojson", |fs| {
+            fs[0]["properties"]["completion_date"] = json!(s1_done);
+        });
+        std::fs::write(dir.path().join("phases.csv"), phases).unwrap();
+        let (_, r) = report(dir.path().to_str().unwrap(), &["--profile", "xuchang-2022"]);
+        common::finding(&r, "delivery-with-housing", "A").clone()
+    };
+    let phases = "compound_id,phase,floor_area,start_date,completion_date\n\
+                  A,1,40000,2019-03-01,2021-06-30\nA,2,60000,2021-03-01,2023-06-30\n";
+    // Completed 2023-07-01, the day after the last phase: fail.
+    let a = with("2023-07-01", phases);
+    assert_eq!(
+        (a["status"].as_str(), &a["measured"], &a["required"]),
+        (Some("fail"), &json!("2023-07-01"), &json!("2023-06-30"))
+    );
+    // On the day of the last phase: in time.
+    assert_eq!(with("2023-06-30", phases)["status"], "pass");
+    // The second phase unfinished (no date): delivery comes after 2024-06-30. A station
+    // completed 2022-03-01 is in time; one planned for 2025-01-01 cannot be judged.
+    let unfinished = "compound_id,phase,floor_area,start_date,completion_date\n\
+                      A,1,40000,2019-03-01,2021-06-30\nA,2,60000,2021-03-01,\n";
+    assert_eq!(with("2022-03-01", unfinished)["status"], "pass");
+    assert_eq!(
+        with("2025-01-01", unfinished)["status"],
+        "insufficient_data"
+    );
+}

@@ -97,6 +97,7 @@ mod clinic_share;
 mod community_service_place;
 mod construction_timing;
 mod county_institutions;
+mod delivery_with_housing;
 mod expired_waiver;
 mod facility_count;
 mod facility_coverage;
@@ -291,6 +292,7 @@ pub static RULES: &[&dyn Rule] = &[
     &community_service_place::CommunityServicePlace,
     &construction_timing::ConstructionTiming,
     &county_institutions::CountyInstitutions,
+    &delivery_with_housing::DeliveryWithHousing,
     &expired_waiver::ExpiredWaiver,
     &facility_count::FacilityCount,
     &facility_coverage::FacilityCoverage,
