@@ -163,7 +163,7 @@ fn profiles(id: Option<&str>, lang: Lang) -> Result<u8, String> {
                 Some(items) if items.iter().all(toml::Value::is_table) => {
                     outln!(o, "  {k}:");
                     for item in items {
-                        outln!(o, "    - {}", show_entry(item, &p));
+                        outln!(o, "    - {}{}", show_entry(item, &p), implied_stage(item));
                     }
                 }
                 _ if v.is_table() => outln!(o, "  {k} = {{ {} }}", show_entry(v, &p)),
@@ -172,6 +172,17 @@ fn profiles(id: Option<&str>, lang: Lang) -> Result<u8, String> {
         }
     }
     print_out(&o)
+}
+
+/// A dated requirement without a `stage` counts what is completed by its due date
+/// (rules.md, dated targets): said where the profile leaves it implicit.
+fn implied_stage(item: &toml::Value) -> &'static str {
+    let has = |k: &str| item.get(k).is_some();
+    if has("label") && has("year") && !has("stage") {
+        ", stage = completed (implied by year)"
+    } else {
+        ""
+    }
 }
 
 /// One profile value as TOML, with the full citation of a `clause` and the due date of a

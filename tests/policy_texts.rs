@@ -512,8 +512,16 @@ fn profiles_and_rules_show_the_new_entries() {
     ] {
         assert!(out.contains(s), "{s}\n{out}");
     }
+    // Shangqiu's city hospital is a city-level one, due 2018 and so counted as completed
+    // by then: the stage the profile leaves implicit is said.
+    assert!(
+        out.contains("facility_level = [\"city\"]")
+            && out.contains("year = 2018 (due 2018-12-31), stage = completed (implied by year)"),
+        "{out}"
+    );
     let (_, out, _) = run(&["profiles", "wuhan-2017"]);
     assert!(out.contains("valid until 2022-08-22"));
+    assert!(out.contains("[delivery-with-housing]") && out.contains("multi_phase_only = true"));
     let (_, out, _) = run(&["profiles", "anyang-2017"]);
     assert!(out.contains("kinds = [\"community_station\", \"day_care\", \"street_center\", \"rural_home\"], level = \"town\""), "{out}");
     let (_, out, _) = run(&["rules"]);
@@ -521,6 +529,7 @@ fn profiles_and_rules_show_the_new_entries() {
         "facility-count",
         "clinic-share",
         "family-beds-per-thousand-elderly",
+        "delivery-with-housing",
     ] {
         assert!(out.contains(id), "{id}");
     }
