@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 
 use crate::index::Joins;
-use crate::model::{Facility, FacilityKind, Layer, LevelSel, Plan};
+use crate::model::{CompoundStatus, Facility, FacilityKind, Layer, LevelSel, Phase, Plan};
 use crate::model::{Finding, Measure, Status, Subject};
 pub use crate::profile::Bound;
 use crate::profile::{Profile, Resolved, RuleConfig, Severity, ThresholdSpec};
@@ -23,7 +23,36 @@ pub struct Context<'a> {
     pub analysis: &'a crate::analysis::Analysis,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The phases of compound `i` when it is a `new` compound that has some; else the
+    /// finding that says why it is not checked: `not_applicable` for an existing compound
+    /// (`existing` says why), `insufficient_data` without a status or phases. What the
+    /// rules on a development's progress share.
+    pub fn new_compound_phases(
+        &self,
+        v: &Verdict,
+        i: usize,
+        existing: Text,
+    ) -> Result<Vec<&'a Phase>, Box<Finding>> {
+        let subject = self.compound_subject(i);
+        match self.plan.compounds[i].status {
+            None => return Err(Box::new(v.missing(subject, "status", "compounds"))),
+            Some(CompoundStatus::Existing) => {
+                return Err(Box::new(v.not_applicable(subject, existing)))
+            }
+            Some(CompoundStatus::New) => {}
+        }
+        let plan: &'a Plan = self.plan;
+        let phases: Vec<&'a Phase> = self.joins.compound_phases[i]
+            .iter()
+            .map(|&k| &plan.phases[k])
+            .collect();
+        if phases.is_empty() {
+            return Err(Box::new(v.missing(subject, "phases", "phases.csv")));
+        }
+        Ok(phases)
+    }
+
     pub fn compound_subject(&self, i: usize) -> Subject {
         let c = &self.plan.compounds[i];
         Subject {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::common::{kind_in, Context, Verdict};
 use crate::model::{details, Finding, Measure, RuleDetails, Status};
-use crate::model::{Compound, CompoundStatus, Facility, FacilityKind, Phase};
+use crate::model::{Compound, Facility, FacilityKind, Phase};
 use crate::profile::RuleConfig;
 use crate::text::t;
 use crate::text::{num, pct, Text};
@@ -361,26 +361,14 @@ fn total_of(c: &Compound, phases: &[&Phase], basis: TotalBasis) -> (f64, &'stati
 fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
     let c = &ctx.plan.compounds[i];
     let subject = ctx.compound_subject(i);
-    match c.status {
-        None => return v.missing(subject, "status", "compounds"),
-        Some(CompoundStatus::Existing) => {
-            return v.not_applicable(
-                subject,
-                t!(
-                    "已建成小区不适用建设时序要求",
-                    "an existing compound has no construction timing"
-                ),
-            )
-        }
-        Some(CompoundStatus::New) => {}
-    }
-    let phases: Vec<&Phase> = ctx.joins.compound_phases[i]
-        .iter()
-        .map(|&k| &ctx.plan.phases[k])
-        .collect();
-    if phases.is_empty() {
-        return v.missing(subject, "phases", "phases.csv");
-    }
+    let existing = t!(
+        "已建成小区不适用建设时序要求",
+        "an existing compound has no construction timing"
+    );
+    let phases = match ctx.new_compound_phases(v, i, existing) {
+        Ok(phases) => phases,
+        Err(finding) => return *finding,
+    };
     if p.multi_phase_only && phases.len() == 1 {
         return v.not_applicable(
             subject,

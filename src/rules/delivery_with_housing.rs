@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::common::{kind_in, Context, Verdict};
 use super::dated::taken_as_existing;
-use crate::model::{CompoundStatus, Facility, FacilityKind, FacilityStatus, Phase};
+use crate::model::{Facility, FacilityKind, FacilityStatus};
 use crate::model::{Finding, Measure, Status};
 use crate::profile::RuleConfig;
 use crate::text::t;
@@ -88,28 +88,15 @@ enum Delivery {
 }
 
 fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
-    let c = &ctx.plan.compounds[i];
     let subject = ctx.compound_subject(i);
-    match c.status {
-        None => return v.missing(subject, "status", "compounds"),
-        Some(CompoundStatus::Existing) => {
-            return v.not_applicable(
-                subject,
-                t!(
-                    "已建成小区不适用同步交付要求",
-                    "an existing compound has no delivery to keep pace with"
-                ),
-            )
-        }
-        Some(CompoundStatus::New) => {}
-    }
-    let phases: Vec<&Phase> = ctx.joins.compound_phases[i]
-        .iter()
-        .map(|&k| &ctx.plan.phases[k])
-        .collect();
-    if phases.is_empty() {
-        return v.missing(subject, "phases", "phases.csv");
-    }
+    let existing = t!(
+        "已建成小区不适用同步交付要求",
+        "an existing compound has no delivery to keep pace with"
+    );
+    let phases = match ctx.new_compound_phases(v, i, existing) {
+        Ok(phases) => phases,
+        Err(finding) => return *finding,
+    };
     let delivery = if phases.iter().any(|ph| ph.completion_date.is_none()) {
         Delivery::After(ctx.as_of)
     } else {
