@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use planlint::emit::text::plain;
 use planlint::emit::Format;
 use planlint::model::{Severity, Status};
-use planlint::read::Holds;
+use planlint::read::PlanSign;
 use planlint::report::Report;
 use planlint::text::{pad, width, Lang};
 use rayon::prelude::*;
@@ -252,7 +252,7 @@ fn discover(root: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>) {
     let settings_only: Vec<PathBuf> = found
         .iter()
         .filter(|(dir, holds)| {
-            *holds == Holds::Settings
+            *holds == PlanSign::Settings
                 && found
                     .iter()
                     .any(|(other, _)| other != dir && other.starts_with(dir))

@@ -20,7 +20,7 @@ mod sources;
 pub mod value;
 pub mod wkb;
 
-pub use sources::{find_settings, holds_plan, layer_file, Holds, LayerFiles, Sources};
+pub use sources::{find_settings, holds_plan, layer_file, LayerFiles, PlanSign, Sources};
 
 use std::path::{Path, PathBuf};
 

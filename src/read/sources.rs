@@ -175,15 +175,15 @@ pub fn layer_file(dir: &Path, layer: &str) -> Option<PathBuf> {
 /// Whether a folder holds a plan: a compounds layer in any format this build reads, or a
 /// whole plan in one file (`plan.gpkg`); `Settings` when all it has is a plan.toml (the
 /// plan of a database it names, or settings for the plans in the folders below).
-pub fn holds_plan(dir: &Path) -> Option<Holds> {
+pub fn holds_plan(dir: &Path) -> Option<PlanSign> {
     let layers = layer_file(dir, "compounds").is_some()
         || super::formats::plan_containers()
             .iter()
             .any(|name| dir.join(name).exists());
     if layers {
-        Some(Holds::Layers)
+        Some(PlanSign::Layers)
     } else if dir.join("plan.toml").is_file() {
-        Some(Holds::Settings)
+        Some(PlanSign::Settings)
     } else {
         None
     }
@@ -191,7 +191,7 @@ pub fn holds_plan(dir: &Path) -> Option<Holds> {
 
 /// What a folder holds of a plan ([`holds_plan`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Holds {
+pub enum PlanSign {
     /// Layers: a compounds layer, or a whole plan in one file.
     Layers,
     /// Only a plan.toml.

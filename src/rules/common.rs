@@ -164,6 +164,15 @@ pub fn kind_in(f: &Facility, kinds: Option<&[FacilityKind]>) -> bool {
     }
 }
 
+/// A profile's `kinds` list, when given, names at least one kind (left out, a rule counts
+/// every kind): the validation the rules that take one share.
+pub fn kinds_given(kinds: Option<&[FacilityKind]>) -> Result<(), String> {
+    match kinds {
+        Some([]) => Err("`kinds` is empty: leave it out to count every kind".into()),
+        _ => Ok(()),
+    }
+}
+
 /// The threshold in force for the check's date.
 pub fn resolve(ctx: &Context, cfg: &RuleConfig, spec: &ThresholdSpec) -> Resolved {
     spec.resolve(cfg.severity, &cfg.clause, ctx.as_of)

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{kind_in, Context, Verdict};
+use super::common::{kind_in, kinds_given, Context, Verdict};
 use crate::model::{details, Finding, Measure, RuleDetails, Status};
 use crate::model::{Compound, Facility, FacilityKind, Phase};
 use crate::profile::RuleConfig;
@@ -113,10 +113,7 @@ impl Params {
         if !(self.share > 0.0 && self.share <= 1.0) {
             return Err(format!("share = {}: a fraction in (0, 1]", self.share));
         }
-        if self.kinds.as_ref().is_some_and(|k| k.is_empty()) {
-            return Err("`kinds` is empty: leave it out to count every kind".into());
-        }
-        Ok(())
+        kinds_given(self.kinds.as_deref())
     }
 }
 

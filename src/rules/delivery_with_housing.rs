@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{kind_in, Context, Verdict};
+use super::common::{kind_in, kinds_given, Context, Verdict};
 use super::dated::taken_as_existing;
 use crate::model::{Facility, FacilityKind, FacilityStatus};
 use crate::model::{Finding, Measure, Status};
@@ -56,10 +56,7 @@ pub struct Params {
 
 impl Params {
     fn check(&self) -> Result<(), String> {
-        if self.kinds.as_ref().is_some_and(|k| k.is_empty()) {
-            return Err("`kinds` is empty: leave it out to count every kind".into());
-        }
-        Ok(())
+        kinds_given(self.kinds.as_deref())
     }
 }
 

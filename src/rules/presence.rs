@@ -35,12 +35,7 @@ pub(crate) use presence_rule;
 
 impl PresenceParams {
     pub fn check(&self) -> Result<(), String> {
-        match &self.kinds {
-            Some(k) if k.is_empty() => {
-                Err("`kinds` is empty: leave it out to count every kind".into())
-            }
-            _ => Ok(()),
-        }
+        super::common::kinds_given(self.kinds.as_deref())
     }
 }
 
