@@ -14,7 +14,7 @@ use crate::network::Walkable;
 use crate::profile::{self, Profile};
 use crate::report::{self, Report};
 use crate::rules::{self, Context, Prepared};
-use crate::text::t;
+use crate::text::{t, Text};
 
 /// What a check does beyond the rules.
 #[derive(Debug, Clone)]
@@ -177,10 +177,14 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
         .filter(|f| rules::dated::taken_as_existing(f))
         .count();
     if undated > 0 {
-        notes.push(t!(
-            "{} 处设施既无建设状态（status）也无日期，按既有设施计入有期限的目标",
-            "{} facilities give neither a status nor dates: dated targets take them as existing",
-            undated
+        let (facilities, give) = if undated == 1 {
+            ("facility", "gives")
+        } else {
+            ("facilities", "give")
+        };
+        notes.push(Text::new(
+            format!("{undated} 处设施既无建设状态（status）也无日期，按既有设施计入有期限的目标"),
+            format!("{undated} {facilities} {give} neither a status nor dates: taken as existing by dated targets"),
         ));
     }
     if no_households > 0 {

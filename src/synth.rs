@@ -49,6 +49,62 @@ fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
+/// A community station's status and dates, from the year it is completed. In existing
+/// compounds the stations of 2018 give neither (taken as existing) and those of 2019 are
+/// `existing` without dates, as a bureau's inventory lists them; those of 2023 are still
+/// `planned` for 2025 (one in three without a completion date yet); the others say only
+/// their dates.
+fn station_dates(
+    year: i32,
+    f: usize,
+    compound: CompoundStatus,
+) -> (Option<FacilityStatus>, Option<NaiveDate>, Option<NaiveDate>) {
+    match year {
+        2018 if compound == CompoundStatus::Existing => (None, None, None),
+        2019 if compound == CompoundStatus::Existing => {
+            (Some(FacilityStatus::Existing), None, None)
+        }
+        2023 => (
+            Some(FacilityStatus::Planned),
+            date(2024, 4, 1),
+            if f.is_multiple_of(3) {
+                None
+            } else {
+                date(2025, 9, 30)
+            },
+        ),
+        _ => (None, date(year - 1, 4, 1), date(year, 9, 30)),
+    }
+}
+
+/// The `k`-th institution's status, dates and level: one in six is the city's, one in six
+/// a town's (a township home), the others the county's; one in four is planned, completed
+/// in 2022, and one in four planned without a completion date yet.
+fn institution_dates(
+    k: usize,
+) -> (
+    Option<FacilityStatus>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    FacilityLevel,
+) {
+    let level = match k % 6 {
+        0 => FacilityLevel::City,
+        5 => FacilityLevel::Town,
+        _ => FacilityLevel::County,
+    };
+    let (status, start, done) = match k % 4 {
+        1 => (
+            Some(FacilityStatus::Planned),
+            date(2021, 3, 1),
+            date(2022, 6, 30),
+        ),
+        3 => (Some(FacilityStatus::Planned), date(2023, 3, 1), None),
+        _ => (None, date(2015, 3, 1), date(2017, 3, 1)),
+    };
+    (status, start, done, level)
+}
+
 /// A city of `n` compounds.
 pub fn city(n: usize, seed: u64) -> Plan {
     let mut rng = Lcg(seed ^ 0x9E37_79B9_7F4A_7C15);
@@ -113,6 +169,7 @@ pub fn city(n: usize, seed: u64) -> Plan {
                 cy + 40.0 + rng.unit() * 120.0,
             );
             let year = 2018 + rng.below(6) as i32;
+            let (status, start, done) = station_dates(year, f, status);
             plan.facilities.push(Facility {
                 index: f,
                 id: format!("F{f:06}"),
@@ -134,9 +191,9 @@ pub fn city(n: usize, seed: u64) -> Plan {
                 clinic: None,
                 operator: Some(Operator::Government),
                 compound_id: None,
-                construction_start: date(year - 1, 4, 1),
-                completion_date: date(year, 9, 30),
-                status: None,
+                construction_start: start,
+                completion_date: done,
+                status,
                 level: None,
             });
         }
@@ -162,6 +219,7 @@ pub fn city(n: usize, seed: u64) -> Plan {
             Operator::Government,
             Operator::PublicPrivate,
         ][rng.below(3) as usize];
+        let (status, start, done, level) = institution_dates(k);
         plan.facilities.push(Facility {
             index: f,
             id: format!("F{f:06}"),
@@ -179,10 +237,10 @@ pub fn city(n: usize, seed: u64) -> Plan {
             clinic: None,
             operator: Some(operator),
             compound_id: None,
-            construction_start: date(2015, 3, 1),
-            completion_date: date(2017, 3, 1),
-            status: None,
-            level: None,
+            construction_start: start,
+            completion_date: done,
+            status,
+            level: Some(level),
         });
     }
     add_units(&mut plan, cols, rows);

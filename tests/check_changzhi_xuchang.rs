@@ -13,11 +13,13 @@
 //! `fixtures/xuchang` (as of 2023-01-01): city C = county X1; streets T1 (x < 1000), T2
 //! (1000–2000) and T3 (2000–3000, outside the city polygon, parent X1); communities Q1
 //! (0–500 × 0–500) and Q2 (500–1000 × 0–500). SC1 street centre (6,200 m², 30 long-term
-//! beds, started 2020-06-30) inside compound K (1,000 households, new) and Q1; SC2 street
-//! centre (3,000 m², 120 beds, 100 family beds given as `家庭养老床位`) in T2; W welfare
-//! centre at (700, 700). K's phases: 30,000 m² done 2020-06-30, 30,000 m² done 2021-06-30.
-//! C and X1 have 20,000 elderly each. K2 (1100–1200 × 100–200; residential 60,000 m², plot
-//! total 100,000 m²) holds station S21 (started 2021-01-01, 40 family beds); K3 (1600–1750
+//! beds, started 2020-06-30, completed 2021-12-31) inside compound K (1,000 households,
+//! new) and Q1; SC2 street centre (3,000 m², 120 beds, 100 family beds given as
+//! `家庭养老床位`, no status or dates) in T2; SC3 street centre (2,000 m², 60 beds, planned,
+//! completed 2023-03-01) in T3; W welfare centre at (700, 700). K's phases: 30,000 m² done
+//! 2020-06-30, 30,000 m² done 2021-06-30. C and X1 have 20,000 elderly each. K2 (1100–1200
+//! × 100–200; residential 60,000 m², plot total 100,000 m²) holds station S21 (started
+//! 2021-01-01, completed 2022-06-30, 40 family beds); K3 (1600–1750
 //! × 100–250, no floor-area fields) holds station S31 (started 2021-09-01) and nursing home
 //! N31 (started 2019-01-01). Both have phases of 30,000 (done 2020-06-30), 30,000
 //! (2021-06-30) and 40,000 m² (2022-06-30).
@@ -223,8 +225,22 @@ fn xuchang_street_centres_and_community_places() {
         verdict(&r, "street-center", "T2"),
         ("pass".into(), json!(1.0), json!(1.0))
     );
+    // T3's only centre, SC3, is completed on 2023-03-01: after the 2022 target's due date
+    // (2022-12-31), so it does not count, and the finding says from when it is met.
     assert_eq!(
         verdict(&r, "street-center", "T3"),
+        ("fail".into(), json!(0.0), json!(1.0))
+    );
+    let t3 = finding(&r, "street-center", "T3");
+    assert_eq!(t3["details"]["by"], "2022-12-31");
+    assert_eq!(t3["details"]["met_from"], "2023-03-01");
+    // Q1 holds SC1 (completed 2021-12-31): a service place by the due date. Q2 holds none.
+    assert_eq!(
+        verdict(&r, "community-service-place", "Q1"),
+        ("pass".into(), json!(1.0), json!(1.0))
+    );
+    assert_eq!(
+        verdict(&r, "community-service-place", "Q2"),
         ("fail".into(), json!(0.0), json!(1.0))
     );
     // SC1: 6,200 m² > 5,000 (warning, over by 1,200); SC2 3,000 passes.
@@ -317,8 +333,11 @@ fn xuchang_timing_counts_the_plot_and_community_facilities() {
 
 #[test]
 fn xuchang_family_beds_per_thousand_elderly() {
-    // Family beds: SC2 100 + S21 40 = 140; × 1000 / 20,000 elderly = 7.0 < 7.2. The target is
-    // 2025's: as of 2023-01-01 it is applied early, as a warning saying when it falls due.
+    // Family beds: SC2 100 (no status or dates: taken as existing) + S21 40 (completed
+    // 2022-06-30, by the 2025 target's due date) = 140; × 1000 / 20,000 elderly = 7.0 < 7.2.
+    // S31 and N31 (started, no completion date) are unknown, but have no family beds: with
+    // them it is 7.0 too, so they do not decide it. The target is 2025's: as of 2023-01-01
+    // it is applied early, as a warning saying when it falls due.
     let (_, r) = report("fixtures/xuchang", &[]);
     let c = finding(&r, "family-beds-per-thousand-elderly", "C");
     assert_eq!(
@@ -329,6 +348,7 @@ fn xuchang_family_beds_per_thousand_elderly() {
         (c["measured"].clone(), c["required"].clone()),
         (json!(7.0), json!(7.2))
     );
+    assert_eq!(c["details"]["unknown"], json!(2));
     assert!(c["message"]
         .as_str()
         .unwrap()

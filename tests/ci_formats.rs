@@ -188,7 +188,7 @@ fn github_annotations_one_per_failing_finding() {
         &"::error file=fixtures/basic/compounds.geojson,title=floor-area-per-households A 甲小区::24 m² per 100 households (300 m² for 1,250 households), required ≥ 30; needs 75 m² more (安政办〔2017〕80号 若干政策 四(九))"
     ));
     // "%" in a message is escaped as the toolkit does: coverage 50% → 50%25.
-    assert!(out.contains("urban community coverage 50%25 (1/2)"));
+    assert!(out.contains("urban community coverage (completed by 2020-12-31) 50%25 (1/2)"));
 }
 
 /// The hostile name every format must carry intact: markup, an entity, both quotes, a

@@ -246,6 +246,35 @@ fn speaks_chinese() {
 }
 
 #[test]
+fn a_target_met_late_shows_from_when_under_its_verdict() {
+    // fixtures/dated: the city's community coverage is 75% by 2020-12-31 and 100% from
+    // 2021-01-01, when Q3's day care is completed (tests/check_dated.rs has the arithmetic).
+    // The date stands in the result cell of its row, in both languages.
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, result) in [("en", "fail"), ("zh", "不符合")] {
+        let (path, _) = html(dir.path(), &["fixtures/dated", "--lang", lang]);
+        let page = std::fs::read_to_string(&path).unwrap();
+        let row = page
+            .split("<tr>")
+            .find(|r| r.contains("<small>C/community</small>"))
+            .expect("the coverage row");
+        let late = if lang == "en" {
+            "met from 2021-01-01"
+        } else {
+            "2021-01-01 起达标"
+        };
+        let cell = format!("{result}<br><small class=\"met-from\">{late}</small></td>");
+        assert!(row.contains(&cell), "{lang}: {row}");
+        // A finding met in time has no such line.
+        let x1 = page
+            .split("<tr>")
+            .find(|r| r.contains("<small>X1</small>") && r.contains("60"))
+            .expect("X1's beds row");
+        assert!(!x1.contains("met-from"), "{x1}");
+    }
+}
+
+#[test]
 fn the_map_is_drawn() {
     // The basic plan has no roads: circles, around the two stations 甲站 and 乙站 (the
     // two institutions do not serve the circle). A (floor area), C and D (circle) fail, red;

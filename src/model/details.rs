@@ -21,6 +21,15 @@ impl Details {
     pub fn is_empty(&self) -> bool {
         self.rule.is_none() && self.context.is_none()
     }
+
+    /// A dated target's count, where the finding has one.
+    pub fn dated(&self) -> Option<&Dated> {
+        match &self.rule {
+            Some(RuleDetails::Dated(d)) => Some(d),
+            Some(RuleDetails::FacilityCoverage(c)) => c.dated.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 /// The details of one rule's findings.
@@ -28,7 +37,7 @@ impl Details {
 #[serde(untagged)]
 pub enum RuleDetails {
     ConstructionTiming(ConstructionTiming),
-    FacilityCount(FacilityCount),
+    Dated(Dated),
     FacilityCoverage(FacilityCoverage),
     FloorArea(FloorArea),
     ServiceCircle(ServiceCircle),
@@ -51,13 +60,15 @@ pub struct ConstructionTiming {
     pub total_floor_area: Measure,
 }
 
-/// `facility-count`: the count's date and the facilities it could not tell.
+/// A dated target's count (`facility-count`, the ratio, share and presence rules): the
+/// date facilities must stand by and what the plan could not tell.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FacilityCount {
+pub struct Dated {
     /// The date facilities must have reached their stage by.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
-    /// Facilities lacking a field the count reads.
+    /// Facilities (units, for coverage) the count could not tell: a field it reads is
+    /// missing, or a planned facility lacks the date.
     pub unknown: u64,
     /// The date from which facilities standing only after the due date make up the
     /// number.
@@ -73,6 +84,8 @@ pub struct FacilityCoverage {
     pub kinds: Vec<&'static str>,
     /// Ids of the units without one, sorted.
     pub uncovered: Vec<String>,
+    #[serde(flatten)]
+    pub dated: Option<Dated>,
 }
 
 /// `floor-area-per-households`: the floor area counted and what is missing, in m².

@@ -6,8 +6,9 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Area, Bound, Context, Verdict};
+use super::dated::{self, Decision};
 use crate::model::{Facility, FacilityKind, LevelSel, Operator};
-use crate::model::{Finding, Measure, Status};
+use crate::model::{Finding, Measure, RuleDetails, Status};
 use crate::profile::{RuleConfig, Severity, ThresholdSpec};
 use crate::text::t;
 use crate::text::Text;
@@ -79,10 +80,13 @@ pub struct Metric {
 }
 
 /// What a measure reads of one area: the unit (or the whole plan) and its facilities of
-/// the kinds measured.
+/// the kinds measured that count (for a dated target, those standing by its due date).
 pub struct Scope<'a> {
     pub area: &'a Area<'a>,
     pub facilities: Vec<&'a Facility>,
+    /// Every facility of the kinds measured, whatever its dates: whether the layer gives a
+    /// value at all is read over them.
+    pub all: &'a [&'a Facility],
 }
 
 /// Evaluates a metric over every area subject, in parallel.
@@ -118,13 +122,28 @@ pub fn evaluate(
             if let Some(min) = p.min_beds {
                 // Whether a facility without `beds` is big enough cannot be told.
                 if facilities.iter().any(|f| f.beds.is_none()) {
-                    let missing = Measured::Missing("beds", "facilities");
-                    return judge(metric, &v, area, missing, bound, target.value);
+                    return v.missing(area.subject.clone(), "beds", "facilities");
                 }
                 facilities.retain(|f| f.beds.is_some_and(|b| b >= min));
             }
-            let scope = Scope { area, facilities };
-            judge(metric, &v, area, measure(&scope, p), bound, target.value)
+            // A dated target counts what stands by its due date (rules.md).
+            let split = dated::split(facilities.iter().copied(), dated::count_at(&target));
+            let decision = dated::decide(
+                &split,
+                |fs: &[&Facility]| {
+                    let scope = Scope {
+                        area,
+                        facilities: fs.to_vec(),
+                        all: &facilities,
+                    };
+                    measure(&scope, p)
+                },
+                |m| match m {
+                    Measured::Value(x, _) => Some(bound.holds(*x, target.value)),
+                    _ => None,
+                },
+            );
+            judge(metric, &v, area, &decision, bound, target.value)
         })
         .collect()
 }
@@ -133,13 +152,13 @@ fn judge(
     metric: &Metric,
     v: &Verdict,
     area: &Area,
-    m: Measured,
+    decision: &Decision<Measured>,
     bound: Bound,
     required: f64,
 ) -> Finding {
     let subject = area.subject.clone();
-    let (value, basis) = match m {
-        Measured::Value(x, basis) => (x, basis),
+    let (value, basis) = match &decision.measured {
+        Measured::Value(x, basis) => (*x, basis),
         Measured::Missing(field, layer) => return v.missing(subject, field, layer),
         Measured::Undefined(why) => {
             return v.finding(
@@ -147,27 +166,41 @@ fn judge(
                 Status::InsufficientData,
                 Measure::Null,
                 Measure::num(required),
-                why,
+                why.clone(),
             )
         }
     };
     let show = metric.show;
     let ok = bound.holds(value, required);
+    let status = decision.status(ok);
     let (m, r) = (show(value), show(required));
     let sym = bound.symbol();
+    let by = dated::by_text(decision.at);
     let mut msg = Text::new(
-        format!("{}为 {m}，要求 {sym} {r}", metric.what.zh),
-        format!("{} is {m}, required {sym} {r}", metric.what.en),
+        format!("{}{}为 {m}，要求 {sym} {r}", metric.what.zh, by.zh),
+        format!("{}{} is {m}, required {sym} {r}", metric.what.en, by.en),
     );
-    if !ok {
+    if status == Status::Fail {
         let gap = (value - required).abs();
         msg = msg.join(&match bound {
             Bound::Min => t!("差 {}", "short by {}", show(gap)),
             Bound::Max => t!("超出 {}", "over by {}", show(gap)),
         });
     }
-    let msg = msg.join(&basis);
-    v.judged(subject, ok, value, required, msg)
+    let msg = msg
+        .join(basis)
+        .join(&decision.note(t!("处设施", "facilities")));
+    let mut f = v.finding(
+        subject,
+        status,
+        Measure::num(value),
+        Measure::num(required),
+        msg,
+    );
+    if decision.at.is_some() {
+        f.details.rule = Some(RuleDetails::Dated(decision.details()));
+    }
+    f
 }
 
 /// Σ of a count over facilities, where a facility without the value has none (a day-care
@@ -248,7 +281,7 @@ macro_rules! area_metric_rule {
     ) => {
         $crate::rules::declare_rule!(
             $ty, id: $id, title: ($tzh, $ten), subject: Units, needs: [$($need),*], doc: $doc,
-            params: super::area_metric::AreaParams,
+            dated: true, params: super::area_metric::AreaParams,
             validate: |p: &super::area_metric::AreaParams| p.check($ops),
             check: |rule, p: &super::area_metric::AreaParams, cfg, ctx: &super::Context| {
                 let metric = super::area_metric::Metric {
@@ -296,7 +329,7 @@ pub fn per_thousand_elderly(
     (field, count): (&'static str, fn(&Facility) -> Option<u64>),
     what: Text,
 ) -> Measured {
-    if !scope.facilities.is_empty() && scope.facilities.iter().all(|f| count(f).is_none()) {
+    if !scope.all.is_empty() && scope.all.iter().all(|f| count(f).is_none()) {
         return Measured::Missing(field, "facilities");
     }
     let Some(elderly) = area_population(ctx, scope.area, |u| u.elderly_population) else {

@@ -126,7 +126,7 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec
                     n as f64,
                     need as f64,
                     msg.join(&t!("差 {} 处", "{} short", need - n))
-                        .join(&met_from_text(met_from)),
+                        .join(&super::dated::met_from_text(met_from)),
                 ),
                 Met::Unknown => v.finding(
                     subject,
@@ -141,7 +141,7 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec
                     )),
                 ),
             };
-            f.details.rule = Some(RuleDetails::FacilityCount(details::FacilityCount {
+            f.details.rule = Some(RuleDetails::Dated(details::Dated {
                 by: t.stage().is_some().then(|| cutoff.to_string()),
                 unknown: count.unknown,
                 met_from: met_from.map(|d| d.to_string()),
@@ -149,16 +149,4 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec
             f
         })
         .collect()
-}
-
-/// When facilities that stand only after the due date meet the target later, from when.
-pub(super) fn met_from_text(met_from: Option<chrono::NaiveDate>) -> Text {
-    match met_from {
-        Some(d) => t!(
-            "按规划日期，自 {} 起达到要求（晚于期限）",
-            "by the plan's dates, met from {} (after the due date)",
-            d
-        ),
-        None => Text::default(),
-    }
 }

@@ -4,7 +4,8 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Area, Bound, Context, Verdict};
-use crate::model::{details, Finding, RuleDetails, Subject};
+use super::dated::{self, Standing};
+use crate::model::{details, Finding, Measure, RuleDetails, Status, Subject};
 use crate::model::{FacilityKind, LevelSel};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::text::t;
@@ -86,13 +87,17 @@ struct CoverageTarget {
     label_en: Option<String>,
 }
 
-declare_rule_with_params!(
+super::declare_rule!(
     FacilityCoverage,
     id: "facility-coverage",
     title: ("养老服务设施覆盖率", "Facility coverage"),
     subject: Units,
     needs: [Units, Facilities],
     doc: DOC,
+    dated: true,
+    params: Params,
+    validate: Params::check,
+    check: check,
 );
 
 fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
@@ -167,36 +172,52 @@ fn one_target(
             ),
         );
     }
-    let uncovered: Vec<usize> = units
-        .iter()
-        .copied()
-        .filter(|&u| {
-            !ctx.facilities_of(&ctx.joins.unit_facilities[u])
-                .any(|f| kind_in(f, kinds))
-        })
-        .collect();
-    let measured = (units.len() - uncovered.len()) as f64 / units.len() as f64;
-    let ok = Bound::Min.holds(measured, share.value);
-    let (covered, total, m, r) = (
-        units.len() - uncovered.len(),
-        units.len(),
-        pct(measured),
-        pct(share.value),
+    // A unit is covered from the day its first facility of the kinds stands; a dated
+    // target counts the units covered by its due date (rules.md).
+    let at = dated::count_at(&share);
+    let mut split = dated::Split::new(at);
+    for &u in &units {
+        let standings = ctx
+            .facilities_of(&ctx.joins.unit_facilities[u])
+            .filter(|f| kind_in(f, kinds))
+            .map(|f| at.map_or(Standing::By, |(stage, due)| stage.standing(f, due)));
+        if let Some(standing) = dated::first_standing(standings) {
+            split.push(standing, u);
+        }
+    }
+    let split = split.sorted();
+    let total = units.len();
+    let decision = dated::decide(
+        &split,
+        |covered: &[usize]| covered.len() as f64 / total as f64,
+        |&m| Some(Bound::Min.holds(m, share.value)),
     );
+    let measured = decision.measured;
+    let ok = Bound::Min.holds(measured, share.value);
+    let status = decision.status(ok);
+    let covered = split.by.len();
+    let (m, r) = (pct(measured), pct(share.value));
+    let by = dated::by_text(at);
     let mut msg = Text::new(
-        format!("{}覆盖率 {m}（{covered}/{total}），要求 ≥ {r}", label.zh),
         format!(
-            "{} coverage {m} ({covered}/{total}), required ≥ {r}",
-            label.en
+            "{}覆盖率{} {m}（{covered}/{total}），要求 ≥ {r}",
+            label.zh, by.zh
+        ),
+        format!(
+            "{} coverage{} {m} ({covered}/{total}), required ≥ {r}",
+            label.en, by.en
         ),
     );
     // By id: the report never depends on the order of the features in the file.
-    let mut ids: Vec<String> = uncovered
+    let mut covered_units = split.by.clone();
+    covered_units.sort_unstable();
+    let mut ids: Vec<String> = units
         .iter()
+        .filter(|u| covered_units.binary_search(u).is_err())
         .map(|&u| ctx.plan.units[u].id.clone())
         .collect();
     ids.sort_unstable();
-    if !ok {
+    if status == Status::Fail {
         let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
         let more = if ids.len() > 10 {
             format!(" …(+{})", ids.len() - 10)
@@ -210,11 +231,22 @@ fn one_target(
             more
         ));
     }
-    let mut f = v.judged(subject, ok, measured, share.value, msg);
+    let msg = msg.join(&decision.note(t!(
+        "个单元仅有规划设施，",
+        "units with only planned facilities"
+    )));
+    let mut f = v.finding(
+        subject,
+        status,
+        Measure::num(measured),
+        Measure::num(share.value),
+        msg,
+    );
     f.details.rule = Some(RuleDetails::FacilityCoverage(details::FacilityCoverage {
         units: units.len(),
         kinds: target.kinds.iter().map(|k| k.name()).collect(),
         uncovered: ids,
+        dated: at.map(|_| decision.details()),
     }));
     f
 }

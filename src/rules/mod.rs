@@ -11,7 +11,7 @@
 macro_rules! declare_rule {
     (
         $ty:ident, id: $id:literal, title: ($tzh:literal, $ten:literal), subject: $subject:ident,
-        needs: [$($need:ident),*], doc: $doc:expr, params: $params:ty,
+        needs: [$($need:ident),*], doc: $doc:expr, $(dated: $dated:literal,)? params: $params:ty,
         $(validate: $validate:expr,)? check: $check:expr $(,)?
     ) => {
         pub struct $ty;
@@ -23,6 +23,7 @@ macro_rules! declare_rule {
             const SUBJECT: $crate::model::Layer = $crate::model::Layer::$subject;
             const DOC: &'static str = $doc;
             const NEEDS: &'static [$crate::model::Layer] = &[$($crate::model::Layer::$need),*];
+            $(const DATED: bool = $dated;)?
             $(
                 fn validate(params: &$params) -> Result<(), String> {
                     ($validate)(params)
@@ -204,6 +205,9 @@ pub trait Check: Sync + 'static {
     /// Layers without which the rule cannot run at all (it is then listed as skipped).
     const NEEDS: &'static [Layer];
     const CONFIGURED_BY: ConfiguredBy = ConfiguredBy::Profile;
+    /// Its targets are area targets that count facilities the way every dated one does
+    /// ([`dated`]): its documentation gets the shared section on them.
+    const DATED: bool = false;
 
     /// What parsing cannot check (a share within 0..1, say).
     fn validate(_params: &Self::Params) -> Result<(), String> {
@@ -229,6 +233,8 @@ pub trait Rule: Sync {
     /// What sets the rule to work: a profile's section (the ordinary rule), or plan.toml's
     /// `[[waivers]]`.
     fn configured_by(&self) -> ConfiguredBy;
+    /// It counts facilities as a dated target does ([`dated`]).
+    fn dated(&self) -> bool;
     /// Parses the profile's section for this rule into its typed parameters, once, when
     /// the profile is prepared: this is its validation.
     fn prepare(&self, cfg: &RuleConfig) -> Result<Box<dyn Ready>, String>;
@@ -252,6 +258,9 @@ impl<C: Check> Rule for C {
     }
     fn configured_by(&self) -> ConfiguredBy {
         C::CONFIGURED_BY
+    }
+    fn dated(&self) -> bool {
+        C::DATED
     }
     fn prepare(&self, cfg: &RuleConfig) -> Result<Box<dyn Ready>, String> {
         let params: C::Params = cfg.parse()?;
@@ -316,9 +325,17 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
 }
 
-/// The title and documentation of a finding's rule.
-pub fn describe(id: &str) -> Option<(Text, &'static str)> {
-    find(id).map(|r| (r.title(), r.doc()))
+/// The title and documentation of a finding's rule: its own, with the section on dated
+/// targets before its "Why" where it counts facilities as they do.
+pub fn describe(id: &str) -> Option<(Text, std::borrow::Cow<'static, str>)> {
+    let r = find(id)?;
+    let doc = r.doc();
+    if !r.dated() {
+        return Some((r.title(), doc.into()));
+    }
+    let at = doc.find("## Why").unwrap_or(doc.len());
+    let full = format!("{}{}\n\n{}", &doc[..at], dated::DOC.trim_end(), &doc[at..]);
+    Some((r.title(), full.into()))
 }
 
 #[cfg(test)]
@@ -336,6 +353,13 @@ mod tests {
             assert!(
                 r.doc().contains("## Why"),
                 "{} doc lacks a Why section",
+                r.id()
+            );
+            let (_, doc) = describe(r.id()).unwrap();
+            assert_eq!(
+                doc.contains("## Dated targets"),
+                r.dated(),
+                "{}: the dated section is shown exactly for the dated rules",
                 r.id()
             );
         }

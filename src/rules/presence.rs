@@ -5,10 +5,11 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Context, Verdict};
-use crate::model::Finding;
+use super::dated;
 use crate::model::{FacilityKind, LevelSel};
+use crate::model::{Finding, Measure, RuleDetails};
 use crate::profile::{RuleConfig, ThresholdSpec};
-use crate::text::{num, Text};
+use crate::text::{num, t, Text};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,7 +25,7 @@ macro_rules! presence_rule {
     ($ty:ident, id: $id:literal, title: ($tzh:literal, $ten:literal), doc: $doc:expr $(,)?) => {
         $crate::rules::declare_rule!(
             $ty, id: $id, title: ($tzh, $ten), subject: Units, needs: [Units, Facilities],
-            doc: $doc,
+            doc: $doc, dated: true,
             params: super::presence::PresenceParams,
             validate: super::presence::PresenceParams::check,
             check: super::presence::evaluate,
@@ -52,20 +53,44 @@ pub fn evaluate(
         Some(ks) => ks.iter().map(|k| k.name()).collect::<Vec<_>>().join(", "),
         None => "any kind".to_string(),
     };
+    let at = dated::count_at(&target);
     ctx.areas(&[p.level])
         .par_iter()
         .map(|area| {
-            let n = ctx
-                .facilities_of(&area.facilities)
-                .filter(|f| kind_in(f, kinds))
-                .count();
-            let ok = n as f64 >= target.value;
-            let need = num(target.value, 0);
-            let msg = Text::new(
-                format!("单元内有 {n} 处养老服务设施（{what}），要求至少 {need} 处"),
-                format!("the unit contains {n} facilities ({what}), at least {need} required"),
+            // A dated target counts what stands by its due date (rules.md).
+            let split = dated::split(
+                ctx.facilities_of(&area.facilities)
+                    .filter(|f| kind_in(f, kinds)),
+                at,
             );
-            v.judged(area.subject.clone(), ok, n as f64, target.value, msg)
+            let decision =
+                dated::decide(&split, |fs| fs.len(), |&n| Some(n as f64 >= target.value));
+            let n = decision.measured;
+            let need = num(target.value, 0);
+            let by = dated::by_text(at);
+            let msg = Text::new(
+                format!(
+                    "单元内有 {n} 处养老服务设施（{what}）{}，要求至少 {need} 处",
+                    by.zh
+                ),
+                format!(
+                    "the unit contains {n} facilities ({what}){}, at least {need} required",
+                    by.en
+                ),
+            )
+            .join(&decision.note(t!("处设施", "facilities")));
+            let status = decision.status(n as f64 >= target.value);
+            let mut f = v.finding(
+                area.subject.clone(),
+                status,
+                Measure::num(n as f64),
+                Measure::num(target.value),
+                msg,
+            );
+            if at.is_some() {
+                f.details.rule = Some(RuleDetails::Dated(decision.details()));
+            }
+            f
         })
         .collect()
 }

@@ -263,17 +263,10 @@ impl Requirement {
 
     /// The requirement's name for messages, with the date when it counts one.
     pub fn name(&self, cutoff: NaiveDate) -> Text {
-        let label = Text::new(self.label.clone(), self.label_en.clone());
-        match self.stage() {
-            Some(Stage::Started) => Text::new(
-                format!("{}（{cutoff} 前开工）", label.zh),
-                format!("{} (started by {cutoff})", label.en),
-            ),
-            Some(Stage::Completed) => Text::new(
-                format!("{}（{cutoff} 前建成）", label.zh),
-                format!("{} (completed by {cutoff})", label.en),
-            ),
-            None => label,
-        }
+        let by = super::dated::by_text(self.stage().map(|stage| (stage, cutoff)));
+        Text::new(
+            format!("{}{}", self.label, by.zh),
+            format!("{}{}", self.label_en, by.en),
+        )
     }
 }

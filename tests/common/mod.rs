@@ -68,10 +68,33 @@ pub fn schema_errors(report: &Value) -> Vec<String> {
         let text = std::fs::read_to_string(root().join("data/report.schema.json")).unwrap();
         jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).expect("a valid schema")
     });
-    validator
+    let mut errors: Vec<String> = validator
         .iter_errors(report)
         .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect()
+        .collect();
+    // The schema leaves `details` open to later fields, but documents every field planlint
+    // writes now.
+    static DOCUMENTED: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let documented = DOCUMENTED.get_or_init(|| {
+        let text = std::fs::read_to_string(root().join("data/report.schema.json")).unwrap();
+        let schema: Value = serde_json::from_str(&text).unwrap();
+        schema["$defs"]["details"]["properties"].clone()
+    });
+    for (i, f) in report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for key in f["details"].as_object().into_iter().flat_map(|d| d.keys()) {
+            if documented.get(key).is_none() {
+                errors.push(format!(
+                    "details.{key} of finding {i} is not documented in $defs/details"
+                ));
+            }
+        }
+    }
+    errors
 }
 
 /// The finding of `rule` about `subject`.

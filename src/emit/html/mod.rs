@@ -261,6 +261,17 @@ fn cell(m: &Measure) -> String {
     }
 }
 
+/// Under a dated target's verdict, the date from which the plan meets it late.
+fn met_from(f: &Finding, lang: Lang) -> String {
+    match f.details.dated().and_then(|d| d.met_from.as_deref()) {
+        Some(date) => format!(
+            "<br><small class=\"met-from\">{}</small>",
+            esc(Text::new(format!("{date} 起达标"), format!("met from {date}")).get(lang))
+        ),
+        None => String::new(),
+    }
+}
+
 /// How far a failing finding is from its requirement, in its unit.
 fn shortfall(f: &Finding) -> String {
     if f.status != Status::Fail {
@@ -340,10 +351,11 @@ fn rules(o: &mut String, r: &Report, lang: Lang) {
             };
             let _ = writeln!(
                 o,
-                "<tr><td class=\"subj\">{} <small>{}</small></td><td class=\"{class}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"clause\">{}</td></tr>",
+                "<tr><td class=\"subj\">{} <small>{}</small></td><td class=\"{class}\">{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"clause\">{}</td></tr>",
                 esc(&f.subject.name),
                 esc(&f.subject.id),
                 f.status.label().get(lang),
+                met_from(f, lang),
                 esc(&cell(&f.measured)),
                 esc(&cell(&f.required)),
                 esc(&shortfall(f)),
