@@ -158,6 +158,15 @@ fn profiles(id: Option<&str>, lang: Lang) -> Result<u8, String> {
             cfg.severity.as_str(),
             p.cite(&cfg.clause)
         );
+        // A dated area target counts what stands by its due date (rules.md): said once per
+        // rule whose section has one.
+        let has_year = cfg
+            .params
+            .values()
+            .any(|v| v.to_string().contains("year ="));
+        if has_year && rules::find(rule).is_some_and(|r| r.dated()) {
+            outln!(o, "  stage = completed (implied by year): a dated target counts the facilities completed by its due date");
+        }
         for (k, v) in &cfg.params {
             match v.as_array() {
                 Some(items) if items.iter().all(toml::Value::is_table) => {

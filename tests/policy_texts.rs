@@ -524,6 +524,22 @@ fn profiles_and_rules_show_the_new_entries() {
     assert!(out.contains("[delivery-with-housing]") && out.contains("multi_phase_only = true"));
     let (_, out, _) = run(&["profiles", "anyang-2017"]);
     assert!(out.contains("kinds = [\"community_station\", \"day_care\", \"street_center\", \"rural_home\"], level = \"town\""), "{out}");
+    // Beds per 1,000 elderly by 2020 count the beds completed by 2020-12-31; the land per
+    // resident has no year and counts every facility: no stage is said for it.
+    let section = |id: &str| {
+        let start = out.find(&format!("[{id}]")).unwrap();
+        let rest = &out[start..];
+        rest[..rest[1..].find("\n[").map_or(rest.len(), |e| e + 1)].to_string()
+    };
+    let implied = "stage = completed (implied by year): a dated target counts the facilities completed by its due date";
+    assert!(
+        section("beds-per-thousand-elderly").contains(implied),
+        "{out}"
+    );
+    assert!(section("facility-coverage").contains(implied), "{out}");
+    assert!(!section("land-per-capita").contains(implied), "{out}");
+    // The service circle's 2020 target is about distance, not a count of facilities.
+    assert!(!section("service-circle").contains(implied), "{out}");
     let (_, out, _) = run(&["rules"]);
     for id in [
         "facility-count",
