@@ -21,6 +21,8 @@ pub mod network;
 pub mod pipeline;
 pub mod place;
 pub mod profile;
+#[cfg(feature = "python")]
+mod python;
 pub mod read;
 pub mod report;
 pub mod rules;

@@ -22,6 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["context"],
     &["emit", "synth"],
     &["pipeline"],
+    &["python"],
 ];
 
 fn rank(module: &str) -> Option<usize> {

@@ -1,0 +1,288 @@
+//! The Python module `planlint._planlint` (feature `python`, built into the wheel by
+//! maturin; the Python package around it is `src/python/planlint/`). It calls the same
+//! [`Request`] the command line does, with the GIL released while the check runs, and
+//! hands the report to Python as the JSON contract of report.md, the other formats
+//! through the same emitters, and the subjects' geometry as WKB.
+
+use std::path::PathBuf;
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::crs::{CrsSpec, Transformer};
+use crate::emit::Format;
+use crate::model::progress::Stage;
+use crate::pipeline::{Error, Request};
+use crate::profile::{Profile, BUILTIN};
+use crate::read::PlanError as ReadError;
+use crate::report::Report;
+use crate::rules::RULES;
+use crate::text::Lang;
+
+create_exception!(
+    _planlint,
+    PlanlintError,
+    PyException,
+    "Anything planlint refuses: the command line's exit 2."
+);
+create_exception!(
+    _planlint,
+    PlanError,
+    PlanlintError,
+    "A layer, plan.toml or a file of the plan cannot be used."
+);
+create_exception!(
+    _planlint,
+    ProfileError,
+    PlanlintError,
+    "The profile, or a setting overriding it, is not valid."
+);
+create_exception!(
+    _planlint,
+    BaselineError,
+    PlanlintError,
+    "The baseline report cannot be read."
+);
+create_exception!(
+    _planlint,
+    ContextError,
+    PlanlintError,
+    "The submission cannot be checked inside this city."
+);
+create_exception!(
+    _planlint,
+    RequestError,
+    PlanlintError,
+    "The request itself: a setting missing or not valid."
+);
+
+fn parse_lang(lang: &str) -> PyResult<Lang> {
+    lang.parse::<Lang>()
+        .map_err(|e| RequestError::new_err(format!("lang: {e}")))
+}
+
+/// The exception of a refused check: its class says what was refused, its message is the
+/// command line's, and a plan's names the file (`file`) where it can.
+fn raise(py: Python<'_>, e: Error, lang: Lang) -> PyErr {
+    let message = e.message(lang);
+    let err = match &e {
+        Error::Plan(_) => PlanError::new_err(message),
+        Error::Profile(_) => ProfileError::new_err(message),
+        Error::Baseline(_) => BaselineError::new_err(message),
+        Error::Context(_) => ContextError::new_err(message),
+        Error::Request(_) => RequestError::new_err(message),
+    };
+    let file = match &e {
+        Error::Plan(
+            ReadError::Io(f, _)
+            | ReadError::Parse(f, _)
+            | ReadError::Unsupported(f)
+            | ReadError::Crs(f, _),
+        ) => Some(f.clone()),
+        Error::Plan(ReadError::Settings(f, _)) => Some(format!("plan.toml {f}")),
+        _ => None,
+    };
+    let _ = err.value(py).setattr("file", file);
+    err
+}
+
+/// A stage's name as the progress callback receives it.
+fn stage_name(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Reading => "reading",
+        Stage::Placing => "placing",
+        Stage::Indexing => "indexing",
+        Stage::Network => "network",
+        Stage::Circle => "circle",
+        Stage::Rules => "rules",
+        Stage::Summarising => "summarising",
+        Stage::Writing => "writing",
+    }
+}
+
+/// A check's report, kept on the Rust side: the Python `Report` reads it through these
+/// methods.
+#[pyclass(frozen, module = "planlint._planlint")]
+pub struct NativeReport {
+    report: Report,
+}
+
+#[pymethods]
+impl NativeReport {
+    /// The report in a format (`json`, `html`, `csv`, `gpkg`…), speaking `lang`, as bytes.
+    fn emit<'py>(
+        &self,
+        py: Python<'py>,
+        format: &str,
+        lang: &str,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let format: Format = format.parse().map_err(RequestError::new_err)?;
+        let lang = parse_lang(lang)?;
+        let mut out = Vec::new();
+        py.detach(|| format.emitter(lang).emit(&mut out, &self.report))
+            .map_err(|e| PlanlintError::new_err(e.to_string()))?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    /// Each finding's subject geometry as WKB, in the order of the findings, moved into
+    /// `crs` (none: the working CRS); `None` for a finding about the whole plan.
+    #[pyo3(signature = (crs=None))]
+    fn geometries<'py>(
+        &self,
+        py: Python<'py>,
+        crs: Option<&str>,
+    ) -> PyResult<Vec<Option<Bound<'py, PyBytes>>>> {
+        let Some(shapes) = &self.report.geometry else {
+            return Ok(vec![None; self.report.findings.len()]);
+        };
+        let to = match crs {
+            Some(crs) => Some(
+                Transformer::new(&CrsSpec::Proj(self.report.working_crs.clone()), crs)
+                    .map_err(|e| RequestError::new_err(format!("crs {crs}: {e}")))?,
+            ),
+            None => None,
+        };
+        let wkbs: Vec<Option<Vec<u8>>> = py.detach(|| {
+            self.report
+                .findings
+                .iter()
+                .map(|f| {
+                    let mut g = shapes.of_subject(&f.subject)?;
+                    if let Some(t) = &to {
+                        t.transform_geometry(&mut g);
+                    }
+                    let mut out = Vec::new();
+                    crate::read::wkb::write(&g, &mut out);
+                    Some(out)
+                })
+                .collect()
+        });
+        Ok(wkbs
+            .into_iter()
+            .map(|w| w.map(|w| PyBytes::new(py, &w)))
+            .collect())
+    }
+
+    /// The CRS the check measured in.
+    #[getter]
+    fn working_crs(&self) -> &str {
+        &self.report.working_crs
+    }
+}
+
+/// Checks a plan as `planlint check` does: `plan` a folder, a `.gpkg` or a PostgreSQL URI;
+/// every setting left out comes from plan.toml. `overrides` are `RULE.KEY=VALUE`;
+/// `progress` is called with each stage's name as it starts.
+#[pyfunction]
+#[pyo3(signature = (plan, *, profile=None, as_of=None, context=None, baseline=None, working_crs=None, overrides=Vec::new(), service_areas=false, lang="zh", progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn check(
+    py: Python<'_>,
+    plan: PathBuf,
+    profile: Option<String>,
+    as_of: Option<String>,
+    context: Option<PathBuf>,
+    baseline: Option<PathBuf>,
+    working_crs: Option<String>,
+    overrides: Vec<String>,
+    service_areas: bool,
+    lang: &str,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<NativeReport> {
+    let lang = parse_lang(lang)?;
+    let mut request = Request::plan(plan);
+    request.profile = profile;
+    request.as_of = as_of;
+    request.context = context;
+    request.baseline = baseline;
+    request.working_crs = working_crs;
+    request.overrides = overrides;
+    request.options.service_areas = service_areas;
+    if let Some(callback) = progress {
+        request = request.progress(move |stage| {
+            Python::attach(|py| {
+                // A failing callback must not stop the check: Python prints what it raised.
+                if let Err(e) = callback.call1(py, (stage_name(stage),)) {
+                    e.print(py);
+                }
+            })
+        });
+    }
+    let result = py.detach(|| request.run());
+    match result {
+        Ok(report) => Ok(NativeReport { report }),
+        Err(e) => Err(raise(py, e, lang)),
+    }
+}
+
+/// The built-in profiles as JSON: id, city, title, document, dates and each rule's
+/// section (severity, clause, parameters).
+#[pyfunction]
+fn profiles_json() -> PyResult<String> {
+    let mut out = Vec::new();
+    for (id, text) in BUILTIN {
+        let p = Profile::parse(id, text).map_err(|e| ProfileError::new_err(e.to_string()))?;
+        let rules: serde_json::Map<String, serde_json::Value> = p
+            .rules
+            .iter()
+            .map(|(rule, cfg)| {
+                let params = serde_json::to_value(&cfg.params).unwrap_or_default();
+                let mut v = serde_json::json!({"severity": cfg.severity.as_str(), "clause": p.cite(&cfg.clause)});
+                if let (Some(o), serde_json::Value::Object(params)) = (v.as_object_mut(), params) {
+                    o.extend(params);
+                }
+                (rule.clone(), v)
+            })
+            .collect();
+        out.push(serde_json::json!({
+            "id": p.id,
+            "city": p.city,
+            "city_en": p.city_en,
+            "title": p.title,
+            "title_en": p.title_en,
+            "document": p.document,
+            "issued": p.issued_date().map(|d| d.to_string()),
+            "valid_until": p.valid_until_date().map(|d| d.to_string()),
+            "rules": rules,
+        }));
+    }
+    Ok(serde_json::Value::Array(out).to_string())
+}
+
+/// Every rule of the registry as JSON: id, titles, subject layer, documentation.
+#[pyfunction]
+fn rules_json() -> String {
+    let rules: Vec<serde_json::Value> = RULES
+        .iter()
+        .map(|r| {
+            let (title, doc) = crate::rules::describe(r.id()).unwrap_or_default();
+            serde_json::json!({
+                "id": r.id(),
+                "title": title.zh,
+                "title_en": title.en,
+                "subject": r.subject().as_str(),
+                "doc": doc,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(rules).to_string()
+}
+
+#[pymodule]
+fn _planlint(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<NativeReport>()?;
+    m.add_function(wrap_pyfunction!(check, m)?)?;
+    m.add_function(wrap_pyfunction!(profiles_json, m)?)?;
+    m.add_function(wrap_pyfunction!(rules_json, m)?)?;
+    m.add("PlanlintError", py.get_type::<PlanlintError>())?;
+    m.add("PlanError", py.get_type::<PlanError>())?;
+    m.add("ProfileError", py.get_type::<ProfileError>())?;
+    m.add("BaselineError", py.get_type::<BaselineError>())?;
+    m.add("ContextError", py.get_type::<ContextError>())?;
+    m.add("RequestError", py.get_type::<RequestError>())?;
+    Ok(())
+}

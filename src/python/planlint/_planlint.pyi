@@ -1,0 +1,39 @@
+"""The native module (Rust, PyO3): the check itself. Use the package ``planlint``."""
+
+from typing import Callable, Optional
+
+__version__: str
+
+class PlanlintError(Exception):
+    """Anything planlint refuses: the command line's exit 2."""
+
+class PlanError(PlanlintError):
+    """A layer, plan.toml or a file of the plan cannot be used; ``file`` names it."""
+
+    file: Optional[str]
+
+class ProfileError(PlanlintError): ...
+class BaselineError(PlanlintError): ...
+class ContextError(PlanlintError): ...
+class RequestError(PlanlintError): ...
+
+class NativeReport:
+    working_crs: str
+    def emit(self, format: str, lang: str) -> bytes: ...
+    def geometries(self, crs: Optional[str] = None) -> list[Optional[bytes]]: ...
+
+def check(
+    plan: str,
+    *,
+    profile: Optional[str] = None,
+    as_of: Optional[str] = None,
+    context: Optional[str] = None,
+    baseline: Optional[str] = None,
+    working_crs: Optional[str] = None,
+    overrides: list[str] = ...,
+    service_areas: bool = False,
+    lang: str = "zh",
+    progress: Optional[Callable[[str], None]] = None,
+) -> NativeReport: ...
+def profiles_json() -> str: ...
+def rules_json() -> str: ...

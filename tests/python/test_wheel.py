@@ -1,0 +1,210 @@
+"""The wheel, installed alone in a fresh virtual environment (tests/python.rs builds it and
+runs these from a directory outside the checkout, with LD_LIBRARY_PATH and PROJ_DATA
+empty): its `planlint` command and its module `planlint` give what the cargo-built binary
+gives. PLANLINT_ROOT is the checkout, PLANLINT_CARGO_BIN the cargo-built binary."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import planlint
+
+ROOT = Path(os.environ["PLANLINT_ROOT"])
+CARGO_BIN = os.environ["PLANLINT_CARGO_BIN"]
+# The wheel's command: the venv's scripts folder, beside its python.
+WHEEL_BIN = str(Path(sys.executable).parent / "planlint")
+
+# Every plan folder of the fixtures, and the sample.
+PLANS = sorted(str(p.parent) for p in (ROOT / "fixtures").glob("*/plan.toml")) + [
+    str(ROOT / "data" / "sample")
+]
+
+
+def run(binary, *args):
+    out = subprocess.run([binary, *args], capture_output=True)
+    return out.returncode, out.stdout, out.stderr.decode("utf-8", "replace")
+
+
+def test_the_environment_is_a_new_users():
+    assert not os.environ.get("LD_LIBRARY_PATH")
+    assert not os.environ.get("PROJ_DATA") and not os.environ.get("PROJ_LIB")
+    assert not Path.cwd().resolve().is_relative_to(ROOT.resolve())
+    assert Path(planlint.__file__).resolve().is_relative_to(Path(sys.prefix).resolve())
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_the_wheels_command_writes_the_cargo_binarys_report(plan):
+    wheel = run(WHEEL_BIN, "check", plan, "--format", "json", "--lang", "zh")
+    cargo = run(CARGO_BIN, "check", plan, "--format", "json", "--lang", "zh")
+    assert wheel[0] == cargo[0] and wheel[0] in (0, 1), wheel[2]
+    assert wheel[1] == cargo[1]
+
+
+@pytest.mark.parametrize("plan", PLANS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_modules_report_is_the_binarys(plan, lang):
+    code, expected, err = run(CARGO_BIN, "check", plan, "--format", "json", "--lang", lang)
+    assert code in (0, 1), err
+    report = planlint.check(plan, lang=lang)
+    assert report.to_bytes("json") == expected
+    findings = json.loads(expected)["findings"]
+    df = report.findings
+    assert len(df) == len(findings)
+    assert list(df["rule"]) == [f["rule"] for f in findings]
+    assert list(df["subject_id"]) == [f["subject"]["id"] for f in findings]
+    assert list(df["status"]) == [f["status"] for f in findings]
+
+
+def verdict(df, rule, subject):
+    row = df[(df["rule"] == rule) & (df["subject_id"] == subject)]
+    assert len(row) == 1, (rule, subject)
+    r = row.iloc[0]
+    return r["status"], r["measured"], r["required"]
+
+
+def test_the_dataframe_has_the_hand_worked_numbers_of_fixtures_basic():
+    df = planlint.check(str(ROOT / "fixtures" / "basic"), lang="en").findings
+    # A: 300 m² × 100 / 1,250 households = 24 < 30 (new); B: 100 × 100 / 500 = 20 = 20
+    # (existing); C has 0 households; D has no status.
+    assert verdict(df, "floor-area-per-households", "A") == ("fail", 24.0, 30.0)
+    assert verdict(df, "floor-area-per-households", "B") == ("pass", 20.0, 20.0)
+    assert verdict(df, "floor-area-per-households", "C")[0] == "not_applicable"
+    assert verdict(df, "floor-area-per-households", "D")[0] == "insufficient_data"
+    a = df[(df["rule"] == "floor-area-per-households") & (df["subject_id"] == "A")].iloc[0]
+    assert a["details"]["missing_floor_area"] == 75.0
+    # Straight lines: C's centroid is 2,000 m from S2, D's 1,000 m from S1 (limit 800).
+    assert verdict(df, "service-circle", "C") == ("fail", 2000.0, 800.0)
+    assert verdict(df, "service-circle", "D") == ("fail", 1000.0, 800.0)
+    # Construction timing of A: the station on 2022-03-01, T50 on 2023-06-30.
+    assert verdict(df, "construction-timing", "A") == ("pass", "2022-03-01", "2023-06-30")
+
+
+def test_a_geodataframe_round_trips_through_geopackage(tmp_path):
+    import geopandas
+    import pyogrio
+
+    report = planlint.check(str(ROOT / "fixtures" / "basic"), lang="en")
+    gdf = report.to_geodataframe()
+    assert gdf.crs.to_epsg() == 4326
+    # Findings about a compound have its polygon, about a facility its point; the
+    # plan-wide ones none.
+    a = gdf[(gdf["rule"] == "floor-area-per-households") & (gdf["subject_id"] == "A")]
+    assert a.geometry.iloc[0].geom_type in ("Polygon", "MultiPolygon")
+    # In the working CRS, compound A is the 100 m square it is drawn as: 10,000 m².
+    local = report.to_geodataframe(crs=None)
+    assert local.crs.to_epsg() == 4547
+    area = local[(local["rule"] == "floor-area-per-households") & (local["subject_id"] == "A")]
+    assert area.geometry.iloc[0].area == pytest.approx(10_000.0, rel=1e-9)
+    path = tmp_path / "findings.gpkg"
+    flat = gdf.drop(columns=["details", "waived", "baseline"])
+    flat.to_file(path, layer="findings", engine="pyogrio")
+    back = pyogrio.read_dataframe(path, layer="findings")
+    assert len(back) == len(gdf)
+    assert list(back["subject_id"]) == list(gdf["subject_id"])
+    assert back.geometry.is_empty.sum() + back.geometry.isna().sum() == (
+        gdf.geometry.is_empty.sum() + gdf.geometry.isna().sum()
+    )
+    if shutil.which("ogrinfo"):
+        info = subprocess.run(["ogrinfo", "-so", str(path), "findings"], capture_output=True, text=True)
+        assert info.returncode == 0 and f"Feature Count: {len(gdf)}" in info.stdout, info.stderr
+
+
+def test_every_format_is_written(tmp_path):
+    report = planlint.check(str(ROOT / "fixtures" / "basic"), lang="en")
+    report.to_html(tmp_path / "r.html")
+    assert "<html" in (tmp_path / "r.html").read_text("utf-8")
+    report.write(tmp_path / "r.csv")
+    assert (tmp_path / "r.csv").read_text("utf-8").startswith("rule,")
+    report.write(tmp_path / "r.gpkg")
+    assert (tmp_path / "r.gpkg").read_bytes()[:16] == b"SQLite format 3\x00"
+    assert json.loads(report.to_json())["summary"] == report.summary
+    with pytest.raises(ValueError):
+        report.write(tmp_path / "r.unknown")
+
+
+def test_context_waivers_and_baseline(tmp_path):
+    # A submission inside its city: its findings say what it does to the city's.
+    sub = planlint.check(str(ROOT / "data" / "submission"), context=str(ROOT / "data" / "sample"), lang="en")
+    expected = run(CARGO_BIN, "check", str(ROOT / "data" / "submission"), "--context", str(ROOT / "data" / "sample"), "--format", "json", "--lang", "en")[1]
+    assert sub.to_bytes("json") == expected
+    assert sub.json["context"]
+    # A waiver in plan.toml covers A's failing floor area.
+    plan = tmp_path / "basic"
+    shutil.copytree(ROOT / "fixtures" / "basic", plan)
+    with open(plan / "plan.toml", "a", encoding="utf-8") as f:
+        f.write('\n[[waivers]]\nrule = "floor-area-per-households"\nsubject = "A"\nreason = "已批复"\n')
+    waived = planlint.check(str(plan), lang="en").findings
+    a = waived[(waived["rule"] == "floor-area-per-households") & (waived["subject_id"] == "A")].iloc[0]
+    assert a["waived"]["reason"] == "已批复"
+    # The same plan against its own report as the baseline: nothing new, nothing worse.
+    first = planlint.check(str(ROOT / "fixtures" / "basic"))
+    first.to_json(tmp_path / "base.json")
+    again = planlint.check(str(ROOT / "fixtures" / "basic"), baseline=str(tmp_path / "base.json"))
+    states = {b["state"] for b in again.findings["baseline"]}
+    assert states == {"unchanged"}
+
+
+def test_settings_override_the_profile():
+    # fixtures/basic: the city's nursing share is 25% against 30%; at 20% it passes.
+    df = planlint.check(str(ROOT / "fixtures" / "basic"), settings={"nursing-bed-share.min": 0.2}).findings
+    row = df[df["rule"] == "nursing-bed-share"].iloc[0]
+    assert (row["status"], row["required"]) == ("pass", 0.2)
+
+
+def test_a_bad_plan_raises_plan_error_naming_the_file():
+    broken = ROOT / "fixtures" / "batch" / "broken"
+    with pytest.raises(planlint.PlanError) as e:
+        planlint.check(str(broken))
+    assert "compounds.geojson" in str(e.value)
+    assert e.value.file.endswith("compounds.geojson")
+    assert isinstance(e.value, planlint.PlanlintError)
+    with pytest.raises(planlint.ProfileError):
+        planlint.check(str(ROOT / "fixtures" / "basic"), profile="no-such-city")
+    with pytest.raises(planlint.PlanlintError):
+        planlint.check(str(ROOT / "fixtures" / "nowhere"))
+
+
+def test_the_gil_is_released_while_it_checks(tmp_path):
+    city = tmp_path / "city"
+    code, _, err = run(CARGO_BIN, "synth", "--compounds", "20000", "--out", str(city))
+    assert code == 0, err
+    ticks = 0
+    done = threading.Event()
+
+    def count():
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            time.sleep(0.001)
+
+    stages = []
+    t = threading.Thread(target=count)
+    t.start()
+    time.sleep(0.05)
+    before = ticks
+    start = time.perf_counter()
+    planlint.check(str(city), progress=stages.append)
+    elapsed = time.perf_counter() - start
+    during = ticks - before
+    done.set()
+    t.join()
+    # With the GIL held the counting thread would not run at all during the check.
+    assert elapsed > 0.1 and during > elapsed * 100, (elapsed, during)
+    assert stages[0] == "reading" and "rules" in stages, stages
+
+
+def test_profiles_and_rules_as_data():
+    ids = {p["id"] for p in planlint.profiles()}
+    assert {"anyang-2017", "changzhi-2018", "xuchang-2022", "shangqiu-2018", "wuhan-2017"} == ids
+    anyang = next(p for p in planlint.profiles() if p["id"] == "anyang-2017")
+    assert anyang["rules"]["beds-per-thousand-elderly"]["min"] == {"value": 35.0, "year": 2020}
+    rules = {r["id"]: r for r in planlint.rules()}
+    assert "## Why" in rules["service-circle"]["doc"]
+    assert rules["facility-coverage"]["subject"] == "units"
