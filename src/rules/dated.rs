@@ -5,6 +5,10 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::model::{details, Facility, FacilityStatus, Status};
+use crate::profile::Resolved;
+use crate::text::{num, t, Text};
+
 /// The section `planlint rules ID` shows for every rule that counts facilities for a
 /// dated target (`Check::DATED`).
 pub const DOC: &str = r#"## Dated targets
@@ -21,10 +25,6 @@ numerator and its denominator over the same facilities. Before the due date the 
 applies early, as a warning, and the plan's own dates tell whether it will be met in
 time. A target without a year counts every facility of the plan.
 "#;
-
-use crate::model::{details, Facility, FacilityStatus, Status};
-use crate::profile::Resolved;
-use crate::text::{num, t, Text};
 
 /// How far a facility must have got by the due date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
