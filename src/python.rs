@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use serde_json::Value;
 
 use crate::crs::{CrsSpec, Transformer};
 use crate::emit::Format;
@@ -88,6 +89,83 @@ fn raise(py: Python<'_>, e: Error, lang: Lang) -> PyErr {
     err
 }
 
+/// A JSON value as the Python object `json.loads` would make of it.
+fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any(),
+            (None, Some(u)) => u.into_pyobject(py)?.into_any(),
+            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+        },
+        Value::String(s) => s.into_pyobject(py)?.into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, item) in map {
+                dict.set_item(k, to_py(py, item)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// The columns of the findings table, in the JSON report's order (the subject's three
+/// flattened).
+const COLUMNS: [&str; 14] = [
+    "rule",
+    "severity",
+    "status",
+    "subject_layer",
+    "subject_id",
+    "subject_name",
+    "measured",
+    "required",
+    "unit",
+    "message",
+    "clause",
+    "details",
+    "waived",
+    "baseline",
+];
+
+/// A value as the JSON report writes it, as Python reads that back (`None` where the
+/// report leaves the key out).
+fn serialized<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    v: Option<T>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match v.map(serde_json::to_value) {
+        Some(Ok(value)) => to_py(py, &value),
+        _ => Ok(py.None().into_bound(py)),
+    }
+}
+
+/// One Python string per distinct text, for the columns of a few values repeated on every
+/// row (rule, severity, status, layer, unit, clause).
+struct Interned<'py> {
+    py: Python<'py>,
+    strings: std::collections::HashMap<String, Bound<'py, PyString>>,
+}
+
+impl<'py> Interned<'py> {
+    fn get(&mut self, s: &str) -> Bound<'py, PyString> {
+        if let Some(v) = self.strings.get(s) {
+            return v.clone();
+        }
+        let v = PyString::new(self.py, s);
+        self.strings.insert(s.to_string(), v.clone());
+        v
+    }
+}
+
 /// A stage's name as the progress callback receives it.
 fn stage_name(stage: Stage) -> &'static str {
     match stage {
@@ -163,6 +241,51 @@ impl NativeReport {
             .into_iter()
             .map(|w| w.map(|w| PyBytes::new(py, &w)))
             .collect())
+    }
+
+    /// The findings as columns (name → list), with the values of the JSON report's
+    /// findings: what `Report.findings` makes a DataFrame of, without writing and parsing
+    /// the JSON.
+    fn findings_columns<'py>(&self, py: Python<'py>, lang: &str) -> PyResult<Bound<'py, PyDict>> {
+        let lang = parse_lang(lang)?;
+        let mut words = Interned {
+            py,
+            strings: Default::default(),
+        };
+        let columns: Vec<Bound<'py, PyList>> = COLUMNS.iter().map(|_| PyList::empty(py)).collect();
+        let text = |v: serde_json::Result<Value>| match v {
+            Ok(Value::String(s)) => s,
+            _ => String::new(),
+        };
+        for f in &self.report.findings {
+            let details = (!f.details.is_empty()).then_some(&f.details);
+            let cells: [Bound<'py, PyAny>; 14] = [
+                words.get(f.rule).into_any(),
+                words
+                    .get(&text(serde_json::to_value(f.severity)))
+                    .into_any(),
+                words.get(&text(serde_json::to_value(f.status))).into_any(),
+                words.get(f.subject.layer.as_str()).into_any(),
+                PyString::new(py, &f.subject.id).into_any(),
+                PyString::new(py, &f.subject.name).into_any(),
+                serialized(py, Some(&f.measured))?,
+                serialized(py, Some(&f.required))?,
+                words.get(f.unit).into_any(),
+                PyString::new(py, f.message.get(lang)).into_any(),
+                words.get(&f.clause).into_any(),
+                serialized(py, details)?,
+                serialized(py, f.waived.as_deref())?,
+                serialized(py, f.baseline.as_deref())?,
+            ];
+            for (column, cell) in columns.iter().zip(cells) {
+                column.append(cell)?;
+            }
+        }
+        let out = PyDict::new(py);
+        for (name, column) in COLUMNS.iter().zip(columns) {
+            out.set_item(name, column)?;
+        }
+        Ok(out)
     }
 
     /// The CRS the check measured in.

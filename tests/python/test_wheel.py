@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import planlint
@@ -60,6 +61,10 @@ def test_the_modules_report_is_the_binarys(plan, lang):
     assert list(df["rule"]) == [f["rule"] for f in findings]
     assert list(df["subject_id"]) == [f["subject"]["id"] for f in findings]
     assert list(df["status"]) == [f["status"] for f in findings]
+    # Built in Rust column by column, the table holds the JSON report's values exactly.
+    pd.testing.assert_frame_equal(df, report.findings_from_json())
+    for column, key in [("measured", "measured"), ("required", "required"), ("details", "details"), ("waived", "waived")]:
+        assert [None if pd.isna(v) else v for v in df[column]] == [f.get(key) for f in findings], column
 
 
 def verdict(df, rule, subject):

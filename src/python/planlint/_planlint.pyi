@@ -1,6 +1,6 @@
 """The native module (Rust, PyO3): the check itself. Use the package ``planlint``."""
 
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 __version__: str
 
@@ -21,6 +21,7 @@ class NativeReport:
     working_crs: str
     def emit(self, format: str, lang: str) -> bytes: ...
     def geometries(self, crs: Optional[str] = None) -> list[Optional[bytes]]: ...
+    def findings_columns(self, lang: str) -> dict[str, list[Any]]: ...
 
 def check(
     plan: str,
