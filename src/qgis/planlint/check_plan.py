@@ -1,0 +1,161 @@
+"""planlint:checkplan — check a plan: QGIS layers, or a plan folder or GeoPackage."""
+
+import os
+import tempfile
+
+from qgis.core import (
+    QgsFeatureSink,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterString,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+from . import command
+
+PROFILES = ["anyang-2017", "changzhi-2018", "xuchang-2022", "shangqiu-2018", "wuhan-2017"]
+LANGS = ["zh", "en"]
+# The layer parameters, the command line's flag for each, and the geometry they take.
+LAYERS = [
+    ("COMPOUNDS", "居住小区 compounds", [QgsProcessing.TypeVectorPolygon]),
+    ("FACILITIES", "养老服务设施 facilities", [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon]),
+    ("UNITS", "规划单元 planning units", [QgsProcessing.TypeVectorPolygon]),
+    ("ROADS", "步行路网 walking network", [QgsProcessing.TypeVectorLine]),
+    ("PHASES", "分期 construction phases (table)", [QgsProcessing.TypeVector]),
+]
+
+HELP = """Checks a development plan against a city's elder-care facility planning rules
+(养老服务设施规划检查), as `planlint check` does.
+
+Give the plan's layers (any layer QGIS has open; selected features only where ticked), or
+a plan folder or GeoPackage (PLAN), or both: a layer given here replaces the plan's own.
+PROFILE is the city's policy (by default the plan.toml's); AS_OF the date the check speaks
+for (YYYY-MM-DD; by default plan.toml's, else today).
+
+OUTPUT: one row per finding — rule, status (pass / fail / pending / not_applicable /
+insufficient_data), severity, what was measured and required, the message and the
+clause — with the subject's geometry (a compound's or unit's polygon, a facility's point).
+SERVICE_AREAS: the road stretches within the 15-minute circle. REPORT_HTML: the report to
+read and print. `planlint rules` explains each rule.
+
+The planlint command comes from `pip install planlint` in QGIS's Python, else the PATH,
+else the setting planlint/binary."""
+
+
+class CheckPlan(QgsProcessingAlgorithm):
+    def name(self):
+        return "checkplan"
+
+    def displayName(self):  # noqa: N802
+        return "Check a plan (检查规划)"
+
+    def shortHelpString(self):  # noqa: N802
+        return HELP
+
+    def createInstance(self):  # noqa: N802
+        return CheckPlan()
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterFile(
+                "PLAN",
+                "Plan folder or GeoPackage (规划文件夹)",
+                behavior=QgsProcessingParameterFile.File,
+                fileFilter="Any (*)",
+                optional=True,
+            )
+        )
+        for key, label, types in LAYERS:
+            self.addParameter(QgsProcessingParameterFeatureSource(key, label, types, optional=True))
+        profile = QgsProcessingParameterEnum("PROFILE", "Profile (城市政策)", PROFILES, optional=True)
+        profile.setUsesStaticStrings(True)
+        self.addParameter(profile)
+        self.addParameter(QgsProcessingParameterString("AS_OF", "As of (检查日期, YYYY-MM-DD)", optional=True))
+        lang = QgsProcessingParameterEnum("LANG", "Language (语言)", LANGS, defaultValue="zh")
+        lang.setUsesStaticStrings(True)
+        self.addParameter(lang)
+        self.addParameter(
+            QgsProcessingParameterFeatureSink("OUTPUT", "Findings (检查结果)", QgsProcessing.TypeVectorAnyGeometry)
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                "SERVICE_AREAS",
+                "Service areas (服务范围)",
+                QgsProcessing.TypeVectorLine,
+                optional=True,
+                createByDefault=False,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                "REPORT_HTML", "HTML report (检查报告)", "HTML files (*.html)", optional=True, createByDefault=False
+            )
+        )
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        work = tempfile.mkdtemp(prefix="planlint-")
+        args = [command.binary(), "check"]
+        plan = self.parameterAsFile(parameters, "PLAN", context)
+        if plan:
+            args.append(plan)
+        layers = os.path.join(work, "layers.gpkg")
+        given = 0
+        for key, _, _ in LAYERS:
+            source = self.parameterAsSource(parameters, key, context)
+            if source is None:
+                continue
+            args += ["--" + key.lower(), command.export(source, layers, key.lower(), context, feedback)]
+            given += 1
+        if not plan and not given:
+            raise QgsProcessingException("give a plan (PLAN) or its layers (COMPOUNDS, FACILITIES, UNITS…)")
+        profile = self.parameterAsEnumString(parameters, "PROFILE", context)
+        if profile:
+            args += ["--profile", profile]
+        as_of = self.parameterAsString(parameters, "AS_OF", context)
+        if as_of:
+            args += ["--as-of", as_of]
+        args += ["--lang", self.parameterAsEnumString(parameters, "LANG", context) or "zh"]
+
+        report = os.path.join(work, "report.gpkg")
+        code = command.run(args + ["--format", "gpkg", "-o", report], feedback)
+        results = {"OUTPUT": self.copy(report, "findings", "OUTPUT", parameters, context, feedback)}
+        areas = self.copy(report, "service_areas", "SERVICE_AREAS", parameters, context, feedback)
+        if areas is not None:
+            results["SERVICE_AREAS"] = areas
+        html = self.parameterAsFileOutput(parameters, "REPORT_HTML", context)
+        if html:
+            command.run(args + ["--format", "html", "-o", html], feedback)
+            results["REPORT_HTML"] = html
+        feedback.pushInfo("failing findings: yes" if code == 1 else "failing findings: none")
+        return results
+
+    def copy(self, report, layer_name, key, parameters, context, feedback):
+        """Copies a layer of planlint's GeoPackage report into the output `key`; none when
+        the output is not wanted (or the report has no such layer)."""
+        if key != "OUTPUT" and not parameters.get(key):
+            return None
+        layer = QgsVectorLayer(f"{report}|layername={layer_name}", layer_name, "ogr")
+        if not layer.isValid():
+            if key == "OUTPUT":
+                raise QgsProcessingException(f"planlint wrote no {layer_name} layer")
+            return None
+        # The findings mix polygons (compounds, units), points (facilities) and rows
+        # without geometry (the whole plan): the sink keeps them all.
+        wkb = QgsWkbTypes.Unknown if key == "OUTPUT" else layer.wkbType()
+        sink, dest = self.parameterAsSink(parameters, key, context, layer.fields(), wkb, layer.crs())
+        if sink is None:
+            return None
+        total = max(layer.featureCount(), 1)
+        for i, feature in enumerate(layer.getFeatures()):
+            if feedback.isCanceled():
+                break
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            feedback.setProgress(100.0 * i / total)
+        return dest
