@@ -1,6 +1,7 @@
 """planlint:checkplan — check a plan: QGIS layers, or a plan folder or GeoPackage."""
 
 import os
+import shutil
 import tempfile
 
 from qgis.core import (
@@ -101,6 +102,13 @@ class CheckPlan(QgsProcessingAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         work = tempfile.mkdtemp(prefix="planlint-")
+        try:
+            return self.check(parameters, context, feedback, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def check(self, parameters, context, feedback, work):
+        """The check, its layers and reports in `work`: the outputs copied out of it."""
         args = [command.binary(), "check"]
         plan = self.parameterAsFile(parameters, "PLAN", context)
         if plan:
