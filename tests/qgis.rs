@@ -179,6 +179,32 @@ fn a_plan_folder_or_geopackage_gives_the_binarys_findings() {
 }
 
 #[test]
+fn a_submission_in_its_city_gives_the_binarys_findings() {
+    // data/submission checked inside data/sample: the same findings as `planlint check
+    // data/submission --context data/sample`, among them the submission's own compounds.
+    let q = Qgis::new();
+    let dir = tempfile::tempdir().unwrap();
+    let root = common::root();
+    let output = dir.path().join("findings.gpkg");
+    let run = q.run(&[
+        "run",
+        "planlint:checksubmission",
+        "--",
+        &format!("PLAN={}", root.join("data/submission").display()),
+        &format!("CITY={}", root.join("data/sample").display()),
+        "LANG=en",
+        &format!("OUTPUT={}", output.display()),
+    ]);
+    assert!(run.status.success(), "{}", text(&run));
+    let got = layer_findings(&output);
+    assert_eq!(
+        got,
+        binary_findings(&["data/submission", "--context", "data/sample"])
+    );
+    assert!(got.iter().any(|f| f.0 == "floor-area-per-households" && f.1 == "SUB-1"));
+}
+
+#[test]
 fn nothing_to_check_is_a_failed_run_that_says_why() {
     let q = Qgis::new();
     let dir = tempfile::tempdir().unwrap();

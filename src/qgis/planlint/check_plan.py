@@ -100,6 +100,10 @@ class CheckPlan(QgsProcessingAlgorithm):
             )
         )
 
+    def extra_args(self, parameters, context):
+        """What this algorithm adds to the command line (a submission: its city)."""
+        return []
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         work = tempfile.mkdtemp(prefix="planlint-")
         try:
@@ -123,6 +127,7 @@ class CheckPlan(QgsProcessingAlgorithm):
             given += 1
         if not plan and not given:
             raise QgsProcessingException("give a plan (PLAN) or its layers (COMPOUNDS, FACILITIES, UNITS…)")
+        args += self.extra_args(parameters, context)
         profile = self.parameterAsEnumString(parameters, "PROFILE", context)
         if profile:
             args += ["--profile", profile]

@@ -3,6 +3,7 @@
 from qgis.core import QgsProcessingProvider
 
 from .check_plan import CheckPlan
+from .check_submission import CheckSubmission
 
 
 class PlanlintProvider(QgsProcessingProvider):
@@ -17,3 +18,4 @@ class PlanlintProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802
         self.addAlgorithm(CheckPlan())
+        self.addAlgorithm(CheckSubmission())
