@@ -201,7 +201,9 @@ fn a_submission_in_its_city_gives_the_binarys_findings() {
         got,
         binary_findings(&["data/submission", "--context", "data/sample"])
     );
-    assert!(got.iter().any(|f| f.0 == "floor-area-per-households" && f.1 == "SUB-1"));
+    assert!(got
+        .iter()
+        .any(|f| f.0 == "floor-area-per-households" && f.1 == "SUB-1"));
 }
 
 #[test]
