@@ -397,6 +397,7 @@ fn rules_json() -> String {
 fn _planlint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("FINDING_COLUMNS", COLUMNS.to_vec())?;
     m.add_class::<NativeReport>()?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(profiles_json, m)?)?;

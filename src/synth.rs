@@ -170,31 +170,20 @@ pub fn city(n: usize, seed: u64) -> Plan {
             );
             let year = 2018 + rng.below(6) as i32;
             let (status, start, done) = station_dates(year, f, status);
+            let kind = if rng.below(4) == 0 {
+                FacilityKind::DayCare
+            } else {
+                FacilityKind::CommunityStation
+            };
             plan.facilities.push(Facility {
-                index: f,
-                id: format!("F{f:06}"),
                 name: format!("社区养老服务站{}", f + 1),
-                geometry: Footprint::Point(p),
-                reference: p,
-                kind: if rng.below(4) == 0 {
-                    FacilityKind::DayCare
-                } else {
-                    FacilityKind::CommunityStation
-                },
                 medical_care: Some(false),
                 floor_area: Some((households as f64 * per100 / 100.0).round()),
-                land_area: None,
-                beds: None,
-                nursing_beds: None,
-                long_term_beds: None,
-                family_beds: None,
-                clinic: None,
                 operator: Some(Operator::Government),
-                compound_id: None,
                 construction_start: start,
                 completion_date: done,
                 status,
-                level: None,
+                ..Facility::at(f, format!("F{f:06}"), kind, p)
             });
         }
     }
@@ -220,27 +209,21 @@ pub fn city(n: usize, seed: u64) -> Plan {
             Operator::PublicPrivate,
         ][rng.below(3) as usize];
         let (status, start, done, level) = institution_dates(k);
+        let reference = reference_point(&parcel).unwrap_or(Point::new(0.0, 0.0));
         plan.facilities.push(Facility {
-            index: f,
-            id: format!("F{f:06}"),
             name: format!("养老机构{}", k + 1),
-            reference: reference_point(&parcel).unwrap_or(Point::new(0.0, 0.0)),
             geometry: Footprint::Parcel(parcel),
-            kind,
             medical_care: Some(k % 2 == 0),
             floor_area: Some(beds as f64 * 40.0),
-            land_area: None,
             beds: Some(beds),
             nursing_beds: Some((beds as f64 * (0.1 + rng.unit() * 0.4)).round() as u64),
             long_term_beds: Some(beds),
-            family_beds: None,
-            clinic: None,
             operator: Some(operator),
-            compound_id: None,
             construction_start: start,
             completion_date: done,
             status,
             level: Some(level),
+            ..Facility::at(f, format!("F{f:06}"), kind, reference)
         });
     }
     add_units(&mut plan, cols, rows);

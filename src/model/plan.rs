@@ -245,6 +245,35 @@ pub struct Facility {
     pub level: Option<FacilityLevel>,
 }
 
+impl Facility {
+    /// A facility of `kind` at a point, nothing else known: every optional field empty
+    /// (what the generator and tests fill in with struct update syntax).
+    pub fn at(index: usize, id: impl Into<String>, kind: FacilityKind, p: Point) -> Facility {
+        Facility {
+            index,
+            id: id.into(),
+            name: String::new(),
+            geometry: Footprint::Point(p),
+            reference: p,
+            kind,
+            medical_care: None,
+            floor_area: None,
+            land_area: None,
+            beds: None,
+            nursing_beds: None,
+            long_term_beds: None,
+            family_beds: None,
+            clinic: None,
+            operator: None,
+            compound_id: None,
+            construction_start: None,
+            completion_date: None,
+            status: None,
+            level: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Unit {
     pub index: usize,

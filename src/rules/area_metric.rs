@@ -362,31 +362,13 @@ pub fn show_pct(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Footprint;
     use geo::Point;
 
     fn with_beds(beds: Option<u64>, nursing: Option<u64>) -> Facility {
         Facility {
-            index: 0,
-            id: "F".into(),
-            name: String::new(),
-            geometry: Footprint::Point(Point::new(0.0, 0.0)),
-            reference: Point::new(0.0, 0.0),
-            kind: FacilityKind::Institution,
-            medical_care: None,
-            floor_area: None,
-            land_area: None,
             beds,
             nursing_beds: nursing,
-            long_term_beds: None,
-            family_beds: None,
-            clinic: None,
-            operator: None,
-            compound_id: None,
-            construction_start: None,
-            completion_date: None,
-            status: None,
-            level: None,
+            ..Facility::at(0, "F", FacilityKind::Institution, Point::new(0.0, 0.0))
         }
     }
 

@@ -283,7 +283,7 @@ pub fn met_from_text(met_from: Option<NaiveDate>) -> Text {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{FacilityKind, Footprint};
+    use crate::model::FacilityKind;
     use geo::Point;
 
     fn facility(
@@ -291,28 +291,11 @@ mod tests {
         start: Option<&str>,
         done: Option<&str>,
     ) -> Facility {
-        let p = Point::new(0.0, 0.0);
         Facility {
-            index: 0,
-            id: "F".into(),
-            name: String::new(),
-            geometry: Footprint::Point(p),
-            reference: p,
-            kind: FacilityKind::NursingHome,
-            medical_care: None,
-            floor_area: None,
-            land_area: None,
-            beds: None,
-            nursing_beds: None,
-            long_term_beds: None,
-            family_beds: None,
-            clinic: None,
-            operator: None,
-            compound_id: None,
             construction_start: start.map(|d| d.parse().unwrap()),
             completion_date: done.map(|d| d.parse().unwrap()),
             status,
-            level: None,
+            ..Facility::at(0, "F", FacilityKind::NursingHome, Point::new(0.0, 0.0))
         }
     }
 

@@ -3,6 +3,7 @@
 from typing import Any, Callable, Optional
 
 __version__: str
+FINDING_COLUMNS: list[str]
 
 class PlanlintError(Exception):
     """Anything planlint refuses: the command line's exit 2."""

@@ -10,28 +10,16 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 import pandas as pd
 
+from ._planlint import FINDING_COLUMNS
+
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-# The columns of `Report.findings`, in the JSON report's order (the subject flattened).
-COLUMNS = [
-    "rule",
-    "severity",
-    "status",
-    "subject_layer",
-    "subject_id",
-    "subject_name",
-    "measured",
-    "required",
-    "unit",
-    "message",
-    "clause",
-    "details",
-    "waived",
-    "baseline",
-]
+# The columns of `Report.findings`, in the JSON report's order (the subject flattened):
+# the native module's, which builds them.
+COLUMNS = list(FINDING_COLUMNS)
 
 # The format a file's extension asks for, as `--format` names it.
 EXTENSIONS = {
