@@ -42,7 +42,12 @@ enum Command {
         lang: Option<Lang>,
     },
     /// List every rule, or show one rule's documentation.
-    Rules { id: Option<String> },
+    Rules {
+        id: Option<String>,
+        /// Every rule as JSON: id, titles, subject, what it checks (Chinese, English), docs.
+        #[arg(long, conflicts_with = "id")]
+        json: bool,
+    },
     /// The formats planlint reads: extensions, what a file holds, where its CRS comes from.
     Formats,
     /// The canonical fields of every layer (or one): type, whether a feature needs it, the
@@ -85,7 +90,7 @@ fn main() -> ExitCode {
         Command::Profiles { id, lang } => {
             profiles(id.as_deref(), lang.unwrap_or_else(default_lang))
         }
-        Command::Rules { id } => rules_cmd(id.as_deref()),
+        Command::Rules { id, json } => rules_cmd(id.as_deref(), json),
         Command::Fields { layer } => fields_cmd(layer.as_deref()),
         Command::Formats => print_out(&planlint::read::formats::table()),
         Command::Synth {
@@ -257,15 +262,20 @@ fn fields_cmd(layer: Option<&str>) -> Result<u8, String> {
     print_out(&o)
 }
 
-fn rules_cmd(id: Option<&str>) -> Result<u8, String> {
+fn rules_cmd(id: Option<&str>, json: bool) -> Result<u8, String> {
     let mut o = String::new();
+    if json {
+        outln!(o, "{:#}", rules::catalogue());
+        return print_out(&o);
+    }
     match id {
         None => {
+            let width = RULES.iter().map(|r| r.id().len()).max().unwrap_or(0);
             for r in RULES {
                 let t = r.title();
                 outln!(
                     o,
-                    "{:<28} {:<11} {} / {}",
+                    "{:<width$} {:<11} {} / {}",
                     r.id(),
                     r.subject().as_str(),
                     t.zh,

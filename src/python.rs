@@ -19,7 +19,6 @@ use crate::pipeline::{Error, Request};
 use crate::profile::{Profile, BUILTIN};
 use crate::read::PlanError as ReadError;
 use crate::report::Report;
-use crate::rules::RULES;
 use crate::text::Lang;
 
 create_exception!(
@@ -374,23 +373,11 @@ fn profiles_json() -> PyResult<String> {
     Ok(serde_json::Value::Array(out).to_string())
 }
 
-/// Every rule of the registry as JSON: id, titles, subject layer, documentation.
+/// Every rule of the registry as JSON: id, titles, subject layer, what it checks,
+/// documentation.
 #[pyfunction]
 fn rules_json() -> String {
-    let rules: Vec<serde_json::Value> = RULES
-        .iter()
-        .map(|r| {
-            let (title, doc) = crate::rules::describe(r.id()).unwrap_or_default();
-            serde_json::json!({
-                "id": r.id(),
-                "title": title.zh,
-                "title_en": title.en,
-                "subject": r.subject().as_str(),
-                "doc": doc,
-            })
-        })
-        .collect();
-    serde_json::Value::Array(rules).to_string()
+    crate::rules::catalogue().to_string()
 }
 
 #[pymodule]

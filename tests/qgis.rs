@@ -28,8 +28,14 @@ impl Qgis {
     }
 
     fn run(&self, args: &[&str]) -> Output {
+        self.run_with(args, &[])
+    }
+
+    /// `qgis_process` with these arguments and environment variables.
+    fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         Command::new(QGIS_PROCESS)
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(common::root())
             .env("QT_QPA_PLATFORM", "offscreen")
             .env("QGIS_PLUGINPATH", common::root().join("src/qgis"))
@@ -37,6 +43,20 @@ impl Qgis {
             .env("PLANLINT_BINARY", env!("CARGO_BIN_EXE_planlint"))
             .output()
             .expect("run qgis_process (bash .ci/setup --tests installs QGIS)")
+    }
+
+    /// tests/qgis/in_qgis.py CASE ARGS in QGIS's Python: the plugin driven through a
+    /// project, as a user drives it.
+    fn python(&self, args: &[&str]) -> Output {
+        Command::new("/usr/bin/python3")
+            .arg(common::root().join("tests/qgis/in_qgis.py"))
+            .args(args)
+            .current_dir(common::root())
+            .env("QT_QPA_PLATFORM", "offscreen")
+            .env("QGIS_CUSTOM_CONFIG_PATH", self.config.path())
+            .env("PLANLINT_BINARY", env!("CARGO_BIN_EXE_planlint"))
+            .output()
+            .expect("run QGIS's python3 (bash .ci/setup --tests installs python3-qgis)")
     }
 
     /// `planlint:checkplan` with these parameters; the findings layer's path.
@@ -238,4 +258,353 @@ fn nothing_to_check_is_a_failed_run_that_says_why() {
         "{}",
         text(&run)
     );
+}
+
+#[test]
+fn many_plans_give_the_binarys_summary_and_reports() {
+    // Every plan under fixtures/, as `planlint check --recursive fixtures --output-dir`:
+    // the summary table holds summary.csv's rows (the report's path made absolute), and
+    // each report named is written.
+    let q = Qgis::new();
+    let dir = tempfile::tempdir().unwrap();
+    let root = common::root().join("fixtures");
+    let summary = dir.path().join("summary.gpkg");
+    let reports = dir.path().join("reports");
+    let run = q.run(&[
+        "run",
+        "planlint:checkmany",
+        "--",
+        &format!("FOLDER={}", root.display()),
+        "LANG=en",
+        "FORMAT=json",
+        &format!("OUTPUT={}", summary.display()),
+        &format!("REPORTS={}", reports.display()),
+    ]);
+    assert!(run.status.success(), "{}", text(&run));
+    let csv = |path: &Path| -> Vec<Vec<String>> {
+        let mut r = ::csv::Reader::from_path(path).unwrap();
+        let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        let mut rows = vec![header];
+        rows.extend(
+            r.records()
+                .map(|rec| rec.unwrap().iter().map(String::from).collect::<Vec<_>>()),
+        );
+        rows
+    };
+    let table = dir.path().join("summary.csv");
+    let out = Command::new("ogr2ogr")
+        .args(["-f", "CSV"])
+        .arg(&table)
+        .arg(&summary)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let got = csv(&table);
+
+    let expected_dir = dir.path().join("binary");
+    let binary = Command::new(env!("CARGO_BIN_EXE_planlint"))
+        .args(["check", "--recursive"])
+        .arg(&root)
+        .arg("--output-dir")
+        .arg(&expected_dir)
+        .args(["--format", "json", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert_eq!(binary.status.code(), Some(1), "{}", text(&binary));
+    let expected = csv(&expected_dir.join("summary.csv"));
+    assert_eq!(got[0], expected[0], "columns");
+    let report = got[0].iter().position(|c| c == "report").unwrap();
+    assert_eq!(got.len(), expected.len());
+    assert!(got.len() > 20, "{} plans", got.len() - 1);
+    for (g, e) in got[1..].iter().zip(&expected[1..]) {
+        for (i, (a, b)) in g.iter().zip(e).enumerate() {
+            if i == report && !b.is_empty() {
+                // The plugin gives the report's whole path; the report is the binary's.
+                assert_eq!(Path::new(a), reports.join(b));
+                let written = std::fs::read_to_string(a).unwrap();
+                let theirs = std::fs::read_to_string(expected_dir.join(b)).unwrap();
+                assert_eq!(written, theirs, "{a}");
+            } else {
+                assert_eq!(a, b, "{}: {}", e[0], expected[0][i]);
+            }
+        }
+    }
+    // fixtures/basic is one of them, failing; fixtures/batch/broken could not be checked.
+    assert!(got
+        .iter()
+        .any(|r| r[0].ends_with("fixtures/basic") && r[1] == "checked" && r[2] == "1"));
+    assert!(got
+        .iter()
+        .any(|r| r[0].ends_with("batch/broken") && r[1] == "error"));
+}
+
+#[test]
+fn layers_of_a_geopackage_give_the_binarys_findings() {
+    // fixtures/geopackage/plan.gpkg's tables opened as QGIS layers (`|layername=`), the
+    // phases table among them.
+    let q = Qgis::new();
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = common::root().join("fixtures/geopackage/plan.gpkg");
+    let layer = |name: &str| format!("{}|layername={name}", gpkg.display());
+    let out = q.check(
+        dir.path(),
+        &[
+            format!("COMPOUNDS={}", layer("compounds")),
+            format!("FACILITIES={}", layer("facilities")),
+            format!("UNITS={}", layer("units")),
+            format!("PHASES={}", layer("phases")),
+            "PROFILE=anyang-2017".into(),
+            "AS_OF=2024-06-30".into(),
+            "LANG=en".into(),
+        ],
+    );
+    let expected = binary_findings(&[
+        "fixtures/geopackage/plan.gpkg",
+        "--profile",
+        "anyang-2017",
+        "--as-of",
+        "2024-06-30",
+    ]);
+    assert!(expected.len() > 20);
+    assert_eq!(layer_findings(&out), expected);
+}
+
+#[test]
+fn a_gbk_shapefile_in_cgcs2000_opened_in_qgis_gives_the_binarys_findings() {
+    // 小区.shp has no .cpg: opened in QGIS with its encoding set to GBK (as a user sets it
+    // in the layer's properties), in CGCS2000 / Gauss–Krüger CM 117E; its Chinese field
+    // names reach planlint as they are, and plan.toml's mapping (住户数 → households)
+    // applies to the layer handed over.
+    let q = Qgis::new();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("findings.gpkg");
+    let run = q.python(&["gbk", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run));
+    let got = layer_findings(&out);
+    assert_eq!(got, binary_findings(&["fixtures/gbk-shapefile"]));
+    // Compound X1's 1,000 households were read through the mapping.
+    assert!(got
+        .iter()
+        .any(|f| f.0 == "floor-area-per-households" && f.1 == "X1" && f.3 != "null"));
+}
+
+#[test]
+fn selected_features_only_checks_the_selection() {
+    // Compounds A and B of fixtures/basic selected, "selected features only" ticked: the
+    // findings are those of the plan whose compounds layer holds only A and B.
+    let q = Qgis::new();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("findings.gpkg");
+    let run = q.python(&["selected", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run));
+    let plan = dir.path().join("plan");
+    std::fs::create_dir(&plan).unwrap();
+    let basic = common::root().join("fixtures/basic");
+    for f in [
+        "facilities.geojson",
+        "units.geojson",
+        "phases.csv",
+        "plan.toml",
+    ] {
+        std::fs::copy(basic.join(f), plan.join(f)).unwrap();
+    }
+    let mut compounds: Value =
+        serde_json::from_str(&std::fs::read_to_string(basic.join("compounds.geojson")).unwrap())
+            .unwrap();
+    compounds["features"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| matches!(f["properties"]["id"].as_str(), Some("A" | "B")));
+    std::fs::write(plan.join("compounds.geojson"), compounds.to_string()).unwrap();
+    let got = layer_findings(&out);
+    assert_eq!(got, binary_findings(&[plan.to_str().unwrap()]));
+    let subjects: std::collections::BTreeSet<&str> = got
+        .iter()
+        .filter(|f| f.0 == "floor-area-per-households")
+        .map(|f| f.1.as_str())
+        .collect();
+    assert_eq!(subjects, ["A", "B"].into());
+}
+
+#[test]
+fn a_layer_without_households_is_a_failed_run_naming_the_field() {
+    // fixtures/basic's compounds without their households field, handed over as a layer:
+    // the run fails and says which layer lacks which field; qgis_process ends normally
+    // (exit 1, no crash). The plan folder itself is checked as the command checks it.
+    let q = Qgis::new();
+    let dir = tempfile::tempdir().unwrap();
+    let basic = common::root().join("fixtures/basic");
+    let mut compounds: Value =
+        serde_json::from_str(&std::fs::read_to_string(basic.join("compounds.geojson")).unwrap())
+            .unwrap();
+    for f in compounds["features"].as_array_mut().unwrap() {
+        f["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("households");
+    }
+    let path = dir.path().join("compounds.geojson");
+    std::fs::write(&path, compounds.to_string()).unwrap();
+    let out = dir.path().join("findings.gpkg");
+    let run = q.run(&[
+        "run",
+        "planlint:checkplan",
+        "--",
+        &format!("PLAN={}", basic.display()),
+        &format!("COMPOUNDS={}", path.display()),
+        "LANG=en",
+        &format!("OUTPUT={}", out.display()),
+    ]);
+    let log = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains(
+            "COMPOUNDS: the layer has no field households, so floor-area-per-households cannot be checked"
+        ),
+        "{log}"
+    );
+    assert!(log.contains("compounds: missing field households: insufficient data for floor-area-per-households (3)"), "{log}");
+    assert!(
+        !log.contains("Traceback") && !log.contains("Segmentation"),
+        "{log}"
+    );
+    // A field some features lack (compound D's status, in the plan folder) is logged, and
+    // the run goes on.
+    let out = q.check(
+        dir.path(),
+        &[format!("PLAN={}", basic.display()), "LANG=en".into()],
+    );
+    assert_eq!(layer_findings(&out), binary_findings(&["fixtures/basic"]));
+}
+
+#[test]
+fn results_loaded_in_qgis_are_styled_and_drawn() {
+    // data/sample run and loaded into a project, as the Run button does: the findings
+    // layer is styled by status and severity (the shipped QML, drawn worst on top), the
+    // service areas too; fixtures/xuchang's facility findings become a layer of points.
+    let q = Qgis::new();
+    for (plan, parts) in [
+        ("data/sample", &["Polygon"][..]),
+        ("fixtures/xuchang", &["Point", "Polygon"][..]),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let png = dir.path().join("map.png");
+        let run = q.python(&[
+            "loaded",
+            common::root().join(plan).to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+            png.to_str().unwrap(),
+        ]);
+        assert!(run.status.success(), "{}", text(&run));
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        let line = stdout.lines().find(|l| l.starts_with('{')).unwrap();
+        let loaded: Value = serde_json::from_str(line).unwrap();
+        let layers = loaded["layers"].as_array().unwrap();
+        let findings: Vec<&Value> = layers
+            .iter()
+            .filter(|l| {
+                l["source"]
+                    .as_str()
+                    .unwrap()
+                    .contains("findings.gpkg|geometrytype=")
+            })
+            .collect();
+        let mut kinds: Vec<&str> = findings
+            .iter()
+            .map(|l| l["source"].as_str().unwrap().rsplit('=').next().unwrap())
+            .collect();
+        kinds.sort_unstable();
+        assert_eq!(kinds, parts, "{plan}: {layers:?}");
+        for l in &findings {
+            assert_eq!(l["renderer"], "RuleRenderer", "{plan}");
+            assert_eq!(l["order_by"], true);
+            let rules: Vec<&str> = l["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap())
+                .collect();
+            assert!(
+                rules.contains(&"不符合（错误）fail, error") && rules.contains(&"符合 pass"),
+                "{rules:?}"
+            );
+        }
+        // Every finding is in one of the parts.
+        let shown: u64 = findings
+            .iter()
+            .map(|l| l["features"].as_u64().unwrap())
+            .sum();
+        assert_eq!(shown as usize, binary_findings(&[plan]).len(), "{plan}");
+        if plan == "data/sample" {
+            let areas = layers
+                .iter()
+                .find(|l| l["source"].as_str().unwrap().contains("service_areas"))
+                .unwrap();
+            assert!(areas["features"].as_u64().unwrap() > 100);
+            // The map shows failing (red) and passing (green) compounds.
+            let (red, green) = colours(&png);
+            assert!(
+                red > 20_000 && green > 5_000,
+                "red {red}, green {green} pixels"
+            );
+        }
+    }
+}
+
+/// Pixels of the style's fail-error red and pass green in a rendered map.
+fn colours(png: &Path) -> (usize, usize) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let near = |p: &[u8], c: [u8; 3]| p.iter().zip(c).all(|(a, b)| a.abs_diff(b) < 40);
+    buf[..info.buffer_size()]
+        .chunks(channels)
+        .fold((0, 0), |(r, g), p| {
+            (
+                r + near(p, [0xd7, 0x19, 0x1c]) as usize,
+                g + near(p, [0x1a, 0x96, 0x41]) as usize,
+            )
+        })
+}
+
+#[test]
+fn help_speaks_qgis_language_and_says_what_each_rule_checks() {
+    // The algorithms' help follows QGIS's locale (here from LANG): the algorithm, where
+    // the command comes from, and each rule's title and what it checks.
+    let q = Qgis::new();
+    for (lang, expected) in [
+        (
+            "zh_CN.UTF-8",
+            &[
+                "规则",
+                "每百户养老服务设施建筑面积",
+                "每个小区：属于该小区的社区级养老服务设施",
+                "pip install planlint",
+            ][..],
+        ),
+        (
+            "C.UTF-8",
+            &[
+                "Rules",
+                "Floor area per 100 households",
+                "For each compound: Σ",
+                "pip install planlint",
+            ][..],
+        ),
+    ] {
+        for alg in [
+            "planlint:checkplan",
+            "planlint:checksubmission",
+            "planlint:checkmany",
+        ] {
+            let out = q.run_with(&["help", alg], &[("LANG", lang), ("LC_ALL", lang)]);
+            let help = text(&out);
+            assert!(out.status.success(), "{help}");
+            for e in expected {
+                assert!(help.contains(e), "{alg} in {lang}: no {e:?} in {help}");
+            }
+        }
+    }
 }

@@ -25,14 +25,37 @@ where
 }
 
 /// The language of `LC_ALL`, `LC_MESSAGES` or `LANG`: Chinese when it starts with `zh`.
+/// Without them, on Windows, the language of the user's Windows.
 pub fn default_lang() -> Lang {
     let lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
     match lang {
         Some(l) if l.starts_with("zh") => Lang::Zh,
-        _ => Lang::En,
+        Some(_) => Lang::En,
+        None => system_lang(),
     }
+}
+
+#[cfg(windows)]
+fn system_lang() -> Lang {
+    #[link(name = "kernel32")]
+    extern "system" {
+        fn GetUserDefaultUILanguage() -> u16;
+    }
+    // SAFETY: takes nothing and returns the user's display language as a LANGID.
+    let id = unsafe { GetUserDefaultUILanguage() };
+    // The primary language, LANG_CHINESE, in the low 10 bits.
+    if id & 0x3ff == 0x04 {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+#[cfg(not(windows))]
+fn system_lang() -> Lang {
+    Lang::En
 }
 
 /// Writes a file through `write`, naming the file in any error. The output streams into a

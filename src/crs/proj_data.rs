@@ -39,8 +39,14 @@ fn find() -> Result<PathBuf, String> {
     ))
 }
 
+/// Where the cache may go, in order: `%LOCALAPPDATA%` on Windows, `$XDG_CACHE_HOME`,
+/// `~/.cache`, the temp dir.
 fn cache_bases() -> Vec<PathBuf> {
     let mut v = Vec::new();
+    #[cfg(windows)]
+    if let Some(x) = std::env::var_os("LOCALAPPDATA") {
+        v.push(PathBuf::from(x));
+    }
     if let Some(x) = std::env::var_os("XDG_CACHE_HOME") {
         v.push(PathBuf::from(x));
     }
@@ -65,7 +71,19 @@ fn write_once(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let tmp = dir.join(format!("proj.db.{}.tmp", std::process::id()));
     std::fs::write(&tmp, EMBEDDED)?;
-    std::fs::rename(&tmp, &db)
+    match std::fs::rename(&tmp, &db) {
+        Ok(()) => Ok(()),
+        // Windows refuses to replace a file another run has open: that run wrote it whole.
+        Err(_)
+            if db
+                .metadata()
+                .is_ok_and(|m| m.len() == EMBEDDED.len() as u64) =>
+        {
+            let _ = std::fs::remove_file(&tmp);
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {

@@ -52,6 +52,8 @@ struct InputView<'a> {
     crs: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     encoding: Option<&'a str>,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    fields: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -152,6 +154,11 @@ fn inputs_view(
                 rejected,
                 crs: info.crs.as_deref(),
                 encoding: info.encoding.as_deref(),
+                fields: info
+                    .fields
+                    .iter()
+                    .map(|(c, f)| (c.to_string(), f.as_str().into()))
+                    .collect(),
             };
             (layer.as_str(), input)
         })

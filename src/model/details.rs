@@ -40,7 +40,16 @@ pub enum RuleDetails {
     Dated(Dated),
     FacilityCoverage(FacilityCoverage),
     FloorArea(FloorArea),
+    Missing(Missing),
     ServiceCircle(ServiceCircle),
+}
+
+/// A finding with insufficient data because its subject lacks a field the rule reads:
+/// which field, of which layer (the QGIS plugin tells a layer without the field at all).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Missing {
+    pub missing_field: String,
+    pub missing_from: String,
 }
 
 /// `construction-timing`: how far the housing has come.

@@ -317,6 +317,9 @@ pub struct LayerInfo {
     pub crs: Option<String>,
     /// The text encoding of a `.dbf`, and how it was decided.
     pub encoding: Option<String>,
+    /// The canonical fields the layer has, each with the layer's own name for it; a
+    /// canonical field absent here is absent from every feature.
+    pub fields: Vec<(&'static str, String)>,
 }
 
 impl LayerInfo {

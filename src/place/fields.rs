@@ -70,6 +70,16 @@ impl<'a> FieldMap<'a> {
         })
     }
 
+    /// Each canonical field the source has, with the source's name for it, in the
+    /// schema's order (the report's `inputs.*.fields`).
+    pub fn found(&self, raw: &RawLayer) -> Vec<(&'static str, String)> {
+        self.schema
+            .fields
+            .iter()
+            .filter_map(|f| Some((f.name, raw.fields.get(*self.columns.get(f.name)?)?.clone())))
+            .collect()
+    }
+
     /// Whether the source has a column for the canonical field.
     pub fn has(&self, field: &str) -> bool {
         self.columns.contains_key(field)

@@ -107,8 +107,7 @@ pub fn place(src: &Sources, read: ReadPlan) -> Result<Plan, PlanError> {
                 path: shown(&path),
                 features: rows,
                 rejected,
-                crs: None,
-                encoding: None,
+                ..LayerInfo::default()
             },
         ));
     }
@@ -145,6 +144,7 @@ fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed,
         crs: Some(crs.describe()),
         encoding: raw.encoding.clone(),
         rejected: Vec::new(),
+        fields: Vec::new(),
     };
     let notes = std::mem::take(&mut raw.notes);
     let features = match layer {
@@ -187,6 +187,7 @@ fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed,
             };
             let map = FieldMap::new(schema, &raw, &ls)
                 .map_err(|e| PlanError::Settings(info.path.clone(), e))?;
+            info.fields = map.found(&raw);
             let features = match layer {
                 Layer::Compounds => {
                     let (v, r) = features::compounds(raw, &map, &t);

@@ -138,6 +138,7 @@ fn pgpass(config: &Config) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
     let host = match config.get_hosts().first() {
         Some(Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
         Some(Host::Unix(p)) => p.display().to_string(),
         None => "localhost".into(),
     };
@@ -167,6 +168,16 @@ fn connect(base: &str) -> Result<postgres::Client, String> {
     let mut config: Config = base
         .parse()
         .map_err(|e| format!("not a connection URI: {e}"))?;
+    // tokio-postgres takes a path for a host name where Unix sockets do not exist.
+    #[cfg(not(unix))]
+    if let Some(socket) = config.get_hosts().iter().find_map(|h| match h {
+        Host::Tcp(name) if name.starts_with('/') => Some(name),
+        _ => None,
+    }) {
+        return Err(format!(
+            "host={socket} is a Unix socket folder, which Windows does not have: give the server's host name (and port)"
+        ));
+    }
     if config.get_password().is_none() {
         if let Some(p) = std::env::var("PGPASSWORD").ok().or_else(|| pgpass(&config)) {
             config.password(p);

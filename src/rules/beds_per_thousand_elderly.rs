@@ -5,6 +5,10 @@ use crate::text::Text;
 
 const DOC: &str = r#"# beds-per-thousand-elderly — 每千名老年人养老床位数
 
+## 检查内容
+全市（各县区作参考）：单元内设施床位数（`beds`）之和 × 1000 ÷ 单元60岁及以上老年人口（`elderly_population`），
+不得低于政策下限。单元内没有任何设施填写床位数时，结果为“数据不足”，而不是0。
+
 ## What it checks
 For the city (and each county, for information): Σ `beds` of the facilities in the unit ×
 1,000 / the unit's `elderly_population` (residents aged 60+). A facility without a `beds`

@@ -7,6 +7,11 @@ use crate::text::t;
 
 const DOC: &str = r#"# clinic-share — 设医务室或护理站的福利中心比例
 
+## 检查内容
+全市：床位数不少于`min_beds`的福利中心（商丘：社会福利中心、养老服务中心、
+农村敬老院，100张床位以上）中，内设医务室或护理站（`clinic`）的比例，
+不得低于政策下限。
+
 ## What it checks
 For the city: among its facilities of the profile's `kinds` with at least `min_beds` beds
 (Shangqiu: `welfare_center` — 社会福利中心、养老服务中心（农村敬老院）— with 100 beds or

@@ -6,8 +6,8 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 
 use crate::index::Joins;
+use crate::model::{details, Finding, Measure, RuleDetails, Status, Subject};
 use crate::model::{CompoundStatus, Facility, FacilityKind, Layer, LevelSel, Phase, Plan};
-use crate::model::{Finding, Measure, Status, Subject};
 pub use crate::profile::Bound;
 use crate::profile::{Profile, Resolved, RuleConfig, Severity, ThresholdSpec};
 use crate::text::t;
@@ -308,7 +308,7 @@ impl Verdict {
 
     /// A subject missing a field the rule needs; the message names the field.
     pub fn missing(&self, subject: Subject, field: &str, layer: &str) -> Finding {
-        self.finding(
+        let mut f = self.finding(
             subject,
             Status::InsufficientData,
             Measure::Null,
@@ -319,7 +319,12 @@ impl Verdict {
                 field,
                 layer
             ),
-        )
+        );
+        f.details.rule = Some(RuleDetails::Missing(details::Missing {
+            missing_field: field.to_string(),
+            missing_from: layer.to_string(),
+        }));
+        f
     }
 }
 

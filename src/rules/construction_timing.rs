@@ -13,6 +13,11 @@ use crate::text::{num, pct, Text};
 
 const DOC: &str = r#"# construction-timing — 养老服务设施建设时序
 
+## 检查内容
+每个有分期的新建小区：配套养老服务设施须在住宅建成50%之前建成（各市说法不同：
+建成、开工，或在首期建设）。比较住宅建筑面积完成50%的日期与小区设施最早竣工（或开工）日期；
+没有设施而节点已过的为不符合，节点未到的为待定。
+
 ## What it checks
 For each `new` compound with phases (phases.csv): total = `residential_floor_area`, or
 the sum of its phases' floor areas (Xuchang: the plot's whole construction,

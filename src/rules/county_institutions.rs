@@ -13,6 +13,11 @@ use crate::text::Text;
 
 const DOC: &str = r#"# county-institutions — 县级养老机构配置
 
+## 检查内容
+每个县（区、街道等，按政策所列层级）须有政策列出的每一类养老机构：类型、医养结合、
+床位数、运营方、设施层级（市级、县级）、护理型等条件均须满足。结果为已满足的要求数 / 要求总数，
+并列出缺少的。
+
 ## What it checks
 The profile lists requirements by level; every unit of that level must contain at least
 `min_count` (default 1) facilities meeting each: of the given `kinds`, with

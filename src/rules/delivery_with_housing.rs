@@ -14,6 +14,10 @@ use crate::text::t;
 
 const DOC: &str = r#"# delivery-with-housing — 与住宅同步交付
 
+## 检查内容
+每个有分期的新建小区：配套社区养老服务设施最早竣工日期不得晚于住宅最后一期竣工（交付）日期。
+住宅尚未交付而设施已建成的为符合；设施未建、住宅已交付的为不符合。
+
 ## What it checks
 For each `new` compound with phases (phases.csv): the housing is delivered when its last
 phase is completed, D = the latest `completion_date` of its phases. The facility

@@ -13,6 +13,10 @@ use crate::text::{num, Text};
 
 const DOC: &str = r#"# facility-count — 养老服务设施数量目标
 
+## 检查内容
+政策中每一项设施数量目标（如“××年前建成社区养老服务中心××个”）：单元内符合类型、
+医养结合、床位、运营方等条件，并在目标年底前开工或建成的设施数量，不得少于目标数。
+
 ## What it checks
 For each target of the profile and each unit of its level (the city: the whole plan when
 it has no city unit): the number of facilities in the unit that meet the target — of its

@@ -13,6 +13,10 @@ use crate::text::{pct, Text};
 
 const DOC: &str = r#"# facility-coverage — 养老服务设施覆盖率
 
+## 检查内容
+全市：某一层级单元（城市社区、乡镇、行政村）中，内有政策所列类型设施的单元所占比例，
+须达到当期目标。结果列出没有设施的单元。
+
 ## What it checks
 For the city, per target of the profile: among the units of a level (urban `community`,
 `town`, `village`) inside the city, the share that contain at least one facility of the

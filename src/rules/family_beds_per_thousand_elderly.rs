@@ -5,6 +5,10 @@ use crate::text::Text;
 
 const DOC: &str = r#"# family-beds-per-thousand-elderly — 每千名老年人家庭养老床位数
 
+## 检查内容
+全市及各县区：家庭养老床位数（`family_beds`）之和 × 1000 ÷ 60岁及以上老年人口，
+不得低于政策下限。
+
 ## What it checks
 For the city and each county: Σ `family_beds` of the facilities in the unit × 1,000 /
 the unit's `elderly_population`. It must be at least the minimum.

@@ -12,6 +12,11 @@ use crate::text::t;
 
 const DOC: &str = r#"# floor-area-per-households — 每百户养老服务设施建筑面积
 
+## 检查内容
+每个小区：属于该小区的社区级养老服务设施（社区养老服务站、日间照料中心、街道综合养老服务中心）建筑面积之和 × 100 ÷ 户数，
+新建小区不低于新建标准（如每百户30平方米），已建小区不低于已建标准（如每百户20平方米）。
+不符合时给出尚缺的面积。
+
 ## What it checks
 For each compound: Σ `floor_area` of the community-level facilities (`community_station`,
 `day_care`, `street_center`) belonging to it × 100 / `households`, in m² per 100

@@ -6,6 +6,10 @@ use crate::text::Text;
 
 const DOC: &str = r#"# government-bed-share — 政府运营床位占比
 
+## 检查内容
+全市：政府运营（`operator = government`）设施的床位数占全部床位数的比例，
+不得超过政策上限。
+
 ## What it checks
 For the city: Σ `beds` of facilities with `operator = government` / Σ `beds`. A facility
 with beds but no `operator` makes the share unknown. It must not exceed the maximum.

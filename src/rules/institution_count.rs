@@ -6,6 +6,9 @@ use crate::text::Text;
 
 const DOC: &str = r#"# institution-count — 养老机构数量
 
+## 检查内容
+全市：养老机构（养老院、护理院、福利中心等）的数量，不得少于政策下限。
+
 ## What it checks
 For the city: the number of institutions (`institution`, `nursing_home`,
 `welfare_center`, or the profile's `kinds`) in it. It must be at least the minimum.

@@ -5,6 +5,10 @@ use crate::text::t;
 
 const DOC: &str = r#"# land-per-capita — 养老服务设施人均用地
 
+## 检查内容
+各县区及全市：单元内养老服务设施用地面积（`land_area`，或地块面积）之和 ÷ 常住人口，
+单位为平方米/人，不得低于政策下限（如安阳0.1、许昌0.2）。
+
 ## What it checks
 For each county/district and the city: the land of the elder-care facilities in the unit
 (Σ `land_area`, or a parcel's planar area when `land_area` is absent; a facility embedded

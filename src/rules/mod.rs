@@ -338,6 +338,57 @@ pub fn describe(id: &str) -> Option<(Text, std::borrow::Cow<'static, str>)> {
     Some((r.title(), full.into()))
 }
 
+/// What a rule checks, in one paragraph: the first of its documentation's "## 检查内容"
+/// (Chinese) or "## What it checks" (English), joined into one line. Lists and help pages
+/// (the QGIS plugin's) show it.
+pub fn summary(doc: &str, lang: crate::text::Lang) -> String {
+    let heading = match lang {
+        crate::text::Lang::Zh => "## 检查内容\n",
+        crate::text::Lang::En => "## What it checks\n",
+    };
+    let Some(at) = doc.find(heading) else {
+        return String::new();
+    };
+    let section = &doc[at + heading.len()..];
+    let paragraph = section.split("\n\n").next().unwrap_or("");
+    // The lines before a list, joined: with a space between words, none between Chinese
+    // characters.
+    let mut out = String::new();
+    for line in paragraph.lines().map(str::trim) {
+        if line.starts_with("- ") {
+            break;
+        }
+        let cjk = |c: Option<char>| c.is_some_and(|c| !c.is_ascii());
+        let joined = cjk(out.chars().last()) && cjk(line.chars().next());
+        if !out.is_empty() && !joined {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Every rule as data: id, titles, subject layer, what it checks in both languages and its
+/// documentation (`planlint rules --json`, `planlint.rules()` in Python).
+pub fn catalogue() -> serde_json::Value {
+    use crate::text::Lang;
+    RULES
+        .iter()
+        .map(|r| {
+            let (title, doc) = describe(r.id()).unwrap_or_default();
+            serde_json::json!({
+                "id": r.id(),
+                "title": title.zh,
+                "title_en": title.en,
+                "subject": r.subject().as_str(),
+                "summary": summary(&doc, Lang::Zh),
+                "summary_en": summary(&doc, Lang::En),
+                "doc": doc,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,7 +413,21 @@ mod tests {
                 "{}: the dated section is shown exactly for the dated rules",
                 r.id()
             );
+            // What it checks, in both languages, for lists and the QGIS plugin's help.
+            for lang in [crate::text::Lang::Zh, crate::text::Lang::En] {
+                let s = summary(&doc, lang);
+                assert!(s.len() > 30, "{}: no summary in {lang:?}", r.id());
+                assert!(!s.contains('\n'), "{}", r.id());
+            }
         }
+        let s = summary(
+            describe("floor-area-per-households").unwrap().1.as_ref(),
+            crate::text::Lang::Zh,
+        );
+        assert!(
+            s.starts_with("每个小区：") && s.ends_with("不符合时给出尚缺的面积。"),
+            "{s}"
+        );
     }
 
     #[test]

@@ -5,6 +5,10 @@ use crate::text::Text;
 
 const DOC: &str = r#"# nursing-bed-share — 护理型床位占比
 
+## 检查内容
+全市：护理型床位数（`nursing_beds`）占床位总数的比例（武汉：仅计养老机构），
+不得低于检查日期适用的政策下限。
+
 ## What it checks
 For the city: Σ `nursing_beds` / Σ `beds` over its facilities (Wuhan: over institutions
 only, "机构总床位数"). A facility without `beds` has none; a facility with beds but no

@@ -6,6 +6,10 @@ use crate::text::t;
 
 const DOC: &str = r#"# private-institution-share — 民办养老机构占比
 
+## 检查内容
+全市：由政策所计运营方（长治：民办及公建民营；商丘：民办）运营的养老机构占全部养老机构的比例，
+不得低于政策下限。
+
 ## What it checks
 For the city: the number of institutions (`institution`, `nursing_home`,
 `welfare_center`) run by the operators the profile counts (Changzhi: `private` and

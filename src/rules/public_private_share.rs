@@ -7,6 +7,9 @@ use crate::text::t;
 
 const DOC: &str = r#"# public-private-share — 公建民营机构占公办机构比例
 
+## 检查内容
+全市：公建民营机构占政府投资建设机构（政府运营及公建民营）的比例，不得低于政策下限。
+
 ## What it checks
 For the city: institutions with `operator = public_private` / institutions with
 `operator` `government` or `public_private` (institutions: `institution`, `nursing_home`,

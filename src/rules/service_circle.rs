@@ -11,6 +11,10 @@ use crate::text::{num, Text};
 
 const DOC: &str = r#"# service-circle — 15分钟城市社区养老服务圈
 
+## 检查内容
+每个城镇小区：从小区参考点沿步行路网到最近的社区养老服务设施（社区养老服务站、日间照料中心、
+街道综合养老服务中心）的步行距离，不得超过政策规定（15分钟步行）的最大距离。没有路网时按直线距离估算。
+
 ## What it checks
 For each `urban` compound: the walking distance from the compound's reference point to the
 nearest facility of the qualifying kinds (`community_station`, `day_care`,

@@ -4,6 +4,9 @@ use super::presence::presence_rule;
 
 const DOC: &str = r#"# street-center — 街道综合养老服务中心
 
+## 检查内容
+每个街道（`street`级单元）内至少有一处街道综合养老服务中心。
+
 ## What it checks
 For each unit of level `street`: the number of facilities of kind `street_center` whose
 reference point it contains. It must be at least one.

@@ -5,6 +5,9 @@ use crate::text::Text;
 
 const DOC: &str = r#"# street-center-beds — 街道综合养老服务中心长期托养床位
 
+## 检查内容
+每个街道综合养老服务中心：长期托养床位数（`long_term_beds`）须在政策规定的范围内。
+
 ## What it checks
 For each facility of kind `street_center`: its `long_term_beds` must lie within the
 range (at least `min`, at most `max`). `required` is the bound that was crossed (the

@@ -5,6 +5,9 @@ use crate::text::Text;
 
 const DOC: &str = r#"# street-center-floor-area — 街道综合养老服务中心建筑面积
 
+## 检查内容
+每个街道综合养老服务中心：建筑面积（`floor_area`）不得超过政策上限。
+
 ## What it checks
 For each facility of kind `street_center`: its `floor_area` must not exceed the cap.
 

@@ -5,6 +5,9 @@ use crate::text::Text;
 
 const DOC: &str = r#"# total-beds — 养老床位总数
 
+## 检查内容
+全市：所有设施（或政策所列类型）的床位数之和，不得低于政策下限。
+
 ## What it checks
 For the city: Σ `beds` of all facilities in it (or of the profile's `kinds`). It must be at
 least the profile's minimum.

@@ -213,3 +213,5 @@ def test_profiles_and_rules_as_data():
     rules = {r["id"]: r for r in planlint.rules()}
     assert "## Why" in rules["service-circle"]["doc"]
     assert rules["facility-coverage"]["subject"] == "units"
+    assert rules["street-center"]["summary"].startswith("每个街道")
+    assert rules["street-center"]["summary_en"].startswith("For each unit of level `street`")

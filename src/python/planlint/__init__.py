@@ -123,6 +123,7 @@ def profiles() -> list[dict[str, Any]]:
 
 
 def rules() -> list[dict[str, Any]]:
-    """Every rule: its stable id, titles, subject layer and documentation (Markdown), as
+    """Every rule: its stable id, titles, subject layer, what it checks in one paragraph
+    (``summary`` in Chinese, ``summary_en``) and its documentation (Markdown), as
     ``planlint rules ID`` shows."""
     return json.loads(_planlint.rules_json())

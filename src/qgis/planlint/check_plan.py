@@ -19,7 +19,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from . import command
+from . import command, helptext, missing, styles
 
 PROFILES = ["anyang-2017", "changzhi-2018", "xuchang-2022", "shangqiu-2018", "wuhan-2017"]
 LANGS = ["zh", "en"]
@@ -32,22 +32,6 @@ LAYERS = [
     ("PHASES", "分期 construction phases (table)", [QgsProcessing.TypeVector]),
 ]
 
-HELP = """Checks a development plan against a city's elder-care facility planning rules
-(养老服务设施规划检查), as `planlint check` does.
-
-Give the plan's layers (any layer QGIS has open; selected features only where ticked), or
-a plan folder or GeoPackage (PLAN), or both: a layer given here replaces the plan's own.
-PROFILE is the city's policy (by default the plan.toml's); AS_OF the date the check speaks
-for (YYYY-MM-DD; by default plan.toml's, else today).
-
-OUTPUT: one row per finding — rule, status (pass / fail / pending / not_applicable /
-insufficient_data), severity, what was measured and required, the message and the
-clause — with the subject's geometry (a compound's or unit's polygon, a facility's point).
-SERVICE_AREAS: the road stretches within the 15-minute circle. REPORT_HTML: the report to
-read and print. `planlint rules` explains each rule.
-
-The planlint command comes from `pip install planlint` in QGIS's Python, else the PATH,
-else the setting planlint/binary."""
 
 
 class CheckPlan(QgsProcessingAlgorithm):
@@ -58,7 +42,7 @@ class CheckPlan(QgsProcessingAlgorithm):
         return "Check a plan (检查规划)"
 
     def shortHelpString(self):  # noqa: N802
-        return HELP
+        return helptext.text(self.name())
 
     def createInstance(self):  # noqa: N802
         return CheckPlan()
@@ -79,12 +63,16 @@ class CheckPlan(QgsProcessingAlgorithm):
         profile.setUsesStaticStrings(True)
         self.addParameter(profile)
         self.addParameter(QgsProcessingParameterString("AS_OF", "As of (检查日期, YYYY-MM-DD)", optional=True))
-        lang = QgsProcessingParameterEnum("LANG", "Language (语言)", LANGS, defaultValue="zh")
+        lang = QgsProcessingParameterEnum("LANG", "Language (语言)", LANGS, defaultValue=helptext.lang())
         lang.setUsesStaticStrings(True)
         self.addParameter(lang)
-        self.addParameter(
-            QgsProcessingParameterFeatureSink("OUTPUT", "Findings (检查结果)", QgsProcessing.TypeVectorAnyGeometry)
+        findings = QgsProcessingParameterFeatureSink(
+            "OUTPUT", "Findings (检查结果)", QgsProcessing.TypeVectorAnyGeometry
         )
+        # A file (a GeoPackage unless said otherwise), even when temporary: it holds
+        # polygons, points and rows without geometry, which QGIS shows as one layer each.
+        findings.setSupportsNonFileBasedOutput(False)
+        self.addParameter(findings)
         self.addParameter(
             QgsProcessingParameterFeatureSink(
                 "SERVICE_AREAS",
@@ -118,14 +106,14 @@ class CheckPlan(QgsProcessingAlgorithm):
         if plan:
             args.append(plan)
         layers = os.path.join(work, "layers.gpkg")
-        given = 0
+        handed = []
         for key, _, _ in LAYERS:
             source = self.parameterAsSource(parameters, key, context)
             if source is None:
                 continue
             args += ["--" + key.lower(), command.export(source, layers, key.lower(), context, feedback)]
-            given += 1
-        if not plan and not given:
+            handed.append(key.lower())
+        if not plan and not handed:
             raise QgsProcessingException("give a plan (PLAN) or its layers (COMPOUNDS, FACILITIES, UNITS…)")
         args += self.extra_args(parameters, context)
         profile = self.parameterAsEnumString(parameters, "PROFILE", context)
@@ -138,10 +126,13 @@ class CheckPlan(QgsProcessingAlgorithm):
 
         report = os.path.join(work, "report.gpkg")
         code = command.run(args + ["--format", "gpkg", "-o", report], feedback)
+        missing.refuse(report, args, handed, work, feedback)
         results = {"OUTPUT": self.copy(report, "findings", "OUTPUT", parameters, context, feedback)}
+        styles.on_load(context, results["OUTPUT"], "findings")
         areas = self.copy(report, "service_areas", "SERVICE_AREAS", parameters, context, feedback)
         if areas is not None:
             results["SERVICE_AREAS"] = areas
+            styles.on_load(context, areas, "service_areas")
         html = self.parameterAsFileOutput(parameters, "REPORT_HTML", context)
         if html:
             command.run(args + ["--format", "html", "-o", html], feedback)

@@ -1,0 +1,109 @@
+"""planlint:checkmany — every plan under a folder: the summary table and a report each."""
+
+import csv
+import os
+
+from qgis.core import (
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterString,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from . import command, helptext
+from .check_plan import LANGS, PROFILES
+
+FORMATS = ["html", "json", "gpkg", "geojson", "csv", "text", "sarif", "junit"]
+# summary.csv's columns that hold counts (the others are text).
+COUNTS = {
+    "exit",
+    "pass",
+    "fail",
+    "pending",
+    "not_applicable",
+    "insufficient_data",
+    "skipped",
+    "errors",
+    "warnings",
+    "waived",
+    "rejected",
+}
+
+
+class CheckMany(QgsProcessingAlgorithm):
+    def name(self):
+        return "checkmany"
+
+    def displayName(self):  # noqa: N802
+        return "Check many plans (批量检查)"
+
+    def shortHelpString(self):  # noqa: N802
+        return helptext.text(self.name())
+
+    def createInstance(self):  # noqa: N802
+        return CheckMany()
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterFile(
+                "FOLDER", "Folder of plans (规划文件夹)", behavior=QgsProcessingParameterFile.Folder
+            )
+        )
+        profile = QgsProcessingParameterEnum("PROFILE", "Profile (城市政策)", PROFILES, optional=True)
+        profile.setUsesStaticStrings(True)
+        self.addParameter(profile)
+        self.addParameter(QgsProcessingParameterString("AS_OF", "As of (检查日期, YYYY-MM-DD)", optional=True))
+        lang = QgsProcessingParameterEnum("LANG", "Language (语言)", LANGS, defaultValue=helptext.lang())
+        lang.setUsesStaticStrings(True)
+        self.addParameter(lang)
+        fmt = QgsProcessingParameterEnum("FORMAT", "Report format (报告格式)", FORMATS, defaultValue="html")
+        fmt.setUsesStaticStrings(True)
+        self.addParameter(fmt)
+        self.addParameter(
+            QgsProcessingParameterFeatureSink("OUTPUT", "Summary (汇总表)", QgsProcessing.TypeVector)
+        )
+        self.addParameter(QgsProcessingParameterFolderDestination("REPORTS", "Reports (检查报告)"))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        root = self.parameterAsFile(parameters, "FOLDER", context)
+        reports = self.parameterAsString(parameters, "REPORTS", context)
+        os.makedirs(reports, exist_ok=True)
+        fmt = self.parameterAsEnumString(parameters, "FORMAT", context) or "html"
+        args = [command.binary(), "check", "--recursive", root, "--output-dir", reports, "--format", fmt]
+        profile = self.parameterAsEnumString(parameters, "PROFILE", context)
+        if profile:
+            args += ["--profile", profile]
+        as_of = self.parameterAsString(parameters, "AS_OF", context)
+        if as_of:
+            args += ["--as-of", as_of]
+        args += ["--lang", self.parameterAsEnumString(parameters, "LANG", context) or "zh"]
+        # A plan that cannot be checked is a row of the summary, not a failed run.
+        command.run(args, feedback)
+        with open(os.path.join(reports, "summary.csv"), encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+            columns = list(rows[0].keys()) if rows else []
+        fields = QgsFields()
+        for c in columns:
+            fields.append(QgsField(c, QVariant.Int if c in COUNTS else QVariant.String))
+        sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, QgsWkbTypes.NoGeometry)
+        for row in rows:
+            feature = QgsFeature(fields)
+            for c in columns:
+                value = row[c]
+                if c == "report" and value:
+                    value = os.path.join(reports, value)
+                feature[c] = (int(value) if value else None) if c in COUNTS else value
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        failing = sum(1 for r in rows if r.get("status") == "checked" and r.get("exit") == "1")
+        broken = sum(1 for r in rows if r.get("status") != "checked")
+        feedback.pushInfo(f"{len(rows)} plans: {failing} failing, {broken} could not be checked")
+        return {"OUTPUT": dest, "REPORTS": reports}
