@@ -59,6 +59,14 @@ impl Qgis {
             .expect("run QGIS's python3 (bash .ci/setup --tests installs python3-qgis)")
     }
 
+    /// The findings layer that tests/qgis/in_qgis.py CASE writes (into `dir`).
+    fn python_findings(&self, case: &str, dir: &Path) -> Vec<(String, String, String, String)> {
+        let out = dir.join("findings.gpkg");
+        let run = self.python(&[case, out.to_str().unwrap()]);
+        assert!(run.status.success(), "{case}: {}", text(&run));
+        layer_findings(&out)
+    }
+
     /// `planlint:checkplan` with these parameters; the findings layer's path.
     fn check(&self, out: &Path, params: &[String]) -> PathBuf {
         let output = out.join("findings.gpkg");
@@ -377,10 +385,7 @@ fn a_gbk_shapefile_in_cgcs2000_opened_in_qgis_gives_the_binarys_findings() {
     // applies to the layer handed over.
     let q = Qgis::new();
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("findings.gpkg");
-    let run = q.python(&["gbk", out.to_str().unwrap()]);
-    assert!(run.status.success(), "{}", text(&run));
-    let got = layer_findings(&out);
+    let got = q.python_findings("gbk", dir.path());
     assert_eq!(got, binary_findings(&["fixtures/gbk-shapefile"]));
     // Compound X1's 1,000 households were read through the mapping.
     assert!(got
@@ -394,9 +399,7 @@ fn selected_features_only_checks_the_selection() {
     // findings are those of the plan whose compounds layer holds only A and B.
     let q = Qgis::new();
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("findings.gpkg");
-    let run = q.python(&["selected", out.to_str().unwrap()]);
-    assert!(run.status.success(), "{}", text(&run));
+    let got = q.python_findings("selected", dir.path());
     let plan = dir.path().join("plan");
     std::fs::create_dir(&plan).unwrap();
     let basic = common::root().join("fixtures/basic");
@@ -416,7 +419,6 @@ fn selected_features_only_checks_the_selection() {
         .unwrap()
         .retain(|f| matches!(f["properties"]["id"].as_str(), Some("A" | "B")));
     std::fs::write(plan.join("compounds.geojson"), compounds.to_string()).unwrap();
-    let got = layer_findings(&out);
     assert_eq!(got, binary_findings(&[plan.to_str().unwrap()]));
     let subjects: std::collections::BTreeSet<&str> = got
         .iter()

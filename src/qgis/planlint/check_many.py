@@ -14,13 +14,11 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
-    QgsProcessingParameterString,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
-from . import command, helptext
-from .check_plan import LANGS, PROFILES
+from . import command, helptext, options
 
 FORMATS = ["html", "json", "gpkg", "geojson", "csv", "text", "sarif", "junit"]
 # summary.csv's columns that hold counts (the others are text).
@@ -58,13 +56,7 @@ class CheckMany(QgsProcessingAlgorithm):
                 "FOLDER", "Folder of plans (规划文件夹)", behavior=QgsProcessingParameterFile.Folder
             )
         )
-        profile = QgsProcessingParameterEnum("PROFILE", "Profile (城市政策)", PROFILES, optional=True)
-        profile.setUsesStaticStrings(True)
-        self.addParameter(profile)
-        self.addParameter(QgsProcessingParameterString("AS_OF", "As of (检查日期, YYYY-MM-DD)", optional=True))
-        lang = QgsProcessingParameterEnum("LANG", "Language (语言)", LANGS, defaultValue=helptext.lang())
-        lang.setUsesStaticStrings(True)
-        self.addParameter(lang)
+        options.add(self)
         fmt = QgsProcessingParameterEnum("FORMAT", "Report format (报告格式)", FORMATS, defaultValue="html")
         fmt.setUsesStaticStrings(True)
         self.addParameter(fmt)
@@ -79,13 +71,7 @@ class CheckMany(QgsProcessingAlgorithm):
         os.makedirs(reports, exist_ok=True)
         fmt = self.parameterAsEnumString(parameters, "FORMAT", context) or "html"
         args = [command.binary(), "check", "--recursive", root, "--output-dir", reports, "--format", fmt]
-        profile = self.parameterAsEnumString(parameters, "PROFILE", context)
-        if profile:
-            args += ["--profile", profile]
-        as_of = self.parameterAsString(parameters, "AS_OF", context)
-        if as_of:
-            args += ["--as-of", as_of]
-        args += ["--lang", self.parameterAsEnumString(parameters, "LANG", context) or "zh"]
+        args += options.flags(self, parameters, context)
         # A plan that cannot be checked is a row of the summary, not a failed run.
         command.run(args, feedback)
         with open(os.path.join(reports, "summary.csv"), encoding="utf-8", newline="") as f:

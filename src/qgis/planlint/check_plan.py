@@ -9,21 +9,18 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterString,
     QgsVectorLayer,
     QgsWkbTypes,
 )
 
-from . import command, helptext, missing, styles
+from . import command, helptext, missing, options, styles
 
-PROFILES = ["anyang-2017", "changzhi-2018", "xuchang-2022", "shangqiu-2018", "wuhan-2017"]
-LANGS = ["zh", "en"]
-# The layer parameters, the command line's flag for each, and the geometry they take.
+# The layer parameters (each handed to the command as --compounds and so on), their labels
+# and the geometry they take.
 LAYERS = [
     ("COMPOUNDS", "居住小区 compounds", [QgsProcessing.TypeVectorPolygon]),
     ("FACILITIES", "养老服务设施 facilities", [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon]),
@@ -31,7 +28,6 @@ LAYERS = [
     ("ROADS", "步行路网 walking network", [QgsProcessing.TypeVectorLine]),
     ("PHASES", "分期 construction phases (table)", [QgsProcessing.TypeVector]),
 ]
-
 
 
 class CheckPlan(QgsProcessingAlgorithm):
@@ -59,13 +55,7 @@ class CheckPlan(QgsProcessingAlgorithm):
         )
         for key, label, types in LAYERS:
             self.addParameter(QgsProcessingParameterFeatureSource(key, label, types, optional=True))
-        profile = QgsProcessingParameterEnum("PROFILE", "Profile (城市政策)", PROFILES, optional=True)
-        profile.setUsesStaticStrings(True)
-        self.addParameter(profile)
-        self.addParameter(QgsProcessingParameterString("AS_OF", "As of (检查日期, YYYY-MM-DD)", optional=True))
-        lang = QgsProcessingParameterEnum("LANG", "Language (语言)", LANGS, defaultValue=helptext.lang())
-        lang.setUsesStaticStrings(True)
-        self.addParameter(lang)
+        options.add(self)
         findings = QgsProcessingParameterFeatureSink(
             "OUTPUT", "Findings (检查结果)", QgsProcessing.TypeVectorAnyGeometry
         )
@@ -116,13 +106,7 @@ class CheckPlan(QgsProcessingAlgorithm):
         if not plan and not handed:
             raise QgsProcessingException("give a plan (PLAN) or its layers (COMPOUNDS, FACILITIES, UNITS…)")
         args += self.extra_args(parameters, context)
-        profile = self.parameterAsEnumString(parameters, "PROFILE", context)
-        if profile:
-            args += ["--profile", profile]
-        as_of = self.parameterAsString(parameters, "AS_OF", context)
-        if as_of:
-            args += ["--as-of", as_of]
-        args += ["--lang", self.parameterAsEnumString(parameters, "LANG", context) or "zh"]
+        args += options.flags(self, parameters, context)
 
         report = os.path.join(work, "report.gpkg")
         code = command.run(args + ["--format", "gpkg", "-o", report], feedback)
