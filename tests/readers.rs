@@ -28,11 +28,22 @@ fn gbk_shapefile_with_gauss_kruger_prj_and_gcj02_points() {
         (x1["status"].as_str(), x1["measured"].as_f64()),
         (Some("pass"), Some(30.0))
     );
-    // X2 (省直小区, existing) has a blank numeric 住户数: a missing value, not zero.
+    // The layer's own names for the canonical fields (plan.toml's mapping).
+    assert_eq!(
+        c["fields"],
+        serde_json::json!({"id": "编码", "name": "名称", "households": "住户数",
+            "status": "建设情况", "area_type": "类别"})
+    );
+    // X2 (省直小区, existing) has a blank numeric 住户数: a missing value, not zero; the
+    // finding's details name the field and the layer.
     let x2 = finding(&r, "floor-area-per-households", "X2");
     assert_eq!(
         (x2["subject"]["name"].as_str(), x2["status"].as_str()),
         (Some("省直小区"), Some("insufficient_data"))
+    );
+    assert_eq!(
+        x2["details"],
+        serde_json::json!({"missing_field": "households", "missing_from": "compounds"})
     );
     // F1 lands on X1's centre (within 0.5 m: the published pair's precision, 1e-6°, is ~0.1 m).
     let d1 = finding(&r, "service-circle", "X1")["measured"]
