@@ -164,7 +164,7 @@ fn compared(mut f: Finding, before: &HashMap<(&str, &str), &Finding>) -> Finding
             format!("before the submission {} ({})", show(&was), status.as_str()),
         ))
         .join(&said);
-    f.details.context = Some(ContextDetails {
+    f.details.set_context(ContextDetails {
         before: was,
         before_status: status.as_str(),
         after: f.measured.clone(),

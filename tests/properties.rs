@@ -373,7 +373,7 @@ fn equally_near_facilities_are_settled_by_id() {
                 .iter()
                 .find(|f| f.rule == "service-circle" && f.subject.id == plan.compounds[4].id)
                 .unwrap();
-            let Some(planlint::model::RuleDetails::ServiceCircle(d)) = &f.details.rule else {
+            let Some(planlint::model::RuleDetails::ServiceCircle(d)) = f.details.rule() else {
                 panic!("service-circle details: {:?}", f.details);
             };
             firsts.push(d.nearest_facility.clone().unwrap_or_default());

@@ -8,26 +8,58 @@ use serde::Serialize;
 use super::finding::Measure;
 
 /// A finding's details: its rule's, then its comparison with the city before a
-/// submission. Empty for most findings.
+/// submission. Held behind a box, allocated only when there are some: a finding is moved
+/// and sorted by the million, and most of its size would otherwise be these figures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Details(Option<Box<Parts>>);
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Details {
+struct Parts {
     #[serde(flatten)]
-    pub rule: Option<RuleDetails>,
+    rule: Option<RuleDetails>,
     #[serde(flatten)]
-    pub context: Option<ContextDetails>,
+    context: Option<ContextDetails>,
 }
 
 impl Details {
     pub fn is_empty(&self) -> bool {
-        self.rule.is_none() && self.context.is_none()
+        self.0.is_none()
+    }
+
+    /// The rule's own figures.
+    pub fn rule(&self) -> Option<&RuleDetails> {
+        self.0.as_ref()?.rule.as_ref()
+    }
+
+    /// What a submission does to the finding.
+    pub fn context(&self) -> Option<&ContextDetails> {
+        self.0.as_ref()?.context.as_ref()
+    }
+
+    pub fn set_rule(&mut self, rule: RuleDetails) {
+        self.0.get_or_insert_with(Default::default).rule = Some(rule);
+    }
+
+    pub fn set_context(&mut self, context: ContextDetails) {
+        self.0.get_or_insert_with(Default::default).context = Some(context);
     }
 
     /// A dated target's count, where the finding has one.
     pub fn dated(&self) -> Option<&Dated> {
-        match &self.rule {
+        match self.rule() {
             Some(RuleDetails::Dated(d)) => Some(d),
             Some(RuleDetails::FacilityCoverage(c)) => c.dated.as_ref(),
             _ => None,
+        }
+    }
+}
+
+impl Serialize for Details {
+    /// The rule's fields, then the comparison's, in one object (`{}` when there are none).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Some(parts) => parts.serialize(s),
+            None => serde::ser::SerializeMap::end(s.serialize_map(Some(0))?),
         }
     }
 }
@@ -130,4 +162,33 @@ pub struct ContextDetails {
     pub after: Measure,
     /// `makes_pass`, `makes_fail`, `makes_worse` or `unchanged`.
     pub effect: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finding_stays_small_and_its_details_serialize_flat() {
+        // Findings are moved, sorted and held by the million: their figures live behind
+        // one pointer, allocated only when there are some.
+        assert_eq!(std::mem::size_of::<Details>(), 8);
+        assert!(std::mem::size_of::<crate::model::Finding>() <= 256);
+        let mut d = Details::default();
+        assert_eq!(serde_json::to_string(&d).unwrap(), "{}");
+        d.set_rule(RuleDetails::Missing(Missing {
+            missing_field: "households".into(),
+            missing_from: "compounds".into(),
+        }));
+        d.set_context(ContextDetails {
+            before: Measure::Null,
+            before_status: "pass",
+            after: Measure::Number(2.0),
+            effect: "unchanged",
+        });
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            r#"{"missing_field":"households","missing_from":"compounds","before":null,"before_status":"pass","after":2.0,"effect":"unchanged"}"#
+        );
+    }
 }

@@ -198,7 +198,7 @@ fn judge(
         msg,
     );
     if decision.at.is_some() {
-        f.details.rule = Some(RuleDetails::Dated(decision.details()));
+        f.details.set_rule(RuleDetails::Dated(decision.details()));
     }
     f
 }

@@ -320,7 +320,7 @@ impl Verdict {
                 layer
             ),
         );
-        f.details.rule = Some(RuleDetails::Missing(details::Missing {
+        f.details.set_rule(RuleDetails::Missing(details::Missing {
             missing_field: field.to_string(),
             missing_from: layer.to_string(),
         }));

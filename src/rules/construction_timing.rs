@@ -600,7 +600,7 @@ fn with_progress(
         }
         _ => None,
     };
-    f.details.rule = Some(RuleDetails::ConstructionTiming(
+    f.details.set_rule(RuleDetails::ConstructionTiming(
         details::ConstructionTiming {
             completed_share: Measure::num(prog.done / prog.total),
             first_phase_completion: Measure::date(prog.dated.first().map(|d| d.0)),

@@ -145,7 +145,7 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec
                     )),
                 ),
             };
-            f.details.rule = Some(RuleDetails::Dated(details::Dated {
+            f.details.set_rule(RuleDetails::Dated(details::Dated {
                 by: t.stage().is_some().then(|| cutoff.to_string()),
                 unknown: count.unknown,
                 met_from: met_from.map(|d| d.to_string()),

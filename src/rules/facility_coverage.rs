@@ -246,12 +246,13 @@ fn one_target(
         Measure::num(share.value),
         msg,
     );
-    f.details.rule = Some(RuleDetails::FacilityCoverage(details::FacilityCoverage {
-        units: units.len(),
-        kinds: target.kinds.iter().map(|k| k.name()).collect(),
-        uncovered: ids,
-        dated: at.map(|_| decision.details()),
-    }));
+    f.details
+        .set_rule(RuleDetails::FacilityCoverage(details::FacilityCoverage {
+            units: units.len(),
+            kinds: target.kinds.iter().map(|k| k.name()).collect(),
+            uncovered: ids,
+            dated: at.map(|_| decision.details()),
+        }));
     f
 }
 

@@ -127,10 +127,11 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec
                 msg = msg.join(&t!("还差 {} 平方米", "needs {} m² more", num(missing, 1)));
             }
             let mut f = v.judged(subject, ok, measured, required, msg);
-            f.details.rule = Some(RuleDetails::FloorArea(details::FloorArea {
-                floor_area: Measure::num(area),
-                missing_floor_area: Measure::num((required * hh / 100.0 - area).max(0.0)),
-            }));
+            f.details
+                .set_rule(RuleDetails::FloorArea(details::FloorArea {
+                    floor_area: Measure::num(area),
+                    missing_floor_area: Measure::num((required * hh / 100.0 - area).max(0.0)),
+                }));
             f
         })
         .collect()

@@ -88,7 +88,7 @@ pub fn evaluate(
                 msg,
             );
             if at.is_some() {
-                f.details.rule = Some(RuleDetails::Dated(decision.details()));
+                f.details.set_rule(RuleDetails::Dated(decision.details()));
             }
             f
         })

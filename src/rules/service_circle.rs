@@ -106,7 +106,7 @@ fn check(rule: &'static str, p: &CircleParams, cfg: &RuleConfig, ctx: &Context) 
         details.access_2sfca = Some(Measure::num(
             circle.access.get(&compound).copied().unwrap_or(0.0),
         ));
-        f.details.rule = Some(RuleDetails::ServiceCircle(details));
+        f.details.set_rule(RuleDetails::ServiceCircle(details));
         f
     });
     not_urban.chain(checked).collect()

@@ -277,7 +277,7 @@ fn shortfall(f: &Finding) -> String {
     if f.status != Status::Fail {
         return String::new();
     }
-    if let Some(RuleDetails::FloorArea(d)) = &f.details.rule {
+    if let Some(RuleDetails::FloorArea(d)) = f.details.rule() {
         if let Measure::Number(m) = d.missing_floor_area {
             return format!("{} m²", num(m, 1));
         }
