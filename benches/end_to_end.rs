@@ -60,6 +60,19 @@ fn check_command(dir: &Path, out: &Path) -> Command {
     c
 }
 
+/// The sample's development submission checked inside the city `dir`.
+fn context_command(dir: &Path, out: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_planlint"));
+    c.arg("check")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/submission"))
+        .arg("--context")
+        .arg(dir)
+        .args(["--format", "json", "-o"])
+        .arg(out)
+        .env("CI", "1");
+    c
+}
+
 /// One run with `--timings`, its table printed, and its peak memory against the input.
 fn tell(n: usize, dir: &Path, out: &Path) {
     let run = check_command(dir, out).arg("--timings").output().unwrap();
@@ -203,6 +216,14 @@ fn end_to_end(c: &mut Criterion) {
         let id = |stage: &str| BenchmarkId::new(stage, n);
         g.bench_function(id("end-to-end"), |b| {
             b.iter(|| assert!(check_command(&dir, &out).status().unwrap().code() == Some(1)))
+        });
+        // A development submission (data/submission) checked inside this city, as a
+        // bureau checks one project: `planlint check data/submission --context CITY`.
+        g.bench_function(id("end-to-end-context"), |b| {
+            b.iter(|| {
+                let code = context_command(&dir, &out).status().unwrap().code();
+                assert!(matches!(code, Some(0 | 1)), "{code:?}")
+            })
         });
         g.bench_function(id("parse-only"), |b| b.iter(|| black_box(parse_only(&dir))));
         g.bench_function(id("read"), |b| {

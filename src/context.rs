@@ -69,14 +69,29 @@ pub fn check_in_context(
     as_of: chrono::NaiveDate,
     options: &Options,
 ) -> Report {
+    // Before the submission, only the areas' findings are compared: the city's own
+    // compounds and facilities, its walks and its circle are not the submission's.
     let quiet = Options {
         suggest: 0,
         service_areas: false,
         geometry: false,
         progress: options.progress.clone(),
+        areas_only: true,
+        focus: None,
     };
     let before = engine::run(city, prepared, as_of, &quiet);
-    let mut report = engine::run(merged, prepared, as_of, options);
+    // After it, the findings of the submission's own compounds and the areas'.
+    let focused = Options {
+        focus: Some(std::sync::Arc::new(crate::rules::Focus {
+            compounds: merged
+                .compounds
+                .iter()
+                .map(|c| submission.compounds.contains(&c.id))
+                .collect(),
+        })),
+        ..options.clone()
+    };
+    let mut report = engine::run(merged, prepared, as_of, &focused);
     if let Some(shapes) = report.geometry.as_mut() {
         std::sync::Arc::make_mut(shapes).focus = extent(merged, submission);
     }

@@ -29,6 +29,13 @@ pub struct Options {
     pub geometry: bool,
     /// Told of each stage as it starts, for a progress display.
     pub progress: Option<Progress>,
+    /// Only the rules about areas (units and the plan): no walking network, no service
+    /// circle, no finding about a compound or facility. What a submission's check compares
+    /// with the city before it ([`crate::context`]).
+    pub areas_only: bool,
+    /// The compounds whose own findings are wanted (a submission's, in its city); none:
+    /// all. The others are still measured where the wanted ones depend on them.
+    pub focus: Option<std::sync::Arc<rules::Focus>>,
 }
 
 impl Options {
@@ -47,6 +54,8 @@ impl Default for Options {
             service_areas: false,
             geometry: true,
             progress: None,
+            areas_only: false,
+            focus: None,
         }
     }
 }
@@ -59,7 +68,7 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
     let profile = prepared.profile;
     options.tell(Stage::Indexing);
     let joins = Joins::build(plan);
-    let network = plan.has_layer(Layer::Roads).then(|| {
+    let network = (plan.has_layer(Layer::Roads) && !options.areas_only).then(|| {
         options.tell(Stage::Network);
         Walkable::new(plan)
     });
@@ -75,7 +84,8 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
     let circle_params = prepared
         .circle
         .as_ref()
-        .filter(|_| plan.has_layer(Layer::Compounds) && plan.has_layer(Layer::Facilities));
+        .filter(|_| plan.has_layer(Layer::Compounds) && plan.has_layer(Layer::Facilities))
+        .filter(|_| !options.areas_only);
     options.tell(Stage::Circle);
     let analysis = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         analysis::Analysis::new(&inputs, circle_params)
@@ -87,6 +97,7 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
         profile,
         as_of,
         analysis: &analysis,
+        focus: options.focus.as_deref(),
     };
     options.tell(Stage::Rules);
     // Over the whole registry (rules the profile lacks drop out): spreading the rules over
@@ -96,6 +107,9 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
         .par_iter()
         .zip(prepared.params.par_iter())
         .filter_map(|(rule, params)| Some((*rule, params.as_ref()?)))
+        .filter(|(rule, _)| {
+            !options.areas_only || matches!(rule.subject(), Layer::Units | Layer::Plan)
+        })
         .flat_map(|(rule, params)| {
             let cfg = &profile.rules[rule.id()];
             let missing: Vec<Layer> = rule
@@ -139,8 +153,12 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
                             "internal error: the rule could not finish (please report this)"
                         ))
                     });
-            // No rule disappears from a report: one with nothing to check says so.
-            if found.is_empty() {
+            // No rule disappears from a report: one with nothing to check says so. (A
+            // rule about compounds, none of them wanted, has checked what was asked.)
+            let unwanted = options.focus.is_some()
+                && rule.subject() == Layer::Compounds
+                && !plan.compounds.is_empty();
+            if found.is_empty() && !unwanted {
                 return skipped(t!(
                     "没有可检查的对象：规划中没有该规则所针对的单元或设施",
                     "nothing to check: the plan holds none of the units or facilities this rule is about"

@@ -165,3 +165,66 @@ fn a_request_that_cannot_run_is_an_error_naming_the_file() {
     assert_ne!(outside.message(Lang::Zh), outside.message(Lang::En));
     assert!(Path::new("fixtures/context/sub-outside").is_dir());
 }
+
+/// What the check of a submission in its city asks of the engine: before the submission
+/// only the areas (`areas_only`: no network, no circle, no compound or facility rule), after
+/// it only the submission's compounds (`focus`). Each gives exactly the findings of the
+/// full check that it keeps, on a generated city of 300 compounds with its streets.
+#[test]
+fn an_areas_only_or_focused_check_keeps_the_full_checks_findings() {
+    use planlint::model::{Finding, Layer};
+    let mut plan = planlint::synth::city(300, 3);
+    planlint::synth::add_streets(&mut plan);
+    let profile = planlint::profile::Profile::load("xuchang-2022").unwrap();
+    let prepared = planlint::rules::Prepared::new(&profile);
+    let as_of = chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+    let run = |options: planlint::Options| {
+        let options = planlint::Options {
+            geometry: false,
+            ..options
+        };
+        planlint::engine::run(&plan, &prepared, as_of, &options).findings
+    };
+    let key = |f: &Finding| {
+        format!(
+            "{} {:?} {} {:?} {:?} {:?}",
+            f.rule, f.subject.layer, f.subject.id, f.status, f.measured, f.details
+        )
+    };
+    let full = run(planlint::Options::default());
+    let areas = run(planlint::Options {
+        areas_only: true,
+        ..Default::default()
+    });
+    let expected: Vec<String> = full
+        .iter()
+        .filter(|f| matches!(f.subject.layer, Layer::Units | Layer::Plan))
+        .map(key)
+        .collect();
+    assert!(expected.len() > 10);
+    assert_eq!(areas.iter().map(key).collect::<Vec<_>>(), expected);
+    // Every seventh compound wanted.
+    let wanted: Vec<bool> = (0..plan.compounds.len()).map(|i| i % 7 == 0).collect();
+    let focused = run(planlint::Options {
+        focus: Some(Arc::new(planlint::rules::Focus {
+            compounds: wanted.clone(),
+        })),
+        ..Default::default()
+    });
+    let expected: Vec<String> = full
+        .iter()
+        .filter(|f| {
+            f.subject.layer != Layer::Compounds || f.subject.index.is_some_and(|i| wanted[i])
+        })
+        .map(key)
+        .collect();
+    // One finding per wanted compound and rule about compounds.
+    let rules: std::collections::BTreeSet<&str> = full
+        .iter()
+        .filter(|f| f.subject.layer == Layer::Compounds)
+        .map(|f| f.rule)
+        .collect();
+    let n = expected.iter().filter(|k| k.contains("Compounds")).count();
+    assert_eq!(n, 43 * rules.len(), "{rules:?}");
+    assert_eq!(focused.iter().map(key).collect::<Vec<_>>(), expected);
+}

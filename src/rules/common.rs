@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::index::Joins;
 use crate::model::{details, Finding, Measure, RuleDetails, Status, Subject};
@@ -21,9 +22,31 @@ pub struct Context<'a> {
     pub as_of: NaiveDate,
     /// What the analysis measured once for every rule (the circle's distances).
     pub analysis: &'a crate::analysis::Analysis,
+    /// The compounds whose findings are wanted (a submission's, in its city); none: all.
+    pub focus: Option<&'a Focus>,
+}
+
+/// The compounds whose own findings a check wants, by their index in the plan: a
+/// submission checked in its city needs the findings of its compounds, not the city's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Focus {
+    pub compounds: Vec<bool>,
 }
 
 impl<'a> Context<'a> {
+    /// Whether compound `i`'s findings are wanted.
+    pub fn wanted(&self, i: usize) -> bool {
+        self.focus
+            .is_none_or(|f| f.compounds.get(i).copied().unwrap_or(false))
+    }
+
+    /// The compounds whose findings are wanted, ascending, for a rule about each compound.
+    pub fn compounds(&self) -> impl ParallelIterator<Item = usize> + '_ {
+        (0..self.plan.compounds.len())
+            .into_par_iter()
+            .filter(move |&i| self.wanted(i))
+    }
+
     /// The phases of compound `i` when it is a `new` compound that has some; else the
     /// finding that says why it is not checked: `not_applicable` for an existing compound
     /// (`existing` says why), `insufficient_data` without a status or phases. What the

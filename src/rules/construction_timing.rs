@@ -341,10 +341,7 @@ fn milestone_of(f: &Facility, m: Milestone) -> Option<Mile> {
 
 fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
     let v = Verdict::new(rule, "date", ctx, cfg);
-    (0..ctx.plan.compounds.len())
-        .into_par_iter()
-        .map(|i| one(&v, p, ctx, i))
-        .collect()
+    ctx.compounds().map(|i| one(&v, p, ctx, i)).collect()
 }
 
 /// The total the shares are taken of, and which field it is.

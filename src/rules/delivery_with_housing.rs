@@ -75,10 +75,7 @@ declare_rule_with_params!(
 
 fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
     let v = Verdict::new(rule, "date", ctx, cfg);
-    (0..ctx.plan.compounds.len())
-        .into_par_iter()
-        .map(|i| one(&v, p, ctx, i))
-        .collect()
+    ctx.compounds().map(|i| one(&v, p, ctx, i)).collect()
 }
 
 /// When the housing is delivered: on its last phase's completion, or some day after the

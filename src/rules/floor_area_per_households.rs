@@ -75,8 +75,7 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec
     let v_new = Verdict::with_target(rule, "m2/100hh", ctx, &new);
     let v_existing = Verdict::with_target(rule, "m2/100hh", ctx, &existing);
     let kinds = Some(p.kinds.as_slice());
-    (0..ctx.plan.compounds.len())
-        .into_par_iter()
+    ctx.compounds()
         .map(|i| {
             let c = &ctx.plan.compounds[i];
             let subject = ctx.compound_subject(i);

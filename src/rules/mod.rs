@@ -117,7 +117,7 @@ mod street_center_floor_area;
 mod total_beds;
 mod unused_waiver;
 
-pub use common::{skipped as common_skipped, Context};
+pub use common::{skipped as common_skipped, Context, Focus};
 pub use expired_waiver::ExpiredWaiver;
 pub use unused_waiver::UnusedWaiver;
 

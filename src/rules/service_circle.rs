@@ -94,21 +94,26 @@ fn check(rule: &'static str, p: &CircleParams, cfg: &RuleConfig, ctx: &Context) 
         .filter(|s| *s > 0.0);
     let v = Verdict::with_target(rule, "m", ctx, &max);
     let not_urban = (0..ctx.plan.compounds.len())
-        .filter(|&i| !p.area_types.contains(&ctx.plan.compounds[i].area_type))
+        .filter(|&i| ctx.wanted(i) && !p.area_types.contains(&ctx.plan.compounds[i].area_type))
         .map(|i| {
             v.not_applicable(
                 ctx.compound_subject(i),
                 t!("非城市小区", "not an urban compound"),
             )
         });
-    let checked = circle.reach.iter().map(|&(compound, nearest)| {
-        let (mut f, mut details) = one(compound, nearest, &v, ctx, circle, speed);
-        details.access_2sfca = Some(Measure::num(
-            circle.access.get(&compound).copied().unwrap_or(0.0),
-        ));
-        f.details.set_rule(RuleDetails::ServiceCircle(details));
-        f
-    });
+    let checked =
+        circle
+            .reach
+            .iter()
+            .filter(|(c, _)| ctx.wanted(*c))
+            .map(|&(compound, nearest)| {
+                let (mut f, mut details) = one(compound, nearest, &v, ctx, circle, speed);
+                details.access_2sfca = Some(Measure::num(
+                    circle.access.get(&compound).copied().unwrap_or(0.0),
+                ));
+                f.details.set_rule(RuleDetails::ServiceCircle(details));
+                f
+            });
     not_urban.chain(checked).collect()
 }
 

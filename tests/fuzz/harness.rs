@@ -224,7 +224,7 @@ fn options() -> planlint::Options {
         suggest: 2,
         service_areas: true,
         geometry: true,
-        progress: None,
+        ..planlint::Options::default()
     }
 }
 

@@ -21,20 +21,6 @@ from qgis.PyQt.QtCore import QVariant
 from . import command, helptext, options
 
 FORMATS = ["html", "json", "gpkg", "geojson", "csv", "text", "sarif", "junit"]
-# summary.csv's columns that hold counts (the others are text).
-COUNTS = {
-    "exit",
-    "pass",
-    "fail",
-    "pending",
-    "not_applicable",
-    "insufficient_data",
-    "skipped",
-    "errors",
-    "warnings",
-    "waived",
-    "rejected",
-}
 
 
 class CheckMany(QgsProcessingAlgorithm):
@@ -77,9 +63,15 @@ class CheckMany(QgsProcessingAlgorithm):
         with open(os.path.join(reports, "summary.csv"), encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
             columns = list(rows[0].keys()) if rows else []
+        # A column of whole numbers (the exit status, the counts) is a number; the rest text.
+        counts = {
+            c
+            for c in columns
+            if any(r[c] for r in rows) and all(r[c].isdigit() for r in rows if r[c])
+        }
         fields = QgsFields()
         for c in columns:
-            fields.append(QgsField(c, QVariant.Int if c in COUNTS else QVariant.String))
+            fields.append(QgsField(c, QVariant.Int if c in counts else QVariant.String))
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, QgsWkbTypes.NoGeometry)
         for row in rows:
             feature = QgsFeature(fields)
@@ -87,7 +79,7 @@ class CheckMany(QgsProcessingAlgorithm):
                 value = row[c]
                 if c == "report" and value:
                     value = os.path.join(reports, value)
-                feature[c] = (int(value) if value else None) if c in COUNTS else value
+                feature[c] = (int(value) if value else None) if c in counts else value
             sink.addFeature(feature, QgsFeatureSink.FastInsert)
         failing = sum(1 for r in rows if r.get("status") == "checked" and r.get("exit") == "1")
         broken = sum(1 for r in rows if r.get("status") != "checked")
