@@ -131,7 +131,9 @@ fn the_report_as_geopackage_opens_in_gdal_with_typed_attributes() {
     let g = gpkg.to_str().unwrap();
     let layers = gdal("ogrinfo", &["-ro", "-q", g]);
     assert!(
-        layers.contains("1: findings") && layers.contains("2: service_areas (Line String)"),
+        layers.contains("1: findings")
+            && layers.contains("2: service_areas (Line String)")
+            && layers.contains("3: rejected (None)"),
         "{layers}"
     );
     let info = gdal("ogrinfo", &["-ro", "-so", g, "findings"]);

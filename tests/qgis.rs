@@ -610,3 +610,55 @@ fn help_speaks_qgis_language_and_says_what_each_rule_checks() {
         }
     }
 }
+
+#[test]
+fn features_planlint_rejects_are_named_in_the_log() {
+    // fixtures/bad-features: each rejected feature in QGIS's log, with its file (or the
+    // layer parameter it came through), number, id and the field; the findings are the
+    // command's. The GeoJSON's households mix numbers and text: QGIS opens the property
+    // as JSON, and the layer is handed over with it as text.
+    let q = Qgis::new();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = common::root().join("fixtures/bad-features");
+    let out = dir.path().join("findings.gpkg");
+    let run = q.run(&[
+        "run",
+        "planlint:checkplan",
+        "--",
+        &format!("PLAN={}", bad.display()),
+        "LANG=en",
+        &format!("OUTPUT={}", out.display()),
+    ]);
+    let log = text(&run);
+    assert!(run.status.success(), "{log}");
+    assert!(
+        log.contains(r#"bad-features/compounds.geojson #2 (TEXT): field households: "about 100" is not a number"#),
+        "{log}"
+    );
+    assert!(
+        log.contains("bad-features/facilities.geojson #1 (NOKIND): field kind: missing"),
+        "{log}"
+    );
+    assert_eq!(
+        layer_findings(&out),
+        binary_findings(&["fixtures/bad-features"])
+    );
+    let run = q.run(&[
+        "run",
+        "planlint:checkplan",
+        "--",
+        &format!("PLAN={}", bad.display()),
+        &format!("COMPOUNDS={}", bad.join("compounds.geojson").display()),
+        "LANG=en",
+        &format!("OUTPUT={}", out.display()),
+    ]);
+    let log = text(&run);
+    assert!(run.status.success(), "{log}");
+    assert!(
+        log.contains(
+            "COMPOUNDS #1 (BOWTIE): invalid geometry: exterior ring has a self-intersection"
+        ),
+        "{log}"
+    );
+    assert!(log.contains("COMPOUNDS #5 (ODD): field status"), "{log}");
+}

@@ -78,6 +78,9 @@ CREATE TABLE findings (
 CREATE TABLE service_areas (
   fid INTEGER PRIMARY KEY AUTOINCREMENT, geom LINESTRING,
   facility TEXT NOT NULL, facility_name TEXT, from_m REAL, to_m REAL);
+CREATE TABLE rejected (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT, layer TEXT NOT NULL, path TEXT NOT NULL,
+  feature INTEGER NOT NULL, feature_id TEXT, field TEXT, reason TEXT NOT NULL);
 "#;
 
 /// A scratch file, removed when dropped.
@@ -204,6 +207,32 @@ impl Emitter for GpkgEmitter {
                 }
             }
             extent.register(&tx, "service_areas", "LINESTRING", &changed, srs_id)?;
+            // The input features that were not checked, and why (the JSON report's
+            // `inputs.*.rejected`): a table without geometry.
+            {
+                let mut insert = tx
+                    .prepare("INSERT INTO rejected (layer, path, feature, feature_id, field, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                    .map_err(sql)?;
+                for (layer, info) in &r.inputs {
+                    for x in &info.rejected {
+                        insert
+                            .execute(params![
+                                layer.as_str(),
+                                info.path,
+                                x.index as i64,
+                                x.id,
+                                x.field,
+                                x.reason.get(self.lang)
+                            ])
+                            .map_err(sql)?;
+                    }
+                }
+            }
+            tx.execute(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, last_change) VALUES ('rejected', 'attributes', 'rejected', ?1)",
+                [&changed],
+            )
+            .map_err(sql)?;
             tx.commit().map_err(sql)?;
         }
         let bytes = std::fs::read(&scratch.0)?;

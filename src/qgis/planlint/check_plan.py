@@ -17,7 +17,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from . import command, helptext, missing, options, styles
+from . import command, helptext, missing, options, rejected, styles
 
 # The layer parameters (each handed to the command as --compounds and so on), their labels
 # and the geometry they take.
@@ -96,13 +96,15 @@ class CheckPlan(QgsProcessingAlgorithm):
         if plan:
             args.append(plan)
         layers = os.path.join(work, "layers.gpkg")
-        handed = []
+        handed, names = [], {}
         for key, _, _ in LAYERS:
             source = self.parameterAsSource(parameters, key, context)
             if source is None:
                 continue
-            args += ["--" + key.lower(), command.export(source, layers, key.lower(), context, feedback)]
+            exported = command.export(source, layers, key.lower(), context, feedback)
+            args += ["--" + key.lower(), exported]
             handed.append(key.lower())
+            names[exported] = key
         if not plan and not handed:
             raise QgsProcessingException("give a plan (PLAN) or its layers (COMPOUNDS, FACILITIES, UNITS…)")
         args += self.extra_args(parameters, context)
@@ -110,6 +112,7 @@ class CheckPlan(QgsProcessingAlgorithm):
 
         report = os.path.join(work, "report.gpkg")
         code = command.run(args + ["--format", "gpkg", "-o", report], feedback)
+        rejected.log(report, feedback, names)
         missing.refuse(report, args, handed, work, feedback)
         results = {"OUTPUT": self.copy(report, "findings", "OUTPUT", parameters, context, feedback)}
         styles.on_load(context, results["OUTPUT"], "findings")

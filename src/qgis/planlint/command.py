@@ -1,15 +1,20 @@
 """Running the planlint command from QGIS: where it is, and handing it QGIS layers."""
 
+import json
 import os
 import shutil
 import subprocess
 import sysconfig
 
 from qgis.core import (
+    NULL,
+    QgsField,
+    QgsFields,
     QgsProcessingException,
     QgsSettings,
     QgsVectorFileWriter,
 )
+from qgis.PyQt.QtCore import QVariant
 
 SETTING = "planlint/binary"
 
@@ -38,10 +43,44 @@ def binary():
     )
 
 
+# The field types a GeoPackage stores; any other (a GeoJSON property whose values mix
+# numbers and text comes as JSON) is handed over as text, which planlint reads as it reads
+# text in any file: numbers parse, anything else rejects that feature, naming the field.
+STORED = {
+    QVariant.Int,
+    QVariant.UInt,
+    QVariant.LongLong,
+    QVariant.ULongLong,
+    QVariant.Double,
+    QVariant.String,
+    QVariant.Bool,
+    QVariant.Date,
+    QVariant.DateTime,
+    QVariant.Time,
+}
+
+
+def as_text(value):
+    """A value of a field handed over as text."""
+    if value is None or value == NULL:
+        return None
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
 def export(source, path, layer, context, feedback):
     """Writes a feature source (its selected features only, when the user asked so) into
-    the GeoPackage `path` as `layer`, fields, names and CRS unchanged; `path:layer` for the
-    command line."""
+    the GeoPackage `path` as `layer`, fields, names and CRS unchanged (a type GeoPackage
+    lacks, as text); `path:layer` for the command line."""
+    fields = QgsFields()
+    texts = []
+    for i, f in enumerate(source.fields()):
+        if f.type() in STORED:
+            fields.append(QgsField(f))
+        else:
+            fields.append(QgsField(f.name(), QVariant.String))
+            texts.append(i)
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
     options.layerName = layer
@@ -50,7 +89,7 @@ def export(source, path, layer, context, feedback):
         options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
     writer = QgsVectorFileWriter.create(
         path,
-        source.fields(),
+        fields,
         source.wkbType(),
         source.sourceCrs(),
         context.transformContext(),
@@ -61,6 +100,12 @@ def export(source, path, layer, context, feedback):
     for feature in source.getFeatures():
         if feedback.isCanceled():
             break
+        if texts:
+            attributes = feature.attributes()
+            for i in texts:
+                attributes[i] = as_text(attributes[i])
+            feature.setFields(fields, False)
+            feature.setAttributes(attributes)
         writer.addFeature(feature)
     del writer
     return f"{path}:{layer}"
