@@ -607,6 +607,19 @@ fn help_speaks_qgis_language_and_says_what_each_rule_checks() {
             for e in expected {
                 assert!(help.contains(e), "{alg} in {lang}: no {e:?} in {help}");
             }
+            // The profiles offered are the command's own (`planlint profiles`).
+            let (_, listed, _) = common::run(&["profiles"]);
+            let ids: Vec<&str> = listed
+                .lines()
+                .filter_map(|l| l.split_whitespace().next())
+                .collect();
+            assert!(ids.len() >= 5, "{listed}");
+            for (i, id) in ids.iter().enumerate() {
+                assert!(
+                    help.contains(&format!("- {i}: {id}")),
+                    "{alg}: no profile {id}"
+                );
+            }
         }
     }
 }
