@@ -72,12 +72,10 @@ pub fn check_in_context(
     // Before the submission, only the areas' findings are compared: the city's own
     // compounds and facilities, its walks and its circle are not the submission's.
     let quiet = Options {
-        suggest: 0,
-        service_areas: false,
         geometry: false,
         progress: options.progress.clone(),
         areas_only: true,
-        focus: None,
+        ..Options::default()
     };
     let before = engine::run(city, prepared, as_of, &quiet);
     // After it, the findings of the submission's own compounds and the areas'.

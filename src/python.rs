@@ -252,18 +252,12 @@ impl NativeReport {
             strings: Default::default(),
         };
         let columns: Vec<Bound<'py, PyList>> = COLUMNS.iter().map(|_| PyList::empty(py)).collect();
-        let text = |v: serde_json::Result<Value>| match v {
-            Ok(Value::String(s)) => s,
-            _ => String::new(),
-        };
         for f in &self.report.findings {
             let details = (!f.details.is_empty()).then_some(&f.details);
             let cells: [Bound<'py, PyAny>; 14] = [
                 words.get(f.rule).into_any(),
-                words
-                    .get(&text(serde_json::to_value(f.severity)))
-                    .into_any(),
-                words.get(&text(serde_json::to_value(f.status))).into_any(),
+                words.get(f.severity.as_str()).into_any(),
+                words.get(f.status.as_str()).into_any(),
                 words.get(f.subject.layer.as_str()).into_any(),
                 PyString::new(py, &f.subject.id).into_any(),
                 PyString::new(py, &f.subject.name).into_any(),

@@ -67,14 +67,21 @@ impl Qgis {
         layer_findings(&out)
     }
 
+    /// `qgis_process run planlint:ID -- PARAMS…`.
+    fn algorithm(&self, id: &str, params: &[&str]) -> Output {
+        let alg = format!("planlint:{id}");
+        let mut args = vec!["run", alg.as_str(), "--"];
+        args.extend_from_slice(params);
+        self.run(&args)
+    }
+
     /// `planlint:checkplan` with these parameters; the findings layer's path.
     fn check(&self, out: &Path, params: &[String]) -> PathBuf {
         let output = out.join("findings.gpkg");
-        let mut args = vec!["run".to_string(), "planlint:checkplan".into(), "--".into()];
-        args.extend(params.iter().cloned());
-        args.push(format!("OUTPUT={}", output.display()));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let run = self.run(&args);
+        let output_param = format!("OUTPUT={}", output.display());
+        let mut args: Vec<&str> = params.iter().map(String::as_str).collect();
+        args.push(&output_param);
+        let run = self.algorithm("checkplan", &args);
         assert!(run.status.success(), "{args:?}: {}", text(&run));
         output
     }
@@ -214,15 +221,15 @@ fn a_submission_in_its_city_gives_the_binarys_findings() {
     let dir = tempfile::tempdir().unwrap();
     let root = common::root();
     let output = dir.path().join("findings.gpkg");
-    let run = q.run(&[
-        "run",
-        "planlint:checksubmission",
-        "--",
-        &format!("PLAN={}", root.join("data/submission").display()),
-        &format!("CITY={}", root.join("data/sample").display()),
-        "LANG=en",
-        &format!("OUTPUT={}", output.display()),
-    ]);
+    let run = q.algorithm(
+        "checksubmission",
+        &[
+            &format!("PLAN={}", root.join("data/submission").display()),
+            &format!("CITY={}", root.join("data/sample").display()),
+            "LANG=en",
+            &format!("OUTPUT={}", output.display()),
+        ],
+    );
     assert!(run.status.success(), "{}", text(&run));
     let got = layer_findings(&output);
     assert_eq!(
@@ -239,12 +246,7 @@ fn nothing_to_check_is_a_failed_run_that_says_why() {
     let q = Qgis::new();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x.gpkg");
-    let run = q.run(&[
-        "run",
-        "planlint:checkplan",
-        "--",
-        &format!("OUTPUT={}", out.display()),
-    ]);
+    let run = q.algorithm("checkplan", &[&format!("OUTPUT={}", out.display())]);
     assert!(!run.status.success());
     assert!(
         text(&run).contains("give a plan (PLAN) or its layers"),
@@ -253,13 +255,13 @@ fn nothing_to_check_is_a_failed_run_that_says_why() {
     );
     // A plan planlint refuses (exit 2): its message, naming the file, in QGIS's log.
     let broken = common::root().join("fixtures/batch/broken");
-    let run = q.run(&[
-        "run",
-        "planlint:checkplan",
-        "--",
-        &format!("PLAN={}", broken.display()),
-        &format!("OUTPUT={}", out.display()),
-    ]);
+    let run = q.algorithm(
+        "checkplan",
+        &[
+            &format!("PLAN={}", broken.display()),
+            &format!("OUTPUT={}", out.display()),
+        ],
+    );
     assert!(!run.status.success());
     assert!(
         text(&run).contains("compounds.geojson: not JSON"),
@@ -278,16 +280,16 @@ fn many_plans_give_the_binarys_summary_and_reports() {
     let root = common::root().join("fixtures");
     let summary = dir.path().join("summary.gpkg");
     let reports = dir.path().join("reports");
-    let run = q.run(&[
-        "run",
-        "planlint:checkmany",
-        "--",
-        &format!("FOLDER={}", root.display()),
-        "LANG=en",
-        "FORMAT=json",
-        &format!("OUTPUT={}", summary.display()),
-        &format!("REPORTS={}", reports.display()),
-    ]);
+    let run = q.algorithm(
+        "checkmany",
+        &[
+            &format!("FOLDER={}", root.display()),
+            "LANG=en",
+            "FORMAT=json",
+            &format!("OUTPUT={}", summary.display()),
+            &format!("REPORTS={}", reports.display()),
+        ],
+    );
     assert!(run.status.success(), "{}", text(&run));
     let csv = |path: &Path| -> Vec<Vec<String>> {
         let mut r = ::csv::Reader::from_path(path).unwrap();
@@ -448,15 +450,15 @@ fn a_layer_without_households_is_a_failed_run_naming_the_field() {
     let path = dir.path().join("compounds.geojson");
     std::fs::write(&path, compounds.to_string()).unwrap();
     let out = dir.path().join("findings.gpkg");
-    let run = q.run(&[
-        "run",
-        "planlint:checkplan",
-        "--",
-        &format!("PLAN={}", basic.display()),
-        &format!("COMPOUNDS={}", path.display()),
-        "LANG=en",
-        &format!("OUTPUT={}", out.display()),
-    ]);
+    let run = q.algorithm(
+        "checkplan",
+        &[
+            &format!("PLAN={}", basic.display()),
+            &format!("COMPOUNDS={}", path.display()),
+            "LANG=en",
+            &format!("OUTPUT={}", out.display()),
+        ],
+    );
     let log = text(&run);
     assert_eq!(run.status.code(), Some(1), "{log}");
     assert!(
@@ -634,14 +636,14 @@ fn features_planlint_rejects_are_named_in_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let bad = common::root().join("fixtures/bad-features");
     let out = dir.path().join("findings.gpkg");
-    let run = q.run(&[
-        "run",
-        "planlint:checkplan",
-        "--",
-        &format!("PLAN={}", bad.display()),
-        "LANG=en",
-        &format!("OUTPUT={}", out.display()),
-    ]);
+    let run = q.algorithm(
+        "checkplan",
+        &[
+            &format!("PLAN={}", bad.display()),
+            "LANG=en",
+            &format!("OUTPUT={}", out.display()),
+        ],
+    );
     let log = text(&run);
     assert!(run.status.success(), "{log}");
     assert!(
@@ -656,15 +658,15 @@ fn features_planlint_rejects_are_named_in_the_log() {
         layer_findings(&out),
         binary_findings(&["fixtures/bad-features"])
     );
-    let run = q.run(&[
-        "run",
-        "planlint:checkplan",
-        "--",
-        &format!("PLAN={}", bad.display()),
-        &format!("COMPOUNDS={}", bad.join("compounds.geojson").display()),
-        "LANG=en",
-        &format!("OUTPUT={}", out.display()),
-    ]);
+    let run = q.algorithm(
+        "checkplan",
+        &[
+            &format!("PLAN={}", bad.display()),
+            &format!("COMPOUNDS={}", bad.join("compounds.geojson").display()),
+            "LANG=en",
+            &format!("OUTPUT={}", out.display()),
+        ],
+    );
     let log = text(&run);
     assert!(run.status.success(), "{log}");
     assert!(
