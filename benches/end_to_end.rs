@@ -204,6 +204,7 @@ fn end_to_end(c: &mut Criterion) {
             network: Some(&walkable),
             household_size: profile.settings.household_size,
             as_of,
+            focus: None,
         };
         let options = planlint::Options {
             geometry: false,

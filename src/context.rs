@@ -7,6 +7,11 @@
 //! fail, makes an existing shortfall worse, or leaves it as it was (`details.effect`). A
 //! shortfall the city already had and the submission does not deepen is reported with
 //! severity `info`: it does not fail the submission.
+//!
+//! The check after the submission wants the submission's compounds only
+//! ([`crate::rules::Focus`]): their circle is walked on the roads around them
+//! ([`crate::analysis::circle::Window`]), so the city's network is never built whole unless
+//! a walk is longer than the window vouches for.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -70,15 +75,14 @@ pub fn check_in_context(
     options: &Options,
 ) -> Report {
     // Before the submission, only the areas' findings are compared: the city's own
-    // compounds and facilities, its walks and its circle are not the submission's.
+    // compounds and facilities, its walks and its circle are not the submission's. After
+    // it, the findings of the submission's own compounds and the areas'. The two checks
+    // run side by side; the one after tells the stages.
     let quiet = Options {
         geometry: false,
-        progress: options.progress.clone(),
         areas_only: true,
         ..Options::default()
     };
-    let before = engine::run(city, prepared, as_of, &quiet);
-    // After it, the findings of the submission's own compounds and the areas'.
     let focused = Options {
         focus: Some(std::sync::Arc::new(crate::rules::Focus {
             compounds: merged
@@ -89,7 +93,10 @@ pub fn check_in_context(
         })),
         ..options.clone()
     };
-    let mut report = engine::run(merged, prepared, as_of, &focused);
+    let (before, mut report) = rayon::join(
+        || engine::run(city, prepared, as_of, &quiet),
+        || engine::run(merged, prepared, as_of, &focused),
+    );
     if let Some(shapes) = report.geometry.as_mut() {
         std::sync::Arc::make_mut(shapes).focus = extent(merged, submission);
     }
@@ -201,10 +208,5 @@ fn extent(plan: &Plan, submission: &Submission) -> Option<geo::Rect<f64>> {
             crate::model::Footprint::Point(p) => Some(geo::Rect::new(p.0, p.0)),
             crate::model::Footprint::Parcel(mp) => mp.bounding_rect(),
         });
-    compounds.chain(facilities).reduce(|a, b| {
-        geo::Rect::new(
-            geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-            geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-        )
-    })
+    compounds.chain(facilities).reduce(crate::geometry::union)
 }

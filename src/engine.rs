@@ -34,7 +34,9 @@ pub struct Options {
     /// with the city before it ([`crate::context`]).
     pub areas_only: bool,
     /// The compounds whose own findings are wanted (a submission's, in its city); none:
-    /// all. The others are still measured where the wanted ones depend on them.
+    /// all. The others are still measured where the wanted ones depend on them; the
+    /// circle is walked on the roads around the wanted ones, and the report's circle
+    /// summary counts them alone.
     pub focus: Option<std::sync::Arc<rules::Focus>>,
 }
 
@@ -68,29 +70,51 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
     let profile = prepared.profile;
     options.tell(Stage::Indexing);
     let joins = Joins::build(plan);
-    let network = (plan.has_layer(Layer::Roads) && !options.areas_only).then(|| {
-        options.tell(Stage::Network);
-        Walkable::new(plan)
-    });
-    let inputs = analysis::Inputs {
-        plan,
-        joins: &joins,
-        network: network.as_ref(),
-        household_size: profile.settings.household_size,
-        as_of,
-    };
-    // The circle is measured for the service-circle rule, when it can run; a bug in the
-    // measuring must not take the whole check down: the rule then says it could not run.
+    // The circle is measured for the service-circle rule, when it can run.
     let circle_params = prepared
         .circle
         .as_ref()
         .filter(|_| plan.has_layer(Layer::Compounds) && plan.has_layer(Layer::Facilities))
         .filter(|_| !options.areas_only);
+    let base = analysis::Inputs {
+        plan,
+        joins: &joins,
+        network: None,
+        household_size: profile.settings.household_size,
+        as_of,
+        focus: options.focus.as_deref(),
+    };
+    let walks = plan.has_layer(Layer::Roads) && !options.areas_only;
+    // A check that wants a few compounds walks the roads around them only.
+    let window = circle_params
+        .filter(|_| walks)
+        .and_then(|p| analysis::circle::Window::around(&base, p));
+    let mut network = walks.then(|| {
+        options.tell(Stage::Network);
+        match window {
+            Some(w) => Walkable::within(plan, w.rect),
+            None => Walkable::new(plan),
+        }
+    });
     options.tell(Stage::Circle);
-    let analysis = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        analysis::Analysis::new(&inputs, circle_params)
-    }))
-    .unwrap_or(analysis::Analysis { circle: None });
+    let with =
+        |network: Option<&Walkable>| measure(&analysis::Inputs { network, ..base }, circle_params);
+    let mut analysis = with(network.as_ref());
+    if let Some(w) = window {
+        if !analysis
+            .circle
+            .as_ref()
+            .is_none_or(|c| c.all_within(w.trusted))
+        {
+            // A walk longer than the window vouches for: the whole network measures it.
+            network = Some(Walkable::new(plan));
+            analysis = with(network.as_ref());
+        }
+    }
+    let inputs = analysis::Inputs {
+        network: network.as_ref(),
+        ..base
+    };
     let ctx = Context {
         plan,
         joins: &joins,
@@ -224,6 +248,18 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
         report.service_areas = circle.and_then(|c| analysis::service_areas::of(&inputs, c));
     }
     report
+}
+
+/// The analysis; a bug in the measuring must not take the whole check down: the
+/// service-circle rule then says it could not run.
+fn measure(
+    inputs: &analysis::Inputs,
+    circle: Option<&analysis::CircleParams>,
+) -> analysis::Analysis {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        analysis::Analysis::new(inputs, circle)
+    }))
+    .unwrap_or(analysis::Analysis { circle: None })
 }
 
 /// policies.md: a check dated after the policy's `valid_until` still runs, but no finding

@@ -228,3 +228,89 @@ fn an_areas_only_or_focused_check_keeps_the_full_checks_findings() {
     assert_eq!(n, 43 * rules.len(), "{rules:?}");
     assert_eq!(focused.iter().map(key).collect::<Vec<_>>(), expected);
 }
+
+/// A focused check walks only the roads around its compounds: three in a corner of a
+/// generated city of 2,500 compounds (50 × 50 at 250 m), the window their bounding box
+/// widened by 3 × 800 m (anyang-2017's distance), about 12 × 12 compounds of the 50 × 50.
+/// What it measures is what the whole network measures: distances, nearest facilities and
+/// 2SFCA scores alike. With the distance cut to 100 m, a wanted compound whose nearest
+/// facility is farther than 1.5 × 100 m has the circle measured on the whole network.
+#[test]
+fn a_focused_check_walks_the_roads_around_its_compounds_only() {
+    use planlint::model::{Finding, Layer};
+    let mut plan = planlint::synth::city(2500, 5);
+    planlint::synth::add_streets(&mut plan);
+    let as_of = chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+    let key = |f: &Finding| {
+        format!(
+            "{} {} {:?} {:?} {:?} {}",
+            f.rule, f.subject.id, f.status, f.measured, f.details, f.message.en
+        )
+    };
+    let wanted: Vec<bool> = (0..plan.compounds.len())
+        .map(|i| [0, 1, 51].contains(&i))
+        .collect();
+    let check = |overrides: &[&str]| {
+        let mut profile = planlint::profile::Profile::load("anyang-2017").unwrap();
+        for o in overrides {
+            profile.apply_override(o).unwrap();
+        }
+        let prepared = planlint::rules::Prepared::new(&profile);
+        let run = |focus: Option<Arc<planlint::rules::Focus>>| {
+            let options = planlint::Options {
+                geometry: false,
+                focus,
+                ..Default::default()
+            };
+            planlint::engine::run(&plan, &prepared, as_of, &options)
+        };
+        let full = run(None);
+        let focused = run(Some(Arc::new(planlint::rules::Focus {
+            compounds: wanted.clone(),
+        })));
+        let expected: Vec<String> = full
+            .findings
+            .iter()
+            .filter(|f| f.subject.layer == Layer::Compounds)
+            .filter(|f| f.subject.index.is_some_and(|i| wanted[i]))
+            .map(key)
+            .collect();
+        let got: Vec<String> = focused
+            .findings
+            .iter()
+            .filter(|f| f.subject.layer == Layer::Compounds)
+            .map(key)
+            .collect();
+        assert_eq!(got, expected);
+        (full, focused)
+    };
+    let (full, focused) = check(&[]);
+    let circle: Vec<&Finding> = focused
+        .findings
+        .iter()
+        .filter(|f| f.rule == "service-circle" && f.subject.layer == Layer::Compounds)
+        .collect();
+    assert_eq!(circle.len(), 3);
+    assert!(circle
+        .iter()
+        .all(|f| f.status == planlint::model::Status::Pass));
+    let (whole, part) = (full.network.unwrap(), focused.network.unwrap());
+    assert!(whole.window.is_none());
+    // Compounds 0, 1 and 51 have their reference points at 100 and 350 m east, 100 and
+    // 350 m north of the grid's origin: the window reaches 2,400 m (and a little) beyond.
+    let w = part.window.expect("a window");
+    assert!(w[2] - w[0] > 2.0 * 2400.0 + 250.0 && w[2] - w[0] < 2.0 * 2400.0 + 300.0);
+    assert!(
+        part.stats.edges * 10 < whole.stats.edges,
+        "{part:?} / {whole:?}"
+    );
+    // The circle summary counts the wanted compounds.
+    assert_eq!(focused.service_circle.unwrap().plan.compounds, 3);
+
+    let (_, focused) = check(&["service-circle.max_distance=100"]);
+    assert!(focused.network.unwrap().window.is_none());
+    assert!(focused
+        .findings
+        .iter()
+        .any(|f| f.rule == "service-circle" && f.status == planlint::model::Status::Fail));
+}

@@ -61,6 +61,7 @@ fn walked(plan: &Plan) -> (Walkable, Vec<(usize, f64, Option<usize>)>) {
         network: Some(&network),
         household_size: profile.settings.household_size,
         as_of: as_of(),
+        focus: None,
     };
     let reach = Circle::new(&inputs, params)
         .reach

@@ -38,6 +38,32 @@ impl CircleParams {
     pub fn qualifies(&self, kind: FacilityKind) -> bool {
         self.kinds.contains(&kind)
     }
+
+    /// The maximum walking distance in force on `as_of`, in metres (NaN: none).
+    pub fn distance(&self, as_of: chrono::NaiveDate) -> f64 {
+        self.max_distance
+            .resolve(Severity::Error, "", as_of)
+            .map_or(f64::NAN, |r| r.value)
+    }
+}
+
+/// The facilities of `facilities` within `d0` in a straight line of one of `compounds`.
+fn within_reach(inputs: &Inputs, facilities: &[usize], compounds: &[usize], d0: f64) -> Vec<usize> {
+    let mut listed = vec![false; inputs.plan.facilities.len()];
+    for &f in facilities {
+        listed[f] = true;
+    }
+    let mut near: Vec<usize> = compounds
+        .iter()
+        .flat_map(|&k| {
+            let at = inputs.plan.compounds[k].reference;
+            inputs.joins.facility_points.within(at, d0)
+        })
+        .filter(|&f| listed[f])
+        .collect();
+    near.sort_unstable();
+    near.dedup();
+    near
 }
 
 /// Each compound's nearest qualifying facility and the distance to it, in metres, and the
@@ -82,6 +108,43 @@ fn nearest_all(
     }
 }
 
+/// The part of the road network a focused circle ([`super::Inputs::focus`]) is measured
+/// on: the wanted compounds' bounding box widened by three catchment distances d0. A
+/// 2SFCA score reaches that far (the compound, a facility within d0 of it, the compounds
+/// within d0 of that facility, and their ways onto the network); a nearest facility at
+/// walking distance d needs the roads within 2d (its own way onto the network may lie
+/// beyond it), so distances up to 1.5 d0 are those of the whole network. A longer one, or
+/// none, has the circle measured again on the whole network.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub rect: geo::Rect<f64>,
+    /// Distances up to this many metres are the whole network's.
+    pub trusted: f64,
+}
+
+impl Window {
+    pub fn around(inputs: &Inputs, p: &CircleParams) -> Option<Window> {
+        let focus = inputs.focus?;
+        let plan = inputs.plan;
+        let d0 = p.distance(inputs.as_of);
+        if !(d0.is_finite() && d0 >= 0.0) {
+            return None;
+        }
+        // Junctions merged within the snap tolerance may merge otherwise at the window's
+        // edge: a few tolerances of room keep that edge away from what is measured.
+        let margin = 3.0 * d0 + crate::network::TIE + 1.0 + 10.0 * plan.snap_tolerance;
+        let rect = (0..plan.compounds.len())
+            .filter(|&k| focus.wants(k) && p.area_types.contains(&plan.compounds[k].area_type))
+            .map(|k| plan.compounds[k].reference)
+            .map(|c| geo::Rect::new(c.0, c.0))
+            .reduce(crate::geometry::union)?;
+        Some(Window {
+            rect: crate::geometry::widened(rect, margin),
+            trusted: 1.5 * d0,
+        })
+    }
+}
+
 /// The qualifying facilities' ways onto the network, as search sources.
 fn sources(w: &Walkable, qualifying: &[usize]) -> Vec<(usize, Snap)> {
     qualifying
@@ -117,26 +180,45 @@ pub struct Excluded {
 }
 
 impl Circle {
+    /// The circle of the compounds of the area types, or of those among them the inputs
+    /// want ([`Inputs::focus`]): their nearest facility, and their 2SFCA scores, whose
+    /// demand is every compound of the area types all the same.
     pub fn new(inputs: &Inputs, p: &CircleParams) -> Circle {
         let plan = inputs.plan;
-        let max_distance = p
-            .max_distance
-            .resolve(Severity::Error, "", inputs.as_of)
-            .map_or(f64::NAN, |r| r.value);
+        let max_distance = p.distance(inputs.as_of);
         let qualifying: Vec<usize> = (0..plan.facilities.len())
             .filter(|&f| p.qualifies(plan.facilities[f].kind))
             .collect();
         let subjects: Vec<usize> = (0..plan.compounds.len())
             .filter(|&i| p.area_types.contains(&plan.compounds[i].area_type))
             .collect();
-        let (nearest, search) = nearest_all(inputs, &subjects, &qualifying);
-        let access = super::two_step_fca::scores(inputs, &qualifying, &subjects, max_distance);
+        let measured: Vec<usize> = match inputs.focus {
+            None => subjects.clone(),
+            Some(_) => subjects
+                .iter()
+                .copied()
+                .filter(|&k| inputs.wanted(k))
+                .collect(),
+        };
+        let (nearest, search) = nearest_all(inputs, &measured, &qualifying);
+        // Only a facility within the catchment of a measured compound adds to its score;
+        // the straight line is never longer than the walk.
+        let near;
+        let suppliers = match inputs.focus {
+            None => &qualifying,
+            Some(_) => {
+                near = within_reach(inputs, &qualifying, &measured, max_distance);
+                &near
+            }
+        };
+        let access =
+            super::two_step_fca::scores(inputs, suppliers, &subjects, &measured, max_distance);
         let excluded = Excluded {
             facilities_without_floor_area: qualifying
                 .iter()
                 .filter(|&&f| plan.facilities[f].floor_area.is_none())
                 .count(),
-            compounds_without_population: subjects
+            compounds_without_population: measured
                 .iter()
                 .filter(|&&c| inputs.population(c).is_none())
                 .count(),
@@ -145,11 +227,18 @@ impl Circle {
             walking: inputs.network.is_some(),
             max_distance,
             qualifying,
-            reach: subjects.into_iter().zip(nearest).collect(),
+            reach: measured.into_iter().zip(nearest).collect(),
             access,
             excluded,
             search,
         }
+    }
+
+    /// Whether every measured distance is at most `limit` metres (none without a path is).
+    pub fn all_within(&self, limit: f64) -> bool {
+        self.reach
+            .iter()
+            .all(|(_, n)| n.is_some_and(|(_, d)| d <= limit))
     }
 
     /// "network" or "straight_line".

@@ -31,9 +31,16 @@ pub struct Inputs<'a> {
     /// Persons per household, for compounds without a `population`.
     pub household_size: f64,
     pub as_of: NaiveDate,
+    /// The compounds whose circle is wanted (a submission's, in its city); none: all.
+    pub focus: Option<&'a crate::rules::Focus>,
 }
 
 impl Inputs<'_> {
+    /// Whether compound `k`'s own measures are wanted ([`Inputs::focus`]).
+    pub fn wanted(&self, k: usize) -> bool {
+        self.focus.is_none_or(|f| f.wants(k))
+    }
+
     /// A compound's residents: its `population`, else `households` × the household size;
     /// `None` when it gives neither (never read as 0).
     pub fn population(&self, k: usize) -> Option<f64> {

@@ -17,11 +17,14 @@ use std::collections::HashMap;
 use super::catchment::{pairs, Source};
 use super::Inputs;
 
-/// The 2SFCA score of each compound in `compounds` (m² of facility floor area per resident).
+/// The 2SFCA score of each compound in `scored` (m² of facility floor area per resident),
+/// the demand on each of `facilities` being that of the compounds in `demand` within `d0`
+/// of it (a wanted compound's score depends on the others near it).
 pub fn scores(
     ctx: &Inputs,
     facilities: &[usize],
-    compounds: &[usize],
+    demand: &[usize],
+    scored: &[usize],
     d0: f64,
 ) -> HashMap<usize, f64> {
     let population = |k: usize| ctx.population(k);
@@ -34,18 +37,18 @@ pub fn scores(
             entries: ctx.network.map_or(&[][..], |w| w.facilities.get(j)),
         })
         .collect();
-    let mut pairs = pairs(ctx, &sources, compounds, d0);
+    let mut pairs = pairs(ctx, &sources, demand, d0);
     pairs.sort_unstable();
     let mut demand: HashMap<usize, f64> = HashMap::new();
     for &(j, k) in &pairs {
         *demand.entry(j).or_default() += population(k).unwrap_or(0.0);
     }
-    let mut score: HashMap<usize, f64> = compounds.iter().map(|&k| (k, 0.0)).collect();
+    let mut score: HashMap<usize, f64> = scored.iter().map(|&k| (k, 0.0)).collect();
     for &(j, k) in &pairs {
         let supply = ctx.plan.facilities[j].floor_area.unwrap_or(0.0);
         let d = demand[&j];
-        if d > 0.0 {
-            *score.entry(k).or_default() += supply / d;
+        if let Some(s) = score.get_mut(&k).filter(|_| d > 0.0) {
+            *s += supply / d;
         }
     }
     score

@@ -1,5 +1,6 @@
 //! `--timings`: how long each stage of one plan's check took, from the process's start to
-//! the report written, and the peak memory, printed on standard error.
+//! the report written, the memory resident when each stage ended, and the peak memory,
+//! printed on standard error.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -7,10 +8,13 @@ use std::time::{Duration, Instant};
 use planlint::text::Lang;
 use planlint::{Progress, Stage};
 
+/// A stage's start, and the memory resident then (KiB).
+type Mark = (Stage, Instant, Option<u64>);
+
 /// The start of each stage, as the library tells them.
 pub struct Timings {
     start: Instant,
-    marks: Arc<Mutex<Vec<(Stage, Instant)>>>,
+    marks: Arc<Mutex<Vec<Mark>>>,
 }
 
 impl Timings {
@@ -26,8 +30,9 @@ impl Timings {
     pub fn callback(&self, then: Option<Progress>) -> Progress {
         let marks = self.marks.clone();
         Progress(Arc::new(move |stage: Stage| {
+            let resident = rss_kib("VmRSS:");
             if let Ok(mut m) = marks.lock() {
-                m.push((stage, Instant::now()));
+                m.push((stage, Instant::now(), resident));
             }
             if let Some(p) = &then {
                 (p.0)(stage);
@@ -35,32 +40,41 @@ impl Timings {
         }))
     }
 
-    /// The stages with their durations, the last one ending now; the time before the first
-    /// stage (arguments, profile) is `start`.
-    pub fn stages(&self) -> Vec<(Option<Stage>, Duration)> {
+    /// The stages with their durations and the memory resident at their end (KiB), the
+    /// last one ending now; the time before the first stage (arguments, profile) is
+    /// `start`.
+    pub fn stages(&self) -> Vec<(Option<Stage>, Duration, Option<u64>)> {
         let end = Instant::now();
         let marks = self.marks.lock().map(|m| m.clone()).unwrap_or_default();
         let mut out = Vec::new();
         let mut prev = (None, self.start);
-        for (stage, at) in marks {
-            out.push((prev.0, at.saturating_duration_since(prev.1)));
+        for (stage, at, resident) in marks {
+            out.push((prev.0, at.saturating_duration_since(prev.1), resident));
             prev = (Some(stage), at);
         }
-        out.push((prev.0, end.saturating_duration_since(prev.1)));
+        out.push((
+            prev.0,
+            end.saturating_duration_since(prev.1),
+            rss_kib("VmRSS:"),
+        ));
         out
     }
 
     /// The table on standard error.
     pub fn print(&self, lang: Lang) {
         let stages = self.stages();
-        let total: Duration = stages.iter().map(|(_, d)| *d).sum();
+        let total: Duration = stages.iter().map(|(_, d, _)| *d).sum();
         let mut o = String::new();
         let head = match lang {
             Lang::Zh => "各阶段耗时",
             Lang::En => "timings",
         };
-        o.push_str(&format!("{head}\n"));
-        for (stage, d) in &stages {
+        let resident = match lang {
+            Lang::Zh => "阶段结束时内存",
+            Lang::En => "resident at end",
+        };
+        o.push_str(&format!("{head:<61} {resident}\n"));
+        for (stage, d, kib) in &stages {
             let name = stage.map_or_else(
                 || match lang {
                     Lang::Zh => "启动（参数、配置）".to_string(),
@@ -69,8 +83,9 @@ impl Timings {
                 |s| s.label().get(lang).to_string(),
             );
             let share = 100.0 * d.as_secs_f64() / total.as_secs_f64().max(1e-9);
+            let mib = kib.map_or_else(String::new, |k| format!("{:>9.1} MiB", k as f64 / 1024.0));
             o.push_str(&format!(
-                "  {name:<36} {:>9.1} ms {share:>5.1}%\n",
+                "  {name:<36} {:>9.1} ms {share:>5.1}%  {mib}\n",
                 d.as_secs_f64() * 1e3
             ));
         }
@@ -82,16 +97,17 @@ impl Timings {
             "  {t:<36} {:>9.1} ms\n",
             total.as_secs_f64() * 1e3
         ));
-        if let Some(kib) = peak_rss_kib() {
+        if let Some(kib) = rss_kib("VmHWM:") {
             o.push_str(&format!("  {peak:<36} {:>9.1} MiB\n", kib as f64 / 1024.0));
         }
         eprint!("{o}");
     }
 }
 
-/// The process's peak resident memory (`VmHWM` of /proc/self/status), on Linux.
-pub fn peak_rss_kib() -> Option<u64> {
+/// A line of /proc/self/status in KiB, on Linux: `VmRSS:` the memory resident now,
+/// `VmHWM:` its peak.
+pub fn rss_kib(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -259,10 +259,7 @@ impl Extent {
         let Some(b) = g.bounding_rect() else { return };
         self.0 = Some(match self.0 {
             None => b,
-            Some(a) => Rect::new(
-                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-            ),
+            Some(a) => crate::geometry::union(a, b),
         });
     }
 

@@ -181,8 +181,13 @@ fn summary(r: &Report, lang: Lang) -> String {
         let n = &report.stats;
         let _ = writeln!(
             o,
-            "{} {} {}, {} {}, {} km, {} {} ({} {})",
+            "{}{} {} {}, {} {}, {} km, {} {} ({} {})",
             tr("步行路网", "walking network"),
+            if report.window.is_some() {
+                tr("（仅所查小区周边）", " (around the compounds checked)")
+            } else {
+                ""
+            },
             n.nodes,
             tr("个节点", "nodes"),
             n.edges,

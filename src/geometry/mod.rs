@@ -10,7 +10,7 @@
 pub mod point_on_surface;
 pub mod validity;
 
-use geo::{Centroid, Contains, MultiPolygon, Point};
+use geo::{Centroid, Contains, MultiPolygon, Point, Rect};
 
 pub use point_on_surface::point_on_surface;
 
@@ -21,4 +21,20 @@ pub fn reference_point(mp: &MultiPolygon<f64>) -> Option<Point<f64>> {
         Some(c) if mp.contains(&c) => Some(c),
         _ => point_on_surface(mp),
     }
+}
+
+/// The smallest rectangle holding both.
+pub fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+        (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+    )
+}
+
+/// The rectangle widened by `by` on every side.
+pub fn widened(r: Rect<f64>, by: f64) -> Rect<f64> {
+    Rect::new(
+        (r.min().x - by, r.min().y - by),
+        (r.max().x + by, r.max().y + by),
+    )
 }

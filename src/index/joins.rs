@@ -37,90 +37,149 @@ pub struct Joins {
 
 impl Joins {
     pub fn build(plan: &Plan) -> Joins {
-        let mut notes = Vec::new();
-        let compound_index = PolygonIndex::new(plan.compounds.iter().map(|c| &c.geometry));
-        let unit_index = PolygonIndex::new(plan.units.iter().map(|u| &u.geometry));
-        let compound_by_id: HashMap<&str, usize> = plan
-            .compounds
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i))
-            .collect();
-
-        let facility_refs: Vec<Point> = plan.facilities.iter().map(|f| f.reference).collect();
-        let containing =
-            compound_index.containing_all(&facility_refs, |i| &plan.compounds[i].geometry);
-        let mut facility_compound = Vec::with_capacity(plan.facilities.len());
-        for (f, inside) in plan.facilities.iter().zip(&containing) {
-            let by_id = f
-                .compound_id
-                .as_deref()
-                .map(|id| (id, compound_by_id.get(id).copied()));
-            facility_compound.push(match by_id {
-                Some((_, Some(c))) => Some(c),
-                Some((id, None)) => {
-                    notes.push(t!(
-                        "设施 {} 的 compound_id「{}」不对应任何小区，改按空间位置判定所属小区",
-                        "facility {}: compound_id '{}' names no compound; its compound is found by location instead",
-                        f.id,
-                        id
-                    ));
-                    inside.first().copied()
-                }
-                None => inside.first().copied(),
-            });
-        }
-        let mut compound_facilities = vec![Vec::new(); plan.compounds.len()];
-        for (f, c) in facility_compound.iter().enumerate() {
-            if let Some(c) = c {
-                compound_facilities[*c].push(f);
-            }
-        }
-
-        let unit_geom = |i: usize| &plan.units[i].geometry;
-        let facility_units =
-            one_per_level(plan, unit_index.containing_all(&facility_refs, unit_geom));
-        let compound_refs: Vec<Point> = plan.compounds.iter().map(|c| c.reference).collect();
-        let compound_units =
-            one_per_level(plan, unit_index.containing_all(&compound_refs, unit_geom));
-        let unit_facilities = invert(&facility_units, plan.units.len());
-        let unit_descendants = descendants(plan, &unit_index, &mut notes);
-
-        let mut compound_phases = vec![Vec::new(); plan.compounds.len()];
-        let mut orphans = Vec::new();
-        for (i, ph) in plan.phases.iter().enumerate() {
-            match compound_by_id.get(ph.compound_id.as_str()) {
-                Some(&c) => compound_phases[c].push(i),
-                None => orphans.push(ph.compound_id.clone()),
-            }
-        }
-        if !orphans.is_empty() {
-            orphans.sort();
-            orphans.dedup();
-            notes.push(t!(
-                "phases.csv 中 {} 个小区编号不对应任何小区：{}",
-                "phases.csv names {} compound ids that are not in the compounds layer: {}",
-                orphans.len(),
-                orphans.join(", ")
-            ));
-        }
-
-        let facility_rank = id_rank(plan.facilities.iter().map(|f| f.id.as_str()));
+        // Three independent parts, side by side: the compounds' joins, the units', and
+        // the point trees.
+        let (by_compound, (by_unit, (facility_rank, points))) = rayon::join(
+            || compound_joins(plan),
+            || {
+                rayon::join(
+                    || unit_joins(plan),
+                    || {
+                        let rank = id_rank(plan.facilities.iter().map(|f| f.id.as_str()));
+                        let compound_points =
+                            PointIndex::new(plan.compounds.iter().map(|c| c.reference).enumerate());
+                        let facility_points = PointIndex::ranked(
+                            plan.facilities.iter().map(|f| f.reference).enumerate(),
+                            rank.clone(),
+                        );
+                        (rank, (facility_points, compound_points))
+                    },
+                )
+            },
+        );
+        let (facility_points, compound_points) = points;
+        // In the order they were found in one after the other.
+        let mut notes = by_compound.facility_notes;
+        notes.extend(by_unit.notes);
+        notes.extend(by_compound.phase_notes);
         Joins {
-            facility_compound,
-            compound_facilities,
-            unit_facilities,
-            compound_units,
-            unit_descendants,
-            compound_phases,
-            facility_points: PointIndex::ranked(
-                facility_refs.into_iter().enumerate(),
-                facility_rank.clone(),
-            ),
+            facility_compound: by_compound.facility_compound,
+            compound_facilities: by_compound.compound_facilities,
+            unit_facilities: by_unit.unit_facilities,
+            compound_units: by_unit.compound_units,
+            unit_descendants: by_unit.unit_descendants,
+            compound_phases: by_compound.compound_phases,
+            facility_points,
             facility_rank,
-            compound_points: PointIndex::new(compound_refs.into_iter().enumerate()),
+            compound_points,
             notes,
         }
+    }
+}
+
+/// The joins of compounds: see [`Joins`].
+struct ByCompound {
+    facility_compound: Vec<Option<usize>>,
+    compound_facilities: Vec<Vec<usize>>,
+    compound_phases: Vec<Vec<usize>>,
+    /// Facilities whose `compound_id` names no compound.
+    facility_notes: Vec<Text>,
+    /// Phases whose compound is missing.
+    phase_notes: Vec<Text>,
+}
+
+/// The joins of units: see [`Joins`].
+struct ByUnit {
+    unit_facilities: Vec<Vec<usize>>,
+    compound_units: Vec<Vec<usize>>,
+    unit_descendants: Vec<Vec<usize>>,
+    /// What was noticed of the hierarchy.
+    notes: Vec<Text>,
+}
+
+/// The facilities' compounds (by `compound_id`, else containment), and each compound's
+/// facilities and phases.
+fn compound_joins(plan: &Plan) -> ByCompound {
+    let mut notes = Vec::new();
+    let compound_index = PolygonIndex::new(plan.compounds.iter().map(|c| &c.geometry));
+    let compound_by_id: HashMap<&str, usize> = plan
+        .compounds
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let facility_refs: Vec<Point> = plan.facilities.iter().map(|f| f.reference).collect();
+    let containing = compound_index.containing_all(&facility_refs, |i| &plan.compounds[i].geometry);
+    let mut facility_compound = Vec::with_capacity(plan.facilities.len());
+    for (f, inside) in plan.facilities.iter().zip(&containing) {
+        let by_id = f
+            .compound_id
+            .as_deref()
+            .map(|id| (id, compound_by_id.get(id).copied()));
+        facility_compound.push(match by_id {
+            Some((_, Some(c))) => Some(c),
+            Some((id, None)) => {
+                notes.push(t!(
+                    "设施 {} 的 compound_id「{}」不对应任何小区，改按空间位置判定所属小区",
+                    "facility {}: compound_id '{}' names no compound; its compound is found by location instead",
+                    f.id,
+                    id
+                ));
+                inside.first().copied()
+            }
+            None => inside.first().copied(),
+        });
+    }
+    let mut compound_facilities = vec![Vec::new(); plan.compounds.len()];
+    for (f, c) in facility_compound.iter().enumerate() {
+        if let Some(c) = c {
+            compound_facilities[*c].push(f);
+        }
+    }
+    let mut compound_phases = vec![Vec::new(); plan.compounds.len()];
+    let mut orphans = Vec::new();
+    for (i, ph) in plan.phases.iter().enumerate() {
+        match compound_by_id.get(ph.compound_id.as_str()) {
+            Some(&c) => compound_phases[c].push(i),
+            None => orphans.push(ph.compound_id.clone()),
+        }
+    }
+    let mut phase_notes = Vec::new();
+    if !orphans.is_empty() {
+        orphans.sort();
+        orphans.dedup();
+        phase_notes.push(t!(
+            "phases.csv 中 {} 个小区编号不对应任何小区：{}",
+            "phases.csv names {} compound ids that are not in the compounds layer: {}",
+            orphans.len(),
+            orphans.join(", ")
+        ));
+    }
+    ByCompound {
+        facility_compound,
+        compound_facilities,
+        compound_phases,
+        facility_notes: notes,
+        phase_notes,
+    }
+}
+
+/// Each unit's facilities, each compound's units, and each unit's descendants.
+fn unit_joins(plan: &Plan) -> ByUnit {
+    let mut notes = Vec::new();
+    let unit_index = PolygonIndex::new(plan.units.iter().map(|u| &u.geometry));
+    let unit_geom = |i: usize| &plan.units[i].geometry;
+    let facility_refs: Vec<Point> = plan.facilities.iter().map(|f| f.reference).collect();
+    let facility_units = one_per_level(plan, unit_index.containing_all(&facility_refs, unit_geom));
+    let compound_refs: Vec<Point> = plan.compounds.iter().map(|c| c.reference).collect();
+    let compound_units = one_per_level(plan, unit_index.containing_all(&compound_refs, unit_geom));
+    let unit_facilities = invert(&facility_units, plan.units.len());
+    let unit_descendants = descendants(plan, &unit_index, &mut notes);
+    ByUnit {
+        unit_facilities,
+        compound_units,
+        unit_descendants,
+        notes,
     }
 }
 

@@ -8,7 +8,7 @@ use super::PlanError;
 use super::{RawFeature, RawLayer};
 
 pub fn read(path: &Path) -> Result<RawLayer, PlanError> {
-    let bytes = std::fs::read(path).map_err(|e| PlanError::file(path, e))?;
+    let bytes = super::mapped::FileBytes::open(path).map_err(|e| PlanError::file(path, e))?;
     parse(&bytes).map_err(|e| PlanError::Parse(path.display().to_string(), e))
 }
 

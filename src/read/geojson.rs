@@ -19,9 +19,10 @@ use super::PlanError;
 use super::{RawFeature, RawLayer};
 
 pub fn read(path: &Path) -> Result<RawLayer, PlanError> {
-    let text = std::fs::read_to_string(path).map_err(|e| PlanError::file(path, e))?;
+    let bytes = super::mapped::FileBytes::open(path).map_err(|e| PlanError::file(path, e))?;
+    let text = bytes.text().map_err(|e| PlanError::file(path, e))?;
     let name = path.display().to_string();
-    parse_named(&text, &name).map_err(|why| PlanError::Parse(name, why))
+    parse_named(text, &name).map_err(|why| PlanError::Parse(name, why))
 }
 
 /// The top level of a GeoJSON text: a FeatureCollection, a Feature or a bare geometry.

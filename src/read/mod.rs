@@ -12,6 +12,7 @@ pub mod formats;
 pub mod gdal;
 pub mod geojson;
 pub mod geopackage;
+mod mapped;
 pub mod osm;
 pub mod postgis;
 pub mod settings;

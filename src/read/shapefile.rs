@@ -34,14 +34,15 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<RawLayer, PlanError> 
         None => None,
     };
     let cpg = sidecar("cpg").and_then(|p| std::fs::read_to_string(p).ok());
-    let dbf_bytes = std::fs::read(&dbf_path).map_err(|e| PlanError::file(&dbf_path, e))?;
+    let dbf_bytes =
+        super::mapped::FileBytes::open(&dbf_path).map_err(|e| PlanError::file(&dbf_path, e))?;
     let table = read_dbf(&dbf_bytes, setting, cpg.as_deref())
         .map_err(|e| PlanError::Parse(dbf_path.display().to_string(), e.to_string()))?;
     let crs = sidecar("prj")
         .and_then(|p| std::fs::read_to_string(p).ok())
         .map(|s| s.trim().to_string());
 
-    let shp_bytes = std::fs::read(path).map_err(|e| PlanError::file(path, e))?;
+    let shp_bytes = super::mapped::FileBytes::open(path).map_err(|e| PlanError::file(path, e))?;
     let shapes = read_shapes(&shp_bytes).map_err(|e| PlanError::Parse(name.clone(), e))?;
     if shapes.len() != table.records.len() {
         return Err(PlanError::Parse(

@@ -33,11 +33,17 @@ pub struct Focus {
     pub compounds: Vec<bool>,
 }
 
+impl Focus {
+    /// Whether compound `i` is one of the wanted.
+    pub fn wants(&self, i: usize) -> bool {
+        self.compounds.get(i).copied().unwrap_or(false)
+    }
+}
+
 impl<'a> Context<'a> {
     /// Whether compound `i`'s findings are wanted.
     pub fn wanted(&self, i: usize) -> bool {
-        self.focus
-            .is_none_or(|f| f.compounds.get(i).copied().unwrap_or(false))
+        self.focus.is_none_or(|f| f.wants(i))
     }
 
     /// The compounds whose findings are wanted, ascending, for a rule about each compound.
