@@ -71,11 +71,28 @@ enum Command {
     },
 }
 
+/// Transparent huge pages off for this process, on Linux, unless `MIMALLOC_ALLOW_THP` says
+/// otherwise. The allocator asks for them on its arenas; a page of 2 MiB is zeroed whole on
+/// its first touch, and on virtual machines (where the host backs the guest's memory
+/// lazily) that first touch cost a 100k-compound check 2 to 6 s of kernel time, varying
+/// from run to run, against 0.4 s steadily with 4 KiB pages; user time is the same.
+fn small_pages_only() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+        // Safety: PR_SET_THP_DISABLE takes plain integers and changes only this process's
+        // (and its children's) page policy; failing (an old kernel) changes nothing.
+        unsafe {
+            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        }
+    }
+}
+
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    small_pages_only();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

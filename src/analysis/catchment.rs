@@ -2,7 +2,7 @@
 //! candidate site). Walked on the network when the plan has roads (one search bounded by
 //! the distance per source), else straight lines through an R-tree radius query.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use geo::Point;
 use rayon::prelude::*;
@@ -24,7 +24,7 @@ pub fn pairs(ctx: &Inputs, sources: &[Source], targets: &[usize], d0: f64) -> Ve
         Some(w) => {
             // Compounds by the edges they meet the network on, to find them from the
             // junctions reached.
-            let mut on_edge: HashMap<u32, Vec<usize>> = HashMap::new();
+            let mut on_edge: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
             for &k in targets {
                 for s in w.compounds.get(k) {
                     on_edge.entry(s.edge).or_default().push(k);

@@ -42,11 +42,50 @@ pub struct Network {
     /// `adjacency[offsets[n]..offsets[n + 1]]`, as (node, edge).
     offsets: Vec<u32>,
     adjacency: Vec<(u32, u32)>,
-    segments: RTree<GeomWithData<Line<[f64; 2]>, u32>>,
+    /// The segments' R-trees, one per strip of the plan from west to east
+    /// ([`segment_trees`]).
+    segments: Vec<SegmentTree>,
     /// Per node: its connected component; components are numbered by first node.
     pub component: Vec<u32>,
     /// Per component: its total edge length.
     pub component_length: Vec<f64>,
+}
+
+type SegmentTree = RTree<GeomWithData<Line<[f64; 2]>, u32>>;
+
+/// The segments in this many strips, each with an R-tree of its own, bulk-loaded side by
+/// side: rstar loads one tree on one thread, which at a million compounds (6M segments)
+/// took seconds while the other core waited. A fixed number, so that no answer depends
+/// on the machine's threads.
+const STRIPS: usize = 4;
+
+/// Below this many segments, one tree.
+const STRIP_FROM: usize = 1 << 14;
+
+/// The R-trees of the edges' segments: the segments ordered by their midpoints' x, cut
+/// into [`STRIPS`] strips of equal count.
+fn segment_trees(nodes: &[[f64; 2]], edges: &[Edge]) -> Vec<SegmentTree> {
+    use rayon::prelude::*;
+    let line = |i: usize| {
+        let e = edges[i];
+        GeomWithData::new(
+            Line::new(nodes[e.a as usize], nodes[e.b as usize]),
+            i as u32,
+        )
+    };
+    if edges.len() < STRIP_FROM {
+        return vec![RTree::bulk_load((0..edges.len()).map(line).collect())];
+    }
+    let mut order: Vec<(f64, u32)> = edges
+        .par_iter()
+        .enumerate()
+        .map(|(i, e)| (nodes[e.a as usize][0] + nodes[e.b as usize][0], i as u32))
+        .collect();
+    order.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    order
+        .par_chunks(edges.len().div_ceil(STRIPS))
+        .map(|strip| RTree::bulk_load(strip.iter().map(|&(_, i)| line(i as usize)).collect()))
+        .collect()
 }
 
 /// Merges vertices into junction nodes: exact coordinates when `tolerance` is 0, else
@@ -157,22 +196,9 @@ impl Network {
             }
         }
         let nodes = merger.nodes;
-        // The segments' R-tree and the adjacency are built side by side.
+        // The segments' R-trees and the adjacency are built side by side.
         let (segments, (offsets, adjacency)) = rayon::join(
-            || {
-                RTree::bulk_load(
-                    edges
-                        .iter()
-                        .enumerate()
-                        .map(|(i, e)| {
-                            GeomWithData::new(
-                                Line::new(nodes[e.a as usize], nodes[e.b as usize]),
-                                i as u32,
-                            )
-                        })
-                        .collect(),
-                )
-            },
+            || segment_trees(&nodes, &edges),
             || adjacency(nodes.len(), &edges),
         );
         let mut net = Network {
@@ -256,17 +282,38 @@ impl Network {
     /// coordinates (a CRS round trip) changes no distance by more than the noise.
     pub fn entries(&self, p: Point<f64>) -> Vec<Snap> {
         let q = [p.x(), p.y()];
-        let mut out: Vec<Snap> = Vec::new();
+        // The trees nearest envelope first; each gives its segments nearest first until
+        // one is farther than the nearest of all by more than TIE; a tree whose envelope
+        // is farther than that is not asked.
+        let mut trees: Vec<(f64, &SegmentTree)> = self
+            .segments
+            .iter()
+            .map(|t| (t.root().envelope().distance_2(&q).sqrt(), t))
+            .collect();
+        trees.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut limit = f64::INFINITY;
-        for (seg, d2) in self.segments.nearest_neighbor_iter_with_distance_2(&q) {
-            let d = d2.sqrt();
-            if d > limit || out.len() == MAX_ENTRIES {
+        let mut near: Vec<(f64, u32)> = Vec::new();
+        for (envelope, tree) in trees {
+            if envelope > limit {
                 break;
             }
-            if out.is_empty() {
-                limit = d + TIE;
+            for (seg, d2) in tree
+                .nearest_neighbor_iter_with_distance_2(&q)
+                .take(MAX_ENTRIES)
+            {
+                let d = d2.sqrt();
+                limit = limit.min(d + TIE);
+                if d > limit {
+                    break;
+                }
+                near.push((d, seg.data));
             }
-            let edge = seg.data;
+        }
+        near.retain(|(d, _)| *d <= limit);
+        near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        near.truncate(MAX_ENTRIES);
+        let mut out: Vec<Snap> = Vec::with_capacity(near.len());
+        for (_, edge) in near {
             let e = self.edges[edge as usize];
             let (a, b) = (self.nodes[e.a as usize], self.nodes[e.b as usize]);
             let point = Line::new(a, b).nearest_point(&q);
@@ -365,5 +412,72 @@ mod tests {
         // Past the end: the end point.
         let s = net.snap(Point::new(-30.0, -40.0)).unwrap();
         assert_eq!((s.edge, s.offset, s.leg), (0, 0.0, 50.0));
+    }
+
+    /// A network large enough to be cut into strips snaps every point as a search over
+    /// all its segments does: the nearest segment, every other one within TIE of it, at
+    /// most MAX_ENTRIES by distance then edge. A 150 × 150 grid of 10 m streets (45,000
+    /// segments, four strips of 11,250) and points off, on and between the strips'
+    /// edges, junctions (four segments as near) among them.
+    #[test]
+    fn strips_snap_as_one_search_over_all_segments() {
+        let n = 150;
+        let mut lines = Vec::new();
+        for i in 0..=n {
+            let c = i as f64 * 10.0;
+            lines.push(LineString::from(
+                (0..=n).map(|j| (c, j as f64 * 10.0)).collect::<Vec<_>>(),
+            ));
+            lines.push(LineString::from(
+                (0..=n).map(|j| (j as f64 * 10.0, c)).collect::<Vec<_>>(),
+            ));
+        }
+        let net = Network::build(&lines, 0.0);
+        assert_eq!(net.edges.len(), 2 * 151 * 150);
+        assert_eq!(net.segments.len(), STRIPS);
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut points: Vec<Point<f64>> = (0..300)
+            .map(|_| Point::new(next() * 1600.0 - 50.0, next() * 1600.0 - 50.0))
+            .collect();
+        points.extend(
+            [
+                (370.0, 370.0),
+                (375.0, 5.0),
+                (750.0, 750.0),
+                (-20.0, 1520.0),
+            ]
+            .map(Point::from),
+        );
+        for p in points {
+            let q = [p.x(), p.y()];
+            let mut all: Vec<(f64, u32)> = net
+                .edges
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let line = Line::new(net.nodes[e.a as usize], net.nodes[e.b as usize]);
+                    let x = line.nearest_point(&q);
+                    ((x[0] - q[0]).hypot(x[1] - q[1]), i as u32)
+                })
+                .collect();
+            all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let limit = all[0].0 + TIE;
+            let mut expected: Vec<u32> = all
+                .iter()
+                .take_while(|(d, _)| *d <= limit)
+                .take(MAX_ENTRIES)
+                .map(|(_, e)| *e)
+                .collect();
+            let mut got: Vec<u32> = net.entries(p).iter().map(|s| s.edge).collect();
+            expected.sort_unstable();
+            got.sort_unstable();
+            assert_eq!(got, expected, "{p:?}");
+        }
     }
 }

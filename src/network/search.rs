@@ -3,7 +3,9 @@
 //! its answer from the two ends of its snapped edge, or from a facility on the same edge.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
+
+use rustc_hash::FxHashMap;
 
 use super::graph::{Network, Snap};
 
@@ -13,7 +15,7 @@ pub struct Reach {
     /// Per source, its place among equally near ones (smaller first).
     rank: Vec<u32>,
     /// Sources snapped onto each edge: (offset, leg, source).
-    on_edge: HashMap<u32, Vec<(f64, f64, usize)>>,
+    on_edge: FxHashMap<u32, Vec<(f64, f64, usize)>>,
 }
 
 #[derive(PartialEq)]
@@ -63,7 +65,7 @@ impl Reach {
             .collect();
         let mut best = vec![(f64::INFINITY, usize::MAX); net.nodes.len()];
         let mut heap = BinaryHeap::new();
-        let mut on_edge: HashMap<u32, Vec<(f64, f64, usize)>> = HashMap::new();
+        let mut on_edge: FxHashMap<u32, Vec<(f64, f64, usize)>> = FxHashMap::default();
         type Best = Vec<(f64, usize)>;
         let offer = |best: &mut Best, heap: &mut BinaryHeap<Item>, node: u32, dist: f64, source| {
             let b = &mut best[node as usize];
