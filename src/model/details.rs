@@ -18,7 +18,7 @@ struct Parts {
     #[serde(flatten)]
     rule: Option<RuleDetails>,
     #[serde(flatten)]
-    context: Option<ContextDetails>,
+    context: Option<Box<ContextDetails>>,
 }
 
 impl Details {
@@ -33,7 +33,7 @@ impl Details {
 
     /// What a submission does to the finding.
     pub fn context(&self) -> Option<&ContextDetails> {
-        self.0.as_ref()?.context.as_ref()
+        self.0.as_ref()?.context.as_deref()
     }
 
     pub fn set_rule(&mut self, rule: RuleDetails) {
@@ -41,7 +41,7 @@ impl Details {
     }
 
     pub fn set_context(&mut self, context: ContextDetails) {
-        self.0.get_or_insert_with(Default::default).context = Some(context);
+        self.0.get_or_insert_with(Default::default).context = Some(Box::new(context));
     }
 
     /// A dated target's count, where the finding has one.
@@ -70,7 +70,7 @@ impl Serialize for Details {
 pub enum RuleDetails {
     ConstructionTiming(ConstructionTiming),
     Dated(Dated),
-    FacilityCoverage(FacilityCoverage),
+    FacilityCoverage(Box<FacilityCoverage>),
     FloorArea(FloorArea),
     Missing(Missing),
     ServiceCircle(ServiceCircle),
@@ -95,7 +95,7 @@ pub struct ConstructionTiming {
     /// The span the deadline falls in, when phases without dates leave it open: (from,
     /// to, or none when unbounded).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub deadline_between: Option<(String, Option<String>)>,
+    pub deadline_between: Option<Box<(String, Option<String>)>>,
     /// What the total is measured against (`residential_floor_area`, `phases`…).
     pub total_basis: &'static str,
     pub total_floor_area: Measure,
@@ -173,6 +173,9 @@ mod tests {
         // Findings are moved, sorted and held by the million: their figures live behind
         // one pointer, allocated only when there are some.
         assert_eq!(std::mem::size_of::<Details>(), 8);
+        // What a finding with details allocates: the largest common rule's figures
+        // (the service circle's) and a pointer to a submission's comparison.
+        assert!(std::mem::size_of::<Parts>() <= 128, "{}", std::mem::size_of::<Parts>());
         assert!(std::mem::size_of::<crate::model::Finding>() <= 256);
         let mut d = Details::default();
         assert_eq!(serde_json::to_string(&d).unwrap(), "{}");

@@ -593,7 +593,7 @@ fn with_progress(
 ) -> Finding {
     let deadline_between = match due {
         Due::Between { lo, hi } if lo != &hi.unwrap_or(NaiveDate::MAX) => {
-            Some((lo.to_string(), hi.map(|h| h.to_string())))
+            Some(Box::new((lo.to_string(), hi.map(|h| h.to_string()))))
         }
         _ => None,
     };

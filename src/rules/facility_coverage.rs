@@ -247,12 +247,14 @@ fn one_target(
         msg,
     );
     f.details
-        .set_rule(RuleDetails::FacilityCoverage(details::FacilityCoverage {
-            units: units.len(),
-            kinds: target.kinds.iter().map(|k| k.name()).collect(),
-            uncovered: ids,
-            dated: at.map(|_| decision.details()),
-        }));
+        .set_rule(RuleDetails::FacilityCoverage(Box::new(
+            details::FacilityCoverage {
+                units: units.len(),
+                kinds: target.kinds.iter().map(|k| k.name()).collect(),
+                uncovered: ids,
+                dated: at.map(|_| decision.details()),
+            },
+        )));
     f
 }
 
