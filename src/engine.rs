@@ -360,8 +360,17 @@ mod tests {
         let mut all = Vec::new();
         for (k, rule) in ["b-rule", "a-rule"].into_iter().enumerate() {
             for i in (0..40).rev() {
-                let layer = if i % 3 == 0 { Layer::Units } else { Layer::Compounds };
-                all.push(finding(rule, layer, &format!("C{}", i % 25), (k * 100 + i) as f64));
+                let layer = if i % 3 == 0 {
+                    Layer::Units
+                } else {
+                    Layer::Compounds
+                };
+                all.push(finding(
+                    rule,
+                    layer,
+                    &format!("C{}", i % 25),
+                    (k * 100 + i) as f64,
+                ));
             }
         }
         all.push(finding("a-rule", Layer::Compounds, "C7", -1.0));
@@ -380,7 +389,10 @@ mod tests {
         let order: Vec<u32> = vec![3, 0, 4, 1, 2, 5, 7, 6];
         let mut items: Vec<char> = "abcdefgh".chars().collect();
         apply(&mut items, order.clone());
-        let expected: Vec<char> = order.iter().map(|&i| "abcdefgh".as_bytes()[i as usize] as char).collect();
+        let expected: Vec<char> = order
+            .iter()
+            .map(|&i| "abcdefgh".as_bytes()[i as usize] as char)
+            .collect();
         assert_eq!(items, expected);
     }
 }

@@ -200,7 +200,6 @@ impl Circle {
                 .filter(|&k| inputs.wanted(k))
                 .collect(),
         };
-        let (nearest, search) = nearest_all(inputs, &measured, &qualifying);
         // Only a facility within the catchment of a measured compound adds to its score;
         // the straight line is never longer than the walk.
         let near;
@@ -211,8 +210,12 @@ impl Circle {
                 &near
             }
         };
-        let access =
-            super::two_step_fca::scores(inputs, suppliers, &subjects, &measured, max_distance);
+        // The nearest facilities come from one search on one thread; the scores' searches
+        // take the other threads meanwhile.
+        let ((nearest, search), access) = rayon::join(
+            || nearest_all(inputs, &measured, &qualifying),
+            || super::two_step_fca::scores(inputs, suppliers, &subjects, &measured, max_distance),
+        );
         let excluded = Excluded {
             facilities_without_floor_area: qualifying
                 .iter()

@@ -212,6 +212,119 @@ pub fn finding_value(f: &Finding, lang: Lang) -> Value {
 /// Findings a thread serializes at a time.
 const CHUNK: usize = 512;
 
+/// One batch of findings as JSON, a chunk of them per thread at a time: each finding
+/// pretty-printed as an element of the report's `findings` (indented four spaces), the
+/// chunk's findings separated by `,\n`.
+fn serialize_batch(batch: &[FindingView]) -> std::io::Result<Vec<Vec<u8>>> {
+    batch
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut out = Vec::with_capacity(chunk.len() * 700);
+            for (i, f) in chunk.iter().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(b",\n");
+                }
+                out.extend_from_slice(b"    ");
+                let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(2));
+                f.serialize(&mut ser)?;
+            }
+            Ok(out)
+        })
+        .collect::<Result<Vec<Vec<u8>>, serde_json::Error>>()
+        .map_err(std::io::Error::from)
+}
+
+/// serde_json's `PrettyFormatter` (two spaces a level) for a value nested `depth` levels
+/// down in a pretty-printed document: the bytes it writes are those the whole document
+/// written at once has there.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(depth: usize) -> Nested {
+        Nested {
+            depth,
+            has_value: false,
+        }
+    }
+
+    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
 /// The report as pretty JSON with a final newline: byte-identical for identical inputs.
 pub struct JsonEmitter {
     pub lang: Lang,
@@ -237,36 +350,25 @@ impl Emitter for JsonEmitter {
             w.write_all(EMPTY)?;
         } else {
             w.write_all(b"\n  \"findings\": [\n")?;
-            // Written a batch of chunks at a time, so that only a batch (not the whole
-            // findings' JSON, 2 GB at a million compounds) is held in memory.
-            for (b, batch) in findings.chunks(CHUNK * 64).enumerate() {
-                let chunks = batch
-                    .par_chunks(CHUNK)
-                    .map(|chunk| {
-                        let mut out = Vec::with_capacity(chunk.len() * 700);
-                        for (i, f) in chunk.iter().enumerate() {
-                            if i > 0 {
-                                out.extend_from_slice(b",\n");
-                            }
-                            let one = serde_json::to_vec_pretty(f)?;
-                            for (j, line) in one.split(|&b| b == b'\n').enumerate() {
-                                if j > 0 {
-                                    out.push(b'\n');
-                                }
-                                out.extend_from_slice(b"    ");
-                                out.extend_from_slice(line);
-                            }
+            // Serialized a batch of chunks at a time, so that only two batches (not the
+            // whole findings' JSON, 2 GB at a million compounds) are held in memory; a
+            // batch is written while the next one is serialized.
+            let batches: Vec<&[FindingView]> = findings.chunks(CHUNK * 64).collect();
+            let mut ready = serialize_batch(batches[0])?;
+            for b in 0..batches.len() {
+                let next = batches.get(b + 1).copied();
+                let mut following = None;
+                let written = rayon::in_place_scope(|s| {
+                    s.spawn(|_| following = next.map(serialize_batch));
+                    ready.iter().enumerate().try_for_each(|(i, c)| {
+                        if b > 0 || i > 0 {
+                            w.write_all(b",\n")?;
                         }
-                        Ok(out)
+                        w.write_all(c)
                     })
-                    .collect::<Result<Vec<Vec<u8>>, serde_json::Error>>()
-                    .map_err(std::io::Error::from)?;
-                for (i, c) in chunks.iter().enumerate() {
-                    if b > 0 || i > 0 {
-                        w.write_all(b",\n")?;
-                    }
-                    w.write_all(c)?;
-                }
+                });
+                written?;
+                ready = following.transpose()?.unwrap_or_default();
             }
             w.write_all(b"\n  ]")?;
         }

@@ -175,7 +175,11 @@ mod tests {
         assert_eq!(std::mem::size_of::<Details>(), 8);
         // What a finding with details allocates: the largest common rule's figures
         // (the service circle's) and a pointer to a submission's comparison.
-        assert!(std::mem::size_of::<Parts>() <= 128, "{}", std::mem::size_of::<Parts>());
+        assert!(
+            std::mem::size_of::<Parts>() <= 128,
+            "{}",
+            std::mem::size_of::<Parts>()
+        );
         assert!(std::mem::size_of::<crate::model::Finding>() <= 256);
         let mut d = Details::default();
         assert_eq!(serde_json::to_string(&d).unwrap(), "{}");

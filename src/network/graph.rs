@@ -141,6 +141,43 @@ impl NodeMerger {
     }
 }
 
+/// Each node's connected component (numbered by first node), and each component's total
+/// edge length.
+fn components(
+    n: usize,
+    offsets: &[u32],
+    adjacency: &[(u32, u32)],
+    edges: &[Edge],
+) -> (Vec<u32>, Vec<f64>) {
+    const NONE: u32 = u32::MAX;
+    let mut component = vec![NONE; n];
+    let mut lengths = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..n as u32 {
+        if component[start as usize] != NONE {
+            continue;
+        }
+        let c = lengths.len() as u32;
+        lengths.push(0.0);
+        component[start as usize] = c;
+        stack.push(start);
+        while let Some(node) = stack.pop() {
+            let links =
+                &adjacency[offsets[node as usize] as usize..offsets[node as usize + 1] as usize];
+            for &(m, _) in links {
+                if component[m as usize] == NONE {
+                    component[m as usize] = c;
+                    stack.push(m);
+                }
+            }
+        }
+    }
+    for e in edges {
+        lengths[component[e.a as usize] as usize] += e.length;
+    }
+    (component, lengths)
+}
+
 /// The adjacency of `n` nodes in compressed form: offsets, then (node, edge) pairs.
 fn adjacency(n: usize, edges: &[Edge]) -> (Vec<u32>, Vec<(u32, u32)>) {
     let mut degree = vec![0u32; n + 1];
@@ -196,55 +233,28 @@ impl Network {
             }
         }
         let nodes = merger.nodes;
-        // The segments' R-trees and the adjacency are built side by side.
-        let (segments, (offsets, adjacency)) = rayon::join(
+        // The segments' R-trees beside the adjacency and the components.
+        let (segments, ((offsets, adjacency), (component, component_length))) = rayon::join(
             || segment_trees(&nodes, &edges),
-            || adjacency(nodes.len(), &edges),
+            || {
+                let (offsets, adjacency) = adjacency(nodes.len(), &edges);
+                let parts = components(nodes.len(), &offsets, &adjacency, &edges);
+                ((offsets, adjacency), parts)
+            },
         );
-        let mut net = Network {
+        Network {
             nodes,
             edges,
             offsets,
             adjacency,
             segments,
-            component: Vec::new(),
-            component_length: Vec::new(),
-        };
-        net.label_components();
-        net
+            component,
+            component_length,
+        }
     }
 
     pub fn neighbours(&self, n: u32) -> &[(u32, u32)] {
         &self.adjacency[self.offsets[n as usize] as usize..self.offsets[n as usize + 1] as usize]
-    }
-
-    fn label_components(&mut self) {
-        const NONE: u32 = u32::MAX;
-        let mut component = vec![NONE; self.nodes.len()];
-        let mut lengths = Vec::new();
-        let mut stack = Vec::new();
-        for start in 0..self.nodes.len() as u32 {
-            if component[start as usize] != NONE {
-                continue;
-            }
-            let c = lengths.len() as u32;
-            lengths.push(0.0);
-            component[start as usize] = c;
-            stack.push(start);
-            while let Some(n) = stack.pop() {
-                for &(m, _) in self.neighbours(n) {
-                    if component[m as usize] == NONE {
-                        component[m as usize] = c;
-                        stack.push(m);
-                    }
-                }
-            }
-        }
-        for e in &self.edges {
-            lengths[component[e.a as usize] as usize] += e.length;
-        }
-        self.component = component;
-        self.component_length = lengths;
     }
 
     /// The component of an edge.

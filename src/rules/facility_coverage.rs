@@ -246,15 +246,14 @@ fn one_target(
         Measure::num(share.value),
         msg,
     );
-    f.details
-        .set_rule(RuleDetails::FacilityCoverage(Box::new(
-            details::FacilityCoverage {
-                units: units.len(),
-                kinds: target.kinds.iter().map(|k| k.name()).collect(),
-                uncovered: ids,
-                dated: at.map(|_| decision.details()),
-            },
-        )));
+    f.details.set_rule(RuleDetails::FacilityCoverage(Box::new(
+        details::FacilityCoverage {
+            units: units.len(),
+            kinds: target.kinds.iter().map(|k| k.name()).collect(),
+            uncovered: ids,
+            dated: at.map(|_| decision.details()),
+        },
+    )));
     f
 }
 
