@@ -87,6 +87,9 @@ fn small_pages_only() {
     }
 }
 
+/// mimalloc for the command (the Python module declares it for itself, and for a binary
+/// built with that module's feature).
+#[cfg(not(feature = "python"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

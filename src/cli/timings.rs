@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use planlint::text::Lang;
+use planlint::text::{pad, Lang};
 use planlint::{Progress, Stage};
 
 /// A stage's start, and the memory resident then (KiB).
@@ -73,7 +73,7 @@ impl Timings {
             Lang::Zh => "阶段结束时内存",
             Lang::En => "resident at end",
         };
-        o.push_str(&format!("{head:<61} {resident}\n"));
+        o.push_str(&format!("{} {resident}\n", pad(head, 61, true)));
         for (stage, d, kib) in &stages {
             let name = stage.map_or_else(
                 || match lang {
@@ -85,7 +85,8 @@ impl Timings {
             let share = 100.0 * d.as_secs_f64() / total.as_secs_f64().max(1e-9);
             let mib = kib.map_or_else(String::new, |k| format!("{:>9.1} MiB", k as f64 / 1024.0));
             o.push_str(&format!(
-                "  {name:<36} {:>9.1} ms {share:>5.1}%  {mib}\n",
+                "  {} {:>9.1} ms {share:>5.1}%  {mib}\n",
+                pad(&name, 36, true),
                 d.as_secs_f64() * 1e3
             ));
         }
@@ -94,11 +95,16 @@ impl Timings {
             Lang::En => ("total", "peak memory"),
         };
         o.push_str(&format!(
-            "  {t:<36} {:>9.1} ms\n",
+            "  {} {:>9.1} ms\n",
+            pad(t, 36, true),
             total.as_secs_f64() * 1e3
         ));
         if let Some(kib) = rss_kib("VmHWM:") {
-            o.push_str(&format!("  {peak:<36} {:>9.1} MiB\n", kib as f64 / 1024.0));
+            o.push_str(&format!(
+                "  {} {:>9.1} MiB\n",
+                pad(peak, 36, true),
+                kib as f64 / 1024.0
+            ));
         }
         eprint!("{o}");
     }
