@@ -32,7 +32,7 @@ pub struct Inputs<'a> {
     pub household_size: f64,
     pub as_of: NaiveDate,
     /// The compounds whose circle is wanted (a submission's, in its city); none: all.
-    pub focus: Option<&'a crate::rules::Focus>,
+    pub focus: Option<&'a crate::model::Focus>,
 }
 
 impl Inputs<'_> {

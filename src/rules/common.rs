@@ -23,21 +23,7 @@ pub struct Context<'a> {
     /// What the analysis measured once for every rule (the circle's distances).
     pub analysis: &'a crate::analysis::Analysis,
     /// The compounds whose findings are wanted (a submission's, in its city); none: all.
-    pub focus: Option<&'a Focus>,
-}
-
-/// The compounds whose own findings a check wants, by their index in the plan: a
-/// submission checked in its city needs the findings of its compounds, not the city's.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Focus {
-    pub compounds: Vec<bool>,
-}
-
-impl Focus {
-    /// Whether compound `i` is one of the wanted.
-    pub fn wants(&self, i: usize) -> bool {
-        self.compounds.get(i).copied().unwrap_or(false)
-    }
+    pub focus: Option<&'a crate::model::Focus>,
 }
 
 impl<'a> Context<'a> {

@@ -117,7 +117,8 @@ mod street_center_floor_area;
 mod total_beds;
 mod unused_waiver;
 
-pub use common::{skipped as common_skipped, Context, Focus};
+pub use crate::model::Focus;
+pub use common::{skipped as common_skipped, Context};
 pub use expired_waiver::ExpiredWaiver;
 pub use unused_waiver::UnusedWaiver;
 
