@@ -31,12 +31,71 @@ struct Root<'a> {
     #[serde(rename = "type", borrow)]
     kind: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    features: Option<&'a RawValue>,
+    features: Option<FeatureList<'a>>,
     #[serde(borrow)]
     geometry: Option<&'a RawValue>,
     #[serde(borrow)]
     properties: Option<&'a RawValue>,
     crs: Option<serde_json::Value>,
+}
+
+/// A FeatureCollection's `features`: each element as text, split while the document is
+/// read (one pass over the file, on one thread; the elements are then parsed in
+/// parallel), or none when the member is no array.
+struct FeatureList<'a>(Option<Vec<&'a RawValue>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for FeatureList<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Elements<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for Elements<'a> {
+            type Value = FeatureList<'a>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of features")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut all = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(f) = seq.next_element::<&'a RawValue>()? {
+                    all.push(f);
+                }
+                Ok(FeatureList(Some(all)))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(FeatureList(None))
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(FeatureList(None))
+            }
+
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(FeatureList(None))
+            }
+
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(FeatureList(None))
+            }
+
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(FeatureList(None))
+            }
+
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(FeatureList(None))
+            }
+
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(FeatureList(None))
+            }
+        }
+        d.deserialize_any(Elements(std::marker::PhantomData))
+    }
 }
 
 /// A feature's properties as read: key and value, in the file's order.
@@ -81,10 +140,10 @@ fn parse_named(text: &str, name: &str) -> Result<RawLayer, String> {
         Some("FeatureCollection") => {
             let features: Vec<&RawValue> = root
                 .features
-                .and_then(|f| serde_json::from_str(f.get()).ok())
+                .and_then(|f| f.0)
                 .ok_or("a FeatureCollection without a 'features' array")?;
             features
-                .into_iter()
+                .into_par_iter()
                 .map(|f| feature_parts(f.get()))
                 .collect()
         }
@@ -613,11 +672,19 @@ mod tests {
             parse("{\"features\":[]}").err().unwrap(),
             "not a GeoJSON object (no 'type')"
         );
-        assert_eq!(
-            parse("{\"type\":\"FeatureCollection\",\"features\":3}")
-                .err()
-                .unwrap(),
-            "a FeatureCollection without a 'features' array"
-        );
+        // Whatever `features` is when it is no array, the collection says so.
+        for features in ["3", "-2.5", "\"x\"", "true", "null", "{\"a\": [1, {}]}"] {
+            let text = format!("{{\"type\":\"FeatureCollection\",\"features\":{features}}}");
+            assert_eq!(
+                parse(&text).err().unwrap(),
+                "a FeatureCollection without a 'features' array",
+                "{text}"
+            );
+        }
+        // A features array not closed is no JSON.
+        assert!(parse("{\"type\":\"FeatureCollection\",\"features\":[{}, ")
+            .err()
+            .unwrap()
+            .starts_with("not JSON"));
     }
 }
