@@ -69,13 +69,28 @@ impl Default for Options {
 pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options) -> Report {
     let profile = prepared.profile;
     options.tell(Stage::Indexing);
-    let joins = Joins::build(plan);
     // The circle is measured for the service-circle rule, when it can run.
     let circle_params = prepared
         .circle
         .as_ref()
         .filter(|_| plan.has_layer(Layer::Compounds) && plan.has_layer(Layer::Facilities))
         .filter(|_| !options.areas_only);
+    let walks = plan.has_layer(Layer::Roads) && !options.areas_only;
+    // A check that wants a few compounds walks the roads around them only.
+    let window = circle_params
+        .filter(|_| walks)
+        .and_then(|p| analysis::circle::Window::around(plan, options.focus.as_deref(), p, as_of));
+    let rect = window.map(|w| w.rect);
+    // The joins and the road graph are built side by side (the indexing stage holds both);
+    // the network stage snaps the compounds and facilities onto the graph.
+    let (joins, graph) = rayon::join(
+        || Joins::build(plan),
+        || walks.then(|| Walkable::graph(plan, rect)),
+    );
+    let mut network = graph.map(|net| {
+        options.tell(Stage::Network);
+        Walkable::snapped(plan, net, rect)
+    });
     let base = analysis::Inputs {
         plan,
         joins: &joins,
@@ -84,18 +99,6 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
         as_of,
         focus: options.focus.as_deref(),
     };
-    let walks = plan.has_layer(Layer::Roads) && !options.areas_only;
-    // A check that wants a few compounds walks the roads around them only.
-    let window = circle_params
-        .filter(|_| walks)
-        .and_then(|p| analysis::circle::Window::around(&base, p));
-    let mut network = walks.then(|| {
-        options.tell(Stage::Network);
-        match window {
-            Some(w) => Walkable::within(plan, w.rect),
-            None => Walkable::new(plan),
-        }
-    });
     options.tell(Stage::Circle);
     let with =
         |network: Option<&Walkable>| measure(&analysis::Inputs { network, ..base }, circle_params);

@@ -123,10 +123,14 @@ pub struct Window {
 }
 
 impl Window {
-    pub fn around(inputs: &Inputs, p: &CircleParams) -> Option<Window> {
-        let focus = inputs.focus?;
-        let plan = inputs.plan;
-        let d0 = p.distance(inputs.as_of);
+    pub fn around(
+        plan: &crate::model::Plan,
+        focus: Option<&crate::model::Focus>,
+        p: &CircleParams,
+        as_of: chrono::NaiveDate,
+    ) -> Option<Window> {
+        let focus = focus?;
+        let d0 = p.distance(as_of);
         if !(d0.is_finite() && d0 >= 0.0) {
             return None;
         }

@@ -92,8 +92,7 @@ pub struct NetworkReport {
 
 impl Walkable {
     pub fn new(plan: &Plan) -> Walkable {
-        let net = Network::build(&plan.roads, plan.snap_tolerance);
-        Walkable::snapped(plan, net, None)
+        Walkable::snapped(plan, Walkable::graph(plan, None), None)
     }
 
     /// The network of the roads that meet `window`, and the points within it snapped
@@ -101,17 +100,27 @@ impl Walkable {
     /// window holds uses only these roads, so it measures what it measures on the whole
     /// network; [`crate::analysis::circle`] says how wide the window must be.
     pub fn within(plan: &Plan, window: Rect<f64>) -> Walkable {
+        Walkable::snapped(plan, Walkable::graph(plan, Some(window)), Some(window))
+    }
+
+    /// The graph of all the plan's roads, or of those that meet `window` (the first half
+    /// of [`Walkable::new`] and [`Walkable::within`]; [`Walkable::snapped`] the second).
+    pub fn graph(plan: &Plan, window: Option<Rect<f64>>) -> Network {
+        let Some(window) = window else {
+            return Network::build(&plan.roads, plan.snap_tolerance);
+        };
         let roads: Vec<geo::LineString<f64>> = plan
             .roads
             .par_iter()
             .filter(|l| l.bounding_rect().is_some_and(|b| b.intersects(&window)))
             .flat_map_iter(|l| meeting(l, &window))
             .collect();
-        let net = Network::build(&roads, plan.snap_tolerance);
-        Walkable::snapped(plan, net, Some(window))
+        Network::build(&roads, plan.snap_tolerance)
     }
 
-    fn snapped(plan: &Plan, net: Network, window: Option<Rect<f64>>) -> Walkable {
+    /// The plan's compounds, facilities and candidate sites snapped onto `net` (in a
+    /// window: those it holds).
+    pub fn snapped(plan: &Plan, net: Network, window: Option<Rect<f64>>) -> Walkable {
         let w = window.as_ref();
         let compounds = Entries::new(&net, w, plan.compounds.par_iter().map(|c| c.reference));
         let facilities = Entries::new(&net, w, plan.facilities.par_iter().map(|f| f.reference));

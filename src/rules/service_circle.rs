@@ -93,28 +93,32 @@ fn check(rule: &'static str, p: &CircleParams, cfg: &RuleConfig, ctx: &Context) 
         .map(|s| resolve(ctx, cfg, s).value)
         .filter(|s| *s > 0.0);
     let v = Verdict::with_target(rule, "m", ctx, &max);
-    let not_urban = (0..ctx.plan.compounds.len())
-        .filter(|&i| ctx.wanted(i) && !p.area_types.contains(&ctx.plan.compounds[i].area_type))
-        .map(|i| {
-            v.not_applicable(
-                ctx.compound_subject(i),
-                t!("非城市小区", "not an urban compound"),
-            )
-        });
-    let checked =
-        circle
-            .reach
-            .iter()
-            .filter(|(c, _)| ctx.wanted(*c))
-            .map(|&(compound, nearest)| {
-                let (mut f, mut details) = one(compound, nearest, &v, ctx, circle, speed);
-                details.access_2sfca = Some(Measure::num(
-                    circle.access.get(&compound).copied().unwrap_or(0.0),
+    // In the compounds' order, as the report lists them (no sorting left to do when the
+    // layer lists them by id): a compound of another area type is not applicable, an
+    // urban one is judged by its walk (the circle measured each, in that same order).
+    let mut measured = circle
+        .reach
+        .iter()
+        .filter(|(c, _)| ctx.wanted(*c))
+        .peekable();
+    (0..ctx.plan.compounds.len())
+        .filter(|&i| ctx.wanted(i))
+        .filter_map(|i| {
+            if !p.area_types.contains(&ctx.plan.compounds[i].area_type) {
+                return Some(v.not_applicable(
+                    ctx.compound_subject(i),
+                    t!("非城市小区", "not an urban compound"),
                 ));
-                f.details.set_rule(RuleDetails::ServiceCircle(details));
-                f
-            });
-    not_urban.chain(checked).collect()
+            }
+            let &(compound, nearest) = measured.next_if(|(c, _)| *c == i)?;
+            let (mut f, mut details) = one(compound, nearest, &v, ctx, circle, speed);
+            details.access_2sfca = Some(Measure::num(
+                circle.access.get(&compound).copied().unwrap_or(0.0),
+            ));
+            f.details.set_rule(RuleDetails::ServiceCircle(details));
+            Some(f)
+        })
+        .collect()
 }
 
 /// The finding of one urban compound, and its details.
