@@ -247,10 +247,12 @@ fn a_focused_check_walks_the_roads_around_its_compounds_only() {
             f.rule, f.subject.id, f.status, f.measured, f.details, f.message.en
         )
     };
-    let wanted: Vec<bool> = (0..plan.compounds.len())
-        .map(|i| [0, 1, 51].contains(&i))
-        .collect();
-    let check = |overrides: &[&str]| {
+    let only = |these: &[usize]| -> Vec<bool> {
+        (0..plan.compounds.len())
+            .map(|i| these.contains(&i))
+            .collect()
+    };
+    let check = |overrides: &[&str], wanted: &[bool]| {
         let mut profile = planlint::profile::Profile::load("anyang-2017").unwrap();
         for o in overrides {
             profile.apply_override(o).unwrap();
@@ -266,7 +268,7 @@ fn a_focused_check_walks_the_roads_around_its_compounds_only() {
         };
         let full = run(None);
         let focused = run(Some(Arc::new(planlint::rules::Focus {
-            compounds: wanted.clone(),
+            compounds: wanted.to_vec(),
         })));
         let expected: Vec<String> = full
             .findings
@@ -284,7 +286,7 @@ fn a_focused_check_walks_the_roads_around_its_compounds_only() {
         assert_eq!(got, expected);
         (full, focused)
     };
-    let (full, focused) = check(&[]);
+    let (full, focused) = check(&[], &only(&[0, 1, 51]));
     let circle: Vec<&Finding> = focused
         .findings
         .iter()
@@ -307,10 +309,19 @@ fn a_focused_check_walks_the_roads_around_its_compounds_only() {
     // The circle summary counts the wanted compounds.
     assert_eq!(focused.service_circle.unwrap().plan.compounds, 3);
 
-    let (_, focused) = check(&["service-circle.max_distance=100"]);
+    let (_, focused) = check(&["service-circle.max_distance=100"], &only(&[0, 1, 51]));
     assert!(focused.network.unwrap().window.is_none());
     assert!(focused
         .findings
         .iter()
         .any(|f| f.rule == "service-circle" && f.status == planlint::model::Status::Fail));
+
+    // Compound 16 is rural (synth: every 17th): nothing of the circle to walk, so no
+    // network at all, and its findings (service-circle: not applicable) are the full
+    // check's still.
+    let (_, focused) = check(&[], &only(&[16]));
+    assert!(focused.network.is_none());
+    assert!(focused.findings.iter().any(|f| f.rule == "service-circle"
+        && f.status == planlint::model::Status::NotApplicable
+        && f.subject.index == Some(16)));
 }
