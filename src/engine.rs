@@ -76,17 +76,15 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
         .filter(|_| plan.has_layer(Layer::Compounds) && plan.has_layer(Layer::Facilities))
         .filter(|_| !options.areas_only);
     // A check that wants a few compounds walks the roads around them only, and none at
-    // all when none of them is of the circle's area types (a submission of a facility).
-    let nothing_to_walk = options.focus.as_deref().is_some_and(|f| {
-        circle_params.is_some_and(|p| {
-            !(0..plan.compounds.len())
-                .any(|k| f.wants(k) && p.area_types.contains(&plan.compounds[k].area_type))
-        })
-    });
-    let walks = plan.has_layer(Layer::Roads) && !options.areas_only && !nothing_to_walk;
-    let window = circle_params
-        .filter(|_| walks)
-        .and_then(|p| analysis::circle::Window::around(plan, options.focus.as_deref(), p, as_of));
+    // all when none of them is of the circle's area types.
+    let walk = match circle_params {
+        Some(p) => analysis::circle::Walk::of(plan, options.focus.as_deref(), p, as_of),
+        None => analysis::circle::Walk::Whole,
+    };
+    let walks = plan.has_layer(Layer::Roads)
+        && !options.areas_only
+        && !matches!(walk, analysis::circle::Walk::Nothing);
+    let window = walk.window();
     let rect = window.map(|w| w.rect);
     // The joins and the road graph are built side by side (the indexing stage holds both);
     // the network stage snaps the compounds and facilities onto the graph.

@@ -22,8 +22,7 @@ use crate::report::Report;
 use crate::text::Lang;
 
 /// The module's own allocations through mimalloc, as the command's: a check makes and
-/// frees millions of small objects from every thread, and the system allocator made the
-/// 10k city's check from Python about a quarter slower than the command's.
+/// frees millions of small objects from every thread.
 #[cfg(feature = "cli")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -122,30 +122,55 @@ pub struct Window {
     pub trusted: f64,
 }
 
-impl Window {
-    pub fn around(
+/// The roads a check walks for its circle.
+#[derive(Debug, Clone, Copy)]
+pub enum Walk {
+    /// The whole network: every compound is wanted (or the distance is not known).
+    Whole,
+    /// The window around the wanted compounds of the circle's area types.
+    Around(Window),
+    /// None: no wanted compound is of the circle's area types (a submission of a
+    /// facility alone).
+    Nothing,
+}
+
+impl Walk {
+    pub fn of(
         plan: &crate::model::Plan,
         focus: Option<&crate::model::Focus>,
         p: &CircleParams,
         as_of: chrono::NaiveDate,
-    ) -> Option<Window> {
-        let focus = focus?;
+    ) -> Walk {
+        let Some(focus) = focus else {
+            return Walk::Whole;
+        };
+        let Some(rect) = (0..plan.compounds.len())
+            .filter(|&k| focus.wants(k) && p.area_types.contains(&plan.compounds[k].area_type))
+            .map(|k| plan.compounds[k].reference)
+            .map(|c| geo::Rect::new(c.0, c.0))
+            .reduce(crate::geometry::union)
+        else {
+            return Walk::Nothing;
+        };
         let d0 = p.distance(as_of);
         if !(d0.is_finite() && d0 >= 0.0) {
-            return None;
+            return Walk::Whole;
         }
         // Junctions merged within the snap tolerance may merge otherwise at the window's
         // edge: a few tolerances of room keep that edge away from what is measured.
         let margin = 3.0 * d0 + crate::network::TIE + 1.0 + 10.0 * plan.snap_tolerance;
-        let rect = (0..plan.compounds.len())
-            .filter(|&k| focus.wants(k) && p.area_types.contains(&plan.compounds[k].area_type))
-            .map(|k| plan.compounds[k].reference)
-            .map(|c| geo::Rect::new(c.0, c.0))
-            .reduce(crate::geometry::union)?;
-        Some(Window {
+        Walk::Around(Window {
             rect: crate::geometry::widened(rect, margin),
             trusted: 1.5 * d0,
         })
+    }
+
+    /// The window, when the walk has one.
+    pub fn window(self) -> Option<Window> {
+        match self {
+            Walk::Around(w) => Some(w),
+            Walk::Whole | Walk::Nothing => None,
+        }
     }
 }
 

@@ -141,6 +141,11 @@ impl NodeMerger {
     }
 }
 
+/// The (node, edge) pairs of node `n` in the compressed adjacency.
+fn links<'a>(offsets: &[u32], adjacency: &'a [(u32, u32)], n: u32) -> &'a [(u32, u32)] {
+    &adjacency[offsets[n as usize] as usize..offsets[n as usize + 1] as usize]
+}
+
 /// Each node's connected component (numbered by first node), and each component's total
 /// edge length.
 fn components(
@@ -162,9 +167,7 @@ fn components(
         component[start as usize] = c;
         stack.push(start);
         while let Some(node) = stack.pop() {
-            let links =
-                &adjacency[offsets[node as usize] as usize..offsets[node as usize + 1] as usize];
-            for &(m, _) in links {
+            for &(m, _) in links(offsets, adjacency, node) {
                 if component[m as usize] == NONE {
                     component[m as usize] = c;
                     stack.push(m);
@@ -254,7 +257,7 @@ impl Network {
     }
 
     pub fn neighbours(&self, n: u32) -> &[(u32, u32)] {
-        &self.adjacency[self.offsets[n as usize] as usize..self.offsets[n as usize + 1] as usize]
+        links(&self.offsets, &self.adjacency, n)
     }
 
     /// The component of an edge.

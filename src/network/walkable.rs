@@ -95,16 +95,11 @@ impl Walkable {
         Walkable::snapped(plan, Walkable::graph(plan, None), None)
     }
 
-    /// The network of the roads that meet `window`, and the points within it snapped
-    /// onto it. A walk of length d from a point whose d-disc (and its entries' discs) the
-    /// window holds uses only these roads, so it measures what it measures on the whole
-    /// network; [`crate::analysis::circle`] says how wide the window must be.
-    pub fn within(plan: &Plan, window: Rect<f64>) -> Walkable {
-        Walkable::snapped(plan, Walkable::graph(plan, Some(window)), Some(window))
-    }
-
-    /// The graph of all the plan's roads, or of those that meet `window` (the first half
-    /// of [`Walkable::new`] and [`Walkable::within`]; [`Walkable::snapped`] the second).
+    /// The graph of all the plan's roads, or of the runs of their segments that meet
+    /// `window` (the first half of [`Walkable::new`]; [`Walkable::snapped`] the second). A
+    /// walk of length d from a point whose d-disc (and its entries' discs) the window holds
+    /// uses only these roads, so it measures what it measures on the whole network;
+    /// [`crate::analysis::circle::Window`] says how wide the window must be.
     pub fn graph(plan: &Plan, window: Option<Rect<f64>>) -> Network {
         let Some(window) = window else {
             return Network::build(&plan.roads, plan.snap_tolerance);

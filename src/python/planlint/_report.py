@@ -70,7 +70,7 @@ class Report:
         """One row per finding, in the report's order, with the JSON report's columns and
         values (the subject as ``subject_layer``, ``subject_id``, ``subject_name``)."""
         # pandas is imported when a table is asked for: a check that only writes a
-        # report does not wait for it (about 0.3 s).
+        # report does not wait for it (about 0.2 s).
         import pandas as pd
 
         return pd.DataFrame(self._native.findings_columns(self.lang), columns=COLUMNS)
