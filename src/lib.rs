@@ -55,3 +55,10 @@ pub fn check(
 pub fn validate_profile(profile: &profile::Profile) -> Result<(), profile::ProfileError> {
     rules::Prepared::new(profile).validate()
 }
+
+/// The README's Rust examples, compiled and run as doctests (`cargo test --doc`) from the
+/// top of the repository; its other blocks are tagged with their languages, which
+/// rustdoc leaves alone (tests/readme.rs runs the shell ones).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -252,7 +252,7 @@ fn fields_cmd(layer: Option<&str>) -> Result<u8, String> {
     let layers: Vec<&schema::Schema> = match layer {
         None => schema::ALL.to_vec(),
         Some(name) => vec![schema::of(name).ok_or_else(|| {
-            format!("unknown layer '{name}' (compounds, facilities, units, phases)")
+            format!("unknown layer '{name}' (compounds, facilities, units, phases, candidates)")
         })?],
     };
     let mut o = String::new();

@@ -320,7 +320,7 @@ impl NativeReport {
 /// every setting left out comes from plan.toml. `overrides` are `RULE.KEY=VALUE`;
 /// `progress` is called with each stage's name as it starts.
 #[pyfunction]
-#[pyo3(signature = (plan, *, profile=None, as_of=None, context=None, baseline=None, working_crs=None, overrides=Vec::new(), service_areas=false, lang="zh", progress=None))]
+#[pyo3(signature = (plan, *, profile=None, as_of=None, context=None, baseline=None, working_crs=None, overrides=Vec::new(), service_areas=false, lang=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn check(
     py: Python<'_>,
@@ -332,10 +332,10 @@ fn check(
     working_crs: Option<String>,
     overrides: Vec<String>,
     service_areas: bool,
-    lang: &str,
+    lang: Option<&str>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<NativeReport> {
-    let lang = parse_lang(lang)?;
+    let lang = lang.map_or_else(|| Ok(Lang::from_env()), parse_lang)?;
     let mut request = Request::plan(plan);
     request.profile = profile;
     request.as_of = as_of;
@@ -395,6 +395,16 @@ fn profiles_json() -> PyResult<String> {
     Ok(serde_json::Value::Array(out).to_string())
 }
 
+/// The language `lang` defaults to, as the command's `--lang` does: the locale's
+/// (`LC_ALL`, `LC_MESSAGES`, `LANG`), Chinese when it starts with `zh`, else English.
+#[pyfunction]
+fn default_lang() -> &'static str {
+    match Lang::from_env() {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    }
+}
+
 /// Every rule of the registry as JSON: id, titles, subject layer, what it checks,
 /// documentation.
 #[pyfunction]
@@ -411,6 +421,7 @@ fn _planlint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(profiles_json, m)?)?;
     m.add_function(wrap_pyfunction!(rules_json, m)?)?;
+    m.add_function(wrap_pyfunction!(default_lang, m)?)?;
     m.add("PlanlintError", py.get_type::<PlanlintError>())?;
     m.add("PlanError", py.get_type::<PlanError>())?;
     m.add("ProfileError", py.get_type::<ProfileError>())?;

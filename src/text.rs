@@ -44,6 +44,41 @@ pub enum Lang {
 
 impl Lang {
     pub const NAMES: [&'static str; 2] = ["zh", "en"];
+
+    /// The language of `LC_ALL`, `LC_MESSAGES` or `LANG` (the first one set): Chinese when
+    /// it starts with `zh`, else English. Without them, on Windows, the language of the
+    /// user's Windows. What `--lang` and Python's `lang` default to.
+    pub fn from_env() -> Lang {
+        let lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
+        match lang {
+            Some(l) if l.starts_with("zh") => Lang::Zh,
+            Some(_) => Lang::En,
+            None => system_lang(),
+        }
+    }
+}
+
+#[cfg(windows)]
+fn system_lang() -> Lang {
+    #[link(name = "kernel32")]
+    extern "system" {
+        fn GetUserDefaultUILanguage() -> u16;
+    }
+    // SAFETY: takes nothing and returns the user's display language as a LANGID.
+    let id = unsafe { GetUserDefaultUILanguage() };
+    // The primary language, LANG_CHINESE, in the low 10 bits.
+    if id & 0x3ff == 0x04 {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+#[cfg(not(windows))]
+fn system_lang() -> Lang {
+    Lang::En
 }
 
 impl std::str::FromStr for Lang {

@@ -312,10 +312,9 @@ fn xuchang_timing_counts_the_plot_and_community_facilities() {
     );
     assert_eq!(k2["details"]["total_basis"], "total_floor_area");
     assert_eq!(k2["details"]["total_floor_area"], json!(100000.0));
-    assert!(k2["message"]
-        .as_str()
-        .unwrap()
-        .contains("plot's total construction of 100,000 m² (total_floor_area)"));
+    assert!(k2["message"].as_str().unwrap().ends_with(
+        "in time for the completion of 50% of the plot's total construction; 100,000 m² in all (total_floor_area)"
+    ));
     // K3 gives no total: the phases' 100,000 m², T50 = 2021-06-30. Only community-level
     // facilities count: the nursing home N31 (started 2019) does not, so M is S31's
     // 2021-09-01, after T50 → fail.
@@ -329,6 +328,11 @@ fn xuchang_timing_counts_the_plot_and_community_facilities() {
         (Some("fail"), json!("2021-09-01"), json!("2021-06-30"))
     );
     assert_eq!(k3["details"]["total_basis"], "phases");
+    // The message names the total it used, the housing, and nothing of the plot's.
+    assert_eq!(
+        k3["message"],
+        "the facility was started on 2021-09-01; after the completion of 50% of the housing (2021-06-30); 100,000 m² of housing, the sum of its phases"
+    );
 }
 
 #[test]

@@ -162,4 +162,11 @@ fn planlint_formats_lists_the_table() {
     ] {
         assert!(out.contains(name), "{name} not in: {out}");
     }
+    // A build without GDAL names the formats only a GDAL build reads as such.
+    let gdal = out.lines().find(|l| l.starts_with("FlatGeobuf")).unwrap();
+    assert_eq!(
+        gdal.contains("only with --features gdal"),
+        !cfg!(feature = "gdal"),
+        "{gdal}"
+    );
 }

@@ -221,3 +221,13 @@ fn bad_features_read_through_gdal_are_rejected_as_from_geojson() {
     assert_eq!(rejected(&fgb), from_geojson);
     assert_eq!(fgb["inputs"]["compounds"]["accepted"], 1);
 }
+
+#[cfg(feature = "gdal")]
+#[test]
+fn the_readmes_gdal_examples_run_as_written() {
+    // The README's `sh gdal` block, as tests/readme.rs runs the others, with this build.
+    let sandbox = common::readme::Sandbox::new(env!("CARGO_BIN_EXE_planlint").as_ref());
+    let blocks = common::readme::tagged("sh gdal");
+    assert_eq!(blocks.len(), 1);
+    assert_eq!(sandbox.run_block(&blocks[0], &[]), 3);
+}

@@ -294,3 +294,50 @@ fn suggested_sites_cover_the_most_uncovered_households_first() {
     assert_eq!(r["inputs"]["candidates"]["accepted"], 2);
     assert!(common::contract_holds(&r));
 }
+
+#[test]
+fn suggested_sites_keep_their_names_in_every_report_that_lists_them() {
+    // fixtures/network/sites.geojson: K1 南岸站址 (300,−20) → (300,0) on R1, leg 20; CA's
+    // walk from (100,0), leg 50: 50 + 200 + 20 = 270 ≤ 800. K2 东巷站址 (2150,10) → (2150,0)
+    // on the lane R4, leg 10; CC from (2100,0), leg 50: 110. K3 镇东站址 (1400,5020) →
+    // (1400,5000), leg 20; CT2 from (1500,5000), leg 60: 180. The three uncovered compounds
+    // have 100 households each: each site adds 100, chosen in the order of their ids.
+    let args = [
+        "--suggest",
+        "3",
+        "--candidates",
+        "fixtures/network/sites.geojson",
+    ];
+    let (_, r) = report("fixtures/network", &args);
+    assert_eq!(
+        r["suggestions"],
+        json!([
+            {"site": "K1", "name": "南岸站址", "households_added": 100, "compounds": ["CA"]},
+            {"site": "K2", "name": "东巷站址", "households_added": 100, "compounds": ["CC"]},
+            {"site": "K3", "name": "镇东站址", "households_added": 100, "compounds": ["CT2"]}
+        ])
+    );
+    assert_eq!(r["inputs"]["candidates"]["fields"]["name"], "name");
+    let text = |lang: &str, format: &str| {
+        let mut a = vec![
+            "check",
+            "fixtures/network",
+            "--lang",
+            lang,
+            "--format",
+            format,
+        ];
+        a.extend_from_slice(&args);
+        let (code, out, err) = common::run(&a);
+        assert_eq!(code, 1, "{err}");
+        out
+    };
+    let en = text("en", "text");
+    assert!(en.contains("  1. K1 南岸站址: +100 households (CA)\n  2. K2 东巷站址: +100 households (CC)\n  3. K3 镇东站址: +100 households (CT2)\n"), "{en}");
+    assert!(text("zh", "text").contains("  1. K1 南岸站址：+100 户（CA）\n"));
+    let html = text("en", "html");
+    assert!(
+        html.contains("<li>K3 镇东站址: +100 households (CT2)</li>"),
+        "{html}"
+    );
+}

@@ -55,8 +55,10 @@ fn the_wheel_installed_alone_does_what_the_binary_does() {
                 "--quiet",
                 "--disable-pip-version-check",
             ])
-            .arg(&wheel)
-            .args(["pytest", "geopandas", "pyogrio"]),
+            // `map`: GeoPandas, pyogrio and what `.explore()` needs, as the README's
+            // notebook example installs them.
+            .arg(format!("{}[map]", wheel.display()))
+            .arg("pytest"),
     );
     let work = dir.path().join("elsewhere");
     std::fs::create_dir(&work).unwrap();

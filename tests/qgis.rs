@@ -19,12 +19,17 @@ struct Qgis {
 
 impl Qgis {
     fn new() -> Qgis {
-        let q = Qgis {
-            config: tempfile::tempdir().unwrap(),
-        };
+        let q = Qgis::without_the_plugin_enabled();
         let out = q.run(&["plugins", "enable", "planlint"]);
         assert!(out.status.success(), "enable: {}", text(&out));
         q
+    }
+
+    /// A new profile, where the plugin is found but not enabled yet.
+    fn without_the_plugin_enabled() -> Qgis {
+        Qgis {
+            config: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -676,4 +681,63 @@ fn features_planlint_rejects_are_named_in_the_log() {
         "{log}"
     );
     assert!(log.contains("COMPOUNDS #5 (ODD): field status"), "{log}");
+}
+
+#[test]
+fn the_readmes_qgis_examples_run_as_written() {
+    // The README's `sh qgis` block, as tests/readme.rs runs the others: in a copy of data/
+    // and fixtures/, with this test's QGIS profile, the plugin found through
+    // QGIS_PLUGINPATH, and `qgis_process` standing for Debian's headless program, as the
+    // README says beside the block. The block enables the plugin in the new profile.
+    let q = Qgis::without_the_plugin_enabled();
+    let sandbox = common::readme::Sandbox::new(env!("CARGO_BIN_EXE_planlint").as_ref());
+    let shim = sandbox.path().join(".bin/qgis_process");
+    std::fs::write(&shim, "#!/bin/sh\nexec /usr/bin/qgis_process.bin \"$@\"\n").unwrap();
+    std::fs::set_permissions(&shim, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let plugins = common::root().join("src/qgis");
+    let env = [
+        ("QT_QPA_PLATFORM", "offscreen"),
+        ("QGIS_PLUGINPATH", plugins.to_str().unwrap()),
+        ("QGIS_CUSTOM_CONFIG_PATH", q.config.path().to_str().unwrap()),
+        ("PLANLINT_BINARY", env!("CARGO_BIN_EXE_planlint")),
+    ];
+    let blocks = common::readme::tagged("sh qgis");
+    assert_eq!(blocks.len(), 1);
+    let commands = sandbox.run_block(&blocks[0], &env);
+    assert!(commands >= 5, "{commands}");
+    // Xuchang's profile on the sample's own layers: the facilities give no family_beds,
+    // which leaves one rule without data and checks every other, as the command does.
+    assert_eq!(
+        layer_findings(&sandbox.path().join("xuchang.gpkg")),
+        binary_findings(&[
+            "data/sample",
+            "--profile",
+            "xuchang-2022",
+            "--as-of",
+            "2024-06-30"
+        ])
+    );
+    // `REPORTS=reports/`, relative: the summary gives each report's whole path.
+    let out = Command::new("ogr2ogr")
+        .args(["-f", "CSV", "/vsistdout/"])
+        .arg(sandbox.path().join("summary.gpkg"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let mut rows = ::csv::Reader::from_reader(&out.stdout[..]);
+    let report = rows
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "report")
+        .unwrap();
+    let paths: Vec<String> = rows
+        .records()
+        .map(|r| r.unwrap()[report].to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    assert!(paths.len() >= 10, "{paths:?}");
+    for p in &paths {
+        assert!(Path::new(p).is_absolute() && Path::new(p).is_file(), "{p}");
+    }
 }

@@ -185,42 +185,27 @@ fn recursive_finds_every_plan_under_the_root() {
     assert_eq!(read_json(&out.join("summary.json"))["totals"]["plans"], 2);
 }
 
-/// The basic plan before, and after an edit: A got better (1,250 → 1,000 households:
-/// 300 × 100 / 1,000 = 30 ≥ 30), B got worse (500 → 600: 100 × 100 / 600 = 16.67 < 20),
-/// D was removed, E was added (A's square moved 3 km north, 800 households, new, no
-/// station: 0 m² of 240 required, and 3,000 m from 甲站 at A's centre).
+/// The basic plan before, and after an edit (fixtures/ci-change, whose plan.toml says what
+/// changed): A got better (1,250 → 1,000 households: 300 × 100 / 1,000 = 30 ≥ 30), B got
+/// worse (500 → 600: 100 × 100 / 600 = 16.67 < 20), D was removed, E was added (A's square
+/// moved 3 km north, 800 households, new, no station: 0 m² of 240 required, and 3,000 m
+/// from 甲站 at A's centre).
 fn before_and_after() -> (tempfile::TempDir, tempfile::TempDir) {
-    let before = copy_fixture("basic", &[]);
-    let after = copy_fixture("basic", &[]);
-    edit_layer(after.path(), "compounds.geojson", |fs| {
-        for f in fs.iter_mut() {
-            match f["properties"]["id"].as_str() {
-                Some("A") => f["properties"]["households"] = json!(1000),
-                Some("B") => f["properties"]["households"] = json!(600),
-                _ => {}
-            }
-        }
-        fs.retain(|f| f["properties"]["id"] != "D");
-        let mut e = fs
-            .iter()
-            .find(|f| f["properties"]["id"] == "A")
-            .unwrap()
-            .clone();
-        e["properties"] = json!({"id": "E", "name": "戊小区", "households": 800, "status": "new"});
-        for c in e["geometry"]["coordinates"][0].as_array_mut().unwrap() {
-            c[1] = json!(c[1].as_f64().unwrap() + 3000.0);
-        }
-        fs.push(e);
-    });
-    (before, after)
+    (copy_fixture("basic", &[]), copy_fixture("ci-change", &[]))
 }
 
-#[test]
-fn a_baseline_marks_new_changed_and_fixed_findings() {
+/// [`before_and_after`], with the JSON report of the plan before written as the baseline.
+fn after_with_baseline() -> (tempfile::TempDir, tempfile::TempDir, std::path::PathBuf) {
     let (before, after) = before_and_after();
     let old = before.path().join("before.json");
     let (_, json_before, _) = run(&["check", before.path().to_str().unwrap(), "--format", "json"]);
     std::fs::write(&old, json_before).unwrap();
+    (before, after, old)
+}
+
+#[test]
+fn a_baseline_marks_new_changed_and_fixed_findings() {
+    let (_before, after, old) = after_with_baseline();
 
     let (code, r) = common::report(
         after.path().to_str().unwrap(),
@@ -313,6 +298,59 @@ fn a_baseline_marks_new_changed_and_fixed_findings() {
     assert!(
         text.contains("0 new, 25 unchanged, 0 changed, 1 fixed (0 gone); 0 new or worse failures")
     );
+}
+
+#[test]
+fn github_annotations_against_a_baseline_are_errors_only_for_what_is_new_or_worse() {
+    // After the change 10 findings fail: basic's 9, less A's floor area (fixed) and D's
+    // circle (gone), plus B's floor area (worse) and E's floor area and circle (new). The
+    // three new or worse are `::error`; the seven the baseline had, as bad, are
+    // `::notice` whatever their severity (six errors and an info among them), so that a
+    // passing `--fail-on new` job shows no old failure as an error.
+    let (_before, after, old) = after_with_baseline();
+    let (code, out, err) = run(&[
+        "check",
+        after.path().to_str().unwrap(),
+        "--baseline",
+        old.to_str().unwrap(),
+        "--fail-on",
+        "new",
+        "--format",
+        "github",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 10, "{out}");
+    let mut errors: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("::error "))
+        .map(|l| {
+            l.split("title=")
+                .nth(1)
+                .unwrap()
+                .split("::")
+                .next()
+                .unwrap()
+        })
+        .collect();
+    errors.sort_unstable();
+    assert_eq!(
+        errors,
+        [
+            "[new] floor-area-per-households E 戊小区",
+            "[new] service-circle E 戊小区",
+            "[worse than the baseline] floor-area-per-households B 乙小区",
+        ]
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("::notice ")).count(),
+        7
+    );
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("::notice ") && l.contains("title=service-circle C 丙小区::")));
 }
 
 #[test]
@@ -670,20 +708,33 @@ fn an_output_that_is_a_link_stays_a_link() {
     std::fs::write(&target, "old").unwrap();
     let link = dir.path().join("latest.json");
     std::os::unix::fs::symlink(&target, &link).unwrap();
+    basic_report_to(&link);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(read_json(&target)["summary"]["fail"], 9);
+}
+
+/// `planlint check fixtures/basic --format json -o PATH`, which fails 9 findings.
+fn basic_report_to(path: &Path) {
     let (code, _, err) = run(&[
         "check",
         "fixtures/basic",
         "--format",
         "json",
         "-o",
-        link.to_str().unwrap(),
+        path.to_str().unwrap(),
     ]);
     assert_eq!(code, 1, "{err}");
-    assert!(std::fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
-    let r: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
-    assert!(r["summary"]["fail"].as_u64().is_some());
+}
+
+#[test]
+fn an_output_in_a_folder_not_yet_made_makes_it() {
+    // `-o reports/city.json` where `reports/` is not there yet (a cluster task's first
+    // report): the folder is made, as `--output-dir` makes its own.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reports/2024/city.json");
+    basic_report_to(&out);
+    assert_eq!(read_json(&out)["summary"]["fail"], 9);
 }

@@ -55,9 +55,9 @@ pub fn suggest(ctx: &Inputs, circle: &Circle, k: usize) -> (Vec<Suggestion>, usi
                 .candidates
                 .iter()
                 .enumerate()
-                .map(|(i, (id, p))| {
+                .map(|(i, c)| {
                     let snap = ctx.network.map_or(&[][..], |w| w.candidates.get(i));
-                    (id.clone(), String::new(), *p, snap)
+                    (c.id.clone(), c.name.clone(), c.reference, snap)
                 })
                 .collect()
         };

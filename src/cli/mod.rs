@@ -24,38 +24,10 @@ where
     PossibleValuesParser::new(names).map(|s| s.parse::<T>().expect("a possible value parses"))
 }
 
-/// The language of `LC_ALL`, `LC_MESSAGES` or `LANG`: Chinese when it starts with `zh`.
-/// Without them, on Windows, the language of the user's Windows.
+/// The language of `LC_ALL`, `LC_MESSAGES` or `LANG` (on Windows without them, of the
+/// user's Windows): [`Lang::from_env`], which the Python module follows too.
 pub fn default_lang() -> Lang {
-    let lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
-    match lang {
-        Some(l) if l.starts_with("zh") => Lang::Zh,
-        Some(_) => Lang::En,
-        None => system_lang(),
-    }
-}
-
-#[cfg(windows)]
-fn system_lang() -> Lang {
-    #[link(name = "kernel32")]
-    extern "system" {
-        fn GetUserDefaultUILanguage() -> u16;
-    }
-    // SAFETY: takes nothing and returns the user's display language as a LANGID.
-    let id = unsafe { GetUserDefaultUILanguage() };
-    // The primary language, LANG_CHINESE, in the low 10 bits.
-    if id & 0x3ff == 0x04 {
-        Lang::Zh
-    } else {
-        Lang::En
-    }
-}
-
-#[cfg(not(windows))]
-fn system_lang() -> Lang {
-    Lang::En
+    Lang::from_env()
 }
 
 /// Writes a file through `write`, naming the file in any error. The output streams into a
@@ -81,6 +53,10 @@ pub fn write_file(
         .file_name()
         .ok_or_else(|| named(&"not a file name"))?
         .to_string_lossy();
+    // A folder that is not there yet is made, as `--output-dir` makes its own.
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| named(&e))?;
+    }
     let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
     let result = (|| {
         let file = std::fs::File::create(&partial).map_err(|e| named(&e))?;

@@ -1,7 +1,10 @@
 //! GitHub Actions workflow commands: one annotation per failing finding, on the subject's
 //! layer file — `::error` for severity error, `::warning` for warning, `::notice` for info
-//! (a waived finding, or a shortfall a submission leaves as it was). The title is the rule
-//! and the subject, the message the finding's message and clause.
+//! (a waived finding, or a shortfall a submission leaves as it was). Against a baseline,
+//! a failure the baseline already had, as bad, is a `::notice` whatever its severity: only
+//! the new and worse ones are errors or warnings, so that a passing `--fail-on new` job
+//! shows no old failure as an error. The title is the rule and the subject, the message
+//! the finding's message and clause.
 //!
 //! Escaped as the Actions toolkit escapes (`@actions/core` `toCommandValue`/`escapeData`,
 //! `escapeProperty`): in the message `%`, CR and LF; in properties also `:` and `,`. A
@@ -20,7 +23,9 @@ pub struct GithubEmitter {
 impl Emitter for GithubEmitter {
     fn emit(&mut self, w: &mut dyn std::io::Write, r: &Report) -> Result<(), EmitError> {
         for f in r.findings.iter().filter(|f| f.status == Status::Fail) {
+            let as_before = f.baseline.as_ref().is_some_and(|b| !b.worse);
             let command = match f.severity {
+                _ if as_before => "notice",
                 Severity::Error => "error",
                 Severity::Warning => "warning",
                 Severity::Info => "notice",

@@ -224,3 +224,33 @@ pub fn expiry_note(r: &Report) -> Option<Text> {
         format!("this policy expired after {until}; it is applied for reference only, and its failures are warnings"),
     ))
 }
+
+/// The heading of the site suggestions (`--suggest K`), for the text and HTML reports.
+pub fn suggestions_heading() -> Text {
+    Text::new(
+        "建议新增站点（--suggest）：每处新增纳入 15 分钟养老服务圈的小区及其户数",
+        "Suggested sites (--suggest): the compounds each brings inside the service circle, and their households",
+    )
+}
+
+/// One suggested site: "U2 name: +550 households (U2, U3)".
+pub fn suggestion_line(s: &crate::analysis::Suggestion, lang: Lang) -> String {
+    let name = if s.name.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", s.name)
+    };
+    let households = crate::text::num(s.households_added as f64, 0);
+    match lang {
+        Lang::Zh => format!(
+            "{}{name}：+{households} 户（{}）",
+            s.site,
+            s.compounds.join("、")
+        ),
+        Lang::En => format!(
+            "{}{name}: +{households} households ({})",
+            s.site,
+            s.compounds.join(", ")
+        ),
+    }
+}

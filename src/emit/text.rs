@@ -199,6 +199,18 @@ fn summary(r: &Report, lang: Lang) -> String {
             crate::text::pct(n.largest_component_share)
         );
     }
+    if !r.suggestions.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "{}", super::suggestions_heading().get(lang));
+        for (i, s) in r.suggestions.iter().enumerate() {
+            let _ = writeln!(
+                o,
+                "  {}. {}",
+                i + 1,
+                plain(&super::suggestion_line(s, lang))
+            );
+        }
+    }
     for n in &r.notes {
         let _ = writeln!(o, "{} {}", tr("注：", "note:"), n.get(lang));
     }

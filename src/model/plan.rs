@@ -328,6 +328,16 @@ impl LayerInfo {
     }
 }
 
+/// A candidate site for a new facility (`--suggest`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// The `id` field, else `#<the feature's number>`.
+    pub id: String,
+    pub name: String,
+    /// The point, or a parcel's reference point.
+    pub reference: Point,
+}
+
 /// A plan, read and placed in the working CRS.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
@@ -335,9 +345,9 @@ pub struct Plan {
     pub facilities: Vec<Facility>,
     pub units: Vec<Unit>,
     pub phases: Vec<Phase>,
-    /// Candidate sites for new stations: id and position (a point, or a polygon's
-    /// reference point). Empty: every compound's reference point is a candidate.
-    pub candidates: Vec<(String, Point)>,
+    /// Candidate sites for new stations. Empty: every compound's reference point is a
+    /// candidate.
+    pub candidates: Vec<Candidate>,
     /// The walking network's lines, in the working CRS.
     pub roads: Vec<geo::LineString<f64>>,
     /// Vertices of road lines closer than this (metres) are one junction.

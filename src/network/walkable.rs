@@ -119,7 +119,7 @@ impl Walkable {
         let w = window.as_ref();
         let compounds = Entries::new(&net, w, plan.compounds.par_iter().map(|c| c.reference));
         let facilities = Entries::new(&net, w, plan.facilities.par_iter().map(|f| f.reference));
-        let candidates = Entries::new(&net, w, plan.candidates.par_iter().map(|(_, p)| *p));
+        let candidates = Entries::new(&net, w, plan.candidates.par_iter().map(|c| c.reference));
         Walkable {
             window,
             net,

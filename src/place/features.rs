@@ -9,7 +9,7 @@ use geo::{Area, Geometry, MultiPolygon, Point};
 use super::fields::{FieldError, FieldMap};
 use crate::crs::Transformer;
 use crate::geometry::reference_point;
-use crate::model::{Compound, Facility, Footprint, Rejection, Unit};
+use crate::model::{Candidate, Compound, Facility, Footprint, Rejection, Unit};
 use crate::read::{RawFeature, RawLayer};
 use crate::text::t;
 
@@ -296,12 +296,15 @@ pub fn units(raw: RawLayer, map: &FieldMap, t: &Transformer) -> (Vec<Unit>, Vec<
 
 /// Candidate sites: a point, or a polygon's reference point; the id is the `id` field, else
 /// `#<index>`. Anything else is rejected.
-pub fn candidates(raw: RawLayer, t: &Transformer) -> (Vec<(String, Point)>, Vec<Rejection>) {
-    let id_col = raw.field("id");
+pub fn candidates(
+    raw: RawLayer,
+    map: &FieldMap,
+    t: &Transformer,
+) -> (Vec<Candidate>, Vec<Rejection>) {
     let mut out = Vec::new();
     let mut rejected = Vec::new();
     for f in raw.features {
-        let id = f.text(id_col);
+        let id = map.text(&f.values, "id");
         let point = f
             .geometry
             .clone()
@@ -313,7 +316,11 @@ pub fn candidates(raw: RawLayer, t: &Transformer) -> (Vec<(String, Point)>, Vec<
                 }),
             });
         match point {
-            Ok(p) if !f.deleted => out.push((id.unwrap_or_else(|| format!("#{}", f.index)), p)),
+            Ok(reference) if !f.deleted => out.push(Candidate {
+                id: id.unwrap_or_else(|| format!("#{}", f.index)),
+                name: map.text(&f.values, "name").unwrap_or_default(),
+                reference,
+            }),
             Ok(_) => rejected.push(Rejection {
                 index: f.index,
                 id,

@@ -121,7 +121,7 @@ enum Features {
     Units(Vec<model::Unit>),
     /// The lines and the snap tolerance.
     Roads(Vec<geo::LineString<f64>>, f64),
-    Candidates(Vec<(String, geo::Point<f64>)>),
+    Candidates(Vec<model::Candidate>),
 }
 
 /// A layer placed: what was read of it, its features, and the reader's notes on it.
@@ -149,7 +149,10 @@ fn place_layer(src: &Sources, l: ReadLayer, working_crs: &str) -> Result<Placed,
     let notes = std::mem::take(&mut raw.notes);
     let features = match layer {
         Layer::Candidates => {
-            let (v, rejected) = features::candidates(raw, &t);
+            let map = FieldMap::new(&schema::CANDIDATES, &raw, &ls)
+                .map_err(|e| PlanError::Settings(info.path.clone(), e))?;
+            info.fields = map.found(&raw);
+            let (v, rejected) = features::candidates(raw, &map, &t);
             info.rejected = rejected;
             Features::Candidates(v)
         }

@@ -349,8 +349,23 @@ pub const PHASES: Schema = Schema {
     ],
 };
 
+/// Candidate sites for new facilities (`--suggest`, `--candidates`): a point or a parcel.
+/// A site without an id is named by its number (`#3`).
+pub const CANDIDATES: Schema = Schema {
+    layer: "candidates",
+    fields: &[
+        field(
+            "id",
+            Kind::Text,
+            &["编号", "地块编号", "选址编号"],
+            "identifier; else the feature's number",
+        ),
+        field("name", Kind::Text, &["名称", "地块名称", "选址名称"], ""),
+    ],
+};
+
 /// Every layer whose fields are mapped.
-pub const ALL: [&Schema; 4] = [&COMPOUNDS, &FACILITIES, &UNITS, &PHASES];
+pub const ALL: [&Schema; 5] = [&COMPOUNDS, &FACILITIES, &UNITS, &PHASES, &CANDIDATES];
 
 /// The schema of a layer by name.
 pub fn of(layer: &str) -> Option<&'static Schema> {

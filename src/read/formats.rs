@@ -70,7 +70,7 @@ pub static FORMATS: &[Format] = &[
         extensions: &["shp"],
         holds: Holds::Features,
         container: false,
-        crs: "the `.prj`, else lon/lat when the coordinates are",
+        crs: "the `.prj`, else lon/lat when every coordinate looks like lon/lat",
         crs_missing: "no .prj",
         gdal: false,
         reader: Reader::Shapefile,
@@ -286,10 +286,10 @@ pub fn table() -> String {
         let build = match (f.gdal, f.available()) {
             (false, _) => "",
             (true, true) => "GDAL",
-            (true, false) => "GDAL (--features gdal)",
+            (true, false) => "only with --features gdal",
         };
         o.push_str(&format!(
-            "{:<19} {:<16} {:<24} {:<24} CRS: {}\n",
+            "{:<19} {:<16} {:<24} {:<25} CRS: {}\n",
             f.name, exts, holds, build, f.crs
         ));
     }

@@ -310,21 +310,28 @@ fn any_meets(miles: &[Mile], d: Deadline, due: &Due) -> Option<bool> {
     }
 }
 
-fn deadline_name(d: Deadline, p: &Params) -> Text {
-    match (d, p.total) {
-        (Deadline::FirstPhase, _) => {
+/// The deadline, naming the total the shares were taken of (`basis`, from [`total_of`]): a
+/// profile measuring the plot's construction that falls back on the housing says so.
+fn deadline_name(d: Deadline, share: f64, basis: &str) -> Text {
+    match d {
+        Deadline::FirstPhase => {
             Text::new("首期住宅竣工", "the completion of the first housing phase")
         }
-        (Deadline::Half, TotalBasis::Residential) => t!(
-            "住宅完成{}",
-            "the completion of {} of the housing",
-            pct(p.share)
-        ),
-        (Deadline::Half, TotalBasis::Plot) => t!(
-            "规划地块建设总量完成{}",
-            "the completion of {} of the plot's total construction",
-            pct(p.share)
-        ),
+        Deadline::Half => {
+            let whole = whole_of(basis);
+            Text::new(
+                format!("{}完成{}", whole.zh, pct(share)),
+                format!("the completion of {} of {}", pct(share), whole.en),
+            )
+        }
+    }
+}
+
+/// What the total of `basis` is: the plot's whole construction, or its housing.
+fn whole_of(basis: &str) -> Text {
+    match basis {
+        "total_floor_area" => Text::new("规划地块建设总量", "the plot's total construction"),
+        _ => Text::new("住宅", "the housing"),
     }
 }
 
@@ -399,8 +406,8 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
     let final_deadline = p.fallback.unwrap_or(p.deadline);
     let due = prog.due(p.deadline, p.share, ctx.as_of);
     let final_due = prog.due(final_deadline, p.share, ctx.as_of);
-    let dname = deadline_name(p.deadline, p);
-    let fname = deadline_name(final_deadline, p);
+    let dname = deadline_name(p.deadline, p.share, basis);
+    let fname = deadline_name(final_deadline, p.share, basis);
     let said = |m: Mile| {
         if m.exact {
             Text::new(
@@ -504,10 +511,7 @@ fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
             Due::Unknown(_) => return unknown(&final_due),
             Due::Between { .. } => {
                 let share_done = prog.done / prog.total;
-                let whole = match p.total {
-                    TotalBasis::Residential => Text::new("住宅", "the housing"),
-                    TotalBasis::Plot => Text::new("建设总量", "the plot's construction"),
-                };
+                let whole = whole_of(basis);
                 let mut text = Text::new(
                     format!(
                         "尚无设施{}；{}已完成 {}（{} / {} 平方米）",
@@ -562,23 +566,24 @@ fn why_unknown(d: &Due) -> Text {
     }
 }
 
-/// Which total the shares were taken of, for the message.
+/// The figure of the total the shares were taken of, for the message; the deadline has
+/// named which total it is.
 fn total_text(basis: &str, total: f64) -> Text {
     let t = num(total, 0);
     match basis {
         "total_floor_area" => t!(
-            "按规划地块建设总量 {} 平方米（total_floor_area）计",
-            "measured against the plot's total construction of {} m² (total_floor_area)",
+            "共 {} 平方米（total_floor_area）",
+            "{} m² in all (total_floor_area)",
             t
         ),
         "residential_floor_area" => t!(
-            "按住宅总建筑面积 {} 平方米（residential_floor_area）计",
-            "measured against the residential floor area of {} m² (residential_floor_area)",
+            "住宅共 {} 平方米（residential_floor_area）",
+            "{} m² of housing (residential_floor_area)",
             t
         ),
         _ => t!(
-            "按各分期建筑面积之和 {} 平方米计",
-            "measured against the phases' floor area of {} m²",
+            "住宅共 {} 平方米（各分期之和）",
+            "{} m² of housing, the sum of its phases",
             t
         ),
     }

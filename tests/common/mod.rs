@@ -8,6 +8,7 @@ use std::process::Command;
 use serde_json::Value;
 
 pub mod browser;
+pub mod readme;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

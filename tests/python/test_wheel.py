@@ -156,6 +156,36 @@ def test_context_waivers_and_baseline(tmp_path):
     assert states == {"unchanged"}
 
 
+@pytest.mark.parametrize("locale", ["zh_CN.UTF-8", "C.UTF-8"])
+def test_the_language_follows_the_locale_as_the_commands_does(tmp_path, locale):
+    # Without `lang`, the module speaks as the command does without `--lang`: the JSON
+    # report is the command's byte for byte, and a submission outside its city is refused
+    # with the command's words.
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
+    env["LANG"] = locale
+    expected = "zh" if locale.startswith("zh") else "en"
+    plan = str(ROOT / "fixtures" / "basic")
+    out = tmp_path / "report.json"
+    script = "import sys, planlint\nr = planlint.check(sys.argv[1])\nr.write(sys.argv[2])\nprint(r.lang)"
+    py = subprocess.run([sys.executable, "-c", script, plan, str(out)], env=env, capture_output=True, text=True)
+    assert py.returncode == 0, py.stderr
+    assert py.stdout.strip() == expected
+    command = subprocess.run([CARGO_BIN, "check", plan, "--format", "json"], env=env, capture_output=True)
+    assert out.read_bytes() == command.stdout
+    assert json.loads(command.stdout)["findings"][0]["message"] != ""
+    sub, city = (str(ROOT / "fixtures" / "context" / d) for d in ("sub-outside", "city"))
+    script = (
+        "import sys, planlint\n"
+        "try:\n    planlint.check(sys.argv[1], context=sys.argv[2])\n"
+        "except planlint.ContextError as e:\n    print(e)"
+    )
+    py = subprocess.run([sys.executable, "-c", script, sub, city], env=env, capture_output=True, text=True)
+    command = subprocess.run([CARGO_BIN, "check", sub, "--context", city], env=env, capture_output=True, text=True)
+    assert command.returncode == 2
+    assert command.stderr.strip() == f"planlint: {py.stdout.strip()}"
+    assert ("位于城市的所有规划单元之外" in py.stdout) == (expected == "zh"), py.stdout
+
+
 def test_settings_override_the_profile():
     # fixtures/basic: the city's nursing share is 25% against 30%; at 20% it passes.
     df = planlint.check(str(ROOT / "fixtures" / "basic"), settings={"nursing-bed-share.min": 0.2}).findings

@@ -98,6 +98,7 @@ fn page(r: &Report, shapes: &Geometries, lang: Lang) -> String {
     map::map(&mut o, r, shapes, lang);
     o.push_str("</section>\n");
     needs(&mut o, r, lang);
+    suggestions(&mut o, r, lang);
     rules(&mut o, r, lang);
     inputs(&mut o, r, lang);
     o.push_str("</body></html>\n");
@@ -230,6 +231,23 @@ fn needs(o: &mut String, r: &Report, lang: Lang) {
     }
     o.push_str("</ul>\n");
     more(o, by_subject.len(), NEEDS, lang);
+}
+
+/// The sites `--suggest K` chose, in the order chosen.
+fn suggestions(o: &mut String, r: &Report, lang: Lang) {
+    if r.suggestions.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<h2>{}</h2>",
+        esc(super::suggestions_heading().get(lang))
+    );
+    o.push_str("<ol class=\"suggestions\">\n");
+    for s in &r.suggestions {
+        let _ = writeln!(o, "<li>{}</li>", esc(&super::suggestion_line(s, lang)));
+    }
+    o.push_str("</ol>\n");
 }
 
 /// A finding's message, with its waiver and baseline marks.

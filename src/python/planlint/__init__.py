@@ -84,7 +84,7 @@ def check(
     context: Optional[PathLike] = None,
     baseline: Optional[PathLike] = None,
     working_crs: Optional[str] = None,
-    lang: str = "zh",
+    lang: Optional[str] = None,
     settings: Optional[Mapping[str, Any]] = None,
     service_areas: bool = False,
     progress: Optional[Callable[[str], None]] = None,
@@ -102,8 +102,10 @@ def check(
         fixed (``--baseline``).
     working_crs: the metric CRS to measure in; by default plan.toml's, else the
         Gauss-Krüger zone of the plan's centre.
-    lang: ``"zh"`` or ``"en"``: the language of the messages in ``findings`` and of the
-        formats written.
+    lang: ``"zh"`` or ``"en"``: the language of the messages in ``findings``, of the
+        formats written and of the exceptions' messages where they have both; by default
+        the locale's, as the command's ``--lang``: Chinese when ``LC_ALL``,
+        ``LC_MESSAGES`` or ``LANG`` (the first one set) starts with ``zh``, else English.
     settings: profile values overridden, ``{"nursing-bed-share.min": 0.35}`` as
         ``--set`` does.
     service_areas: compute the road stretches within the service circle (drawn by
@@ -114,6 +116,8 @@ def check(
     ``BaselineError``, ``ContextError`` or ``RequestError``, all ``PlanlintError``.
     """
     overrides = [_setting(k, v) for k, v in (settings or {}).items()]
+    if lang is None:
+        lang = _planlint.default_lang()
     native = _planlint.check(
         os.fspath(plan),
         profile=profile,

@@ -53,7 +53,8 @@ class CheckMany(QgsProcessingAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         root = self.parameterAsFile(parameters, "FOLDER", context)
-        reports = self.parameterAsString(parameters, "REPORTS", context)
+        # Each report's path in the summary is whole, whatever the folder was given as.
+        reports = os.path.abspath(self.parameterAsString(parameters, "REPORTS", context))
         os.makedirs(reports, exist_ok=True)
         fmt = self.parameterAsEnumString(parameters, "FORMAT", context) or "html"
         args = [command.binary(), "check", "--recursive", root, "--output-dir", reports, "--format", fmt]

@@ -1,11 +1,15 @@
 """Fields a check found missing, told in the Processing log; a layer handed over without
-a field the rules need fails the run.
+the field its own features are checked by fails the run.
 
 planlint decides a finding it cannot measure as insufficient data, naming the field
-(`details.missing_field`, `missing_from`): a plan folder may lack a field for some
-features and still be checked. A layer picked in QGIS that lacks the field altogether is
-most likely the wrong layer, or its field goes by a name planlint does not know: the run
-fails, naming the layer and the field, rather than giving a layer of "insufficient data"."""
+(`details.missing_field`, `missing_from`), and checks every other rule: so does the
+plugin, logging each missing field as a warning (a facilities layer without
+`family_beds` leaves Xuchang's family-bed rule without data, and nothing else). A layer
+picked in QGIS that lacks, altogether, a field a rule needs to check that layer's own
+features (compounds without `households`: no compound's floor area per 100 households can
+be measured) is most likely the wrong layer, or its field goes by a name planlint does not
+know: the run fails, naming the layer and the field, rather than giving a layer of
+"insufficient data"."""
 
 import json
 import os
@@ -17,7 +21,8 @@ from . import command
 
 
 def found(report):
-    """{(layer, field): {rule: findings}} of the findings that miss a field."""
+    """{(layer, field): {(rule, subject layer): findings}} of the findings that miss a
+    field."""
     layer = QgsVectorLayer(f"{report}|layername=findings", "findings", "ogr")
     request = QgsFeatureRequest().setFilterExpression(
         "\"status\" = 'insufficient_data' AND \"details\" LIKE '%missing_field%'"
@@ -28,7 +33,8 @@ def found(report):
         field = details.get("missing_field")
         if field:
             # `floor_area (S1)`: facility S1's floor area.
-            out[(details.get("missing_from", ""), field.split(" (")[0])][feature["rule"]] += 1
+            rule = (feature["rule"], feature["subject_layer"])
+            out[(details.get("missing_from", ""), field.split(" (")[0])][rule] += 1
     return out
 
 
@@ -39,9 +45,16 @@ def refuse(report, args, handed, work, feedback):
     if not missed:
         return
     for (layer, field), rules in sorted(missed.items()):
-        counts = ", ".join(f"{rule} ({n})" for rule, n in sorted(rules.items()))
+        counts = ", ".join(f"{rule} ({n})" for (rule, _), n in sorted(rules.items()))
         feedback.pushWarning(f"{layer}: missing field {field}: insufficient data for {counts}")
-    if not any(layer in handed for layer, _ in missed):
+    # Only a field a rule checks the layer's own features by can fail the run.
+    own = {
+        (layer, field): sorted(rule for rule, subject in rules if subject == layer)
+        for (layer, field), rules in missed.items()
+        if layer in handed
+    }
+    own = {key: rules for key, rules in own.items() if rules}
+    if not own:
         return
     # Which fields the layers have: the JSON report's inputs say (a second, rarer run).
     path = os.path.join(work, "report.json")
@@ -50,8 +63,8 @@ def refuse(report, args, handed, work, feedback):
         inputs = json.load(f).get("inputs", {})
     absent = [
         (layer, field, rules)
-        for (layer, field), rules in sorted(missed.items())
-        if layer in handed and field not in inputs.get(layer, {}).get("fields", {})
+        for (layer, field), rules in sorted(own.items())
+        if field not in inputs.get(layer, {}).get("fields", {})
     ]
     if absent:
         why = "; ".join(
