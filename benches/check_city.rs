@@ -22,10 +22,8 @@ fn run(
     profile: &Profile,
     as_of: NaiveDate,
 ) -> planlint::report::Report {
-    let options = planlint::Options {
-        geometry: false,
-        ..planlint::Options::default()
-    };
+    let mut options = planlint::Options::default();
+    options.geometry = false;
     planlint::engine::run(
         plan,
         &planlint::rules::Prepared::new(profile),

@@ -186,7 +186,7 @@ fn end_to_end(c: &mut Criterion) {
     let as_of = NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap();
     let profile = Profile::load("anyang-2017").unwrap();
     let prepared = Prepared::new(&profile);
-    let circle = prepared.circle.as_ref();
+    let circle = prepared.circle();
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("report.json");
     // The stages alone render messages in one language, as the command line does.
@@ -206,10 +206,8 @@ fn end_to_end(c: &mut Criterion) {
             as_of,
             focus: None,
         };
-        let options = planlint::Options {
-            geometry: false,
-            ..planlint::Options::default()
-        };
+        let mut options = planlint::Options::default();
+        options.geometry = false;
         let report = planlint::engine::run(&plan, &prepared, as_of, &options);
 
         let mut g = c.benchmark_group(format!("city-{n}"));

@@ -13,7 +13,7 @@ use crate::model::{Layer, Plan};
 use crate::network::Walkable;
 use crate::profile::{self, Profile};
 use crate::report::{self, Report};
-use crate::rules::{self, Context, Prepared};
+use crate::rules::{self, Prepared};
 use crate::text::{t, Text};
 
 /// What a check does beyond the rules.
@@ -31,13 +31,13 @@ pub struct Options {
     pub progress: Option<Progress>,
     /// Only the rules about areas (units and the plan): no walking network, no service
     /// circle, no finding about a compound or facility. What a submission's check compares
-    /// with the city before it ([`crate::context`]).
-    pub areas_only: bool,
+    /// with the city before it ([`crate::submission`]).
+    pub(crate) areas_only: bool,
     /// The compounds whose own findings are wanted (a submission's, in its city); none:
     /// all. The others are still measured where the wanted ones depend on them; the
     /// circle is walked on the roads around the wanted ones, and the report's circle
     /// summary counts them alone.
-    pub focus: Option<std::sync::Arc<rules::Focus>>,
+    pub(crate) focus: Option<std::sync::Arc<rules::Focus>>,
 }
 
 impl Options {
@@ -63,21 +63,89 @@ impl Default for Options {
 }
 
 /// Checks a placed plan against a prepared profile (its sections parsed into the rules'
-/// typed parameters, and validated, once) as of a date. Rules run in parallel; findings
-/// come out sorted by rule id, then subject id, whatever the thread count. A section that
-/// did not parse gives its rule a `skipped` finding saying why.
+/// typed parameters, and validated, once) as of a date, and makes the report: [`check`],
+/// then [`Checked::report`]. Rules run in parallel; findings come out sorted by rule id,
+/// then subject id, whatever the thread count. A section that did not parse gives its
+/// rule a `skipped` finding saying why.
 pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options) -> Report {
-    let profile = prepared.profile;
-    options.tell(Stage::Indexing);
-    // The circle is measured for the service-circle rule, when it can run.
-    let circle_params = prepared
-        .circle
-        .as_ref()
+    check(plan, prepared, as_of, options).report(options)
+}
+
+/// A plan checked, with what each step built: the joins and the walking network
+/// ([`index`]), what the analysis measured ([`analyse`]), and the findings ([`rules`]).
+/// The report is made of it ([`Checked::report`]); what comes after a check (the remedies
+/// of `planlint fix`, a submission checked against its city) reads the same joins,
+/// network and circle rather than building them again.
+pub struct Checked<'p> {
+    pub plan: &'p Plan,
+    pub profile: &'p Profile,
+    pub as_of: NaiveDate,
+    pub joins: Joins,
+    /// The walking network the circle was walked on: the whole, or the window around the
+    /// wanted compounds; none without roads.
+    pub network: Option<Walkable>,
+    pub analysis: analysis::Analysis,
+    /// In the order of report.md ([`Finding::order`]).
+    pub findings: Vec<Finding>,
+    focus: Option<std::sync::Arc<rules::Focus>>,
+}
+
+/// The check's steps, one after the other: index → analyse → rules.
+pub fn check<'p>(
+    plan: &'p Plan,
+    prepared: &Prepared<'p>,
+    as_of: NaiveDate,
+    options: &Options,
+) -> Checked<'p> {
+    let mut indexed = index(plan, prepared, as_of, options);
+    let analysis = analyse(plan, prepared, as_of, options, &mut indexed);
+    let mut checked = Checked {
+        plan,
+        profile: prepared.profile,
+        as_of,
+        joins: indexed.joins,
+        network: indexed.network,
+        analysis,
+        findings: Vec::new(),
+        focus: options.focus.clone(),
+    };
+    let mut findings = rules(&checked.rule_inputs(), prepared, options);
+    options.tell(Stage::Summarising);
+    if checked.profile.expired_on(as_of) {
+        expire(&mut findings, checked.profile);
+    }
+    sort(&mut findings);
+    checked.findings = findings;
+    checked
+}
+
+/// What the first step builds: the joins, and the walking network the circle is walked
+/// on, with the window it was cut to when it is not the whole.
+pub struct Indexed {
+    pub joins: Joins,
+    pub network: Option<Walkable>,
+    pub window: Option<analysis::circle::Window>,
+}
+
+/// The service circle's parameters, when the check measures the circle: the profile has
+/// the rule, the plan has compounds and facilities, and the check is not of areas only.
+fn circle_params<'a>(
+    plan: &Plan,
+    prepared: &'a Prepared,
+    options: &Options,
+) -> Option<&'a analysis::CircleParams> {
+    prepared
+        .circle()
         .filter(|_| plan.has_layer(Layer::Compounds) && plan.has_layer(Layer::Facilities))
-        .filter(|_| !options.areas_only);
-    // A check that wants a few compounds walks the roads around them only, and none at
-    // all when none of them is of the circle's area types.
-    let walk = match circle_params {
+        .filter(|_| !options.areas_only)
+}
+
+/// The first step: the joins, and beside them the road graph, snapped onto by the
+/// compounds and facilities. A check that wants a few compounds walks the roads around
+/// them only, and none at all when none of them is of the circle's area types.
+pub fn index(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options) -> Indexed {
+    options.tell(Stage::Indexing);
+    let walk = match circle_params(plan, prepared, options) {
         Some(p) => analysis::circle::Walk::of(plan, options.focus.as_deref(), p, as_of),
         None => analysis::circle::Walk::Whole,
     };
@@ -92,50 +160,63 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
         || Joins::build(plan),
         || walks.then(|| Walkable::graph(plan, rect)),
     );
-    let mut network = graph.map(|net| {
+    let network = graph.map(|net| {
         options.tell(Stage::Network);
         Walkable::snapped(plan, net, rect)
     });
+    Indexed {
+        joins,
+        network,
+        window,
+    }
+}
+
+/// The second step: what several rules and outputs share, measured once (the circle's
+/// walks and 2SFCA scores). A walk longer than the window vouches for has the whole
+/// network measure the circle again, and the whole network replaces the window's.
+pub fn analyse(
+    plan: &Plan,
+    prepared: &Prepared,
+    as_of: NaiveDate,
+    options: &Options,
+    indexed: &mut Indexed,
+) -> analysis::Analysis {
+    options.tell(Stage::Circle);
+    let params = circle_params(plan, prepared, options);
     let base = analysis::Inputs {
         plan,
-        joins: &joins,
+        joins: &indexed.joins,
         network: None,
-        household_size: profile.settings.household_size,
+        household_size: prepared.profile.settings.household_size,
         as_of,
         focus: options.focus.as_deref(),
     };
-    options.tell(Stage::Circle);
-    let with =
-        |network: Option<&Walkable>| measure(&analysis::Inputs { network, ..base }, circle_params);
-    let mut analysis = with(network.as_ref());
-    if let Some(w) = window {
+    let with = |network: Option<&Walkable>| measure(&analysis::Inputs { network, ..base }, params);
+    let mut analysis = with(indexed.network.as_ref());
+    if let Some(w) = indexed.window {
         if !analysis
             .circle
             .as_ref()
             .is_none_or(|c| c.all_within(w.trusted))
         {
-            // A walk longer than the window vouches for: the whole network measures it.
-            network = Some(Walkable::new(plan));
-            analysis = with(network.as_ref());
+            indexed.network = Some(Walkable::new(plan));
+            indexed.window = None;
+            analysis = with(indexed.network.as_ref());
         }
     }
-    let inputs = analysis::Inputs {
-        network: network.as_ref(),
-        ..base
-    };
-    let ctx = Context {
-        plan,
-        joins: &joins,
-        profile,
-        as_of,
-        analysis: &analysis,
-        focus: options.focus.as_deref(),
-    };
+    analysis
+}
+
+/// The third step: every rule of the profile on what was built, in parallel. A rule that
+/// cannot run (a layer missing, its section not valid, nothing to check, a bug) gives one
+/// `skipped` finding saying why: no rule disappears from a report.
+pub fn rules(ctx: &rules::Inputs, prepared: &Prepared, options: &Options) -> Vec<Finding> {
+    let (plan, profile) = (ctx.plan, ctx.profile);
     options.tell(Stage::Rules);
     // Over the whole registry (rules the profile lacks drop out): spreading the rules over
     // the threads this way keeps the heavy ones apart (a 10k city checks a fifth faster
     // than over the profile's rules alone).
-    let mut findings: Vec<Finding> = rules::RULES
+    rules::RULES
         .par_iter()
         .zip(prepared.params.par_iter())
         .filter_map(|(rule, params)| Some((*rule, params.as_ref()?)))
@@ -177,14 +258,14 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
             // A bug in one rule must not take the others down: its panic becomes a skipped
             // finding that says so.
             let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                ready.check(cfg, &ctx)
+                ready.check(cfg, ctx)
             }))
-                    .unwrap_or_else(|_| {
-                        skipped(t!(
-                            "规则内部错误，未能完成检查（请报告此问题）",
-                            "internal error: the rule could not finish (please report this)"
-                        ))
-                    });
+            .unwrap_or_else(|_| {
+                skipped(t!(
+                    "规则内部错误，未能完成检查（请报告此问题）",
+                    "internal error: the rule could not finish (please report this)"
+                ))
+            });
             // No rule disappears from a report: one with nothing to check says so. (A
             // rule about compounds, none of them wanted, has checked what was asked.)
             let unwanted = options.focus.is_some()
@@ -198,64 +279,106 @@ pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options
             }
             found
         })
-        .collect();
-    options.tell(Stage::Summarising);
-    if profile.expired_on(as_of) {
-        expire(&mut findings, profile);
+        .collect()
+}
+
+impl<'p> Checked<'p> {
+    /// What the rules read.
+    pub fn rule_inputs(&self) -> rules::Inputs<'_> {
+        rules::Inputs {
+            plan: self.plan,
+            joins: &self.joins,
+            profile: self.profile,
+            as_of: self.as_of,
+            analysis: &self.analysis,
+            focus: self.focus.as_deref(),
+        }
     }
-    sort(&mut findings);
-    let circle = analysis.circle.as_ref();
-    let summary = circle
-        .filter(|c| !c.reach.is_empty())
-        .map(|c| c.summary(&inputs, &profile.city));
-    let (suggestions, no_households) = circle.map_or((Vec::new(), 0), |c| {
-        analysis::suggestions::suggest(&inputs, c, options.suggest)
-    });
-    let mut notes = plan.notes.clone();
-    notes.extend(joins.notes.iter().cloned());
-    // A section naming no rule (a library caller's unchecked profile) checks nothing.
-    notes.extend(prepared.unknown.iter().map(|id| {
-        t!(
-            "配置中的 [rules.{}] 不是已知规则，未检查",
-            "profile section [rules.{}] names no rule: nothing was checked for it",
-            id
-        )
-    }));
-    let undated = plan
-        .facilities
-        .iter()
-        .filter(|f| rules::dated::taken_as_existing(f))
-        .count();
-    if undated > 0 {
-        let (facilities, give) = if undated == 1 {
-            ("facility", "gives")
+
+    /// What the analyses read: the plan, its joins and network.
+    pub fn inputs(&self) -> analysis::Inputs<'_> {
+        analysis::Inputs {
+            plan: self.plan,
+            joins: &self.joins,
+            network: self.network.as_ref(),
+            household_size: self.profile.settings.household_size,
+            as_of: self.as_of,
+            focus: self.focus.as_deref(),
+        }
+    }
+
+    /// The last step: the report, with the circle's summary, the site suggestions, the
+    /// notes, and what the map formats draw.
+    pub fn report(self, options: &Options) -> Report {
+        let (plan, profile) = (self.plan, self.profile);
+        let inputs = self.inputs();
+        let circle = self.analysis.circle.as_ref();
+        let summary = circle
+            .filter(|c| !c.reach.is_empty())
+            .map(|c| c.summary(&inputs, &profile.city));
+        let (suggestions, no_households) = circle.map_or((Vec::new(), 0), |c| {
+            analysis::suggestions::suggest(&inputs, c, options.suggest)
+        });
+        let notes = self.notes(no_households);
+        let network = self.network.as_ref().map(|n| n.report(plan));
+        let shapes = options.geometry.then(|| {
+            let mut shapes = report::Geometries::of(plan);
+            shapes.circle = circle.map(|c| (c.max_distance, c.qualifying.clone()));
+            std::sync::Arc::new(shapes)
+        });
+        let service_areas = if options.service_areas {
+            circle.and_then(|c| analysis::service_areas::of(&inputs, c))
         } else {
-            ("facilities", "give")
+            None
         };
-        notes.push(Text::new(
-            format!("{undated} 处设施既无建设状态（status）也无日期，按既有设施计入有期限的目标"),
-            format!("{undated} {facilities} {give} neither a status nor dates: taken as existing by dated targets"),
-        ));
+        let mut report = Report::new(plan, profile, self.as_of, self.findings, summary, notes);
+        report.network = network;
+        report.suggestions = suggestions;
+        report.geometry = shapes;
+        report.service_areas = service_areas;
+        report
     }
-    if no_households > 0 {
-        notes.push(t!(
-            "{} 个服务圈外的小区缺少户数（households），未计入选址建议",
-            "{} compounds outside the service circle give no households and were left out of the site suggestions",
-            no_households
-        ));
+
+    /// What the report notes beside the findings: the plan's and the joins' remarks,
+    /// sections naming no rule, facilities taken as existing, compounds left out of the
+    /// site suggestions.
+    fn notes(&self, no_households: usize) -> Vec<Text> {
+        let mut notes = self.plan.notes.clone();
+        notes.extend(self.joins.notes.iter().cloned());
+        // A section naming no rule (a library caller's unchecked profile) checks nothing.
+        notes.extend(rules::Prepared::unknown_sections(self.profile).map(|id| {
+            t!(
+                "配置中的 [rules.{}] 不是已知规则，未检查",
+                "profile section [rules.{}] names no rule: nothing was checked for it",
+                id
+            )
+        }));
+        let undated = self
+            .plan
+            .facilities
+            .iter()
+            .filter(|f| rules::dated::taken_as_existing(f))
+            .count();
+        if undated > 0 {
+            let (facilities, give) = if undated == 1 {
+                ("facility", "gives")
+            } else {
+                ("facilities", "give")
+            };
+            notes.push(Text::new(
+                format!("{undated} 处设施既无建设状态（status）也无日期，按既有设施计入有期限的目标"),
+                format!("{undated} {facilities} {give} neither a status nor dates: taken as existing by dated targets"),
+            ));
+        }
+        if no_households > 0 {
+            notes.push(t!(
+                "{} 个服务圈外的小区缺少户数（households），未计入选址建议",
+                "{} compounds outside the service circle give no households and were left out of the site suggestions",
+                no_households
+            ));
+        }
+        notes
     }
-    let mut report = Report::new(plan, profile, as_of, findings, summary, notes);
-    report.network = network.as_ref().map(|n| n.report(plan));
-    report.suggestions = suggestions;
-    if options.geometry {
-        let mut shapes = report::Geometries::of(plan);
-        shapes.circle = circle.map(|c| (c.max_distance, c.qualifying.clone()));
-        report.geometry = Some(std::sync::Arc::new(shapes));
-    }
-    if options.service_areas {
-        report.service_areas = circle.and_then(|c| analysis::service_areas::of(&inputs, c));
-    }
-    report
 }
 
 /// The findings in the order of report.md ([`Finding::order`]), equal ones as they came.

@@ -10,7 +10,6 @@
 
 pub mod analysis;
 pub mod baseline;
-pub mod context;
 pub mod crs;
 pub mod emit;
 pub mod engine;
@@ -26,6 +25,7 @@ mod python;
 pub mod read;
 pub mod report;
 pub mod rules;
+pub mod submission;
 pub mod synth;
 pub mod text;
 pub mod waivers;

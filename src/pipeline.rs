@@ -27,6 +27,7 @@ use crate::profile::{Profile, ProfileError};
 use crate::read::{LayerFiles, PlanError, Sources};
 use crate::report::Report;
 use crate::rules::Prepared;
+use crate::submission;
 use crate::text::{Lang, Text};
 
 /// What to check and how. Every setting left unset comes from the plan's `plan.toml`,
@@ -184,8 +185,8 @@ impl Request {
                 sources.working_crs = Some(city.working_crs.clone());
                 let submission = place::load_with(&sources, options.progress.as_ref())?;
                 let (merged, sub) =
-                    place::context::merge(city.clone(), submission).map_err(Error::Context)?;
-                crate::context::check_in_context(&city, &merged, &sub, &prepared, as_of, options)
+                    submission::merge(city.clone(), submission).map_err(Error::Context)?;
+                submission::check_in_city(&city, &merged, &sub, &prepared, as_of, options)
             }
         };
         crate::waivers::apply(&mut report, &waivers);

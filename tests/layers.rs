@@ -19,7 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["rules"],
     &["report"],
     &["waivers", "baseline", "engine"],
-    &["context"],
+    &["submission"],
     &["emit", "synth"],
     &["pipeline"],
     &["python"],

@@ -52,7 +52,7 @@ fn distances(plan: &Plan) -> Vec<(usize, f64, Option<usize>)> {
 fn walked(plan: &Plan) -> (Walkable, Vec<(usize, f64, Option<usize>)>) {
     let profile = anyang();
     let prepared = Prepared::new(&profile);
-    let params = prepared.circle.as_ref().unwrap();
+    let params = prepared.circle().unwrap();
     let joins = Joins::build(plan);
     let network = Walkable::new(plan);
     let inputs = Inputs {

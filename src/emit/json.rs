@@ -189,7 +189,7 @@ fn view(r: &Report, lang: Lang) -> ReportView<'_> {
         network: r.network.as_ref(),
         suggestions: &r.suggestions,
         notes: r.notes.iter().map(|n| n.get(lang)).collect(),
-        context: r.context.as_ref().map(|c| ContextView {
+        context: r.city.as_ref().map(|c| ContextView {
             inputs: inputs_view(&c.city_inputs, lang),
             replaced: c
                 .replaced

@@ -190,7 +190,7 @@ pub fn artifact(r: &Report, layer: Layer) -> Option<&str> {
 /// The header line of a submission checked inside its city: the city's folder and the
 /// features the submission replaces.
 pub fn context_note(r: &Report) -> Option<Text> {
-    let c = r.context.as_ref()?;
+    let c = r.city.as_ref()?;
     let city = c
         .city_inputs
         .values()

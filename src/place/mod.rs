@@ -3,7 +3,6 @@
 //! [`phases`], [`roads`]) and moved into the plan's working CRS ([`crate::crs`]); a
 //! submission merged into its city ([`context`]).
 
-pub mod context;
 pub mod features;
 pub mod fields;
 pub mod phases;

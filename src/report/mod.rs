@@ -102,7 +102,7 @@ pub struct Report {
     pub geometry: Option<Arc<Geometries>>,
     /// A submission checked inside its city: what was read of the city, and the city
     /// features the submission replaces (`inputs` are then the submission's own).
-    pub context: Option<Context>,
+    pub city: Option<City>,
     /// The comparison with a baseline report (`--baseline`).
     pub baseline: Option<BaselineSummary>,
 }
@@ -141,7 +141,7 @@ impl std::str::FromStr for FailOn {
 
 /// The city a submission was checked in.
 #[derive(Debug, Clone, Default)]
-pub struct Context {
+pub struct City {
     pub city_inputs: BTreeMap<Layer, LayerInfo>,
     /// (layer, id) of the city features the submission replaces.
     pub replaced: Vec<(Layer, String)>,
@@ -239,7 +239,7 @@ impl Report {
             service_areas: None,
             notes,
             geometry: None,
-            context: None,
+            city: None,
             baseline: None,
         }
     }

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{kind_in, resolve, Area, Bound, Context, Verdict};
+use super::common::{kind_in, resolve, Area, Bound, Inputs, Verdict};
 use super::dated::{self, Decision};
 use crate::model::{Facility, FacilityKind, LevelSel, Operator};
 use crate::model::{Finding, Measure, RuleDetails, Status};
@@ -94,7 +94,7 @@ pub fn evaluate(
     metric: &Metric,
     p: &AreaParams,
     cfg: &RuleConfig,
-    ctx: &Context,
+    ctx: &Inputs,
     measure: impl Fn(&Scope, &AreaParams) -> Measured + Sync,
 ) -> Vec<Finding> {
     let (spec, bound) = match (&p.min, &p.max) {
@@ -283,7 +283,7 @@ macro_rules! area_metric_rule {
             $ty, id: $id, title: ($tzh, $ten), subject: Units, needs: [$($need),*], doc: $doc,
             dated: true, params: super::area_metric::AreaParams,
             validate: |p: &super::area_metric::AreaParams| p.check($ops),
-            check: |rule, p: &super::area_metric::AreaParams, cfg, ctx: &super::Context| {
+            check: |rule, p: &super::area_metric::AreaParams, cfg, ctx: &super::Inputs| {
                 let metric = super::area_metric::Metric {
                     rule,
                     unit: $unit,
@@ -301,7 +301,7 @@ pub(crate) use area_metric_rule;
 /// A population figure of an area: the unit's own, or for the whole plan the sum over the
 /// units of the highest level present (`None` when one is missing or the sum overflows).
 pub fn area_population(
-    ctx: &Context,
+    ctx: &Inputs,
     area: &Area,
     field: impl Fn(&crate::model::Unit) -> Option<u64>,
 ) -> Option<u64> {
@@ -324,7 +324,7 @@ pub fn area_population(
 /// value has none, but when no facility of the area gives it at all the figure is unknown,
 /// not 0 (a layer without the column).
 pub fn per_thousand_elderly(
-    ctx: &Context,
+    ctx: &Inputs,
     scope: &Scope,
     (field, count): (&'static str, fn(&Facility) -> Option<u64>),
     what: Text,

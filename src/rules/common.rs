@@ -15,7 +15,7 @@ use crate::text::t;
 use crate::text::Text;
 
 /// Everything a rule may read.
-pub struct Context<'a> {
+pub struct Inputs<'a> {
     pub plan: &'a Plan,
     pub joins: &'a Joins,
     pub profile: &'a Profile,
@@ -26,7 +26,7 @@ pub struct Context<'a> {
     pub focus: Option<&'a crate::model::Focus>,
 }
 
-impl<'a> Context<'a> {
+impl<'a> Inputs<'a> {
     /// Whether compound `i`'s findings are wanted.
     pub fn wanted(&self, i: usize) -> bool {
         self.focus.is_none_or(|f| f.wants(i))
@@ -189,7 +189,7 @@ pub fn kinds_given(kinds: Option<&[FacilityKind]>) -> Result<(), String> {
 }
 
 /// The threshold in force for the check's date.
-pub fn resolve(ctx: &Context, cfg: &RuleConfig, spec: &ThresholdSpec) -> Resolved {
+pub fn resolve(ctx: &Inputs, cfg: &RuleConfig, spec: &ThresholdSpec) -> Resolved {
     spec.resolve(cfg.severity, &cfg.clause, ctx.as_of)
         .unwrap_or(Resolved {
             value: f64::NAN,
@@ -216,7 +216,7 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    pub fn new(rule: &'static str, unit: &'static str, ctx: &Context, cfg: &RuleConfig) -> Self {
+    pub fn new(rule: &'static str, unit: &'static str, ctx: &Inputs, cfg: &RuleConfig) -> Self {
         Verdict {
             rule,
             unit,
@@ -228,12 +228,7 @@ impl Verdict {
     }
 
     /// The same, with the severity and clause of the target in force.
-    pub fn with_target(
-        rule: &'static str,
-        unit: &'static str,
-        ctx: &Context,
-        r: &Resolved,
-    ) -> Self {
+    pub fn with_target(rule: &'static str, unit: &'static str, ctx: &Inputs, r: &Resolved) -> Self {
         Verdict {
             rule,
             unit,

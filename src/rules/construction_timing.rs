@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{kind_in, kinds_given, Context, Verdict};
+use super::common::{kind_in, kinds_given, Inputs, Verdict};
 use crate::model::{details, Finding, Measure, RuleDetails, Status};
 use crate::model::{Compound, Facility, FacilityKind, Phase};
 use crate::profile::RuleConfig;
@@ -346,7 +346,7 @@ fn milestone_of(f: &Facility, m: Milestone) -> Option<Mile> {
     }
 }
 
-fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<Finding> {
     let v = Verdict::new(rule, "date", ctx, cfg);
     ctx.compounds().map(|i| one(&v, p, ctx, i)).collect()
 }
@@ -364,7 +364,7 @@ fn total_of(c: &Compound, phases: &[&Phase], basis: TotalBasis) -> (f64, &'stati
     .unwrap_or_else(|| (phases.iter().map(|ph| ph.floor_area).sum(), "phases"))
 }
 
-fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
+fn one(v: &Verdict, p: &Params, ctx: &Inputs, i: usize) -> Finding {
     let c = &ctx.plan.compounds[i];
     let subject = ctx.compound_subject(i);
     let existing = t!(

@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{Area, Context, Verdict};
+use super::common::{Area, Inputs, Verdict};
 use super::requirement::{Met, Requirement};
 use crate::model::LevelSel;
 use crate::model::{Finding, Measure, Status};
@@ -106,7 +106,7 @@ declare_rule_with_params!(
     doc: DOC,
 );
 
-fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<Finding> {
     let mut levels: Vec<LevelSel> = Vec::new();
     for r in &p.requirements {
         if !levels.contains(&r.level) {
@@ -122,7 +122,7 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec
 fn one_unit(
     rule: &'static str,
     cfg: &RuleConfig,
-    ctx: &Context,
+    ctx: &Inputs,
     area: &Area,
     reqs: &[Requirement],
 ) -> Finding {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{kind_in, kinds_given, Context, Verdict};
+use super::common::{kind_in, kinds_given, Inputs, Verdict};
 use super::dated::taken_as_existing;
 use crate::model::{Facility, FacilityKind, FacilityStatus};
 use crate::model::{Finding, Measure, Status};
@@ -73,7 +73,7 @@ declare_rule_with_params!(
     doc: DOC,
 );
 
-fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<Finding> {
     let v = Verdict::new(rule, "date", ctx, cfg);
     ctx.compounds().map(|i| one(&v, p, ctx, i)).collect()
 }
@@ -85,7 +85,7 @@ enum Delivery {
     After(NaiveDate),
 }
 
-fn one(v: &Verdict, p: &Params, ctx: &Context, i: usize) -> Finding {
+fn one(v: &Verdict, p: &Params, ctx: &Inputs, i: usize) -> Finding {
     let subject = ctx.compound_subject(i);
     let existing = t!(
         "已建成小区不适用同步交付要求",

@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{Context, Verdict};
+use super::common::{Inputs, Verdict};
 use super::requirement::{Met, Requirement};
 use crate::model::{details, Finding, Measure, RuleDetails, Status, Subject};
 use crate::profile::RuleConfig;
@@ -96,7 +96,7 @@ declare_rule_with_params!(
     doc: DOC,
 );
 
-fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<Finding> {
     let levels: Vec<_> = p.targets.iter().map(|t| t.level).collect();
     let areas = ctx.areas(&levels);
     areas

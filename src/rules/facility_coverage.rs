@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{kind_in, resolve, Area, Bound, Context, Verdict};
+use super::common::{kind_in, resolve, Area, Bound, Inputs, Verdict};
 use super::dated::{self, Standing};
 use crate::model::{details, Finding, Measure, RuleDetails, Status, Subject};
 use crate::model::{FacilityKind, LevelSel};
@@ -104,7 +104,7 @@ super::declare_rule!(
     check: check,
 );
 
-fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<Finding> {
     let cities = ctx.areas(&[LevelSel::City]);
     cities
         .iter()
@@ -122,7 +122,7 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec
 fn one_target(
     rule: &'static str,
     cfg: &RuleConfig,
-    ctx: &Context,
+    ctx: &Inputs,
     city: &Area,
     target: &CoverageTarget,
     kinds_in_id: bool,

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::common::{kind_in, resolve, Bound, Context, Verdict};
+use super::common::{kind_in, resolve, Bound, Inputs, Verdict};
 use crate::model::{Facility, FacilityKind};
 use crate::model::{Finding, Measure, Status};
 use crate::profile::{RuleConfig, ThresholdSpec};
@@ -45,7 +45,7 @@ pub fn evaluate(
     field: &RangeField,
     p: &RangeParams,
     cfg: &RuleConfig,
-    ctx: &Context,
+    ctx: &Inputs,
 ) -> Vec<Finding> {
     let min = p.min.as_ref().map(|m| resolve(ctx, cfg, m));
     let max = resolve(ctx, cfg, &p.max);

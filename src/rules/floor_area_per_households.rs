@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{kind_in, resolve, Bound, Context, Verdict};
+use super::common::{kind_in, resolve, Bound, Inputs, Verdict};
 use crate::model::{details, Finding, Measure, RuleDetails};
 use crate::model::{CompoundStatus, FacilityKind};
 use crate::profile::{RuleConfig, ThresholdSpec};
@@ -69,7 +69,7 @@ declare_rule_with_params!(
     doc: DOC,
 );
 
-fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<Finding> {
     let new = resolve(ctx, cfg, &p.new);
     let existing = resolve(ctx, cfg, &p.existing);
     let v_new = Verdict::with_target(rule, "m2/100hh", ctx, &new);

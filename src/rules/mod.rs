@@ -1,5 +1,5 @@
 //! The rules. One file per rule, one registry ([`RULES`]): adding a rule is adding a
-//! file and a line. A rule reads a prepared [`Context`] and returns findings; it never
+//! file and a line. A rule reads a prepared [`Inputs`] and returns findings; it never
 //! opens files, builds an index or formats output, and every threshold it uses comes
 //! from the profile.
 
@@ -12,7 +12,7 @@ macro_rules! declare_rule {
     (
         $ty:ident, id: $id:literal, title: ($tzh:literal, $ten:literal), subject: $subject:ident,
         needs: [$($need:ident),*], doc: $doc:expr, $(dated: $dated:literal,)? params: $params:ty,
-        $(validate: $validate:expr,)? check: $check:expr $(,)?
+        $(validate: $validate:expr,)? $(circle: $circle:expr,)? check: $check:expr $(,)?
     ) => {
         pub struct $ty;
 
@@ -29,10 +29,15 @@ macro_rules! declare_rule {
                     ($validate)(params)
                 }
             )?
+            $(
+                fn circle(params: &$params) -> Option<&$crate::analysis::CircleParams> {
+                    ($circle)(params)
+                }
+            )?
             fn check(
                 params: &$params,
                 cfg: &$crate::profile::RuleConfig,
-                ctx: &$crate::rules::Context,
+                ctx: &$crate::rules::Inputs,
             ) -> Vec<$crate::model::Finding> {
                 $check($id, params, cfg, ctx)
             }
@@ -77,7 +82,7 @@ macro_rules! declare_waiver_check {
             fn check(
                 _: &serde::de::IgnoredAny,
                 _: &$crate::profile::RuleConfig,
-                _: &$crate::rules::Context,
+                _: &$crate::rules::Inputs,
             ) -> Vec<$crate::model::Finding> {
                 Vec::new()
             }
@@ -118,7 +123,7 @@ mod total_beds;
 mod unused_waiver;
 
 pub use crate::model::Focus;
-pub use common::{skipped as common_skipped, Context};
+pub use common::{skipped as common_skipped, Inputs};
 pub use expired_waiver::ExpiredWaiver;
 pub use unused_waiver::UnusedWaiver;
 
@@ -135,9 +140,6 @@ pub struct Prepared<'p> {
     /// Per rule of the registry ([`RULES`], same order): the rule with its parameters, or
     /// why they do not parse; `None` for a rule the profile does not have.
     pub params: Vec<Option<Result<Box<dyn Ready>, String>>>,
-    /// The service circle's parameters, for the analysis that measures the circle before
-    /// the rules run.
-    pub circle: Option<crate::analysis::CircleParams>,
     /// Sections naming no rule.
     pub unknown: Vec<String>,
 }
@@ -150,14 +152,20 @@ impl<'p> Prepared<'p> {
                 .iter()
                 .map(|r| Some(r.prepare(profile.rules.get(r.id())?)))
                 .collect(),
-            circle: service_circle::circle_params(profile),
-            unknown: profile
-                .rules
-                .keys()
-                .filter(|id| find(id).is_none())
-                .cloned()
-                .collect(),
+            unknown: Prepared::unknown_sections(profile).cloned().collect(),
         }
+    }
+
+    /// The parameters of the circle the analysis measures before the rules run, from the
+    /// rule that asks for it ([`Check::circle`]), when the profile has it.
+    pub fn circle(&self) -> Option<&crate::analysis::CircleParams> {
+        self.rules()
+            .find_map(|(_, ready)| ready.as_ref().ok()?.circle())
+    }
+
+    /// The sections of a profile that name no rule.
+    pub fn unknown_sections(profile: &Profile) -> impl Iterator<Item = &String> {
+        profile.rules.keys().filter(|id| find(id).is_none())
     }
 
     /// The profile's rules, in registry order, ready to check or with why their
@@ -215,8 +223,15 @@ pub trait Check: Sync + 'static {
         Ok(())
     }
 
+    /// The analysis the rule reads, measured once before the rules run, when it reads one:
+    /// the service circle's walks, with these parameters (its distance, the facility
+    /// kinds that qualify, the compounds' area types).
+    fn circle(_params: &Self::Params) -> Option<&crate::analysis::CircleParams> {
+        None
+    }
+
     /// One finding per subject.
-    fn check(params: &Self::Params, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding>;
+    fn check(params: &Self::Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<Finding>;
 }
 
 /// A rule of the registry: what `planlint rules`, the emitters and the engine need of any
@@ -273,15 +288,20 @@ impl<C: Check> Rule for C {
 /// A rule with its parameters: ready to check a plan.
 pub trait Ready: Send + Sync {
     /// One finding per subject.
-    fn check(&self, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding>;
+    fn check(&self, cfg: &RuleConfig, ctx: &Inputs) -> Vec<Finding>;
+    /// The circle the rule reads ([`Check::circle`]).
+    fn circle(&self) -> Option<&crate::analysis::CircleParams>;
 }
 
 /// A rule's parameters, which know their rule by their type.
 struct WithParams<C: Check>(C::Params);
 
 impl<C: Check> Ready for WithParams<C> {
-    fn check(&self, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+    fn check(&self, cfg: &RuleConfig, ctx: &Inputs) -> Vec<Finding> {
         C::check(&self.0, cfg, ctx)
+    }
+    fn circle(&self) -> Option<&crate::analysis::CircleParams> {
+        C::circle(&self.0)
     }
 }
 

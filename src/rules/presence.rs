@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::common::{kind_in, resolve, Context, Verdict};
+use super::common::{kind_in, resolve, Inputs, Verdict};
 use super::dated;
 use crate::model::{FacilityKind, LevelSel};
 use crate::model::{Finding, Measure, RuleDetails};
@@ -44,7 +44,7 @@ pub fn evaluate(
     rule: &'static str,
     p: &PresenceParams,
     cfg: &RuleConfig,
-    ctx: &Context,
+    ctx: &Inputs,
 ) -> Vec<Finding> {
     let target = resolve(ctx, cfg, &p.min_count);
     let v = Verdict::with_target(rule, "facilities", ctx, &target);

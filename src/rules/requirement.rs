@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::common::{kind_in, resolve, Area, Context};
+use super::common::{kind_in, resolve, Area, Inputs};
 pub use super::dated::Stage;
 use super::dated::Standing;
 use crate::model::{Facility, FacilityKind, FacilityLevel, LevelSel, Operator};
@@ -196,7 +196,7 @@ impl Requirement {
 
     /// The requirement concerns the area: its level is the unit's (the whole plan stands
     /// in for a missing city unit).
-    pub fn applies(&self, ctx: &Context, area: &Area) -> bool {
+    pub fn applies(&self, ctx: &Inputs, area: &Area) -> bool {
         match area.unit {
             Some(u) => self.level.matches(ctx.plan.units[u].level),
             None => self.level == LevelSel::City,
@@ -204,7 +204,7 @@ impl Requirement {
     }
 
     /// The target in force on the check's date: `min_count`, due at the end of `year`.
-    pub fn target(&self, ctx: &Context, cfg: &RuleConfig) -> Resolved {
+    pub fn target(&self, ctx: &Inputs, cfg: &RuleConfig) -> Resolved {
         resolve(
             ctx,
             cfg,
@@ -219,12 +219,12 @@ impl Requirement {
     }
 
     /// The date a facility must have reached the stage by: the due date, else the check's.
-    pub fn cutoff(&self, target: &Resolved, ctx: &Context) -> NaiveDate {
+    pub fn cutoff(&self, target: &Resolved, ctx: &Inputs) -> NaiveDate {
         target.due().unwrap_or(ctx.as_of)
     }
 
     /// The area's facilities that meet the requirement.
-    pub fn count(&self, ctx: &Context, area: &Area, cutoff: NaiveDate) -> Count {
+    pub fn count(&self, ctx: &Inputs, area: &Area, cutoff: NaiveDate) -> Count {
         let mut c = Count::default();
         for f in ctx.facilities_of(&area.facilities) {
             match self.accepts(f, cutoff) {

@@ -2,7 +2,7 @@
 //! the analysis's ([`crate::analysis::Circle`]): walked along the road network when the
 //! plan has one, else the straight line between reference points, flagged approximate.
 
-use super::common::{resolve, Context, Verdict};
+use super::common::{resolve, Inputs, Verdict};
 use crate::analysis::{Circle, CircleParams};
 use crate::model::{details, Finding, Measure, RuleDetails, Status};
 use crate::profile::RuleConfig;
@@ -59,19 +59,11 @@ declare_rule!(
     doc: DOC,
     params: CircleParams,
     validate: CircleParams::check,
+    circle: Some,
     check: check,
 );
 
-/// The circle's parameters, for the analysis that measures it: the profile's section of
-/// the rule, when it has one that parses and validates.
-pub fn circle_params(profile: &crate::profile::Profile) -> Option<CircleParams> {
-    use super::Check;
-    let params: CircleParams = profile.rules.get(ServiceCircle::ID)?.parse().ok()?;
-    CircleParams::check(&params).ok()?;
-    Some(params)
-}
-
-fn check(rule: &'static str, p: &CircleParams, cfg: &RuleConfig, ctx: &Context) -> Vec<Finding> {
+fn check(rule: &'static str, p: &CircleParams, cfg: &RuleConfig, ctx: &Inputs) -> Vec<Finding> {
     // The analysis measured the circle with these same parameters (it has not only when
     // the measuring failed).
     let Some(circle) = ctx.analysis.circle.as_ref() else {
@@ -126,7 +118,7 @@ fn one(
     compound: usize,
     nearest: Option<(usize, f64)>,
     v: &Verdict,
-    ctx: &Context,
+    ctx: &Inputs,
     circle: &Circle,
     speed: Option<f64>,
 ) -> (Finding, details::ServiceCircle) {

@@ -220,12 +220,11 @@ pub fn check(data: &[u8]) -> bool {
 }
 
 fn options() -> planlint::Options {
-    planlint::Options {
-        suggest: 2,
-        service_areas: true,
-        geometry: true,
-        ..planlint::Options::default()
-    }
+    let mut options = planlint::Options::default();
+    options.suggest = 2;
+    options.service_areas = true;
+    options.geometry = true;
+    options
 }
 
 /// Reads, checks and writes a plan folder as `planlint check` would, in every format; an
