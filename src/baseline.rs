@@ -73,6 +73,7 @@ pub fn entries_of_json(v: &Value) -> Result<Vec<Entry>, String> {
                 measured: measure(&f["measured"]),
                 required: measure(&f["required"]),
                 message: f["message"].as_str().unwrap_or("").to_string(),
+                deficit: f["gap"]["deficit"].as_f64(),
             })
         })
         .collect()
@@ -147,7 +148,7 @@ fn mark(before: Option<&Entry>, now: &Entry, tolerance: f64) -> BaselineMark {
         && now.failing()
         && (!b.failing()
             || now.severity > b.severity
-            || matches!((gap(b), gap(now)), (Some(g0), Some(g1)) if differ(g1, g0, tolerance) && g1 > g0));
+            || matches!(gaps(b, now), (Some(g0), Some(g1)) if differ(g1, g0, tolerance) && g1 > g0));
     BaselineMark {
         state,
         worse,
@@ -167,8 +168,18 @@ fn same_measure(a: &Measure, b: &Measure, tolerance: f64) -> bool {
     }
 }
 
-/// How far a finding is from its requirement: in its unit, or in days for dates.
-fn gap(e: &Entry) -> Option<f64> {
+/// How far the two findings are from their requirements: the deficits the reports give
+/// ([`crate::model::Gap`]), or for a report written before planlint gave them, the
+/// distance between measured and required values on both sides alike.
+fn gaps(before: &Entry, now: &Entry) -> (Option<f64>, Option<f64>) {
+    match (before.deficit, now.deficit) {
+        (Some(b), Some(n)) => (Some(b), Some(n)),
+        _ => (distance(before), distance(now)),
+    }
+}
+
+/// How far a measured value is from the required one: in its unit, or in days for dates.
+fn distance(e: &Entry) -> Option<f64> {
     match (&e.measured, &e.required) {
         (Measure::Number(m), Measure::Number(r)) => Some((m - r).abs()),
         (Measure::Date(m), Measure::Date(r)) => {
@@ -213,6 +224,7 @@ mod tests {
             measured: Measure::Number(measured),
             required: Measure::Number(required),
             message: String::new(),
+            deficit: None,
         }
     }
 

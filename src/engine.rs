@@ -473,6 +473,7 @@ mod tests {
             },
             measured: Measure::Number(n),
             required: Measure::Null,
+            need: crate::model::Need::None,
             unit: "",
             message: Text::default(),
             clause: "".into(),

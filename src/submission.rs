@@ -130,15 +130,15 @@ pub enum Effect {
 }
 
 impl Effect {
-    fn of(before: (Status, &Measure), after: (Status, &Measure), required: &Measure) -> Effect {
-        let gap = |m: &Measure| match (m, required) {
-            (Measure::Number(m), Measure::Number(r)) => Some((m - r).abs()),
-            _ => None,
-        };
-        match (before.0, after.0) {
+    /// What the submission did to a finding, from its status and gap before (none: the
+    /// finding did not exist) and after.
+    fn of(before: Option<&Finding>, after: &Finding) -> Effect {
+        let was = before.map_or(Status::NotApplicable, |b| b.status);
+        let deficit = |f: &Finding| f.gap().and_then(|g| g.deficit);
+        match (was, after.status) {
             (b, Status::Pass) if b != Status::Pass => Effect::MakesPass,
             (b, Status::Fail) if b != Status::Fail => Effect::MakesFail,
-            (Status::Fail, Status::Fail) => match (gap(before.1), gap(after.1)) {
+            (Status::Fail, Status::Fail) => match (before.and_then(deficit), deficit(after)) {
                 (Some(b), Some(a)) if a > b + 1e-9 * b.max(1.0) => Effect::MakesWorse,
                 _ => Effect::Unchanged,
             },
@@ -248,11 +248,12 @@ fn touched_units(plan: &Plan, submission: &Submission) -> HashSet<usize> {
 /// An area-level finding with what it was before the submission and what the submission
 /// does to it.
 fn compared(mut f: Finding, before: &HashMap<(&str, &str), &Finding>) -> Finding {
-    let (was, status) = match before.get(&(f.rule, f.subject.id.as_str())) {
+    let earlier = before.get(&(f.rule, f.subject.id.as_str())).copied();
+    let (was, status) = match earlier {
         Some(b) => (b.measured.clone(), b.status),
         None => (Measure::Null, Status::NotApplicable),
     };
-    let effect = Effect::of((status, &was), (f.status, &f.measured), &f.required);
+    let effect = Effect::of(earlier, &f);
     let show = |m: &Measure| match m {
         Measure::Number(x) => num(*x, 4),
         Measure::Date(d) => d.clone(),

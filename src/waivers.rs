@@ -235,6 +235,7 @@ fn about(
         subject: w.subject(),
         measured,
         required: Measure::Null,
+        need: crate::model::Need::None,
         unit: if rule == ExpiredWaiver.id() {
             "date"
         } else {

@@ -390,3 +390,35 @@ fn the_facility_is_delivered_with_the_housing() {
         "insufficient_data"
     );
 }
+
+#[test]
+fn failing_findings_give_their_gap_typed() {
+    // The gap is the way the requirement binds and how far off: A's floor area 24 of
+    // ≥ 30 (6 more m² per 100 households), C's walk 2,000 m of ≤ 800 (1,200 too far), the
+    // city's government-run share 600 / 800 = 0.75 of ≤ 0.5 (0.25 over), D2's beds
+    // 200 × 1000 / 8,000 = 25 of ≥ 35 (10 more). Passing findings have none; every failing
+    // one with a required value has one.
+    let r = basic();
+    let gap = |rule: &str, id: &str| common::finding(&r, rule, id)["gap"].clone();
+    assert_eq!(
+        gap("floor-area-per-households", "A"),
+        json!({"need": "at_least", "deficit": 6.0})
+    );
+    assert_eq!(
+        gap("service-circle", "C"),
+        json!({"need": "at_most", "deficit": 1200.0})
+    );
+    assert_eq!(
+        gap("government-bed-share", "U0"),
+        json!({"need": "at_most", "deficit": 0.25})
+    );
+    assert_eq!(
+        gap("beds-per-thousand-elderly", "D2"),
+        json!({"need": "at_least", "deficit": 10.0})
+    );
+    assert!(gap("floor-area-per-households", "B").is_null(), "a pass");
+    for f in r["findings"].as_array().unwrap() {
+        let failing = f["status"] == "fail" && !f["required"].is_null();
+        assert_eq!(failing, f.get("gap").is_some(), "{f}");
+    }
+}

@@ -21,6 +21,17 @@ fn planned_dates_are_checked_like_past_ones() {
         verdict(&r, "construction-timing", "P"),
         ("fail".into(), json!("2028-01-01"), json!("2027-06-30"))
     );
+    // To be in time SP must start before 2027-06-30: on 2027-06-29 at the latest, 186 days
+    // earlier than 2028-01-01 (1 + 31 + 31 + 30 + 31 + 30 + 31 + 1). R has no facility:
+    // the date it needs is known, how far off it is not.
+    assert_eq!(
+        finding(&r, "construction-timing", "P")["gap"],
+        json!({"need": "before", "deficit": 186.0})
+    );
+    assert_eq!(
+        finding(&r, "construction-timing", "R")["gap"],
+        json!({"need": "before", "deficit": null})
+    );
     let q = finding(&r, "construction-timing", "Q");
     assert_eq!(q["status"], "pending");
     assert!(

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{EmitError, Emitter};
 use crate::analysis::CircleSummary;
-use crate::model::{Details, Finding, Measure, Status, Subject};
+use crate::model::{Details, Finding, Gap, Measure, Status, Subject};
 use crate::network::NetworkReport;
 use crate::profile::Severity;
 use crate::report::{Report, Summary};
@@ -65,6 +65,10 @@ struct FindingView<'a> {
     measured: &'a Measure,
     required: &'a Measure,
     unit: &'a str,
+    /// How far a failing finding is from its requirement, typed: what the remedies of
+    /// `planlint fix`, the baseline's "worse" and other programs read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gap: Option<Gap>,
     message: &'a str,
     clause: &'a str,
     #[serde(skip_serializing_if = "Details::is_empty")]
@@ -121,6 +125,7 @@ fn finding(f: &Finding, lang: Lang) -> FindingView<'_> {
         measured: &f.measured,
         required: &f.required,
         unit: f.unit,
+        gap: f.gap(),
         message: f.message.get(lang),
         clause: &f.clause,
         details: &f.details,

@@ -99,6 +99,8 @@ pub struct Finding {
     pub subject: Subject,
     pub measured: Measure,
     pub required: Measure,
+    /// Which way `required` binds `measured`; [`Need::None`] where nothing is required.
+    pub need: Need,
     pub unit: &'static str,
     pub message: Text,
     /// The full citation: shared by every finding of the same rule and target.
@@ -112,6 +114,27 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// How far a failing finding is from its requirement ([`Gap`]); none for any other.
+    pub fn gap(&self) -> Option<Gap> {
+        if self.status != Status::Fail || self.need == Need::None {
+            return None;
+        }
+        let deficit = match (self.need, &self.measured, &self.required) {
+            (Need::AtLeast, Measure::Number(m), Measure::Number(r)) => Some(r - m),
+            (Need::AtMost, Measure::Number(m), Measure::Number(r)) => Some(m - r),
+            (Need::Before | Need::OnOrBefore, Measure::Date(m), Measure::Date(r)) => {
+                let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+                let late = (day(m)? - day(r)?).num_days();
+                Some((late + i64::from(self.need == Need::Before)) as f64)
+            }
+            _ => None,
+        };
+        Some(Gap {
+            need: self.need,
+            deficit: deficit.map(|d| (d * 1e6).round() / 1e6 + 0.0),
+        })
+    }
+
     /// Failing at or above `level`.
     pub fn fails_at(&self, level: Severity) -> bool {
         self.status == Status::Fail && self.severity >= level
@@ -121,6 +144,36 @@ impl Finding {
     pub fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
         (a.rule, &a.subject.id, a.subject.layer).cmp(&(b.rule, &b.subject.id, b.subject.layer))
     }
+}
+
+/// Which way a finding's requirement binds its measured value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Need {
+    /// Nothing is required of the subject (not applicable, insufficient data, skipped), or
+    /// the requirement is not a value.
+    #[default]
+    None,
+    /// measured ≥ required: floor area, beds, shares, counts, coverage.
+    AtLeast,
+    /// measured ≤ required: a walk, a share that must not grow past its cap.
+    AtMost,
+    /// The measured date strictly before the required one (a facility built before half
+    /// the housing is).
+    Before,
+    /// The measured date no later than the required one (a facility delivered with the
+    /// housing).
+    OnOrBefore,
+}
+
+/// How far a failing finding is from its requirement: what would make it pass.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Gap {
+    pub need: Need,
+    /// How much more (`at_least`) or less (`at_most`) the measured value must be, in the
+    /// finding's unit, or how many days earlier (`before`, `on_or_before`) its date; none
+    /// when the measured value is unknown (no path to any facility, no facility date).
+    pub deficit: Option<f64>,
 }
 
 /// A failing finding a waiver covers: it stays in the report, marked with the waiver,

@@ -100,6 +100,14 @@ impl Bound {
             Bound::Max => "≤",
         }
     }
+
+    /// The need of a finding judged by this bound.
+    pub fn need(self) -> crate::model::Need {
+        match self {
+            Bound::Min => crate::model::Need::AtLeast,
+            Bound::Max => crate::model::Need::AtMost,
+        }
+    }
 }
 
 /// The target in force on the check's date, with everything a finding cites.

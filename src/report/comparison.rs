@@ -18,6 +18,10 @@ pub struct Entry {
     pub required: Measure,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub message: String,
+    /// How far a failing finding is from its requirement ([`crate::model::Gap`]'s
+    /// deficit), when the report says; a report written before planlint gave it does not.
+    #[serde(skip)]
+    pub deficit: Option<f64>,
 }
 
 impl Entry {
@@ -33,6 +37,7 @@ impl Entry {
             measured: f.measured.clone(),
             required: f.required.clone(),
             message: f.message.get(lang).to_string(),
+            deficit: f.gap().and_then(|g| g.deficit),
         }
     }
 

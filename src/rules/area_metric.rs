@@ -111,7 +111,7 @@ pub fn evaluate(
     areas
         .par_iter()
         .map(|area| {
-            let mut v = Verdict::with_target(metric.rule, metric.unit, ctx, &target);
+            let mut v = Verdict::with_target(metric.rule, metric.unit, bound.need(), ctx, &target);
             if !p.levels.contains(&area.level) {
                 v.severity = Severity::Info;
             }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::index::Joins;
-use crate::model::{details, Finding, Measure, RuleDetails, Status, Subject};
+use crate::model::{details, Finding, Measure, Need, RuleDetails, Status, Subject};
 use crate::model::{CompoundStatus, Facility, FacilityKind, Layer, LevelSel, Phase, Plan};
 pub use crate::profile::Bound;
 use crate::profile::{Profile, Resolved, RuleConfig, Severity, ThresholdSpec};
@@ -206,6 +206,8 @@ pub fn resolve(ctx: &Inputs, cfg: &RuleConfig, spec: &ThresholdSpec) -> Resolved
 pub struct Verdict {
     pub rule: &'static str,
     pub unit: &'static str,
+    /// Which way the rule's requirement binds: every finding with a required value has it.
+    pub need: Need,
     pub severity: Severity,
     /// The full citation (document and clause), made once for all the rule's findings.
     pub clause: std::sync::Arc<str>,
@@ -216,10 +218,17 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    pub fn new(rule: &'static str, unit: &'static str, ctx: &Inputs, cfg: &RuleConfig) -> Self {
+    pub fn new(
+        rule: &'static str,
+        unit: &'static str,
+        need: Need,
+        ctx: &Inputs,
+        cfg: &RuleConfig,
+    ) -> Self {
         Verdict {
             rule,
             unit,
+            need,
             severity: cfg.severity,
             clause: ctx.profile.cite(&cfg.clause),
             year: None,
@@ -228,10 +237,17 @@ impl Verdict {
     }
 
     /// The same, with the severity and clause of the target in force.
-    pub fn with_target(rule: &'static str, unit: &'static str, ctx: &Inputs, r: &Resolved) -> Self {
+    pub fn with_target(
+        rule: &'static str,
+        unit: &'static str,
+        need: Need,
+        ctx: &Inputs,
+        r: &Resolved,
+    ) -> Self {
         Verdict {
             rule,
             unit,
+            need,
             severity: r.severity,
             clause: ctx.profile.cite(&r.clause),
             year: r.year,
@@ -270,6 +286,12 @@ impl Verdict {
             }
             _ => message,
         };
+        let judged = matches!(status, Status::Pass | Status::Fail | Status::Pending);
+        let need = if judged && required != Measure::Null {
+            self.need
+        } else {
+            Need::None
+        };
         Finding {
             rule: self.rule,
             severity: self.severity,
@@ -277,6 +299,7 @@ impl Verdict {
             subject,
             measured,
             required,
+            need,
             unit: self.unit,
             message,
             clause: self.clause.clone(),
@@ -358,6 +381,7 @@ pub fn skipped(
         },
         measured: Measure::Null,
         required: Measure::Null,
+        need: Need::None,
         unit: "",
         message: why,
         clause: profile.cite(&cfg.clause),

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, kinds_given, Inputs, Verdict};
-use crate::model::{details, Finding, Measure, RuleDetails, Status};
+use crate::model::{details, Finding, Measure, Need, RuleDetails, Status};
 use crate::model::{Compound, Facility, FacilityKind, Phase};
 use crate::profile::RuleConfig;
 use crate::text::t;
@@ -347,7 +347,7 @@ fn milestone_of(f: &Facility, m: Milestone) -> Option<Mile> {
 }
 
 fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<Finding> {
-    let v = Verdict::new(rule, "date", ctx, cfg);
+    let v = Verdict::new(rule, "date", Need::Before, ctx, cfg);
     ctx.compounds().map(|i| one(&v, p, ctx, i)).collect()
 }
 

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::common::{Area, Inputs, Verdict};
 use super::requirement::{Met, Requirement};
 use crate::model::LevelSel;
-use crate::model::{Finding, Measure, Status};
+use crate::model::{Finding, Measure, Need, Status};
 use crate::profile::{RuleConfig, Severity};
 use crate::text::t;
 use crate::text::Text;
@@ -173,7 +173,7 @@ fn one_unit(
         }
         missing.push(what);
     }
-    let mut v = Verdict::new(rule, "requirements", ctx, cfg);
+    let mut v = Verdict::new(rule, "requirements", Need::AtLeast, ctx, cfg);
     v.clause = ctx.profile.cite(&clauses.join("；"));
     let met = reqs.len() - missing.len() - unknown.len();
     let list = |items: &[Text]| {

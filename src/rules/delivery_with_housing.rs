@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::common::{kind_in, kinds_given, Inputs, Verdict};
 use super::dated::taken_as_existing;
-use crate::model::{Facility, FacilityKind, FacilityStatus};
+use crate::model::{Facility, FacilityKind, FacilityStatus, Need};
 use crate::model::{Finding, Measure, Status};
 use crate::profile::RuleConfig;
 use crate::text::t;
@@ -74,7 +74,7 @@ declare_rule_with_params!(
 );
 
 fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<Finding> {
-    let v = Verdict::new(rule, "date", ctx, cfg);
+    let v = Verdict::new(rule, "date", Need::OnOrBefore, ctx, cfg);
     ctx.compounds().map(|i| one(&v, p, ctx, i)).collect()
 }
 

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::common::{Inputs, Verdict};
 use super::requirement::{Met, Requirement};
-use crate::model::{details, Finding, Measure, RuleDetails, Status, Subject};
+use crate::model::{details, Finding, Measure, Need, RuleDetails, Status, Subject};
 use crate::profile::RuleConfig;
 use crate::text::t;
 use crate::text::{num, Text};
@@ -107,7 +107,7 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<
         .par_iter()
         .map(|&(area, t)| {
             let target = t.target(ctx, cfg);
-            let v = Verdict::with_target(rule, "facilities", ctx, &target);
+            let v = Verdict::with_target(rule, "facilities", Need::AtLeast, ctx, &target);
             let cutoff = t.cutoff(&target, ctx);
             let count = t.count(ctx, area, cutoff);
             let subject = Subject {

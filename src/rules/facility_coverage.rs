@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Area, Bound, Inputs, Verdict};
 use super::dated::{self, Standing};
-use crate::model::{details, Finding, Measure, RuleDetails, Status, Subject};
+use crate::model::{details, Finding, Measure, Need, RuleDetails, Status, Subject};
 use crate::model::{FacilityKind, LevelSel};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::text::t;
@@ -128,7 +128,7 @@ fn one_target(
     kinds_in_id: bool,
 ) -> Finding {
     let share = resolve(ctx, cfg, &target.share);
-    let v = Verdict::with_target(rule, "ratio", ctx, &share);
+    let v = Verdict::with_target(rule, "ratio", Need::AtLeast, ctx, &share);
     let kinds = Some(target.kinds.as_slice());
     let mut key = format!("{}/{}", city.subject.id, serde_plain(target.level));
     if kinds_in_id {

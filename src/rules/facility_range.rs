@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Bound, Inputs, Verdict};
-use crate::model::{Facility, FacilityKind};
+use crate::model::{Facility, FacilityKind, Need};
 use crate::model::{Finding, Measure, Status};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::text::{num, Text};
@@ -49,7 +49,7 @@ pub fn evaluate(
 ) -> Vec<Finding> {
     let min = p.min.as_ref().map(|m| resolve(ctx, cfg, m));
     let max = resolve(ctx, cfg, &p.max);
-    let v = Verdict::with_target(rule, field.unit, ctx, &max);
+    let v = Verdict::with_target(rule, field.unit, Need::AtMost, ctx, &max);
     let kinds = Some(p.kinds.as_slice());
     let say = |value: f64, tail_zh: String, tail_en: String| {
         Text::new(
@@ -75,12 +75,12 @@ pub fn evaluate(
             let Some(x) = (field.get)(&ctx.plan.facilities[i]) else {
                 return v.missing(subject, field.name, "facilities");
             };
-            let (status, required, msg) = match &min {
+            let (status, (required, need), msg) = match &min {
                 Some(lo) if !Bound::Min.holds(x, lo.value) => {
                     let (gap, b) = (num(lo.value - x, 1), num(lo.value, 1));
                     (
                         Status::Fail,
-                        lo.value,
+                        (lo.value, Need::AtLeast),
                         say(
                             x,
                             format!("低于下限 {b} {uz}，差 {gap} {uz}"),
@@ -92,7 +92,7 @@ pub fn evaluate(
                     let (gap, b) = (num(x - max.value, 1), num(max.value, 1));
                     (
                         Status::Fail,
-                        max.value,
+                        (max.value, Need::AtMost),
                         say(
                             x,
                             format!("超出上限 {b} {uz} {gap} {uz}"),
@@ -102,17 +102,20 @@ pub fn evaluate(
                 }
                 _ => (
                     Status::Pass,
-                    max.value,
+                    (max.value, Need::AtMost),
                     say(x, "在限值以内".into(), "within the limits".into()),
                 ),
             };
-            v.finding(
+            let mut f = v.finding(
                 subject,
                 status,
                 Measure::num(x),
                 Measure::num(required),
                 msg,
-            )
+            );
+            // The bound crossed: the minimum, or the maximum.
+            f.need = need;
+            f
         })
         .collect()
 }

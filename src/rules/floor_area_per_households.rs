@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Bound, Inputs, Verdict};
-use crate::model::{details, Finding, Measure, RuleDetails};
+use crate::model::{details, Finding, Measure, Need, RuleDetails};
 use crate::model::{CompoundStatus, FacilityKind};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::text::num;
@@ -72,8 +72,8 @@ declare_rule_with_params!(
 fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<Finding> {
     let new = resolve(ctx, cfg, &p.new);
     let existing = resolve(ctx, cfg, &p.existing);
-    let v_new = Verdict::with_target(rule, "m2/100hh", ctx, &new);
-    let v_existing = Verdict::with_target(rule, "m2/100hh", ctx, &existing);
+    let v_new = Verdict::with_target(rule, "m2/100hh", Need::AtLeast, ctx, &new);
+    let v_existing = Verdict::with_target(rule, "m2/100hh", Need::AtLeast, ctx, &existing);
     let kinds = Some(p.kinds.as_slice());
     ctx.compounds()
         .map(|i| {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Inputs, Verdict};
 use super::dated;
-use crate::model::{FacilityKind, LevelSel};
+use crate::model::{FacilityKind, LevelSel, Need};
 use crate::model::{Finding, Measure, RuleDetails};
 use crate::profile::{RuleConfig, ThresholdSpec};
 use crate::text::{num, t, Text};
@@ -47,7 +47,7 @@ pub fn evaluate(
     ctx: &Inputs,
 ) -> Vec<Finding> {
     let target = resolve(ctx, cfg, &p.min_count);
-    let v = Verdict::with_target(rule, "facilities", ctx, &target);
+    let v = Verdict::with_target(rule, "facilities", Need::AtLeast, ctx, &target);
     let kinds = p.kinds.as_deref();
     let what = match kinds {
         Some(ks) => ks.iter().map(|k| k.name()).collect::<Vec<_>>().join(", "),

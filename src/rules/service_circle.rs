@@ -4,7 +4,7 @@
 
 use super::common::{resolve, Inputs, Verdict};
 use crate::analysis::{Circle, CircleParams};
-use crate::model::{details, Finding, Measure, RuleDetails, Status};
+use crate::model::{details, Finding, Measure, Need, RuleDetails, Status};
 use crate::profile::RuleConfig;
 use crate::text::t;
 use crate::text::{num, Text};
@@ -84,7 +84,7 @@ fn check(rule: &'static str, p: &CircleParams, cfg: &RuleConfig, ctx: &Inputs) -
         .as_ref()
         .map(|s| resolve(ctx, cfg, s).value)
         .filter(|s| *s > 0.0);
-    let v = Verdict::with_target(rule, "m", ctx, &max);
+    let v = Verdict::with_target(rule, "m", Need::AtMost, ctx, &max);
     // In the compounds' order, as the report lists them (no sorting left to do when the
     // layer lists them by id): a compound of another area type is not applicable, an
     // urban one is judged by its walk (the circle measured each, in that same order).

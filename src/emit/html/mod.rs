@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use super::{EmitError, Emitter};
 use crate::model::Layer;
-use crate::model::{Finding, Measure, RuleDetails, Status};
+use crate::model::{Finding, Gap, Measure, Need, RuleDetails, Status};
 use crate::profile::Severity;
 use crate::report::{Geometries, Report};
 use crate::text::{num, Lang, Text};
@@ -300,8 +300,11 @@ fn shortfall(f: &Finding) -> String {
             return format!("{} m²", num(m, 1));
         }
     }
-    match (&f.measured, &f.required) {
-        (Measure::Number(m), Measure::Number(r)) => num((m - r).abs(), 4),
+    match f.gap() {
+        Some(Gap {
+            need: Need::AtLeast | Need::AtMost,
+            deficit: Some(d),
+        }) => num(d, 4),
         _ => "—".into(),
     }
 }
