@@ -252,13 +252,21 @@ fn a_closed_pipe_is_not_a_crash() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let said = std::thread::spawn(move || {
+        let mut s = String::new();
+        stderr.read_to_string(&mut s).map(|_| s)
+    });
     let mut first = [0u8; 10];
     child.stdout.take().unwrap().read_exact(&mut first).unwrap();
     // The reader goes away after 10 bytes: a reader that stops early is not an error of
-    // the check, so the exit code is the report's own, as when it is read whole.
+    // the check, so the exit code is the report's own, as when it is read whole, and
+    // nothing is said of it.
     let status = child.wait().unwrap();
     assert!(matches!(whole_code, 0 | 1));
     assert_eq!(status.code(), Some(whole_code), "{status:?}");
+    let said = said.join().unwrap().unwrap();
+    assert!(said.is_empty(), "{said}");
 }
 
 #[test]

@@ -1,8 +1,12 @@
 //! The Python wheel: built by `.ci/wheel` (the `planlint` binary and the PyO3 module, in
-//! this target directory), installed alone in a fresh virtual environment with pandas,
-//! GeoPandas and pyogrio from the registry, and tested by `tests/python/test_wheel.py`
-//! from a directory outside the checkout, with `LD_LIBRARY_PATH` and `PROJ_DATA` empty as
-//! a new user's would be: its command and its module give what this build's binary gives.
+//! this target directory) into the test's own folder, installed alone in a fresh virtual
+//! environment with `planlint[map]` (pandas, GeoPandas, pyogrio, folium, matplotlib,
+//! mapclassify) from the registry, at the versions `tests/python/constraints.txt` pins,
+//! and tested by `tests/python/` (the module's hand-worked figures, the README's Python
+//! examples, and as packaging checks, the same reports as this build's binary) from a
+//! directory outside the checkout, with `LD_LIBRARY_PATH` and `PROJ_DATA` empty as a new
+//! user's would be. Every step has a time limit; nothing is installed outside the test's
+//! folder (maturin must be there already: `bash .ci/setup --tests`).
 
 use std::path::Path;
 use std::process::Command;
@@ -21,16 +25,31 @@ fn ok(what: &str, cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A command stopped by `timeout` after `seconds` (exit 124: a hung pip or build fails the
+/// test, not the whole run).
+fn limited(seconds: u32, program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut c = Command::new("timeout");
+    c.arg(seconds.to_string()).arg(program);
+    c
+}
+
 #[test]
 fn the_wheel_installed_alone_does_what_the_binary_does() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // The wheel carries the binary these tests built (no second cargo build of it).
+    ok(
+        "maturin (bash .ci/setup --tests installs it)",
+        Command::new("python3").args(["-m", "maturin", "--version"]),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    // The wheel carries the binary these tests built (no second cargo build of it), and
+    // lands in this test's folder.
     let built = ok(
         "bash .ci/wheel",
-        Command::new("bash")
+        limited(1200, "bash")
             .arg(root.join(".ci/wheel"))
             .current_dir(root)
-            .env("PLANLINT_BIN", env!("CARGO_BIN_EXE_planlint")),
+            .env("PLANLINT_BIN", env!("CARGO_BIN_EXE_planlint"))
+            .env("PLANLINT_WHEEL_OUT", dir.path().join("wheels")),
     );
     let wheel = built
         .lines()
@@ -38,23 +57,24 @@ fn the_wheel_installed_alone_does_what_the_binary_does() {
         .filter(|l| l.ends_with(".whl"))
         .map(|l| root.join(l.trim()))
         .unwrap_or_else(|| panic!("no wheel named in:\n{built}"));
-    let dir = tempfile::tempdir().unwrap();
     let venv = dir.path().join("venv");
     ok(
         "python3 -m venv",
-        Command::new("python3").args(["-m", "venv"]).arg(&venv),
+        limited(300, "python3").args(["-m", "venv"]).arg(&venv),
     );
     let python = venv.join("bin/python");
     ok(
         "pip install",
-        Command::new(&python)
+        limited(900, &python)
             .args([
                 "-m",
                 "pip",
                 "install",
                 "--quiet",
                 "--disable-pip-version-check",
+                "-c",
             ])
+            .arg(root.join("tests/python/constraints.txt"))
             // `map`: GeoPandas, pyogrio and what `.explore()` needs, as the README's
             // notebook example installs them.
             .arg(format!("{}[map]", wheel.display()))
@@ -62,7 +82,7 @@ fn the_wheel_installed_alone_does_what_the_binary_does() {
     );
     let work = dir.path().join("elsewhere");
     std::fs::create_dir(&work).unwrap();
-    let out = Command::new(&python)
+    let out = limited(1200, &python)
         .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
         .arg(root.join("tests/python"))
         .current_dir(&work)

@@ -12,6 +12,14 @@ use serde_json::Value;
 
 const QGIS_PROCESS: &str = "/usr/bin/qgis_process.bin";
 
+/// QGIS run from a test, stopped by `timeout` if it has not ended in five minutes (a hung
+/// QGIS fails its test, exit 124, rather than the whole run).
+fn limited(program: &str) -> Command {
+    let mut c = Command::new("timeout");
+    c.args(["300", program]);
+    c
+}
+
 /// A QGIS profile folder with the plugin enabled.
 struct Qgis {
     config: tempfile::TempDir,
@@ -38,7 +46,7 @@ impl Qgis {
 
     /// `qgis_process` with these arguments and environment variables.
     fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        Command::new(QGIS_PROCESS)
+        limited(QGIS_PROCESS)
             .args(args)
             .envs(env.iter().copied())
             .current_dir(common::root())
@@ -53,7 +61,7 @@ impl Qgis {
     /// tests/qgis/in_qgis.py CASE ARGS in QGIS's Python: the plugin driven through a
     /// project, as a user drives it.
     fn python(&self, args: &[&str]) -> Output {
-        Command::new("/usr/bin/python3")
+        limited("/usr/bin/python3")
             .arg(common::root().join("tests/qgis/in_qgis.py"))
             .args(args)
             .current_dir(common::root())

@@ -1,7 +1,8 @@
 """The wheel, installed alone in a fresh virtual environment (tests/python.rs builds it and
 runs these from a directory outside the checkout, with LD_LIBRARY_PATH and PROJ_DATA
-empty): its `planlint` command and its module `planlint` give what the cargo-built binary
-gives. PLANLINT_ROOT is the checkout, PLANLINT_CARGO_BIN the cargo-built binary."""
+empty): the module's own figures, worked out by hand from the fixtures, and as packaging
+checks (`test_packaging_…`), its `planlint` command and module give what the cargo-built
+binary gives. PLANLINT_ROOT is the checkout, PLANLINT_CARGO_BIN the cargo-built binary."""
 
 import json
 import os
@@ -29,7 +30,7 @@ PLANS = sorted(str(p.parent) for p in (ROOT / "fixtures").glob("*/plan.toml")) +
 
 
 def run(binary, *args):
-    out = subprocess.run([binary, *args], capture_output=True)
+    out = subprocess.run([binary, *args], capture_output=True, timeout=300)
     return out.returncode, out.stdout, out.stderr.decode("utf-8", "replace")
 
 
@@ -41,7 +42,7 @@ def test_the_environment_is_a_new_users():
 
 
 @pytest.mark.parametrize("plan", PLANS)
-def test_the_wheels_command_writes_the_cargo_binarys_report(plan):
+def test_packaging_the_wheels_command_writes_the_cargo_binarys_report(plan):
     wheel = run(WHEEL_BIN, "check", plan, "--format", "json", "--lang", "zh")
     cargo = run(CARGO_BIN, "check", plan, "--format", "json", "--lang", "zh")
     assert wheel[0] == cargo[0] and wheel[0] in (0, 1), wheel[2]
@@ -50,7 +51,7 @@ def test_the_wheels_command_writes_the_cargo_binarys_report(plan):
 
 @pytest.mark.parametrize("plan", PLANS)
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_modules_report_is_the_binarys(plan, lang):
+def test_packaging_the_modules_report_is_the_binarys(plan, lang):
     code, expected, err = run(CARGO_BIN, "check", plan, "--format", "json", "--lang", lang)
     assert code in (0, 1), err
     report = planlint.check(plan, lang=lang)
@@ -116,9 +117,10 @@ def test_a_geodataframe_round_trips_through_geopackage(tmp_path):
     assert back.geometry.is_empty.sum() + back.geometry.isna().sum() == (
         gdf.geometry.is_empty.sum() + gdf.geometry.isna().sum()
     )
-    if shutil.which("ogrinfo"):
-        info = subprocess.run(["ogrinfo", "-so", str(path), "findings"], capture_output=True, text=True)
-        assert info.returncode == 0 and f"Feature Count: {len(gdf)}" in info.stdout, info.stderr
+    # GDAL reads it back (gdal-bin: bash .ci/setup --tests).
+    assert shutil.which("ogrinfo"), "ogrinfo is missing: bash .ci/setup --tests installs gdal-bin"
+    info = subprocess.run(["ogrinfo", "-so", str(path), "findings"], capture_output=True, text=True, timeout=120)
+    assert info.returncode == 0 and f"Feature Count: {len(gdf)}" in info.stdout, info.stderr
 
 
 def test_every_format_is_written(tmp_path):
@@ -167,10 +169,10 @@ def test_the_language_follows_the_locale_as_the_commands_does(tmp_path, locale):
     plan = str(ROOT / "fixtures" / "basic")
     out = tmp_path / "report.json"
     script = "import sys, planlint\nr = planlint.check(sys.argv[1])\nr.write(sys.argv[2])\nprint(r.lang)"
-    py = subprocess.run([sys.executable, "-c", script, plan, str(out)], env=env, capture_output=True, text=True)
+    py = subprocess.run([sys.executable, "-c", script, plan, str(out)], env=env, capture_output=True, text=True, timeout=300)
     assert py.returncode == 0, py.stderr
     assert py.stdout.strip() == expected
-    command = subprocess.run([CARGO_BIN, "check", plan, "--format", "json"], env=env, capture_output=True)
+    command = subprocess.run([CARGO_BIN, "check", plan, "--format", "json"], env=env, capture_output=True, timeout=300)
     assert out.read_bytes() == command.stdout
     assert json.loads(command.stdout)["findings"][0]["message"] != ""
     sub, city = (str(ROOT / "fixtures" / "context" / d) for d in ("sub-outside", "city"))
@@ -179,8 +181,8 @@ def test_the_language_follows_the_locale_as_the_commands_does(tmp_path, locale):
         "try:\n    planlint.check(sys.argv[1], context=sys.argv[2])\n"
         "except planlint.ContextError as e:\n    print(e)"
     )
-    py = subprocess.run([sys.executable, "-c", script, sub, city], env=env, capture_output=True, text=True)
-    command = subprocess.run([CARGO_BIN, "check", sub, "--context", city], env=env, capture_output=True, text=True)
+    py = subprocess.run([sys.executable, "-c", script, sub, city], env=env, capture_output=True, text=True, timeout=300)
+    command = subprocess.run([CARGO_BIN, "check", sub, "--context", city], env=env, capture_output=True, text=True, timeout=300)
     assert command.returncode == 2
     assert command.stderr.strip() == f"planlint: {py.stdout.strip()}"
     assert ("位于城市的所有规划单元之外" in py.stdout) == (expected == "zh"), py.stdout
@@ -230,8 +232,10 @@ def test_the_gil_is_released_while_it_checks(tmp_path):
     during = ticks - before
     done.set()
     t.join()
-    # With the GIL held the counting thread would not run at all during the check.
-    assert elapsed > 0.1 and during > elapsed * 100, (elapsed, during)
+    # With the GIL held the counting thread would not run at all during the check; let go,
+    # it ticks about once a millisecond (a tenth of that is asked, and three at least, on
+    # a machine however fast).
+    assert during >= max(3, elapsed * 100), (elapsed, during)
     assert stages[0] == "reading" and "rules" in stages, stages
 
 
