@@ -417,6 +417,13 @@ fn _planlint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("FINDING_COLUMNS", COLUMNS.to_vec())?;
+    m.add(
+        "FORMATS",
+        crate::emit::FORMATS
+            .iter()
+            .map(|f| (f.name, f.extension))
+            .collect::<Vec<_>>(),
+    )?;
     m.add_class::<NativeReport>()?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(profiles_json, m)?)?;

@@ -92,14 +92,8 @@ pub struct CheckArgs {
 }
 
 impl CheckArgs {
-    /// The emitter of `--format`, speaking `lang`, with `--output-crs` for a GeoPackage.
+    /// The emitter of `--format`, speaking `lang`, in `--output-crs` where it takes one.
     pub fn emitter(&self, lang: Lang) -> Box<dyn emit::Emitter> {
-        match self.format {
-            emit::Format::Gpkg => Box::new(emit::gpkg::GpkgEmitter {
-                lang,
-                crs: self.output_crs.clone(),
-            }),
-            f => f.emitter(lang),
-        }
+        self.format.emitter_in(lang, self.output_crs.clone())
     }
 }

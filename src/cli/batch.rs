@@ -195,7 +195,7 @@ fn check_one(plan: &Path, name: &str, args: &CheckArgs, lang: Lang) -> Row {
         }
     };
     if let Some(dir) = &args.output_dir {
-        let file = format!("{name}.{}", extension(args.format));
+        let file = format!("{name}.{}", args.format.info().extension);
         let mut emitter = args.emitter(lang);
         if let Err(e) = write_file(&dir.join(&file), |w| emitter.emit(w, &report)) {
             row.error = Some(e);
@@ -322,19 +322,6 @@ fn unique(used: &mut HashSet<String>, base: String) -> String {
         n += 1;
     }
     name
-}
-
-fn extension(f: Format) -> &'static str {
-    match f {
-        Format::Text | Format::Github => "txt",
-        Format::Json => "json",
-        Format::Geojson => "geojson",
-        Format::Csv => "csv",
-        Format::Html => "html",
-        Format::Sarif => "sarif",
-        Format::Junit => "xml",
-        Format::Gpkg => "gpkg",
-    }
 }
 
 pub(super) fn summary_json(rows: &[Row]) -> serde_json::Value {

@@ -17,12 +17,15 @@ pub fn run(args: CheckArgs, started: std::time::Instant) -> Result<u8, String> {
     if args.fail_on == FailOn::New && args.baseline.is_none() {
         return Err("--fail-on new compares with a baseline: give --baseline OLD.json".into());
     }
+    let format = args.format.info();
     // A GeoPackage is a database file: not for a terminal.
-    if args.format == emit::Format::Gpkg && args.output.is_none() && std::io::stdout().is_terminal()
-    {
-        return Err("--format gpkg writes a file: give --output report.gpkg".into());
+    if format.binary && args.output.is_none() && std::io::stdout().is_terminal() {
+        return Err(format!(
+            "--format {0} writes a file: give --output report.{1}",
+            format.name, format.extension
+        ));
     }
-    if args.output_crs.is_some() && args.format != emit::Format::Gpkg {
+    if args.output_crs.is_some() && !format.output_crs {
         return Err(
             "--output-crs sets the CRS of --format gpkg; GeoJSON and the HTML map are WGS 84"
                 .into(),

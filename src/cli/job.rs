@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use planlint::emit::Format;
 use planlint::report::Report;
 use planlint::text::Lang;
 use planlint::{LayerFiles, Progress, Request};
@@ -35,8 +34,7 @@ pub fn request(plan: Option<&Path>, args: &CheckArgs, progress: Option<Progress>
     let options = &mut request.options;
     options.suggest = args.suggest;
     // The HTML map draws them; the GeoPackage report has a layer of them.
-    options.service_areas =
-        args.service_areas.is_some() || matches!(args.format, Format::Html | Format::Gpkg);
+    options.service_areas = args.service_areas.is_some() || args.format.info().service_areas;
     options.geometry = args.format.needs_geometry();
     options.progress = progress;
     request

@@ -78,6 +78,90 @@ pub enum Format {
     Gpkg,
 }
 
+/// A format, in the one table that says everything about it (as `read/formats.rs` is for
+/// what planlint reads): its name for `--format`, the file it makes, what the report must
+/// carry for it, and its emitter. Adding a format is adding its file here and a row.
+pub struct FormatInfo {
+    pub format: Format,
+    /// As `--format` names it.
+    pub name: &'static str,
+    /// Of a report file in this format (a batch's reports, Python's `write`).
+    pub extension: &'static str,
+    /// It draws the subjects' geometry: the report must carry it.
+    pub geometry: bool,
+    /// It draws the walkable stretches within reach of a facility.
+    pub service_areas: bool,
+    /// A file, not text: not written to a terminal.
+    pub binary: bool,
+    /// Written in a CRS of the user's choice (`--output-crs`); the others draw in WGS 84.
+    pub output_crs: bool,
+    /// Its emitter, speaking a language, in an output CRS where it takes one.
+    make: fn(Lang, Option<String>) -> Box<dyn Emitter>,
+}
+
+/// Every format, in the order `--help` lists them.
+pub static FORMATS: [FormatInfo; 9] = [
+    row(Format::Text, "text", "txt", |lang, _| {
+        Box::new(text::TextEmitter { lang })
+    }),
+    row(Format::Json, "json", "json", |lang, _| {
+        Box::new(json::JsonEmitter { lang })
+    }),
+    FormatInfo {
+        geometry: true,
+        ..row(Format::Geojson, "geojson", "geojson", |lang, _| {
+            Box::new(geojson::GeojsonEmitter { lang })
+        })
+    },
+    row(Format::Csv, "csv", "csv", |lang, _| {
+        Box::new(csv::CsvEmitter { lang })
+    }),
+    FormatInfo {
+        geometry: true,
+        service_areas: true,
+        ..row(Format::Html, "html", "html", |lang, _| {
+            Box::new(html::HtmlEmitter { lang })
+        })
+    },
+    row(Format::Sarif, "sarif", "sarif", |lang, _| {
+        Box::new(sarif::SarifEmitter { lang })
+    }),
+    row(Format::Junit, "junit", "xml", |lang, _| {
+        Box::new(junit::JunitEmitter { lang })
+    }),
+    row(Format::Github, "github", "txt", |lang, _| {
+        Box::new(github::GithubEmitter { lang })
+    }),
+    FormatInfo {
+        geometry: true,
+        service_areas: true,
+        binary: true,
+        output_crs: true,
+        ..row(Format::Gpkg, "gpkg", "gpkg", |lang, crs| {
+            Box::new(gpkg::GpkgEmitter { lang, crs })
+        })
+    },
+];
+
+/// A row of [`FORMATS`] that needs nothing beyond the findings.
+const fn row(
+    format: Format,
+    name: &'static str,
+    extension: &'static str,
+    make: fn(Lang, Option<String>) -> Box<dyn Emitter>,
+) -> FormatInfo {
+    FormatInfo {
+        format,
+        name,
+        extension,
+        geometry: false,
+        service_areas: false,
+        binary: false,
+        output_crs: false,
+        make,
+    }
+}
+
 impl Format {
     pub const ALL: [Format; 9] = [
         Format::Text,
@@ -95,29 +179,32 @@ impl Format {
         "text", "json", "geojson", "csv", "html", "sarif", "junit", "github", "gpkg",
     ];
 
+    /// Its row of [`FORMATS`].
+    pub fn info(self) -> &'static FormatInfo {
+        FORMATS
+            .iter()
+            .find(|i| i.format == self)
+            .expect("every format has its row")
+    }
+
     pub fn as_str(self) -> &'static str {
-        let i = Format::ALL.iter().position(|f| *f == self).unwrap_or(0);
-        Format::NAMES[i]
+        self.info().name
     }
 
     /// The format draws the subjects' geometry (the report must carry it).
     pub fn needs_geometry(self) -> bool {
-        matches!(self, Format::Geojson | Format::Html | Format::Gpkg)
+        self.info().geometry
     }
 
     /// The emitter of this format, speaking `lang`.
     pub fn emitter(self, lang: Lang) -> Box<dyn Emitter> {
-        match self {
-            Format::Text => Box::new(text::TextEmitter { lang }),
-            Format::Json => Box::new(json::JsonEmitter { lang }),
-            Format::Geojson => Box::new(geojson::GeojsonEmitter { lang }),
-            Format::Csv => Box::new(csv::CsvEmitter { lang }),
-            Format::Html => Box::new(html::HtmlEmitter { lang }),
-            Format::Sarif => Box::new(sarif::SarifEmitter { lang }),
-            Format::Junit => Box::new(junit::JunitEmitter { lang }),
-            Format::Github => Box::new(github::GithubEmitter { lang }),
-            Format::Gpkg => Box::new(gpkg::GpkgEmitter { lang, crs: None }),
-        }
+        (self.info().make)(lang, None)
+    }
+
+    /// The emitter of this format, speaking `lang`, writing in `crs` where the format
+    /// takes one ([`FormatInfo::output_crs`]).
+    pub fn emitter_in(self, lang: Lang, crs: Option<String>) -> Box<dyn Emitter> {
+        (self.info().make)(lang, crs)
     }
 }
 
@@ -252,5 +339,23 @@ pub fn suggestion_line(s: &crate::analysis::Suggestion, lang: Lang) -> String {
             s.site,
             s.compounds.join(", ")
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table holds every format once, in the order of `Format::ALL` and `NAMES` (what
+    /// `--format` offers).
+    #[test]
+    fn the_table_lists_every_format_in_order() {
+        let formats: Vec<Format> = FORMATS.iter().map(|i| i.format).collect();
+        assert_eq!(formats, Format::ALL);
+        let names: Vec<&str> = FORMATS.iter().map(|i| i.name).collect();
+        assert_eq!(names, Format::NAMES);
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>(), Ok(f));
+        }
     }
 }

@@ -4,6 +4,7 @@ from typing import Any, Callable, Optional
 
 __version__: str
 FINDING_COLUMNS: list[str]
+FORMATS: list[tuple[str, str]]
 
 class PlanlintError(Exception):
     """Anything planlint refuses: the command line's exit 2."""

@@ -8,7 +8,7 @@ import os
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from ._planlint import FINDING_COLUMNS
+from ._planlint import FINDING_COLUMNS, FORMATS
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas
@@ -20,18 +20,11 @@ PathLike = Union[str, "os.PathLike[str]"]
 # the native module's, which builds them.
 COLUMNS = list(FINDING_COLUMNS)
 
-# The format a file's extension asks for, as `--format` names it.
-EXTENSIONS = {
-    ".json": "json",
-    ".html": "html",
-    ".htm": "html",
-    ".csv": "csv",
-    ".geojson": "geojson",
-    ".sarif": "sarif",
-    ".xml": "junit",
-    ".gpkg": "gpkg",
-    ".txt": "text",
-}
+# The format a file's extension asks for, as `--format` names it: the command's table of
+# formats (the first one of an extension: .txt is the text report), and .htm.
+EXTENSIONS: dict[str, str] = {".htm": "html"}
+for _name, _extension in FORMATS:
+    EXTENSIONS.setdefault("." + _extension, _name)
 
 
 class Report:
