@@ -2,6 +2,9 @@
 //! produced, so that the binary can embed it: an installed `planlint` then needs no PROJ
 //! data directory. proj-sys is a direct dependency with `links = "proj"`, so its build
 //! script has run before this one.
+//!
+//! And lists the built-in profiles: every `data/profiles/*.toml`, compiled in by
+//! `profile::BUILTIN` (a profile added there is built in, with no list to keep in step).
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +32,36 @@ fn main() {
         }
     }
     println!("cargo:rustc-env=PLANLINT_PROJ_DB={}", dest.display());
+    builtin_profiles(&out);
+}
+
+/// `$OUT_DIR/profiles.rs`: `BUILTIN`, each profile's id (its file's name) and text, in the
+/// order of the ids.
+fn builtin_profiles(out: &Path) {
+    let dir = Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"))
+        .join("data/profiles");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("data/profiles/")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut code = String::from(
+        "/// The built-in profiles: every `data/profiles/*.toml` (listed by build.rs), as (id,\n\
+         /// text), in the order of their ids, which `planlint profiles` lists them in.\n\
+         pub const BUILTIN: &[(&str, &str)] = &[\n",
+    );
+    for f in &files {
+        let id = f.file_stem().unwrap().to_string_lossy();
+        code.push_str(&format!(
+            "    ({id:?}, include_str!({:?})),\n",
+            f.display().to_string()
+        ));
+    }
+    code.push_str("];\n");
+    std::fs::write(out.join("profiles.rs"), code).expect("write profiles.rs");
 }
 
 fn newest_proj_db(build: &Path) -> Option<PathBuf> {

@@ -177,74 +177,13 @@ fn profiles(id: Option<&str>, lang: Lang) -> Result<u8, String> {
         "a target of year Y falls due on Y-12-31 and is in force from the day after"
     );
     for (rule, cfg) in &p.rules {
-        outln!(
-            o,
-            "\n[{rule}] severity {}  clause {}",
-            cfg.severity.as_str(),
-            p.cite(&cfg.clause)
-        );
-        // A dated area target counts what stands by its due date (rules.md): said once per
-        // rule whose section has one.
-        let has_year = cfg
-            .params
-            .values()
-            .any(|v| v.to_string().contains("year ="));
-        if has_year && rules::find(rule).is_some_and(|r| r.dated()) {
-            outln!(o, "  stage = completed (implied by year): a dated target counts the facilities completed by its due date");
-        }
-        for (k, v) in &cfg.params {
-            match v.as_array() {
-                Some(items) if items.iter().all(toml::Value::is_table) => {
-                    outln!(o, "  {k}:");
-                    for item in items {
-                        outln!(o, "    - {}{}", show_entry(item, &p), implied_stage(item));
-                    }
-                }
-                _ if v.is_table() => outln!(o, "  {k} = {{ {} }}", show_entry(v, &p)),
-                _ => outln!(o, "  {k} = {}", show_entry(v, &p)),
-            }
+        let dated = rules::find(rule).is_some_and(|r| r.dated());
+        outln!(o, "");
+        for line in planlint::profile::show::section(&p, rule, cfg, dated) {
+            outln!(o, "{line}");
         }
     }
     print_out(&o)
-}
-
-/// A dated requirement without a `stage` counts what is completed by its due date
-/// (rules.md, dated targets): said where the profile leaves it implicit.
-fn implied_stage(item: &toml::Value) -> &'static str {
-    let has = |k: &str| item.get(k).is_some();
-    if has("label") && has("year") && !has("stage") {
-        ", stage = completed (implied by year)"
-    } else {
-        ""
-    }
-}
-
-/// One profile value as TOML, with the full citation of a `clause` and the due date of a
-/// `year` spelled out, at any depth.
-fn show_entry(v: &toml::Value, p: &Profile) -> String {
-    match v {
-        toml::Value::Table(t) => t
-            .iter()
-            .map(|(k, v)| match (k.as_str(), v) {
-                ("clause", toml::Value::String(c)) => format!("clause = {}", p.cite(c)),
-                ("year", toml::Value::Integer(y)) => format!("year = {y} (due {y}-12-31)"),
-                (_, v @ toml::Value::Table(_)) => format!("{k} = {{ {} }}", show_entry(v, p)),
-                _ => format!("{k} = {}", show_entry(v, p)),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        toml::Value::Array(items) => {
-            let shown: Vec<String> = items
-                .iter()
-                .map(|i| match i {
-                    toml::Value::Table(_) => format!("{{ {} }}", show_entry(i, p)),
-                    _ => show_entry(i, p),
-                })
-                .collect();
-            format!("[{}]", shown.join(", "))
-        }
-        _ => v.to_string(),
-    }
 }
 
 fn fields_cmd(layer: Option<&str>) -> Result<u8, String> {

@@ -52,7 +52,7 @@ pub fn log(r: &Report, lang: Lang) -> Value {
             let title = rule
                 .as_ref()
                 .map_or_else(|| (*id).to_string(), |(t, _)| t.get(lang).to_string());
-            let doc = rule.as_ref().map_or("", |(_, d)| d.as_ref());
+            let doc = rule.as_ref().map_or("", |(_, d)| *d);
             json!({
                 "id": id,
                 "name": camel(id),

@@ -252,7 +252,7 @@ fn rule_table(per_rule: &BTreeMap<&str, [usize; 6]>, lang: Lang) -> String {
     let titled: Vec<(String, &[usize; 6])> = per_rule
         .iter()
         .map(|(rule, counts)| {
-            let title = crate::rules::describe(rule).map(|(t, _)| t.get(lang).to_string());
+            let title = crate::rules::find(rule).map(|r| r.title().get(lang).to_string());
             (format!("{rule} {}", title.unwrap_or_default()), counts)
         })
         .collect();

@@ -1,10 +1,11 @@
 //! Profiles: a city's policy as data. Every threshold, its severity, the year it takes
 //! effect and the clause it cites live in `data/profiles/*.toml`; rule code only reads them.
 //!
-//! The five built-in profiles are compiled into the binary, so an installed `planlint`
-//! needs no data directory; a user may also pass a profile file of their own, or override
+//! The built-in profiles, every `data/profiles/*.toml`, are compiled into the binary (build.rs
+//! lists them), so an installed `planlint` needs no data directory; a user may also pass a profile file of their own, or override
 //! single values with `--set RULE.KEY=VALUE`.
 
+pub mod show;
 mod threshold;
 
 use std::collections::BTreeMap;
@@ -18,29 +19,7 @@ pub use threshold::{due_date, Bound, Resolved, Target, ThresholdSpec};
 
 pub use crate::model::Severity;
 
-/// The built-in profiles, in the order `planlint profiles` lists them.
-pub const BUILTIN: &[(&str, &str)] = &[
-    (
-        "anyang-2017",
-        include_str!("../../data/profiles/anyang-2017.toml"),
-    ),
-    (
-        "changzhi-2018",
-        include_str!("../../data/profiles/changzhi-2018.toml"),
-    ),
-    (
-        "xuchang-2022",
-        include_str!("../../data/profiles/xuchang-2022.toml"),
-    ),
-    (
-        "shangqiu-2018",
-        include_str!("../../data/profiles/shangqiu-2018.toml"),
-    ),
-    (
-        "wuhan-2017",
-        include_str!("../../data/profiles/wuhan-2017.toml"),
-    ),
-];
+include!(concat!(env!("OUT_DIR"), "/profiles.rs"));
 
 /// Profile-wide settings that are not a rule's.
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -24,10 +24,6 @@ plans set it as a dated target.
 ## Example
 A city of 300,000 elderly with 9,600 beds: 9,600 × 1000 / 300,000 = 32 — short of Anyang's
 35 (2020) by 3 beds per thousand, i.e. 900 beds.
-
-## Clauses
-- Anyang: ≥ 35 by 2020 — 安政办〔2017〕80号 行动计划 二
-- Changzhi: ≥ 40 by 2020 — 长民发〔2018〕95号 三
 "#;
 
 area_metric_rule!(

@@ -30,10 +30,6 @@ nursing station in the building.
 
 ## Example
 Six welfare centres of ≥ 100 beds, two with a clinic: 33.3% — short of 50% (one more).
-
-## Clauses
-- Shangqiu: "100张及以上床位的社会福利中心、养老服务中心(农村敬老院)医务室或护理站的比例达到50%以上"
-  by 2018 — 三(一)2
 "#;
 
 area_metric_rule!(

@@ -17,10 +17,6 @@ Xuchang requires one in every community.
 
 ## Example
 Community 幸福社区 contains no facility: fail, 0 of 1.
-
-## Clauses
-- Xuchang: every community has one elder-care service place by the end of 2022 —
-  许办〔2022〕4号 二
 "#;
 
 presence_rule!(

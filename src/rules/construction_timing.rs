@@ -59,11 +59,6 @@ while the developer still needs approvals.
 Phases of 40,000 and 60,000 m² completed 2021-06-30 and 2023-06-30 (total 100,000 m²):
 T1 = 2021-06-30 and T50 = 2023-06-30 (40% then 100%). A station completed 2022-03-01
 passes Anyang by the fallback (after T1, before T50), fails Wuhan (after T1).
-
-## Clauses
-- Anyang: 安政办〔2017〕80号 若干政策 四(九)
-- Xuchang: 许办〔2022〕4号 三(一)2
-- Wuhan: 武政规〔2017〕34号 三(二)1 ("原则上" → warning)
 "#;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -66,20 +66,6 @@ care; the city texts require each county to have them however the market develop
 ## Example
 Anyang: a county with a medical-care facility but no nursing home or welfare centre:
 2 of 3 — fail, "nursing-type institution for the disabled poor" missing.
-
-## Clauses
-- Anyang: each county a medical-care facility by 2017 (行动计划 三(一)2) and a
-  medical-care institution by 2020 (二), a nursing-type institution by 2020 (二); every
-  town an institution (若干政策 四(十一)) — 安政办〔2017〕80号
-- Changzhi: the city a care home (养护院) ≥ 300 beds, each county a welfare centre
-  ≥ 100 beds (四(一), 五(一)); each county or district a medical-care institution by 2020
-  (三); the city and each county a public institution by 2020 (五(一)); each county a
-  publicly built, privately run institution by 2020 (五(七)); each town a facility for the
-  group care of the destitute, a welfare centre or rural home (四(一)) — 长民发〔2018〕95号
-- Shangqiu: the city and each county a geriatric hospital or nursing home by 2018 —
-  三(一)2
-- Xuchang: each county a county-level support facility for the disabled poor by the end
-  of 2022 — 许办〔2022〕4号 二
 "#;
 
 #[derive(Debug, Deserialize)]

@@ -42,12 +42,6 @@ in the years they settle in, and the developer, paid, has no reason left to buil
 ## Example
 Phases completed 2021-06-30 and 2023-06-30: D = 2023-06-30. A station completed
 2022-03-01 passes; one completed 2023-07-01 fails, a day after the housing.
-
-## Clauses
-- Xuchang: 许办〔2022〕4号 三(一)2 ("规划、建设、验收、交付 四同步"; a mechanism without a
-  number → warning)
-- Wuhan: 武政规〔2017〕34号 三(二)1 ("与住宅同步规划、同步建设、同步验收、同步交付使用", under
-  "原则上" → warning)
 "#;
 
 #[derive(Debug, Deserialize)]

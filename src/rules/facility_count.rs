@@ -53,14 +53,6 @@ started in 2017". A plan that meets every ratio can still leave that promise unk
 ## Example
 Anyang as of 2018-03-01: the city has 4 community-level centres whose construction
 started by 2017-12-31 — fail, 2 short of 6.
-
-## Clauses
-- Anyang: ≥ 6 community elder-care service centres started by 2017 — 安政办〔2017〕80号
-  行动计划 三(二)2
-- Shangqiu: ≥ 18 institutions offering integrated medical care by 2018 (二); ≥ 5 community
-  elder-care service centres started by 2018 (三(二)2)
-- Changzhi: every urban district ≥ 2 comprehensive community service centres and ≥ 3 urban
-  day-care centres by the end of 2020 — 长民发〔2018〕95号 五(二)
 "#;
 
 #[derive(Debug, Deserialize)]

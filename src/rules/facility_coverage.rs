@@ -46,13 +46,6 @@ checkable; a plan can add beds in the centre and leave whole towns without any s
 ## Example
 12 urban communities, 11 with a facility: 91.7% — Anyang wants 100% by 2020: fail,
 1 community without a facility (listed).
-
-## Clauses
-- Anyang: urban communities 100%, towns ≥ 90%, rural ≥ 60% by 2020 — 安政办〔2017〕80号 行动计划 二
-- Changzhi: urban communities 100% with day care, ≥ 60% with a home-care centre, villages
-  of ≥ 1,000 people covered — 长民发〔2018〕95号 三
-- Shangqiu: urban communities ≥ 50% in 2018, then 100% / towns 90% / rural 60% by 2020 — 二
-- Wuhan: urban communities 100%, towns ≥ 90%, rural ≥ 60% by 2020 — 武政规〔2017〕34号 二
 "#;
 
 #[derive(Debug, Deserialize)]

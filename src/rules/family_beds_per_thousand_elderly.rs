@@ -26,9 +26,6 @@ elderly population like institutional beds.
 ## Example
 A county of 80,000 elderly whose stations serve 500 family beds: 500 × 1000 / 80,000 =
 6.25‰ — short of Xuchang's 7.2‰ (2025) by 0.95, i.e. 76 beds.
-
-## Clauses
-- Xuchang: "到2025年,家庭养老床位占比不低于当地老年人数量的7.2‰" — 许办〔2022〕4号 三(一)4
 "#;
 
 area_metric_rule!(

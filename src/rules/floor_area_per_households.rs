@@ -36,11 +36,6 @@ instead of leaving the district to find space later.
 ## Example
 A new compound of 1,250 households with one 300 m² station: 300 × 100 / 1,250 = 24 m² per
 100 households — short of 30; needs 1,250 × 30 / 100 − 300 = 75 m² more.
-
-## Clauses
-- Anyang: new ≥ 30, existing ≥ 20 — 安政办〔2017〕80号 若干政策 四(九)
-- Xuchang: new ≥ 30, existing ≥ 20 — 许办〔2022〕4号 三(一)3
-- Wuhan: new ≥ 20; existing must be provided, no number given: 20 as a warning — 武政规〔2017〕34号 三(二)1
 "#;
 
 #[derive(Debug, Deserialize)]

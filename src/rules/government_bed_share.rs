@@ -21,10 +21,6 @@ a cap on government-run beds pushes reform (公建民营) of public homes.
 
 ## Example
 5,000 beds of which 2,800 government-run: 56% — over Anyang's 50% by 6 points (300 beds).
-
-## Clauses
-- Anyang: ≤ 50% by 2020 — 安政办〔2017〕80号 行动计划 三(三)2
-- Shangqiu: ≤ 50% by 2020 — 三(三)2
 "#;
 
 area_metric_rule!(

@@ -19,9 +19,6 @@ privately run ones; a share of 70% of too few institutions does not meet the pla
 
 ## Example
 148 institutions: short of Changzhi's "more than 150" (at least 151) by 3.
-
-## Clauses
-- Changzhi: more than 150 institutions by 2020 — 长民发〔2018〕95号 三
 "#;
 
 area_metric_rule!(

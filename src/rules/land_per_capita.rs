@@ -24,10 +24,6 @@ checkable. Without it, facilities end up in leftover ground floors.
 ## Example
 A district of 200,000 residents with three facility parcels of 6,000, 8,000 and 4,000 m²:
 18,000 / 200,000 = 0.09 m² per resident — short of Anyang's 0.1 by 2,000 m².
-
-## Clauses
-- Anyang: ≥ 0.1 m² per resident — 安政办〔2017〕80号 若干政策 四(九)
-- Xuchang: ≥ 0.2 m² per resident — 许办〔2022〕4号 三(一)1
 "#;
 
 area_metric_rule!(

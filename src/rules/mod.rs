@@ -346,17 +346,67 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
 }
 
-/// The title and documentation of a finding's rule: its own, with the section on dated
-/// targets before its "Why" where it counts facilities as they do.
-pub fn describe(id: &str) -> Option<(Text, std::borrow::Cow<'static, str>)> {
-    let r = find(id)?;
-    let doc = r.doc();
-    if !r.dated() {
-        return Some((r.title(), doc.into()));
+/// The title and documentation of a rule: its own, with the section on dated targets
+/// before its "Why" where it counts facilities as they do, and its clauses as the built-in
+/// profiles set them. Made once per process.
+pub fn describe(id: &str) -> Option<(Text, &'static str)> {
+    static DOCS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let docs = DOCS.get_or_init(|| RULES.iter().map(|r| documentation(*r)).collect());
+    let at = RULES.iter().position(|r| r.id() == id)?;
+    Some((RULES[at].title(), docs[at].as_str()))
+}
+
+fn documentation(r: &dyn Rule) -> String {
+    let doc = r.doc().trim_end();
+    let mut full = if r.dated() {
+        let at = doc.find("## Why").unwrap_or(doc.len());
+        format!("{}{}\n\n{}", &doc[..at], dated::DOC.trim_end(), &doc[at..])
+    } else {
+        doc.to_string()
+    };
+    if r.configured_by() == ConfiguredBy::Profile {
+        full.push_str("\n\n");
+        full.push_str(&clauses(r));
     }
-    let at = doc.find("## Why").unwrap_or(doc.len());
-    let full = format!("{}{}\n\n{}", &doc[..at], dated::DOC.trim_end(), &doc[at..]);
-    Some((r.title(), full.into()))
+    full.push('\n');
+    full
+}
+
+/// The section "Clauses" of a rule's documentation: what each built-in profile sets for
+/// it, with the clause of every number, from the profiles themselves.
+fn clauses(r: &dyn Rule) -> String {
+    let mut o = String::from(
+        "## Clauses\nWhat each built-in profile sets, with its clauses (`planlint profiles ID` prints a\nwhole profile):",
+    );
+    let mut any = false;
+    for (id, text) in crate::profile::BUILTIN {
+        let Ok(p) = Profile::parse(id, text) else {
+            continue;
+        };
+        let Some(cfg) = p.rules.get(r.id()) else {
+            continue;
+        };
+        any = true;
+        let lines = crate::profile::show::section(&p, r.id(), cfg, r.dated());
+        o.push_str(&format!(
+            "\n- {} (`{id}`): severity {}, clause {}",
+            p.city_en,
+            cfg.severity.as_str(),
+            p.cite(&cfg.clause)
+        ));
+        for line in &lines[1..] {
+            let item = line.trim_start();
+            let nested = line.len() - item.len() > 2;
+            match item.strip_prefix("- ") {
+                Some(rest) if nested => o.push_str(&format!("\n    - {rest}")),
+                _ => o.push_str(&format!("\n  - {item}")),
+            }
+        }
+    }
+    if !any {
+        o.push_str("\n- none of them has it");
+    }
+    o
 }
 
 /// What a rule checks, in one paragraph: the first of its documentation's "## 检查内容"
@@ -442,13 +492,34 @@ mod tests {
             }
         }
         let s = summary(
-            describe("floor-area-per-households").unwrap().1.as_ref(),
+            describe("floor-area-per-households").unwrap().1,
             crate::text::Lang::Zh,
         );
         assert!(
             s.starts_with("每个小区：") && s.ends_with("不符合时给出尚缺的面积。"),
             "{s}"
         );
+    }
+
+    #[test]
+    fn a_rules_clauses_are_read_from_the_profiles() {
+        // floor-area-per-households is in Anyang's (若干政策 四(九): new 30, existing 20),
+        // Wuhan's (三(二)1: new 20) and Xuchang's (三(一)3: new 30, existing 20) profiles,
+        // and in no other.
+        let (_, doc) = describe("floor-area-per-households").unwrap();
+        let clauses = &doc[doc.find("## Clauses").unwrap()..];
+        for line in [
+            "- Anyang (`anyang-2017`): severity error, clause 安政办〔2017〕80号 若干政策 四(九)",
+            "  - new = { value = 30.0 }",
+            "- Wuhan (`wuhan-2017`): severity error, clause 武政规〔2017〕34号 三(二)1",
+            "  - new = 20.0",
+            "- Xuchang (`xuchang-2022`): severity error, clause 许办〔2022〕4号 三(一)3",
+            "  - existing = 20.0",
+        ] {
+            assert!(clauses.contains(&format!("{line}\n")), "{line}\n{clauses}");
+        }
+        assert!(!clauses.contains("changzhi") && !clauses.contains("shangqiu"));
+        assert_eq!(doc.matches("## Clauses").count(), 1);
     }
 
     #[test]

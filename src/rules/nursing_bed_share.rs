@@ -23,12 +23,6 @@ house the able-bodied do not meet it. The share of nursing-type beds is the poli
 ## Example
 4,000 beds of which 1,000 are nursing-type: 25% — meets Anyang's 10% of 2017, fails its
 30% from 2020 (short by 5 points, 200 beds).
-
-## Clauses
-- Anyang: ≥ 10% in 2017, ≥ 30% by 2020 — 安政办〔2017〕80号 行动计划 二、三(一)2
-- Changzhi: ≥ 30% — 长民发〔2018〕95号 三
-- Shangqiu: ≥ 15% in 2018, ≥ 30% by 2020 — 三(一)2
-- Wuhan: ≥ 50% of institution beds by 2020 — 武政规〔2017〕34号 二
 "#;
 
 area_metric_rule!(

@@ -24,10 +24,6 @@ run institutions measures how far the market has opened.
 ## Example
 160 institutions, 100 private and 12 publicly-built-privately-run: Changzhi counts 112 /
 160 = 70% — a pass; Shangqiu counts 100 / 160 = 62.5% — a pass against 50%.
-
-## Clauses
-- Changzhi: private + public-private ≥ 70% by 2020 — 长民发〔2018〕95号 三
-- Shangqiu: private ≥ 50% by 2020 — 二
 "#;
 
 /// Counts the facilities measured, and those whose operator is in `numerator`; with a

@@ -22,9 +22,6 @@ this share tracks how far that reform has gone.
 ## Example
 20 public institutions, 5 of them run by private operators: 25% — short of 30% by one
 institution (6 of 20 would be 30%).
-
-## Clauses
-- Changzhi: ≥ 30% by 2020 — 长民发〔2018〕95号 五(七)
 "#;
 
 area_metric_rule!(

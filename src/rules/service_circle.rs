@@ -44,10 +44,6 @@ at 800–1000 m of walking, and older people's comfortable single-trip walk is n
 
 ## Example
 A compound 1,240 m from the nearest station, limit 800 m: fail, 440 m too far.
-
-## Clauses
-- Anyang: "初步形成15分钟城市社区养老服务圈" by 2020 — 安政办〔2017〕80号 行动计划 三(二)2
-- Shangqiu: the same words, by 2020 — 三(二)2
 "#;
 
 declare_rule!(

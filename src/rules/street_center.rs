@@ -17,10 +17,6 @@ runs the community stations around it; a street without one has no hub.
 
 ## Example
 Street 东大街 contains two `community_station`s and no `street_center`: fail, 0 of 1.
-
-## Clauses
-- Xuchang: every street has one comprehensive elder-care facility by the end of 2022 —
-  许办〔2022〕4号 二
 "#;
 
 presence_rule!(

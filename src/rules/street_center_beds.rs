@@ -19,9 +19,6 @@ is not meant to become an institution; Xuchang sets 50–100 "in principle" (war
 
 ## Example
 A street centre with 30 long-term beds: 20 short of the 50 minimum (warning).
-
-## Clauses
-- Xuchang: long-term beds 50–100, in principle — 许办〔2022〕4号 二
 "#;
 
 range_rule!(

@@ -17,9 +17,6 @@ text says "原则上" (in principle), so the profile makes it a warning.
 
 ## Example
 A street centre of 6,200 m²: over the 5,000 m² cap by 1,200 m² (warning).
-
-## Clauses
-- Xuchang: floor area within 5,000 m², in principle — 许办〔2022〕4号 二
 "#;
 
 range_rule!(

@@ -19,9 +19,6 @@ estimate is off.
 
 ## Example
 A city with 14,200 beds misses Changzhi's 15,000 by 800.
-
-## Clauses
-- Changzhi: ≥ 15,000 beds by 2020 — 长民发〔2018〕95号 三
 "#;
 
 area_metric_rule!(

@@ -329,7 +329,7 @@ fn rules(o: &mut String, r: &Report, lang: Lang) {
     );
     for (rule, fs) in &per_rule {
         let title =
-            crate::rules::describe(rule).map_or_else(String::new, |(t, _)| t.get(lang).to_string());
+            crate::rules::find(rule).map_or_else(String::new, |r| r.title().get(lang).to_string());
         let counts: String = Status::ALL
             .iter()
             .map(|&s| {
@@ -348,7 +348,7 @@ fn rules(o: &mut String, r: &Report, lang: Lang) {
     o.push_str("</tbody></table>\n");
     for (rule, fs) in &per_rule {
         let title =
-            crate::rules::describe(rule).map_or_else(String::new, |(t, _)| t.get(lang).to_string());
+            crate::rules::find(rule).map_or_else(String::new, |r| r.title().get(lang).to_string());
         let _ = writeln!(o, "<h2>{rule} — {}</h2>", esc(&title));
         let mut rows: Vec<&&Finding> = fs.iter().collect();
         // Failing first, the worst first; then the rest in the report's order.

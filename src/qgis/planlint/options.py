@@ -9,7 +9,7 @@ from . import command, helptext
 
 # The built-in profiles when the command cannot be asked (it lists them: `planlint
 # profiles`).
-KNOWN = ["anyang-2017", "changzhi-2018", "xuchang-2022", "shangqiu-2018", "wuhan-2017"]
+KNOWN = ["anyang-2017", "changzhi-2018", "shangqiu-2018", "wuhan-2017", "xuchang-2022"]
 LANGS = ["zh", "en"]
 
 _profiles = None
