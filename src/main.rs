@@ -245,7 +245,7 @@ fn rules_cmd(id: Option<&str>, json: bool) -> Result<u8, String> {
         Some(id) => {
             let (_, doc) = rules::describe(id)
                 .ok_or_else(|| format!("unknown rule '{id}'; `planlint rules` lists them"))?;
-            o.push_str(&doc);
+            o.push_str(doc);
         }
     }
     print_out(&o)

@@ -452,8 +452,8 @@ pub fn catalogue() -> serde_json::Value {
                 "title": title.zh,
                 "title_en": title.en,
                 "subject": r.subject().as_str(),
-                "summary": summary(&doc, Lang::Zh),
-                "summary_en": summary(&doc, Lang::En),
+                "summary": summary(doc, Lang::Zh),
+                "summary_en": summary(doc, Lang::En),
                 "doc": doc,
             })
         })
@@ -486,7 +486,7 @@ mod tests {
             );
             // What it checks, in both languages, for lists and the QGIS plugin's help.
             for lang in [crate::text::Lang::Zh, crate::text::Lang::En] {
-                let s = summary(&doc, lang);
+                let s = summary(doc, lang);
                 assert!(s.len() > 30, "{}: no summary in {lang:?}", r.id());
                 assert!(!s.contains('\n'), "{}", r.id());
             }
