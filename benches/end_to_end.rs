@@ -224,6 +224,14 @@ fn end_to_end(c: &mut Criterion) {
                 assert!(matches!(code, Some(0 | 1)), "{code:?}")
             })
         });
+        // The same submission against this city kept in memory (read, placed and checked
+        // once, as `planlint serve` keeps it): what each further submission costs.
+        let kept = planlint::Request::plan(&dir).city().unwrap();
+        let submission =
+            planlint::Request::plan(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/submission"));
+        g.bench_function(id("submission-in-kept-city"), |b| {
+            b.iter(|| black_box(kept.check(&submission).unwrap()))
+        });
         g.bench_function(id("parse-only"), |b| b.iter(|| black_box(parse_only(&dir))));
         g.bench_function(id("read"), |b| {
             b.iter(|| black_box(planlint::read::read_layers(&sources).unwrap()))

@@ -32,7 +32,7 @@ pub mod waivers;
 
 pub use engine::Options;
 pub use model::progress::{Progress, Stage};
-pub use pipeline::{Error, Request};
+pub use pipeline::{City, Error, Request};
 pub use read::LayerFiles;
 
 /// Checks a placed plan against a profile as of a date ([`engine::run`] with the default

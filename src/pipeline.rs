@@ -129,6 +129,60 @@ impl Request {
     /// Runs the whole check. The error says which file, feature or setting could not be
     /// used (the command line's exit 2).
     pub fn run(&self) -> Result<Report, Error> {
+        let mut plan = self.sources()?;
+        let waivers = waivers_of(&plan)?;
+        let city = match &self.context {
+            Some(dir) => Some(Sources::from_path(dir)?),
+            None => None,
+        };
+        let (profile, _) = self.profile_of(&plan, city.as_ref())?;
+        // Each rule section is parsed into its rule's parameters once; that is the validation.
+        let prepared = Prepared::new(&profile);
+        prepared.validate()?;
+        let as_of = self.date(&plan, city.as_ref())?;
+        let options = &self.options;
+        options.tell(Stage::Reading);
+        let report = match city {
+            None => {
+                let plan = place::load_with(&plan, options.progress.as_ref())?;
+                engine::run(&plan, &prepared, as_of, options)
+            }
+            Some(mut city) => {
+                // The submission is placed in the city's working CRS and checked inside it.
+                city.working_crs = self.working_crs.clone();
+                let city = place::load_with(&city, options.progress.as_ref())?;
+                let (merged, sub) = self.merged_into(&city, &mut plan)?;
+                submission::check_in_city(&city, &merged, &sub, &prepared, as_of, options)
+            }
+        };
+        self.finish(report, &waivers)
+    }
+
+    /// Reads, places and checks the city this request names (its `plan`; its profile and
+    /// date as a check of it would take them), once: a [`City`] that submissions are then
+    /// checked against ([`City::check`]) without reading, placing or checking the city
+    /// again, as `planlint serve` keeps its cities.
+    pub fn city(&self) -> Result<City, Error> {
+        let sources = self.sources()?;
+        let (profile, key) = self.profile_of(&sources, None)?;
+        Prepared::new(&profile).validate()?;
+        let as_of = self.date(&sources, None)?;
+        self.options.tell(Stage::Reading);
+        let plan = place::load_with(&sources, self.options.progress.as_ref())?;
+        let before = submission::Before::of(&plan, &Prepared::new(&profile), as_of);
+        Ok(City {
+            sources,
+            plan,
+            profile,
+            key,
+            as_of,
+            before,
+        })
+    }
+
+    /// Where the plan's layers are: its folder, file or database, and the files named one
+    /// by one.
+    fn sources(&self) -> Result<Sources, Error> {
         let mut sources = match &self.plan {
             Some(path) => Sources::from_path(path)?,
             None if self.layers.compounds.is_some() => Sources::default(),
@@ -139,57 +193,54 @@ impl Request {
             }
         };
         self.add_layers(&mut sources);
-        let waivers = crate::waivers::parse(&sources.settings.waivers).map_err(|e| {
-            let file = sources
-                .settings_file
-                .as_deref()
-                .map_or_else(|| "plan.toml".into(), |f| f.display().to_string());
-            Error::Request(format!("{file}: {e}"))
-        })?;
-        let city = match &self.context {
-            Some(dir) => Some(Sources::from_path(dir)?),
-            None => None,
-        };
-        let city_settings = city.as_ref().map(|c| &c.settings);
-        let profile_name = self
+        Ok(sources)
+    }
+
+    /// The profile: the request's, else plan.toml's, else the city's; with the request's
+    /// overrides. And what names it (id or file, and the overrides), to tell two apart.
+    fn profile_of(
+        &self,
+        sources: &Sources,
+        city: Option<&Sources>,
+    ) -> Result<(Profile, ProfileKey), Error> {
+        let name = self
             .profile
             .clone()
             .or_else(|| sources.settings.profile.clone())
-            .or_else(|| city_settings.and_then(|s| s.profile.clone()))
+            .or_else(|| city.and_then(|c| c.settings.profile.clone()))
             .ok_or_else(|| {
                 Error::Request(
                     "no profile: give --profile (e.g. anyang-2017) or set profile in plan.toml"
                         .into(),
                 )
             })?;
-        let mut profile = Profile::load(&profile_name)?;
+        let mut profile = Profile::load(&name)?;
         for s in &self.overrides {
             profile.apply_override(s)?;
         }
-        // Each rule section is parsed into its rule's parameters once; that is the validation.
-        let prepared = Prepared::new(&profile);
-        prepared.validate()?;
-        let as_of = self.date(&sources, city.as_ref())?;
-        let options = &self.options;
-        options.tell(Stage::Reading);
-        let mut report = match city {
-            None => {
-                let plan = place::load_with(&sources, options.progress.as_ref())?;
-                engine::run(&plan, &prepared, as_of, options)
-            }
-            Some(mut city) => {
-                // The submission is placed in the city's working CRS and checked inside it.
-                city.working_crs = self.working_crs.clone();
-                let city = place::load_with(&city, options.progress.as_ref())?;
-                sources.submission = true;
-                sources.working_crs = Some(city.working_crs.clone());
-                let submission = place::load_with(&sources, options.progress.as_ref())?;
-                let (merged, sub) =
-                    submission::merge(city.clone(), submission).map_err(Error::Context)?;
-                submission::check_in_city(&city, &merged, &sub, &prepared, as_of, options)
-            }
-        };
-        crate::waivers::apply(&mut report, &waivers);
+        Ok((profile, (name, self.overrides.clone())))
+    }
+
+    /// The submission this request names, placed in the city's working CRS and merged
+    /// into it.
+    fn merged_into(
+        &self,
+        city: &crate::model::Plan,
+        sources: &mut Sources,
+    ) -> Result<(crate::model::Plan, submission::Submission), Error> {
+        sources.submission = true;
+        sources.working_crs = Some(city.working_crs.clone());
+        let plan = place::load_with(sources, self.options.progress.as_ref())?;
+        submission::merge(city.clone(), plan).map_err(Error::Context)
+    }
+
+    /// The plan's waivers applied, and the comparison with the baseline.
+    fn finish(
+        &self,
+        mut report: Report,
+        waivers: &[crate::waivers::Waiver],
+    ) -> Result<Report, Error> {
+        crate::waivers::apply(&mut report, waivers);
         if let Some(path) = &self.baseline {
             let before = baseline::read(path)?;
             let name = path.display().to_string();
@@ -217,6 +268,73 @@ impl Request {
                 .ok_or_else(|| Error::Request(format!("--as-of {s}: not a date (YYYY-MM-DD)"))),
             None => Ok(chrono::Local::now().date_naive()),
         }
+    }
+}
+
+/// What names a profile: its id or file, and the overrides applied to it.
+type ProfileKey = (String, Vec<String>);
+
+/// plan.toml's `[[waivers]]`; the error names the file.
+fn waivers_of(sources: &Sources) -> Result<Vec<crate::waivers::Waiver>, Error> {
+    crate::waivers::parse(&sources.settings.waivers).map_err(|e| {
+        let file = sources
+            .settings_file
+            .as_deref()
+            .map_or_else(|| "plan.toml".into(), |f| f.display().to_string());
+        Error::Request(format!("{file}: {e}"))
+    })
+}
+
+/// A city read, placed and checked once ([`Request::city`]), kept for the submissions
+/// checked against it: each is read, placed in the city's CRS, merged into it and
+/// checked with its compounds' circle walked around them, and its areas compared with
+/// what the city was before, which was checked when the city was loaded.
+pub struct City {
+    sources: Sources,
+    plan: crate::model::Plan,
+    profile: Profile,
+    key: ProfileKey,
+    as_of: NaiveDate,
+    before: submission::Before,
+}
+
+impl City {
+    /// The city's plan, placed.
+    pub fn plan(&self) -> &crate::model::Plan {
+        &self.plan
+    }
+
+    /// The date the city was checked for.
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+
+    /// The profile the city was checked with.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// Checks the submission `submission` names (its `plan`, with its layers, profile,
+    /// date, overrides, baseline and options; its `context` is this city) inside the city:
+    /// the report `planlint check SUBMISSION --context CITY` gives. A submission asking for
+    /// another profile or date than the city was checked with has the city checked again
+    /// with them.
+    pub fn check(&self, submission: &Request) -> Result<Report, Error> {
+        let mut sources = submission.sources()?;
+        let waivers = waivers_of(&sources)?;
+        let (profile, key) = submission.profile_of(&sources, Some(&self.sources))?;
+        let prepared = Prepared::new(&profile);
+        prepared.validate()?;
+        let as_of = submission.date(&sources, Some(&self.sources))?;
+        let options = &submission.options;
+        options.tell(Stage::Reading);
+        let (merged, sub) = submission.merged_into(&self.plan, &mut sources)?;
+        let report = if key == self.key && as_of == self.as_of {
+            submission::check_against(&self.before, &merged, &sub, &prepared, as_of, options)
+        } else {
+            submission::check_in_city(&self.plan, &merged, &sub, &prepared, as_of, options)
+        };
+        submission.finish(report, &waivers)
     }
 }
 

@@ -156,8 +156,30 @@ impl Effect {
     }
 }
 
-/// Checks `merged` (the city with the submission in it, [`merge`])
-/// against `city` alone, and reports what concerns the submission.
+/// The city's area-level findings before any submission: what a submission's are
+/// compared with. The city's own compounds and facilities, its walks and its circle are not
+/// a submission's: only the areas are checked.
+pub struct Before {
+    findings: Vec<Finding>,
+}
+
+impl Before {
+    /// The areas-only check of the city.
+    pub fn of(city: &Plan, prepared: &Prepared, as_of: chrono::NaiveDate) -> Before {
+        let quiet = Options {
+            geometry: false,
+            areas_only: true,
+            ..Options::default()
+        };
+        Before {
+            findings: engine::run(city, prepared, as_of, &quiet).findings,
+        }
+    }
+}
+
+/// Checks `merged` (the city with the submission in it, [`merge`]) against `city` alone,
+/// and reports what concerns the submission. The check of the city before and the one after
+/// run side by side; the one after tells the stages.
 pub fn check_in_city(
     city: &Plan,
     merged: &Plan,
@@ -166,15 +188,37 @@ pub fn check_in_city(
     as_of: chrono::NaiveDate,
     options: &Options,
 ) -> Report {
-    // Before the submission, only the areas' findings are compared: the city's own
-    // compounds and facilities, its walks and its circle are not the submission's. After
-    // it, the findings of the submission's own compounds and the areas'. The two checks
-    // run side by side; the one after tells the stages.
-    let quiet = Options {
-        geometry: false,
-        areas_only: true,
-        ..Options::default()
-    };
+    let (before, after) = rayon::join(
+        || Before::of(city, prepared, as_of),
+        || after(merged, submission, prepared, as_of, options),
+    );
+    compared_with(after, &before, merged, submission)
+}
+
+/// Checks `merged` against what the city was before (kept from an earlier
+/// [`Before::of`]), and reports what concerns the submission: the same report as
+/// [`check_in_city`], without checking the city again.
+pub fn check_against(
+    before: &Before,
+    merged: &Plan,
+    submission: &Submission,
+    prepared: &Prepared,
+    as_of: chrono::NaiveDate,
+    options: &Options,
+) -> Report {
+    let report = after(merged, submission, prepared, as_of, options);
+    compared_with(report, before, merged, submission)
+}
+
+/// The check with the submission in the city: the findings of the submission's own
+/// compounds (their circle walked on the roads around them) and the areas'.
+fn after(
+    merged: &Plan,
+    submission: &Submission,
+    prepared: &Prepared,
+    as_of: chrono::NaiveDate,
+    options: &Options,
+) -> Report {
     let focused = Options {
         focus: Some(std::sync::Arc::new(crate::rules::Focus {
             compounds: merged
@@ -185,10 +229,17 @@ pub fn check_in_city(
         })),
         ..options.clone()
     };
-    let (before, mut report) = rayon::join(
-        || engine::run(city, prepared, as_of, &quiet),
-        || engine::run(merged, prepared, as_of, &focused),
-    );
+    engine::run(merged, prepared, as_of, &focused)
+}
+
+/// The report after the submission, of the submission only: its compounds' and
+/// facilities' findings, and those of the areas it touches, each compared with `before`.
+fn compared_with(
+    mut report: Report,
+    before: &Before,
+    merged: &Plan,
+    submission: &Submission,
+) -> Report {
     if let Some(shapes) = report.geometry.as_mut() {
         std::sync::Arc::make_mut(shapes).focus = extent(merged, submission);
     }

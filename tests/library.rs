@@ -165,3 +165,45 @@ fn a_request_that_cannot_run_is_an_error_naming_the_file() {
     assert_ne!(outside.message(Lang::Zh), outside.message(Lang::En));
     assert!(Path::new("fixtures/context/sub-outside").is_dir());
 }
+
+/// A city read, placed and checked once, kept in memory: submissions checked against it
+/// give the reports `--context` gives, byte for byte, without the city being read again.
+/// data/sample with data/submission; fixtures/context/city with each of its submissions
+/// (one across two districts, one far from any facility, one bringing land, one replacing
+/// a city compound), and one asking for another date, which has the city checked again.
+#[test]
+fn a_city_kept_in_memory_checks_submissions_as_context_does() {
+    for (city_dir, submissions) in [
+        ("data/sample", &["data/submission"][..]),
+        (
+            "fixtures/context/city",
+            &[
+                "fixtures/context/sub-across",
+                "fixtures/context/sub-far",
+                "fixtures/context/sub-land",
+                "fixtures/context/sub-replace",
+            ][..],
+        ),
+    ] {
+        let city = Request::plan(city_dir).city().unwrap();
+        for sub in submissions {
+            for as_of in [None, Some("2023-01-01")] {
+                let mut request = Request::plan(*sub);
+                request.as_of = as_of.map(String::from);
+                let kept = city.check(&request).unwrap();
+                let whole = request.clone().context(city_dir).run().unwrap();
+                assert_eq!(
+                    json(&kept),
+                    json(&whole),
+                    "{sub} in {city_dir}, as of {as_of:?}"
+                );
+                assert!(!kept.findings.is_empty());
+            }
+        }
+        // A submission outside the city is refused as --context refuses it.
+        let outside = city.check(&Request::plan("fixtures/context/sub-outside"));
+        if city_dir == "fixtures/context/city" {
+            assert!(matches!(outside, Err(planlint::Error::Context(_))));
+        }
+    }
+}
