@@ -38,6 +38,9 @@ pub struct Options {
     /// circle is walked on the roads around the wanted ones, and the report's circle
     /// summary counts them alone.
     pub(crate) focus: Option<std::sync::Arc<rules::Focus>>,
+    /// The units' joins made before of the plan's very units (a city's, kept for the
+    /// parts of it submissions are checked on); none: made anew.
+    pub(crate) units: Option<std::sync::Arc<crate::index::UnitJoins>>,
 }
 
 impl Options {
@@ -58,6 +61,7 @@ impl Default for Options {
             progress: None,
             areas_only: false,
             focus: None,
+            units: None,
         }
     }
 }
@@ -157,7 +161,7 @@ pub fn index(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Optio
     // The joins and the road graph are built side by side (the indexing stage holds both);
     // the network stage snaps the compounds and facilities onto the graph.
     let (joins, graph) = rayon::join(
-        || Joins::build(plan),
+        || Joins::build_with(plan, options.units.as_deref()),
         || walks.then(|| Walkable::graph(plan, rect)),
     );
     let network = graph.map(|net| {

@@ -169,7 +169,10 @@ impl Request {
         let as_of = self.date(&sources, None)?;
         self.options.tell(Stage::Reading);
         let plan = place::load_with(&sources, self.options.progress.as_ref())?;
-        let before = submission::Before::of(&plan, &Prepared::new(&profile), as_of);
+        let (before, index) = rayon::join(
+            || submission::Before::of(&plan, &Prepared::new(&profile), as_of),
+            || submission::CityIndex::of(&plan),
+        );
         Ok(City {
             sources,
             plan,
@@ -177,6 +180,7 @@ impl Request {
             key,
             as_of,
             before,
+            index,
         })
     }
 
@@ -296,6 +300,7 @@ pub struct City {
     key: ProfileKey,
     as_of: NaiveDate,
     before: submission::Before,
+    index: submission::CityIndex,
 }
 
 impl City {
@@ -316,7 +321,9 @@ impl City {
 
     /// Checks the submission `submission` names (its `plan`, with its layers, profile,
     /// date, overrides, baseline and options; its `context` is this city) inside the city:
-    /// the report `planlint check SUBMISSION --context CITY` gives. A submission asking for
+    /// the report `planlint check SUBMISSION --context CITY` gives. It is checked on the
+    /// part of the city it reads ([`submission::part`]), and on the whole when a walk
+    /// leaves that part's window or sites are to be suggested; a submission asking for
     /// another profile or date than the city was checked with has the city checked again
     /// with them.
     pub fn check(&self, submission: &Request) -> Result<Report, Error> {
@@ -328,8 +335,37 @@ impl City {
         let as_of = submission.date(&sources, Some(&self.sources))?;
         let options = &submission.options;
         options.tell(Stage::Reading);
+        let kept = key == self.key && as_of == self.as_of;
+        if kept && options.suggest == 0 {
+            sources.submission = true;
+            sources.working_crs = Some(self.plan.working_crs.clone());
+            let plan = place::load_with(&sources, options.progress.as_ref())?;
+            let part = submission::part(&self.plan, &self.index, plan, &prepared, as_of)
+                .map_err(Error::Context)?;
+            if let Some((part, sub, walk)) = part {
+                let options = Options {
+                    units: Some(self.index.units.clone()),
+                    ..options.clone()
+                };
+                let report = submission::check_against(
+                    &self.before,
+                    &part,
+                    &sub,
+                    &prepared,
+                    as_of,
+                    &options,
+                );
+                // A walk longer than the window vouches for was measured on the part's
+                // roads alone: the whole city measures it.
+                let left_the_window = walk.window().is_some()
+                    && report.network.as_ref().is_some_and(|n| n.window.is_none());
+                if !left_the_window {
+                    return submission.finish(report, &waivers);
+                }
+            }
+        }
         let (merged, sub) = submission.merged_into(&self.plan, &mut sources)?;
-        let report = if key == self.key && as_of == self.as_of {
+        let report = if kept {
             submission::check_against(&self.before, &merged, &sub, &prepared, as_of, options)
         } else {
             submission::check_in_city(&self.plan, &merged, &sub, &prepared, as_of, options)

@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use geo::{BoundingRect, Intersects};
 
+use crate::analysis::circle::Walk;
 use crate::engine::{self, Options};
 use crate::model::details::ContextDetails;
 use crate::model::{Finding, Measure, Status};
@@ -43,48 +44,214 @@ pub struct Submission {
     pub inputs: Vec<(Layer, LayerInfo)>,
 }
 
+impl Submission {
+    /// The submission's ids, and the city features they replace.
+    fn of(city: &Plan, submission: &Plan) -> Submission {
+        let compounds: HashSet<String> =
+            submission.compounds.iter().map(|c| c.id.clone()).collect();
+        let facilities: HashSet<String> =
+            submission.facilities.iter().map(|f| f.id.clone()).collect();
+        let mut replaced: Vec<(Layer, String)> = city
+            .compounds
+            .iter()
+            .filter(|c| compounds.contains(&c.id))
+            .map(|c| (Layer::Compounds, c.id.clone()))
+            .chain(
+                city.facilities
+                    .iter()
+                    .filter(|f| facilities.contains(&f.id))
+                    .map(|f| (Layer::Facilities, f.id.clone())),
+            )
+            .collect();
+        replaced.sort();
+        Submission {
+            compounds,
+            facilities,
+            replaced,
+            inputs: submission.inputs.clone(),
+        }
+    }
+}
+
 /// The city and the submission as one plan; `Err` says why the submission cannot be
 /// checked in this city (exit 2).
 pub fn merge(city: Plan, submission: Plan) -> Result<(Plan, Submission), Text> {
     outside_every_unit(&city, &submission)?;
-    let compounds: HashSet<String> = submission.compounds.iter().map(|c| c.id.clone()).collect();
-    let facilities: HashSet<String> = submission.facilities.iter().map(|f| f.id.clone()).collect();
-    let mut replaced: Vec<(Layer, String)> = city
-        .compounds
-        .iter()
-        .filter(|c| compounds.contains(&c.id))
-        .map(|c| (Layer::Compounds, c.id.clone()))
-        .chain(
-            city.facilities
-                .iter()
-                .filter(|f| facilities.contains(&f.id))
-                .map(|f| (Layer::Facilities, f.id.clone())),
-        )
-        .collect();
-    replaced.sort();
+    let sub = Submission::of(&city, &submission);
     let mut plan = city;
-    plan.compounds.retain(|c| !compounds.contains(&c.id));
-    plan.facilities.retain(|f| !facilities.contains(&f.id));
+    plan.compounds.retain(|c| !sub.compounds.contains(&c.id));
+    plan.facilities.retain(|f| !sub.facilities.contains(&f.id));
     // A replaced compound's city phases go with it; the submission brings its own.
-    plan.phases.retain(|p| !compounds.contains(&p.compound_id));
-    let sub = Submission {
-        compounds,
-        facilities,
-        replaced,
-        inputs: submission.inputs,
-    };
+    plan.phases
+        .retain(|p| !sub.compounds.contains(&p.compound_id));
+    join(&mut plan, submission, &sub);
+    Ok((plan, sub))
+}
+
+/// The submission's features after the city's (what remains of them), and a layer only
+/// the submission brings (its phases, say) a layer of the whole.
+fn join(plan: &mut Plan, submission: Plan, sub: &Submission) {
     plan.compounds.extend(submission.compounds);
     plan.facilities.extend(submission.facilities);
     plan.phases.extend(submission.phases);
     plan.roads.extend(submission.roads);
     plan.notes.extend(submission.notes);
-    // A layer only the submission brings (its phases, say) is a layer of the whole.
     for (layer, info) in &sub.inputs {
         if !plan.has_layer(*layer) {
             plan.inputs.push((*layer, info.clone()));
         }
     }
-    Ok((plan, sub))
+}
+
+/// What a city keeps to cut out the part of it a submission is checked on ([`part`]): its
+/// compounds' and roads' boxes, and its compounds' ids.
+pub struct CityIndex {
+    /// The units' joins, which a part of the city shares ([`crate::engine::Options`]).
+    pub(crate) units: std::sync::Arc<crate::index::UnitJoins>,
+    compounds: crate::index::BoxIndex,
+    roads: crate::index::BoxIndex,
+    compound_ids: std::sync::Arc<HashSet<String>>,
+    /// The city's extent, as its map frames it ([`crate::report::extent`]).
+    extent: Option<geo::Rect<f64>>,
+}
+
+impl CityIndex {
+    pub fn of(city: &Plan) -> CityIndex {
+        use rayon::prelude::*;
+        let ((compounds, roads), units) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        let boxes: Vec<_> = city
+                            .compounds
+                            .par_iter()
+                            .map(|c| c.geometry.bounding_rect())
+                            .collect();
+                        crate::index::BoxIndex::new(boxes.into_iter())
+                    },
+                    || {
+                        let boxes: Vec<_> =
+                            city.roads.par_iter().map(|r| r.bounding_rect()).collect();
+                        crate::index::BoxIndex::new(boxes.into_iter())
+                    },
+                )
+            },
+            || crate::index::UnitJoins::of(city),
+        );
+        CityIndex {
+            units: std::sync::Arc::new(units),
+            compounds,
+            roads,
+            compound_ids: std::sync::Arc::new(
+                city.compounds.iter().map(|c| c.id.clone()).collect(),
+            ),
+            extent: whole_extent(city, |_| true, |_| true),
+        }
+    }
+}
+
+/// The submission merged into the part of its city that its check reads, rather than
+/// into the whole ([`merge`]): every unit and facility (the areas' rules count them all),
+/// and of the city's compounds and roads only those its compounds' circle is walked
+/// among (the walk's window, [`crate::analysis::circle::Walk`]) and those its map shows.
+/// The check of the part gives the check of the whole's findings about the submission, as
+/// long as every walk stays within the window: `Ok(None)` when there is no window to cut
+/// to (a circle distance that is not a number). A facility naming a compound of the city
+/// left out belongs to it, not to a compound of the part ([`crate::model::Partial`]).
+pub fn part(
+    city: &Plan,
+    index: &CityIndex,
+    submission: Plan,
+    prepared: &Prepared,
+    as_of: chrono::NaiveDate,
+) -> Result<Option<(Plan, Submission, Walk)>, Text> {
+    outside_every_unit(city, &submission)?;
+    let circle = prepared.circle();
+    let walk = circle.map_or(Walk::Nothing, |p| {
+        let urban = submission
+            .compounds
+            .iter()
+            .filter(|c| p.area_types.contains(&c.area_type))
+            .map(|c| c.reference);
+        Walk::around(urban, p, as_of, city.snap_tolerance)
+    });
+    if matches!(walk, Walk::Whole) {
+        return Ok(None);
+    }
+    let sub = Submission::of(city, &submission);
+    let kept = |c: &crate::model::Compound| !sub.compounds.contains(&c.id);
+    // The whole's extent (the city's, kept, where the submission replaces nothing), and
+    // what the map shows of it: the submission's extent with its surroundings.
+    let city_part = if sub.replaced.is_empty() {
+        index.extent
+    } else {
+        whole_extent(city, kept, |f| !sub.facilities.contains(&f.id))
+    };
+    let whole = [city_part, whole_extent(&submission, |_| true, |_| true)]
+        .into_iter()
+        .flatten()
+        .reduce(crate::geometry::union);
+    // The circle is measured, and drawn, when the whole has compounds and facilities.
+    let has = |l: Layer| city.has_layer(l) || sub.inputs.iter().any(|(x, _)| *x == l);
+    let measured = circle.filter(|_| has(Layer::Compounds) && has(Layer::Facilities));
+    let view = extent_of(&submission.compounds, &submission.facilities)
+        .map(|focus| crate::report::focus_view(focus, measured.map(|p| p.distance(as_of)), whole));
+    let window = walk.window();
+    let mut chosen: Vec<usize> = view.map_or_else(Vec::new, |v| index.compounds.meeting(v));
+    if let Some(w) = window {
+        let rect = w.rect;
+        chosen.extend(
+            index
+                .compounds
+                .meeting(rect)
+                .into_iter()
+                .filter(|&k| rect.intersects(&city.compounds[k].reference)),
+        );
+    }
+    chosen.sort_unstable();
+    chosen.dedup();
+    chosen.retain(|&k| kept(&city.compounds[k]));
+    let chosen_ids: HashSet<&str> = chosen
+        .iter()
+        .map(|&k| city.compounds[k].id.as_str())
+        .collect();
+    let roads = window.map_or_else(Vec::new, |w| index.roads.meeting(w.rect));
+    let mut plan = Plan {
+        compounds: chosen.iter().map(|&k| city.compounds[k].clone()).collect(),
+        facilities: city
+            .facilities
+            .iter()
+            .filter(|f| !sub.facilities.contains(&f.id))
+            .cloned()
+            .collect(),
+        units: city.units.clone(),
+        phases: city
+            .phases
+            .iter()
+            .filter(|p| chosen_ids.contains(p.compound_id.as_str()))
+            .cloned()
+            .collect(),
+        candidates: city.candidates.clone(),
+        roads: roads.iter().map(|&r| city.roads[r].clone()).collect(),
+        snap_tolerance: city.snap_tolerance,
+        inputs: city.inputs.clone(),
+        working_crs: city.working_crs.clone(),
+        notes: city.notes.clone(),
+        // The part holds every compound of the submission: the city's ids are those of
+        // the whole's other compounds.
+        partial: Some(crate::model::Partial {
+            compound_ids: index.compound_ids.clone(),
+            compounds: city.compounds.len() + submission.compounds.len()
+                - sub
+                    .replaced
+                    .iter()
+                    .filter(|(l, _)| *l == Layer::Compounds)
+                    .count(),
+            extent: whole,
+        }),
+    };
+    join(&mut plan, submission, &sub);
+    Ok(Some((plan, sub, walk)))
 }
 
 /// A submission feature outside every unit of the city cannot be checked in it: it is
@@ -339,19 +506,49 @@ fn compared(mut f: Finding, before: &HashMap<(&str, &str), &Finding>) -> Finding
 
 /// The bounding box of the submission's compounds and facilities, for the map.
 fn extent(plan: &Plan, submission: &Submission) -> Option<geo::Rect<f64>> {
-    let compounds = plan
-        .compounds
-        .iter()
-        .filter(|c| submission.compounds.contains(&c.id))
+    extent_of(
+        plan.compounds
+            .iter()
+            .filter(|c| submission.compounds.contains(&c.id)),
+        plan.facilities
+            .iter()
+            .filter(|f| submission.facilities.contains(&f.id)),
+    )
+}
+
+/// The extent of a plan's units, and of the compounds and facilities kept, as a map frames
+/// a plan ([`crate::report::extent`]).
+fn whole_extent(
+    plan: &Plan,
+    compound: impl Fn(&crate::model::Compound) -> bool,
+    facility: impl Fn(&crate::model::Facility) -> bool,
+) -> Option<geo::Rect<f64>> {
+    crate::report::extent(
+        plan.units.iter().map(|u| &u.geometry).chain(
+            plan.compounds
+                .iter()
+                .filter(|c| compound(c))
+                .map(|c| &c.geometry),
+        ),
+        plan.facilities
+            .iter()
+            .filter(|f| facility(f))
+            .map(|f| f.reference),
+    )
+}
+
+/// The extent of compounds and facilities, as a map frames them.
+fn extent_of<'a>(
+    compounds: impl IntoIterator<Item = &'a crate::model::Compound>,
+    facilities: impl IntoIterator<Item = &'a crate::model::Facility>,
+) -> Option<geo::Rect<f64>> {
+    let compounds = compounds
+        .into_iter()
         .filter_map(|c| c.geometry.bounding_rect());
-    let facilities = plan
-        .facilities
-        .iter()
-        .filter(|f| submission.facilities.contains(&f.id))
-        .filter_map(|f| match &f.geometry {
-            crate::model::Footprint::Point(p) => Some(geo::Rect::new(p.0, p.0)),
-            crate::model::Footprint::Parcel(mp) => mp.bounding_rect(),
-        });
+    let facilities = facilities.into_iter().filter_map(|f| match &f.geometry {
+        crate::model::Footprint::Point(p) => Some(geo::Rect::new(p.0, p.0)),
+        crate::model::Footprint::Parcel(mp) => mp.bounding_rect(),
+    });
     compounds.chain(facilities).reduce(crate::geometry::union)
 }
 

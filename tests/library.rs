@@ -207,3 +207,59 @@ fn a_city_kept_in_memory_checks_submissions_as_context_does() {
         }
     }
 }
+
+/// A kept city checks a submission on the part of the city it reads: its walking window's
+/// compounds and roads, what its map shows, every unit and facility. On a generated city of
+/// 2,500 compounds with its streets (so that the part is a part), the reports are those of
+/// `--context`, byte for byte, in JSON, HTML and text: for data/submission; for the same
+/// with a station naming `C002499` (a city compound 11 km away, outside the part: the station
+/// belongs to it, not to SUB-1, which contains it); and with a circle of 100 m, where the
+/// walks leave the window and the whole city measures them.
+#[test]
+fn a_kept_city_checks_a_submission_on_its_part_as_the_whole_would() {
+    use planlint::emit::Format::{Html, Json, Text};
+    let dir = tempfile::tempdir().unwrap();
+    let city_dir = dir.path().join("city");
+    let mut plan = planlint::synth::city(2500, 7);
+    planlint::synth::add_streets(&mut plan);
+    planlint::synth::write_plan(&city_dir, &plan, "anyang-2017", "2024-06-30").unwrap();
+    // The submission, with a second station inside SUB-1 that names C002499.
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    for f in ["compounds.geojson", "phases.csv"] {
+        std::fs::copy(Path::new("data/submission").join(f), elsewhere.join(f)).unwrap();
+    }
+    let mut facilities: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("data/submission/facilities.geojson").unwrap(),
+    )
+    .unwrap();
+    let mut far = facilities["features"][0].clone();
+    far["properties"]["设施编号"] = "SUB-S2".into();
+    far["properties"]["所属小区"] = "C002499".into();
+    facilities["features"].as_array_mut().unwrap().push(far);
+    std::fs::write(elsewhere.join("facilities.geojson"), facilities.to_string()).unwrap();
+    let emit = |r: &planlint::report::Report, f: Format| {
+        let mut out = Vec::new();
+        f.emitter(Lang::Zh).emit(&mut out, r).unwrap();
+        out
+    };
+    for set in [None, Some("service-circle.max_distance=100")] {
+        let with = |r: Request| match set {
+            Some(s) => r.set(s),
+            None => r,
+        };
+        let city = with(Request::plan(&city_dir)).city().unwrap();
+        for sub in [Path::new("data/submission"), elsewhere.as_path()] {
+            let request = with(Request::plan(sub));
+            let kept = city.check(&request).unwrap();
+            let whole = request.clone().context(&city_dir).run().unwrap();
+            for f in [Json, Html, Text] {
+                assert!(
+                    emit(&kept, f) == emit(&whole, f),
+                    "{} with {set:?}: the {f:?} reports differ",
+                    sub.display()
+                );
+            }
+        }
+    }
+}

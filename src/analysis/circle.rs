@@ -144,9 +144,21 @@ impl Walk {
         let Some(focus) = focus else {
             return Walk::Whole;
         };
-        let Some(rect) = (0..plan.compounds.len())
+        let wanted = (0..plan.compounds.len())
             .filter(|&k| focus.wants(k) && p.area_types.contains(&plan.compounds[k].area_type))
-            .map(|k| plan.compounds[k].reference)
+            .map(|k| plan.compounds[k].reference);
+        Walk::around(wanted, p, as_of, plan.snap_tolerance)
+    }
+
+    /// The walk of the compounds at these reference points (the wanted ones of the
+    /// circle's area types), on a network of this snap tolerance.
+    pub fn around(
+        points: impl Iterator<Item = geo::Point<f64>>,
+        p: &CircleParams,
+        as_of: chrono::NaiveDate,
+        snap_tolerance: f64,
+    ) -> Walk {
+        let Some(rect) = points
             .map(|c| geo::Rect::new(c.0, c.0))
             .reduce(crate::geometry::union)
         else {
@@ -158,7 +170,7 @@ impl Walk {
         }
         // Junctions merged within the snap tolerance may merge otherwise at the window's
         // edge: a few tolerances of room keep that edge away from what is measured.
-        let margin = 3.0 * d0 + crate::network::TIE + 1.0 + 10.0 * plan.snap_tolerance;
+        let margin = 3.0 * d0 + crate::network::TIE + 1.0 + 10.0 * snap_tolerance;
         Walk::Around(Window {
             rect: crate::geometry::widened(rect, margin),
             trusted: 1.5 * d0,

@@ -37,13 +37,23 @@ pub struct Joins {
 
 impl Joins {
     pub fn build(plan: &Plan) -> Joins {
+        Joins::build_with(plan, None)
+    }
+
+    /// The joins, with the units' own (their index and hierarchy) given when they were
+    /// made of these very units before ([`UnitJoins::of`]): a submission's part of a city
+    /// has the city's units.
+    pub fn build_with(plan: &Plan, units: Option<&UnitJoins>) -> Joins {
         // Three independent parts, side by side: the compounds' joins, the units', and
         // the point trees.
         let (by_compound, (by_unit, (facility_rank, points))) = rayon::join(
             || compound_joins(plan),
             || {
                 rayon::join(
-                    || unit_joins(plan),
+                    || match units {
+                        Some(u) if u.units == plan.units.len() => unit_joins_with(plan, u),
+                        _ => unit_joins_with(plan, &UnitJoins::of(plan)),
+                    },
                     || {
                         let rank = id_rank(plan.facilities.iter().map(|f| f.id.as_str()));
                         let compound_points =
@@ -118,6 +128,15 @@ fn compound_joins(plan: &Plan) -> ByCompound {
             .map(|id| (id, compound_by_id.get(id).copied()));
         facility_compound.push(match by_id {
             Some((_, Some(c))) => Some(c),
+            // A compound of the whole plan this part leaves out.
+            Some((id, None))
+                if plan
+                    .partial
+                    .as_ref()
+                    .is_some_and(|p| p.compound_ids.contains(id)) =>
+            {
+                None
+            }
             Some((id, None)) => {
                 notes.push(t!(
                     "设施 {} 的 compound_id「{}」不对应任何小区，改按空间位置判定所属小区",
@@ -164,22 +183,51 @@ fn compound_joins(plan: &Plan) -> ByCompound {
     }
 }
 
-/// Each unit's facilities, each compound's units, and each unit's descendants.
-fn unit_joins(plan: &Plan) -> ByUnit {
-    let mut notes = Vec::new();
-    let unit_index = PolygonIndex::new(plan.units.iter().map(|u| &u.geometry));
+/// What the joins know of the units alone: their index and their hierarchy, with what
+/// was noticed of it. A city's are made once and kept for the parts of it a submission is
+/// checked on.
+pub struct UnitJoins {
+    /// How many units they were made of.
+    units: usize,
+    index: PolygonIndex,
+    descendants: Vec<Vec<usize>>,
+    notes: Vec<Text>,
+}
+
+impl std::fmt::Debug for UnitJoins {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "UnitJoins({} units)", self.units)
+    }
+}
+
+impl UnitJoins {
+    pub fn of(plan: &Plan) -> UnitJoins {
+        let index = PolygonIndex::new(plan.units.iter().map(|u| &u.geometry));
+        let mut notes = Vec::new();
+        let descendants = descendants(plan, &index, &mut notes);
+        UnitJoins {
+            units: plan.units.len(),
+            index,
+            descendants,
+            notes,
+        }
+    }
+}
+
+/// Each unit's facilities, each compound's units, and each unit's descendants (from the
+/// units' own joins).
+fn unit_joins_with(plan: &Plan, units: &UnitJoins) -> ByUnit {
     let unit_geom = |i: usize| &plan.units[i].geometry;
     let facility_refs: Vec<Point> = plan.facilities.iter().map(|f| f.reference).collect();
-    let facility_units = one_per_level(plan, unit_index.containing_all(&facility_refs, unit_geom));
+    let facility_units = one_per_level(plan, units.index.containing_all(&facility_refs, unit_geom));
     let compound_refs: Vec<Point> = plan.compounds.iter().map(|c| c.reference).collect();
-    let compound_units = one_per_level(plan, unit_index.containing_all(&compound_refs, unit_geom));
+    let compound_units = one_per_level(plan, units.index.containing_all(&compound_refs, unit_geom));
     let unit_facilities = invert(&facility_units, plan.units.len());
-    let unit_descendants = descendants(plan, &unit_index, &mut notes);
     ByUnit {
         unit_facilities,
         compound_units,
-        unit_descendants,
-        notes,
+        unit_descendants: units.descendants.clone(),
+        notes: units.notes.clone(),
     }
 }
 

@@ -9,7 +9,41 @@ use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
-pub use joins::Joins;
+pub use joins::{Joins, UnitJoins};
+
+/// Boxes (a layer's features' bounding boxes), for the features that meet a rectangle.
+pub struct BoxIndex {
+    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+}
+
+impl BoxIndex {
+    /// The boxes of items 0, 1, …; an item without one is never found.
+    pub fn new(boxes: impl Iterator<Item = Option<geo::Rect<f64>>>) -> Self {
+        let items = boxes
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let r = r?;
+                let rect = Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+                Some(GeomWithData::new(rect, i))
+            })
+            .collect();
+        BoxIndex {
+            tree: RTree::bulk_load(items),
+        }
+    }
+
+    /// The items whose box meets `r` (edges included), ascending.
+    pub fn meeting(&self, r: geo::Rect<f64>) -> Vec<usize> {
+        let env = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+        let mut found: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&env)
+            .map(|g| g.data)
+            .collect();
+        found.sort_unstable();
+        found
+    }
+}
 
 /// Polygons by their bounding boxes.
 pub struct PolygonIndex {

@@ -358,6 +358,24 @@ pub struct Plan {
     pub working_crs: String,
     /// Remarks about the data that are not a rejection (a `compound_id` naming no compound…).
     pub notes: Vec<Text>,
+    /// Set when the plan is part of a larger one (a submission and its surroundings in
+    /// its city): what of the whole the part must still know.
+    pub partial: Option<Partial>,
+}
+
+/// What a part of a plan knows of the whole it was cut from: the compounds the whole has
+/// that the part leaves out (a facility's `compound_id` naming one of them belongs to it,
+/// not to a compound of the part that happens to contain it), how many compounds the whole
+/// has, and its extent (what a map of the part is framed within).
+#[derive(Debug, Clone, Default)]
+pub struct Partial {
+    /// Ids of compounds of the whole (shared with the city it was cut from); those the
+    /// part does not hold are elsewhere.
+    pub compound_ids: std::sync::Arc<std::collections::HashSet<String>>,
+    /// The whole's number of compounds.
+    pub compounds: usize,
+    /// The whole's extent: every unit's and compound's outline and every facility's point.
+    pub extent: Option<geo::Rect<f64>>,
 }
 
 impl Plan {

@@ -168,6 +168,11 @@ pub struct Geometries {
     pub circle: Option<(f64, Vec<usize>)>,
     /// What the map frames: a submission's extent in its city, else everything.
     pub focus: Option<geo::Rect<f64>>,
+    /// The extent of the whole plan, when these are the shapes of a part of it
+    /// ([`crate::model::Partial`]): what the map is framed within.
+    pub whole: Option<geo::Rect<f64>>,
+    /// How many compounds the whole plan has (these, unless they are a part's).
+    pub whole_compounds: usize,
 }
 
 impl Geometries {
@@ -194,6 +199,26 @@ impl Geometries {
                 .collect(),
             circle: None,
             focus: None,
+            whole: plan.partial.as_ref().and_then(|p| p.extent),
+            whole_compounds: plan
+                .partial
+                .as_ref()
+                .map_or(plan.compounds.len(), |p| p.compounds),
+        }
+    }
+
+    /// What the map shows, in metres: everything, or a submission's extent
+    /// ([`Geometries::focus`]) with its surroundings ([`focus_view`]).
+    pub fn view(&self) -> Option<geo::Rect<f64>> {
+        let all = self.whole.or_else(|| {
+            extent(
+                self.units.iter().chain(&self.compounds),
+                self.facility_points.iter().copied(),
+            )
+        });
+        match self.focus {
+            Some(focus) => Some(focus_view(focus, self.circle.as_ref().map(|c| c.0), all)),
+            None => all.map(padded),
         }
     }
 
@@ -209,6 +234,79 @@ impl Geometries {
             },
             _ => return None,
         })
+    }
+}
+
+/// The extent of outlines (their exterior rings) and points; none when there is nothing
+/// finite.
+pub fn extent<'a>(
+    outlines: impl Iterator<Item = &'a geo::MultiPolygon<f64>>,
+    points: impl Iterator<Item = geo::Point<f64>>,
+) -> Option<geo::Rect<f64>> {
+    let mut b: Option<(f64, f64, f64, f64)> = None;
+    let mut add = |c: geo::Coord<f64>| {
+        if c.x.is_finite() && c.y.is_finite() {
+            b = Some(match b {
+                None => (c.x, c.y, c.x, c.y),
+                Some((a, bb, cc, d)) => (a.min(c.x), bb.min(c.y), cc.max(c.x), d.max(c.y)),
+            });
+        }
+    };
+    for mp in outlines {
+        for p in &mp.0 {
+            p.exterior().0.iter().copied().for_each(&mut add);
+        }
+    }
+    points.for_each(|p| add(p.0));
+    b.map(|(minx, miny, maxx, maxy)| {
+        geo::Rect::new(
+            geo::coord! { x: minx, y: miny },
+            geo::coord! { x: maxx, y: maxy },
+        )
+    })
+}
+
+/// A whole plan's extent with a margin of 2% (10 m at the least), as a map shows it.
+fn padded(r: geo::Rect<f64>) -> geo::Rect<f64> {
+    let pad = (r.width().max(r.height()) * 0.02).max(10.0);
+    crate::geometry::widened(r, pad)
+}
+
+/// What a map of a submission shows: its extent with a walk of one and a half service
+/// circles around it (`walk` is the circle's distance; 1,200 m without one), at least a
+/// quarter of its size, in a landscape frame (between 10:6 and square), moved inside the
+/// whole plan's padded extent `all` as far as it fits, and cut to it where it is larger: a
+/// submission at the edge of its city is framed with the city, not the empty land beyond.
+pub fn focus_view(
+    focus: geo::Rect<f64>,
+    walk: Option<f64>,
+    all: Option<geo::Rect<f64>>,
+) -> geo::Rect<f64> {
+    let all = all.map(padded);
+    let side = focus.width().max(focus.height());
+    let pad = walk.map_or(1_200.0, |d| 1.5 * d).max(0.25 * side);
+    let (mut w, mut h) = (focus.width() + 2.0 * pad, focus.height() + 2.0 * pad);
+    w = w.max(h);
+    h = h.max(0.6 * w);
+    let c = focus.center();
+    let (x0, x1) = within(
+        (c.x - w / 2.0, c.x + w / 2.0),
+        all.map(|e| (e.min().x, e.max().x)),
+    );
+    let (y0, y1) = within(
+        (c.y - h / 2.0, c.y + h / 2.0),
+        all.map(|e| (e.min().y, e.max().y)),
+    );
+    geo::Rect::new(geo::coord! { x: x0, y: y0 }, geo::coord! { x: x1, y: y1 })
+}
+
+/// A range moved inside `outer` as far as it fits, and cut to it where it is longer.
+fn within((a, b): (f64, f64), outer: Option<(f64, f64)>) -> (f64, f64) {
+    match outer {
+        Some((lo, hi)) if b - a >= hi - lo => (lo, hi),
+        Some((lo, _)) if a < lo => (lo, lo + (b - a)),
+        Some((_, hi)) if b > hi => (hi - (b - a), hi),
+        _ => (a, b),
     }
 }
 

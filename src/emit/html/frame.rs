@@ -21,31 +21,11 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// Frames everything, or a submission's extent ([`Geometries::focus`]) with its
-    /// surroundings: a walk of one and a half service circles around it (1,200 m without
-    /// one), at least a quarter of its size, in a landscape frame.
+    /// Frames everything, or a submission's extent with its surroundings
+    /// ([`Geometries::view`]).
     pub fn new(shapes: &Geometries) -> Option<Frame> {
-        // Everything, with a margin of 2%.
-        let all = extent(shapes).map(|(minx, miny, maxx, maxy)| {
-            let pad = ((maxx - minx).max(maxy - miny) * 0.02).max(10.0);
-            (minx - pad, miny - pad, maxx + pad, maxy + pad)
-        });
-        let (minx, miny, maxx, maxy) = match shapes.focus {
-            Some(r) => {
-                let side = r.width().max(r.height());
-                let walk = shapes.circle.as_ref().map_or(1_200.0, |c| 1.5 * c.0);
-                let pad = walk.max(0.25 * side);
-                let (mut w, mut h) = (r.width() + 2.0 * pad, r.height() + 2.0 * pad);
-                // Between 10:6 and square.
-                w = w.max(h);
-                h = h.max(0.6 * w);
-                let c = r.center();
-                let (x0, x1) = within((c.x - w / 2.0, c.x + w / 2.0), all.map(|e| (e.0, e.2)));
-                let (y0, y1) = within((c.y - h / 2.0, c.y + h / 2.0), all.map(|e| (e.1, e.3)));
-                (x0, y0, x1, y1)
-            }
-            None => all?,
-        };
+        let view = shapes.view()?;
+        let (minx, miny, maxx, maxy) = (view.min().x, view.min().y, view.max().x, view.max().y);
         if !(minx.is_finite() && maxy.is_finite() && maxx > minx && maxy > miny) {
             return None;
         }
@@ -102,39 +82,6 @@ impl Frame {
         }
         (!d.is_empty()).then_some(d)
     }
-}
-
-/// A range moved inside `outer` as far as it fits, and cut to it where it is longer: a
-/// submission at the edge of its city is framed with the city, not the empty land beyond.
-fn within((a, b): (f64, f64), outer: Option<(f64, f64)>) -> (f64, f64) {
-    match outer {
-        Some((lo, hi)) if b - a >= hi - lo => (lo, hi),
-        Some((lo, _)) if a < lo => (lo, lo + (b - a)),
-        Some((_, hi)) if b > hi => (hi - (b - a), hi),
-        _ => (a, b),
-    }
-}
-
-/// The extent of every unit, compound and facility.
-fn extent(shapes: &Geometries) -> Option<(f64, f64, f64, f64)> {
-    let mut b: Option<(f64, f64, f64, f64)> = None;
-    let mut add = |c: Coord<f64>| {
-        if c.x.is_finite() && c.y.is_finite() {
-            b = Some(match b {
-                None => (c.x, c.y, c.x, c.y),
-                Some((a, bb, cc, d)) => (a.min(c.x), bb.min(c.y), cc.max(c.x), d.max(c.y)),
-            });
-        }
-    };
-    for mp in shapes.units.iter().chain(&shapes.compounds) {
-        for p in &mp.0 {
-            p.exterior().0.iter().copied().for_each(&mut add);
-        }
-    }
-    for p in &shapes.facility_points {
-        add(p.0);
-    }
-    b
 }
 
 /// Writes `x y` with at most one decimal and no trailing `.0`.

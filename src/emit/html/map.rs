@@ -140,7 +140,7 @@ pub(super) fn map(o: &mut String, r: &Report, shapes: &Geometries, lang: Lang) {
         let f = worst.get(&i);
         let fill = colour(f.map_or(0, |f| badness(f)));
         let title = match f {
-            Some(f) if shapes.compounds.len() > DETAILED_TITLES => {
+            Some(f) if shapes.whole_compounds > DETAILED_TITLES => {
                 format!("{} ({}) — {}", esc(name), esc(id), f.rule)
             }
             Some(f) => format!(
