@@ -122,24 +122,8 @@ fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
     })
 }
 
-/// The columns of the findings table, in the JSON report's order (the subject's three
-/// flattened).
-const COLUMNS: [&str; 14] = [
-    "rule",
-    "severity",
-    "status",
-    "subject_layer",
-    "subject_id",
-    "subject_name",
-    "measured",
-    "required",
-    "unit",
-    "message",
-    "clause",
-    "details",
-    "waived",
-    "baseline",
-];
+/// The columns of the findings table: the flat finding row every tabular format shares.
+const COLUMNS: [&str; 17] = crate::emit::row::COLUMNS;
 
 /// A value as the JSON report writes it, as Python reads that back (`None` where the
 /// report leaves the key out).
@@ -281,22 +265,31 @@ impl NativeReport {
         };
         let columns: Vec<Bound<'py, PyList>> = COLUMNS.iter().map(|_| PyList::empty(py)).collect();
         for f in &self.report.findings {
-            let details = (!f.details.is_empty()).then_some(&f.details);
-            let cells: [Bound<'py, PyAny>; 14] = [
-                words.get(f.rule).into_any(),
-                words.get(f.severity.as_str()).into_any(),
-                words.get(f.status.as_str()).into_any(),
-                words.get(f.subject.layer.as_str()).into_any(),
-                PyString::new(py, &f.subject.id).into_any(),
-                PyString::new(py, &f.subject.name).into_any(),
-                serialized(py, Some(&f.measured))?,
-                serialized(py, Some(&f.required))?,
-                words.get(f.unit).into_any(),
-                PyString::new(py, f.message.get(lang)).into_any(),
-                words.get(&f.clause).into_any(),
-                serialized(py, details)?,
-                serialized(py, f.waived.as_deref())?,
-                serialized(py, f.baseline.as_deref())?,
+            let row = crate::emit::row::Row::of(f, lang);
+            let text = |s: Option<&str>| match s {
+                Some(s) => PyString::new(py, s).into_any(),
+                None => py.None().into_bound(py),
+            };
+            let cells: [Bound<'py, PyAny>; 17] = [
+                words.get(row.rule).into_any(),
+                words.get(row.severity).into_any(),
+                words.get(row.status).into_any(),
+                words.get(row.subject_layer).into_any(),
+                PyString::new(py, row.subject_id).into_any(),
+                PyString::new(py, row.subject_name).into_any(),
+                serialized(py, Some(row.measured))?,
+                serialized(py, Some(row.required))?,
+                words.get(row.unit).into_any(),
+                row.need
+                    .map_or_else(|| py.None().into_bound(py), |n| words.get(n).into_any()),
+                serialized(py, row.deficit)?,
+                text(row.missing_field),
+                PyString::new(py, row.message).into_any(),
+                words.get(row.clause).into_any(),
+                text(row.waived),
+                row.baseline
+                    .map_or_else(|| py.None().into_bound(py), |b| words.get(b).into_any()),
+                serialized(py, (!row.details.is_empty()).then_some(row.details))?,
             ];
             for (column, cell) in columns.iter().zip(cells) {
                 column.append(cell)?;

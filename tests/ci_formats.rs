@@ -246,13 +246,13 @@ fn hostile_names_pass_through_every_format_intact() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|f| f["properties"]["subject"]["name"] == HOSTILE));
+        .any(|f| f["properties"]["subject_name"] == HOSTILE));
 
     // CSV: read back by a CSV reader, the name is one cell.
     let (_, csv_out) = output(p, "csv");
     let mut rd = csv::Reader::from_reader(csv_out.as_bytes());
     let headers = rd.headers().unwrap().clone();
-    let name_col = headers.iter().position(|h| h == "name").unwrap();
+    let name_col = headers.iter().position(|h| h == "subject_name").unwrap();
     let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), report["findings"].as_array().unwrap().len());
     assert!(rows.iter().all(|r| r.len() == headers.len()));

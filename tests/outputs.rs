@@ -4,7 +4,7 @@
 mod common;
 
 use common::{report, run};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 #[test]
 fn geojson_findings_are_in_wgs84_with_their_subjects_geometry() {
@@ -63,6 +63,109 @@ fn csv_has_one_row_per_finding() {
         .find(|r| &r[0] == "floor-area-per-households" && &r[4] == "A")
         .unwrap();
     assert_eq!((&a[2], &a[6], &a[7]), ("fail", "24", "30"));
+}
+
+#[test]
+fn csv_geojson_and_geopackage_share_one_flat_finding_row() {
+    // The same columns, in the same order, in the three formats that lay findings out as a
+    // table; A's floor area (24 of ≥ 30: 6 m² per 100 households short) alike in each.
+    const COLUMNS: [&str; 17] = [
+        "rule",
+        "severity",
+        "status",
+        "subject_layer",
+        "subject_id",
+        "subject_name",
+        "measured",
+        "required",
+        "unit",
+        "need",
+        "deficit",
+        "missing_field",
+        "message",
+        "clause",
+        "waived",
+        "baseline",
+        "details",
+    ];
+    let (_, out, _) = run(&["check", "fixtures/basic", "--format", "csv", "--lang", "en"]);
+    let mut rdr = csv::Reader::from_reader(out.as_bytes());
+    assert_eq!(rdr.headers().unwrap().iter().collect::<Vec<_>>(), COLUMNS);
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let a = rows
+        .iter()
+        .find(|r| &r[0] == "floor-area-per-households" && &r[4] == "A")
+        .unwrap();
+    assert_eq!((&a[9], &a[10]), ("at_least", "6"));
+    // D lacks a status: the field is named in a cell of its own.
+    let d = rows
+        .iter()
+        .find(|r| &r[0] == "floor-area-per-households" && &r[4] == "D")
+        .unwrap();
+    assert_eq!(&d[11], "status");
+
+    let (_, out, _) = run(&[
+        "check",
+        "fixtures/basic",
+        "--format",
+        "geojson",
+        "--lang",
+        "en",
+    ]);
+    let fc: Value = serde_json::from_str(&out).unwrap();
+    let props = &fc["features"][0]["properties"];
+    let keys: Vec<&str> = props
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, COLUMNS);
+    let a = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["properties"])
+        .find(|p| p["rule"] == "floor-area-per-households" && p["subject_id"] == "A")
+        .unwrap();
+    assert_eq!(
+        (&a["need"], &a["deficit"]),
+        (&json!("at_least"), &json!(6.0))
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("r.gpkg");
+    let (code, _, err) = run(&[
+        "check",
+        "fixtures/basic",
+        "--format",
+        "gpkg",
+        "-o",
+        gpkg.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let db = rusqlite::Connection::open(&gpkg).unwrap();
+    let stmt = db.prepare("SELECT * FROM findings").unwrap();
+    let columns: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+    // fid and geom first; a measure's date in its own column after it.
+    let expected: Vec<String> = ["fid", "geom"]
+        .into_iter()
+        .chain(COLUMNS.iter().flat_map(|c| match *c {
+            "measured" => vec!["measured", "measured_date"],
+            "required" => vec!["required", "required_date"],
+            c => vec![c],
+        }))
+        .map(String::from)
+        .collect();
+    assert_eq!(columns, expected);
+    let (need, deficit): (String, f64) = db
+        .query_row(
+            "SELECT need, deficit FROM findings WHERE rule = 'floor-area-per-households' AND subject_id = 'A'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((need.as_str(), deficit), ("at_least", 6.0));
 }
 
 #[test]

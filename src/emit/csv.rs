@@ -1,17 +1,10 @@
-//! CSV: one row per finding, for spreadsheets.
+//! CSV: one row per finding, for spreadsheets: the flat finding row ([`super::row`]), each
+//! cell as text (a date as `YYYY-MM-DD`, the details as JSON).
 
+use super::row::{self, Row, COLUMNS};
 use super::{EmitError, Emitter};
-use crate::model::Measure;
 use crate::report::Report;
 use crate::text::Lang;
-
-fn cell(m: &Measure) -> String {
-    match m {
-        Measure::Number(x) => x.to_string(),
-        Measure::Date(d) => d.clone(),
-        Measure::Null => String::new(),
-    }
-}
 
 pub struct CsvEmitter {
     pub lang: Lang,
@@ -25,31 +18,27 @@ impl Emitter for CsvEmitter {
 
 fn write(writer: &mut dyn std::io::Write, r: &Report, lang: Lang) -> Result<(), EmitError> {
     let mut w = csv::Writer::from_writer(writer);
-    w.write_record([
-        "rule", "severity", "status", "layer", "id", "name", "measured", "required", "unit",
-        "message", "clause", "waived", "baseline",
-    ])?;
+    w.write_record(COLUMNS)?;
     for f in &r.findings {
+        let row = Row::of(f, lang);
         w.write_record([
-            f.rule,
-            f.severity.as_str(),
-            f.status.as_str(),
-            f.subject.layer.as_str(),
-            &f.subject.id,
-            &f.subject.name,
-            &cell(&f.measured),
-            &cell(&f.required),
-            f.unit,
-            f.message.get(lang),
-            &f.clause,
-            f.waived.as_ref().map_or("", |w| w.reason.as_str()),
-            f.baseline.as_ref().map_or("", |b| {
-                if b.worse && b.state != crate::model::BaselineState::New {
-                    "worse"
-                } else {
-                    b.state.as_str()
-                }
-            }),
+            row.rule,
+            row.severity,
+            row.status,
+            row.subject_layer,
+            row.subject_id,
+            row.subject_name,
+            &row::text(row.measured),
+            &row::text(row.required),
+            row.unit,
+            row.need.unwrap_or(""),
+            &row.deficit.map_or_else(String::new, |d| d.to_string()),
+            row.missing_field.unwrap_or(""),
+            row.message,
+            row.clause,
+            row.waived.unwrap_or(""),
+            row.baseline.unwrap_or(""),
+            &row.details_json(),
         ])?;
     }
     w.flush()?;

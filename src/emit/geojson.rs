@@ -1,12 +1,14 @@
-//! GeoJSON: the findings as features in WGS 84 (RFC 7946), for QGIS. Each finding carries
-//! its subject's geometry (a compound's or unit's polygon, a facility's point or parcel);
+//! GeoJSON: the findings as features in WGS 84 (RFC 7946), for QGIS, their properties the
+//! flat finding row ([`super::row`]). Each finding carries its subject's geometry (a compound's or unit's polygon, a facility's point or parcel);
 //! findings about the whole plan have none. The service areas are written the same way.
 
 use geo::Geometry;
 use serde_json::{json, Value};
 
-use super::{json, EmitError, Emitter};
+use super::row::{Row, COLUMNS};
+use super::{EmitError, Emitter};
 use crate::crs::{CrsSpec, Transformer};
+use crate::model::Measure;
 use crate::report::Report;
 use crate::text::Lang;
 
@@ -46,17 +48,49 @@ impl Emitter for GeojsonEmitter {
             .findings
             .iter()
             .map(|f| {
-                let mut props = json::finding_value(f, self.lang);
+                let props = properties(&Row::of(f, self.lang));
                 let geometry = shapes.of_subject(&f.subject).map(|g| back.value(g));
-                if let Some(o) = props.as_object_mut() {
-                    o.insert("subject_layer".into(), f.subject.layer.as_str().into());
-                    o.insert("subject_id".into(), f.subject.id.clone().into());
-                }
                 json!({"type": "Feature", "geometry": geometry, "properties": props})
             })
             .collect();
         collection(w, features)
     }
+}
+
+/// A finding's properties: the flat finding row ([`super::row`]), a measure a number or
+/// an ISO date, the details an object.
+fn properties(row: &Row) -> Value {
+    let measure = |m: &Measure| match m {
+        Measure::Number(x) => json!(x),
+        Measure::Date(d) => json!(d),
+        Measure::Null => Value::Null,
+    };
+    let cells: [Value; 17] = [
+        json!(row.rule),
+        json!(row.severity),
+        json!(row.status),
+        json!(row.subject_layer),
+        json!(row.subject_id),
+        json!(row.subject_name),
+        measure(row.measured),
+        measure(row.required),
+        json!(row.unit),
+        json!(row.need),
+        json!(row.deficit),
+        json!(row.missing_field),
+        json!(row.message),
+        json!(row.clause),
+        json!(row.waived),
+        json!(row.baseline),
+        serde_json::to_value(row.details).unwrap_or(Value::Null),
+    ];
+    Value::Object(
+        COLUMNS
+            .iter()
+            .zip(cells)
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
 }
 
 /// The service areas as GeoJSON lines in WGS 84: each stretch of road with the facility

@@ -1,7 +1,9 @@
 //! GeoPackage: the findings and the service areas as two layers QGIS (and every OGC tool)
 //! opens, in WGS 84 (EPSG:4326) or the CRS `--output-crs` names (`working`: the plan's
-//! working CRS, in metres), attributes typed: measured and required values as REAL, dates
-//! as DATE, the rest as TEXT. A finding about the whole plan has no geometry.
+//! working CRS, in metres). The findings' attributes are the flat finding row
+//! ([`super::row`]), typed: measured and required values as REAL, or in a date's case in
+//! their `_date` column as DATE; the deficit REAL; the rest TEXT (the details as JSON). A
+//! finding about the whole plan has no geometry.
 //!
 //! SQLite writes files, not streams: the GeoPackage is built in a scratch file beside the
 //! system's temporary files and copied to the writer, so that `-o report.gpkg` (written
@@ -12,6 +14,7 @@ use std::path::PathBuf;
 use geo::{BoundingRect, Geometry, Rect};
 use rusqlite::{params, Connection};
 
+use super::row::Row;
 use super::{EmitError, Emitter};
 use crate::crs::{CrsSpec, Transformer};
 use crate::model::Measure;
@@ -74,6 +77,7 @@ CREATE TABLE findings (
   rule TEXT NOT NULL, severity TEXT NOT NULL, status TEXT NOT NULL,
   subject_layer TEXT NOT NULL, subject_id TEXT NOT NULL, subject_name TEXT,
   measured REAL, measured_date DATE, required REAL, required_date DATE, unit TEXT,
+  need TEXT, deficit REAL, missing_field TEXT,
   message TEXT, clause TEXT, waived TEXT, baseline TEXT, details TEXT);
 CREATE TABLE service_areas (
   fid INTEGER PRIMARY KEY AUTOINCREMENT, geom LINESTRING,
@@ -151,7 +155,7 @@ impl Emitter for GpkgEmitter {
             let mut extent = Extent::default();
             {
                 let mut insert = tx
-                    .prepare("INSERT INTO findings (geom, rule, severity, status, subject_layer, subject_id, subject_name, measured, measured_date, required, required_date, unit, message, clause, waived, baseline, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)")
+                    .prepare("INSERT INTO findings (geom, rule, severity, status, subject_layer, subject_id, subject_name, measured, measured_date, required, required_date, unit, need, deficit, missing_field, message, clause, waived, baseline, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)")
                     .map_err(sql)?;
                 for f in &r.findings {
                     let geom = shapes.of_subject(&f.subject).map(|g| {
@@ -159,27 +163,31 @@ impl Emitter for GpkgEmitter {
                         extent.add(&g);
                         wkb::write_gpkg(&g, srs_id as i32)
                     });
-                    let (m, md) = split(&f.measured);
-                    let (q, qd) = split(&f.required);
+                    let row = Row::of(f, self.lang);
+                    let (m, md) = split(row.measured);
+                    let (q, qd) = split(row.required);
                     insert
                         .execute(params![
                             geom,
-                            f.rule,
-                            f.severity.as_str(),
-                            f.status.as_str(),
-                            f.subject.layer.as_str(),
-                            f.subject.id,
-                            f.subject.name,
+                            row.rule,
+                            row.severity,
+                            row.status,
+                            row.subject_layer,
+                            row.subject_id,
+                            row.subject_name,
                             m,
                             md,
                             q,
                             qd,
-                            f.unit,
-                            f.message.get(self.lang),
-                            &*f.clause,
-                            f.waived.as_ref().map(|w| w.reason.as_str()),
-                            f.baseline.as_ref().map(|b| b.state.as_str()),
-                            serde_json::to_string(&f.details).ok(),
+                            row.unit,
+                            row.need,
+                            row.deficit,
+                            row.missing_field,
+                            row.message,
+                            row.clause,
+                            row.waived,
+                            row.baseline,
+                            row.details_json(),
                         ])
                         .map_err(sql)?;
                 }

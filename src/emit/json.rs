@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::Value;
 
 use super::{EmitError, Emitter};
 use crate::analysis::CircleSummary;
@@ -207,11 +206,6 @@ fn view(r: &Report, lang: Lang) -> ReportView<'_> {
         }),
         baseline: r.baseline.as_ref(),
     }
-}
-
-/// One finding as a JSON object (the GeoJSON writer's feature properties).
-pub fn finding_value(f: &Finding, lang: Lang) -> Value {
-    serde_json::to_value(finding(f, lang)).unwrap_or(Value::Null)
 }
 
 /// Findings a thread serializes at a time.

@@ -11,6 +11,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markup;
+pub mod row;
 pub mod sarif;
 pub mod text;
 

@@ -77,11 +77,14 @@ pub enum RuleDetails {
 }
 
 /// A finding with insufficient data because its subject lacks a field the rule reads:
-/// which field, of which layer (the QGIS plugin tells a layer without the field at all).
+/// which field, of which layer (the QGIS plugin tells a layer without the field at all),
+/// and which feature of that layer lacks it, or why its values cannot be used.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Missing {
     pub missing_field: String,
     pub missing_from: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_note: Option<String>,
 }
 
 /// `construction-timing`: how far the housing has come.
@@ -186,6 +189,7 @@ mod tests {
         d.set_rule(RuleDetails::Missing(Missing {
             missing_field: "households".into(),
             missing_from: "compounds".into(),
+            missing_note: None,
         }));
         d.set_context(ContextDetails {
             before: Measure::Null,

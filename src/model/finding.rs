@@ -166,6 +166,18 @@ pub enum Need {
     OnOrBefore,
 }
 
+impl Need {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Need::None => "none",
+            Need::AtLeast => "at_least",
+            Need::AtMost => "at_most",
+            Need::Before => "before",
+            Need::OnOrBefore => "on_or_before",
+        }
+    }
+}
+
 /// How far a failing finding is from its requirement: what would make it pass.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Gap {

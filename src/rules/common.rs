@@ -341,6 +341,22 @@ impl Verdict {
 
     /// A subject missing a field the rule needs; the message names the field.
     pub fn missing(&self, subject: Subject, field: &str, layer: &str) -> Finding {
+        self.missing_noted(subject, field, layer, None)
+    }
+
+    /// The same, where the field is missing in one feature of the layer (`note` its id),
+    /// or its values cannot be used (`note` says why): "missing field floor_area (S1)".
+    pub fn missing_noted(
+        &self,
+        subject: Subject,
+        field: &str,
+        layer: &str,
+        note: Option<&str>,
+    ) -> Finding {
+        let named = match note {
+            Some(n) => format!("{field} ({n})"),
+            None => field.to_string(),
+        };
         let mut f = self.finding(
             subject,
             Status::InsufficientData,
@@ -349,13 +365,14 @@ impl Verdict {
             t!(
                 "缺少字段 {}（{} 图层）",
                 "missing field {} ({} layer)",
-                field,
+                named,
                 layer
             ),
         );
         f.details.set_rule(RuleDetails::Missing(details::Missing {
             missing_field: field.to_string(),
             missing_from: layer.to_string(),
+            missing_note: note.map(str::to_string),
         }));
         f
     }

@@ -94,15 +94,16 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<
                 match f.floor_area {
                     Some(a) => area += a,
                     None => {
-                        return v.missing(subject, &format!("floor_area ({})", f.id), "facilities")
+                        return v.missing_noted(subject, "floor_area", "facilities", Some(&f.id))
                     }
                 }
             }
             if !area.is_finite() {
-                return v.missing(
+                return v.missing_noted(
                     subject,
-                    "floor_area (the sum is not a finite number)",
+                    "floor_area",
                     "facilities",
+                    Some("the sum is not a finite number"),
                 );
             }
             let hh = households as f64;

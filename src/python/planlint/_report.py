@@ -73,12 +73,25 @@ class Report:
         rows = []
         for f in self.json["findings"]:
             subject = f.get("subject", {})
+            gap = f.get("gap") or {}
+            details = f.get("details") or None
+            baseline = f.get("baseline")
             rows.append(
                 {
                     **{k: f.get(k) for k in COLUMNS},
                     "subject_layer": subject.get("layer"),
                     "subject_id": subject.get("id"),
                     "subject_name": subject.get("name"),
+                    "need": gap.get("need"),
+                    "deficit": gap.get("deficit"),
+                    "missing_field": (details or {}).get("missing_field"),
+                    "waived": (f.get("waived") or {}).get("reason"),
+                    "baseline": None
+                    if baseline is None
+                    else "worse"
+                    if baseline["worse"] and baseline["state"] != "new"
+                    else baseline["state"],
+                    "details": details,
                 }
             )
         import pandas as pd

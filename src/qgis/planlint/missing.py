@@ -32,9 +32,8 @@ def found(report):
         details = json.loads(feature["details"] or "{}")
         field = details.get("missing_field")
         if field:
-            # `floor_area (S1)`: facility S1's floor area.
             rule = (feature["rule"], feature["subject_layer"])
-            out[(details.get("missing_from", ""), field.split(" (")[0])][rule] += 1
+            out[(details.get("missing_from", ""), field)][rule] += 1
     return out
 
 
