@@ -211,7 +211,8 @@ fn a_city_kept_in_memory_checks_submissions_as_context_does() {
 /// A kept city checks a submission on the part of the city it reads: its walking window's
 /// compounds and roads, what its map shows, every unit and facility. On a generated city of
 /// 2,500 compounds with its streets (so that the part is a part), the reports are those of
-/// `--context`, byte for byte, in JSON, HTML and text: for data/submission; for the same
+/// `--context`, byte for byte, in JSON, HTML (its map with the walkable stretches) and
+/// text: for data/submission; for the same
 /// with a station naming `C002499` (a city compound 11 km away, outside the part: the station
 /// belongs to it, not to SUB-1, which contains it); and with a circle of 100 m, where the
 /// walks leave the window and the whole city measures them.
@@ -250,7 +251,9 @@ fn a_kept_city_checks_a_submission_on_its_part_as_the_whole_would() {
         };
         let city = with(Request::plan(&city_dir)).city().unwrap();
         for sub in [Path::new("data/submission"), elsewhere.as_path()] {
-            let request = with(Request::plan(sub));
+            let mut request = with(Request::plan(sub));
+            // The walkable stretches too, which the HTML map draws.
+            request.options.service_areas = true;
             let kept = city.check(&request).unwrap();
             let whole = request.clone().context(&city_dir).run().unwrap();
             for f in [Json, Html, Text] {
