@@ -212,10 +212,10 @@ fn a_city_kept_in_memory_checks_submissions_as_context_does() {
 /// compounds and roads, what its map shows, every unit and facility. On a generated city of
 /// 2,500 compounds with its streets (so that the part is a part), the reports are those of
 /// `--context`, byte for byte, in JSON, HTML (its map with the walkable stretches) and
-/// text: for data/submission; for the same
-/// with a station naming `C002499` (a city compound 11 km away, outside the part: the station
-/// belongs to it, not to SUB-1, which contains it); and with a circle of 100 m, where the
-/// walks leave the window and the whole city measures them.
+/// text: for data/submission; for the same with a station naming `C002499` (a city
+/// compound 11 km away, outside the part: the station belongs to it, not to SUB-1, which
+/// contains it); and with a circle of 100 m, where the walks leave the window and the
+/// whole city measures them.
 #[test]
 fn a_kept_city_checks_a_submission_on_its_part_as_the_whole_would() {
     use planlint::emit::Format::{Html, Json, Text};
