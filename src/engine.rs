@@ -443,18 +443,13 @@ fn expire(findings: &mut [Finding], profile: &Profile) {
     let Some(until) = profile.valid_until_date() else {
         return;
     };
-    let why = t!(
-        "政策已于 {} 后失效，仅作参考，按警告提示",
-        "the policy expired after {}: for reference only, a warning",
-        until
-    );
     for f in findings
         .iter_mut()
         .filter(|f| f.severity == profile::Severity::Error)
     {
         f.severity = profile::Severity::Warning;
         if f.status == crate::model::Status::Fail {
-            f.message = std::mem::take(&mut f.message).join(&why);
+            f.message.expired_after = Some(until);
         }
     }
 }
@@ -479,7 +474,7 @@ mod tests {
             required: Measure::Null,
             need: crate::model::Need::None,
             unit: "",
-            message: Text::default(),
+            message: Default::default(),
             clause: "".into(),
             details: Default::default(),
             waived: None,

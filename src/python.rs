@@ -284,7 +284,7 @@ impl NativeReport {
                     .map_or_else(|| py.None().into_bound(py), |n| words.get(n).into_any()),
                 serialized(py, row.deficit)?,
                 text(row.missing_field),
-                PyString::new(py, row.message).into_any(),
+                PyString::new(py, &row.message).into_any(),
                 words.get(row.clause).into_any(),
                 text(row.waived),
                 row.baseline

@@ -29,8 +29,7 @@ use crate::model::{Finding, Measure, Status};
 use crate::model::{Layer, LayerInfo, Plan};
 use crate::report::{Report, Summary};
 use crate::rules::Prepared;
-use crate::text::t;
-use crate::text::{num, Text};
+use crate::text::Text;
 
 /// What the submission is, within the merged plan.
 #[derive(Debug, Clone, Default)]
@@ -472,29 +471,12 @@ fn compared(mut f: Finding, before: &HashMap<(&str, &str), &Finding>) -> Finding
         None => (Measure::Null, Status::NotApplicable),
     };
     let effect = Effect::of(earlier, &f);
-    let show = |m: &Measure| match m {
-        Measure::Number(x) => num(*x, 4),
-        Measure::Date(d) => d.clone(),
-        Measure::Null => "—".into(),
-    };
-    let said = match effect {
-        Effect::MakesPass => t!("提交使其达标", "the submission makes it pass"),
-        Effect::MakesFail => t!("提交使其不达标", "the submission makes it fail"),
-        Effect::MakesWorse => t!("提交使差距扩大", "the submission makes it worse"),
-        Effect::Unchanged => t!("提交未改变其结论", "the submission leaves it as it was"),
-    };
     // A shortfall the city already had, which the submission does not deepen, is not the
-    // submission's: it is reported for information.
+    // submission's: it is reported for information. The message says what it was and
+    // what the submission does ([`crate::model::Message::render`], from these details).
     if f.status == Status::Fail && effect == Effect::Unchanged {
         f.severity = crate::profile::Severity::Info;
     }
-    f.message = f
-        .message
-        .join(&Text::new(
-            format!("提交前为 {}（{}）", show(&was), status.as_str()),
-            format!("before the submission {} ({})", show(&was), status.as_str()),
-        ))
-        .join(&said);
     f.details.set_context(ContextDetails {
         before: was,
         before_status: status.as_str(),
@@ -634,7 +616,12 @@ mod tests {
         let key = |f: &Finding| {
             format!(
                 "{} {} {:?} {:?} {:?} {}",
-                f.rule, f.subject.id, f.status, f.measured, f.details, f.message.en
+                f.rule,
+                f.subject.id,
+                f.status,
+                f.measured,
+                f.details,
+                f.message(crate::text::Lang::En)
             )
         };
         let only = |these: &[usize]| -> Vec<bool> {

@@ -241,7 +241,7 @@ fn about(
         } else {
             ""
         },
-        message,
+        message: message.into(),
         clause: CLAUSE.into(),
         details: Default::default(),
         waived: None,

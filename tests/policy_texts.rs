@@ -343,8 +343,7 @@ fn a_library_caller_with_an_unchecked_profile_gets_a_skipped_finding() {
     assert_eq!(skipped.len(), 1);
     assert_eq!(skipped[0].status, planlint::model::Status::Skipped);
     assert!(skipped[0]
-        .message
-        .en
+        .message(planlint::text::Lang::En)
         .contains("[rules.beds-per-thousand-elderly]"));
 }
 

@@ -218,7 +218,7 @@ fn worst(r: &Report, lang: Lang) -> Vec<String> {
         .into_iter()
         .filter(|f| f.severity >= planlint::profile::Severity::Warning)
         .take(WORST)
-        .map(|f| format!("{} {}: {}", f.rule, f.subject.id, f.message.get(lang)))
+        .map(|f| format!("{} {}: {}", f.rule, f.subject.id, f.message(lang)))
         .collect()
 }
 

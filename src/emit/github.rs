@@ -44,7 +44,7 @@ impl Emitter for GithubEmitter {
                 w,
                 "::{command} {}::{}",
                 properties.join(","),
-                data(&format!("{} ({})", f.message.get(self.lang), f.clause))
+                data(&format!("{} ({})", f.message(self.lang), f.clause))
             )?;
         }
         Ok(())

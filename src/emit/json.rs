@@ -68,7 +68,7 @@ struct FindingView<'a> {
     /// `planlint fix`, the baseline's "worse" and other programs read.
     #[serde(skip_serializing_if = "Option::is_none")]
     gap: Option<Gap>,
-    message: &'a str,
+    message: std::borrow::Cow<'a, str>,
     clause: &'a str,
     #[serde(skip_serializing_if = "Details::is_empty")]
     details: &'a Details,
@@ -125,7 +125,7 @@ fn finding(f: &Finding, lang: Lang) -> FindingView<'_> {
         required: &f.required,
         unit: f.unit,
         gap: f.gap(),
-        message: f.message.get(lang),
+        message: f.message(lang),
         clause: &f.clause,
         details: &f.details,
         waived: f.waived.as_deref(),

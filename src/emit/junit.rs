@@ -95,7 +95,7 @@ fn testcase(o: &mut String, r: &Report, f: &Finding, lang: Lang) {
         attr(name.trim_end()),
         attr(f.rule)
     );
-    let message = f.message.get(lang);
+    let message = f.message(lang);
     match case(f) {
         Case::Passed if f.status == Status::Pass => o.push_str("/>\n"),
         Case::Passed => {
@@ -124,7 +124,7 @@ fn testcase(o: &mut String, r: &Report, f: &Finding, lang: Lang) {
                 o,
                 "><failure type=\"{}\" message=\"{}\">{}</failure></testcase>",
                 f.severity.as_str(),
-                attr(message),
+                attr(&message),
                 text(&body)
             );
         }

@@ -46,7 +46,7 @@ pub struct Row<'a> {
     pub deficit: Option<f64>,
     /// For insufficient data: the field the subject lacks.
     pub missing_field: Option<&'a str>,
-    pub message: &'a str,
+    pub message: std::borrow::Cow<'a, str>,
     pub clause: &'a str,
     /// The reason of the waiver that covers it.
     pub waived: Option<&'a str>,
@@ -74,7 +74,7 @@ impl<'a> Row<'a> {
                 Some(RuleDetails::Missing(m)) => Some(&m.missing_field),
                 _ => None,
             },
-            message: f.message.get(lang),
+            message: f.message(lang),
             clause: &f.clause,
             waived: f.waived.as_deref().map(|w| w.reason.as_str()),
             baseline: f.baseline.as_deref().map(|b| {

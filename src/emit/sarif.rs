@@ -131,7 +131,7 @@ fn result(r: &Report, f: &Finding, rule_index: usize, artifacts: &[&str], lang: 
         "ruleIndex": rule_index,
         // A waived finding keeps the level it had, as a suppressed result.
         "level": level(f.waived.as_ref().map_or(f.severity, |w| w.severity)),
-        "message": {"text": format!("{} ({})", f.message.get(lang), f.clause)},
+        "message": {"text": format!("{} ({})", f.message(lang), f.clause)},
         "locations": [location],
         "partialFingerprints": {"planlint/v1": format!("{}:{}:{}", f.rule, f.subject.layer.as_str(), f.subject.id)},
         "properties": properties,

@@ -99,7 +99,7 @@ fn summary(r: &Report, lang: Lang) -> String {
                 f.rule,
                 plain(&f.subject.id),
                 plain(&f.subject.name),
-                plain(f.message.get(lang))
+                plain(&f.message(lang))
             );
             let _ = writeln!(o, "          {}", f.clause);
         }
@@ -136,7 +136,7 @@ fn summary(r: &Report, lang: Lang) -> String {
             "  {} {}: {}",
             Status::Skipped.label().get(lang),
             f.rule,
-            f.message.get(lang)
+            f.message(lang)
         );
     }
     if let Some(c) = &r.service_circle {

@@ -183,7 +183,11 @@ mod tests {
             "{}",
             std::mem::size_of::<Parts>()
         );
-        assert!(std::mem::size_of::<crate::model::Finding>() <= 256);
+        assert!(
+            std::mem::size_of::<crate::model::Finding>() <= 256,
+            "{}",
+            std::mem::size_of::<crate::model::Finding>()
+        );
         let mut d = Details::default();
         assert_eq!(serde_json::to_string(&d).unwrap(), "{}");
         d.set_rule(RuleDetails::Missing(Missing {

@@ -91,7 +91,7 @@ impl Measure {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
@@ -102,7 +102,8 @@ pub struct Finding {
     /// Which way `required` binds `measured`; [`Need::None`] where nothing is required.
     pub need: Need,
     pub unit: &'static str,
-    pub message: Text,
+    /// What it says, rendered by the writer that prints it ([`Finding::message`]).
+    pub message: super::message::Message,
     /// The full citation: shared by every finding of the same rule and target.
     pub clause: std::sync::Arc<str>,
     /// Figures a reader may want beside the verdict (nearest facility, shortfall…).
@@ -114,6 +115,12 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// What the finding says, in `lang`: the rule's words and what is added to every
+    /// finding alike, a submission's comparison with its city included.
+    pub fn message(&self, lang: crate::text::Lang) -> std::borrow::Cow<'_, str> {
+        self.message.render(lang, self.details.context())
+    }
+
     /// How far a failing finding is from its requirement ([`Gap`]); none for any other.
     pub fn gap(&self) -> Option<Gap> {
         if self.status != Status::Fail || self.need == Need::None {

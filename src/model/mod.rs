@@ -6,11 +6,13 @@
 pub mod details;
 pub mod finding;
 pub mod focus;
+pub mod message;
 pub mod plan;
 pub mod progress;
 
 pub use details::{Details, RuleDetails};
 pub use finding::*;
 pub use focus::Focus;
+pub use message::{Message, Target};
 pub use plan::*;
 pub use progress::*;

@@ -36,7 +36,7 @@ impl Entry {
             status: f.status,
             measured: f.measured.clone(),
             required: f.required.clone(),
-            message: f.message.get(lang).to_string(),
+            message: f.message(lang).into_owned(),
             deficit: f.gap().and_then(|g| g.deficit),
         }
     }

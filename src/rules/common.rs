@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::index::Joins;
-use crate::model::{details, Finding, Measure, Need, RuleDetails, Status, Subject};
+use crate::model::{
+    details, Finding, Measure, Message, Need, RuleDetails, Status, Subject, Target,
+};
 use crate::model::{CompoundStatus, Facility, FacilityKind, Layer, LevelSel, Phase, Plan};
 pub use crate::profile::Bound;
 use crate::profile::{Profile, Resolved, RuleConfig, Severity, ThresholdSpec};
@@ -265,26 +267,14 @@ impl Verdict {
     ) -> Finding {
         // policies.md: the check applies the target in force "and says so"; a target not
         // yet due is applied early as a warning, saying when it falls due.
-        let message = match (self.year, status) {
+        let target = match (self.year, status) {
             (Some(year), Status::Pass | Status::Fail | Status::Pending) => {
-                let due = crate::profile::due_date(year);
-                message.join(&if self.early {
-                    t!(
-                        "{}年目标于 {} 到期，尚未生效，提前按警告提示",
-                        "the {} target falls due on {} and is not yet in force: applied early, as a warning",
-                        year,
-                        due
-                    )
-                } else {
-                    t!(
-                        "适用{}年目标（{} 到期）",
-                        "the {} target applies (due {})",
-                        year,
-                        due
-                    )
+                i16::try_from(year).ok().map(|year| Target {
+                    year,
+                    early: self.early,
                 })
             }
-            _ => message,
+            _ => None,
         };
         let judged = matches!(status, Status::Pass | Status::Fail | Status::Pending);
         let need = if judged && required != Measure::Null {
@@ -301,7 +291,11 @@ impl Verdict {
             required,
             need,
             unit: self.unit,
-            message,
+            message: Message {
+                body: message,
+                target,
+                expired_after: None,
+            },
             clause: self.clause.clone(),
             details: Default::default(),
             waived: None,
@@ -400,7 +394,7 @@ pub fn skipped(
         required: Measure::Null,
         need: Need::None,
         unit: "",
-        message: why,
+        message: why.into(),
         clause: profile.cite(&cfg.clause),
         details: Default::default(),
         waived: None,

@@ -148,7 +148,7 @@ pub(super) fn map(o: &mut String, r: &Report, shapes: &Geometries, lang: Lang) {
                 esc(name),
                 esc(id),
                 f.rule,
-                esc(f.message.get(lang))
+                esc(&f.message(lang))
             ),
             None => format!("{} ({})", esc(name), esc(id)),
         };

@@ -217,7 +217,7 @@ fn needs(o: &mut String, r: &Report, lang: Lang) {
                     "<li><span class=\"fail-{}\">{}</span>: {}</li>",
                     f.severity.as_str(),
                     f.rule,
-                    esc(f.message.get(lang))
+                    esc(&f.message(lang))
                 )
             })
             .collect();
@@ -252,7 +252,7 @@ fn suggestions(o: &mut String, r: &Report, lang: Lang) {
 
 /// A finding's message, with its waiver and baseline marks.
 fn with_marks(f: &Finding, lang: Lang) -> String {
-    let mut s = f.message.get(lang).to_string();
+    let mut s = f.message(lang).to_string();
     for m in super::marks(f, lang) {
         s += &format!(" [{m}]");
     }
