@@ -23,6 +23,7 @@ pub mod profile;
 #[cfg(feature = "python")]
 mod python;
 pub mod read;
+pub mod remedy;
 pub mod report;
 pub mod rules;
 pub mod submission;
@@ -32,7 +33,7 @@ pub mod waivers;
 
 pub use engine::Options;
 pub use model::progress::{Progress, Stage};
-pub use pipeline::{City, Error, Request};
+pub use pipeline::{City, Error, Fixed, Request};
 pub use read::LayerFiles;
 
 /// Checks a placed plan against a profile as of a date ([`engine::run`] with the default

@@ -30,6 +30,10 @@ enum Command {
     /// Check a plan (a folder, or layer files) against a city's profile; several plans, or
     /// --recursive ROOT, make a batch.
     Check(Box<cli::args::CheckArgs>),
+    /// Find the fewest changes to a plan's facilities that make it comply, write the plan
+    /// with them applied (with remedies.geojson, remedies.csv and report.json, its check)
+    /// into OUT, and say what no change fixes.
+    Fix(Box<cli::fix::FixArgs>),
     /// Compare two JSON reports as --baseline does: new, changed, fixed findings.
     Diff(cli::diff::DiffArgs),
     /// Merge JSON reports written elsewhere (one process per city on a cluster) into the
@@ -105,6 +109,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => cli::check::run(*args, started),
+        Command::Fix(args) => cli::fix::run(*args),
         Command::Diff(args) => cli::diff::run(args),
         Command::Merge(args) => cli::merge::run(args),
         Command::Profiles { id, lang } => {

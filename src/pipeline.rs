@@ -25,6 +25,7 @@ use crate::model::progress::{Progress, Stage};
 use crate::place;
 use crate::profile::{Profile, ProfileError};
 use crate::read::{LayerFiles, PlanError, Sources};
+use crate::remedy;
 use crate::report::Report;
 use crate::rules::Prepared;
 use crate::submission;
@@ -55,6 +56,10 @@ pub struct Request {
     pub baseline: Option<PathBuf>,
     /// Values differ beyond `tolerance × max(1, |a|, |b|)`.
     pub baseline_tolerance: f64,
+    /// Only these rules are checked (rule ids; empty: all the profile's).
+    pub select: Vec<String>,
+    /// These rules are not checked (rule ids).
+    pub ignore: Vec<String>,
     /// What the check does beyond the rules, and who is told of its progress.
     pub options: Options,
 }
@@ -71,6 +76,8 @@ impl Default for Request {
             working_crs: None,
             baseline: None,
             baseline_tolerance: baseline::TOLERANCE,
+            select: Vec::new(),
+            ignore: Vec::new(),
             options: Options::default(),
         }
     }
@@ -222,7 +229,27 @@ impl Request {
         for s in &self.overrides {
             profile.apply_override(s)?;
         }
-        Ok((profile, (name, self.overrides.clone())))
+        self.selected(&mut profile)?;
+        let mut key = self.overrides.clone();
+        key.extend(self.select.iter().map(|r| format!("select {r}")));
+        key.extend(self.ignore.iter().map(|r| format!("ignore {r}")));
+        Ok((profile, (name, key)))
+    }
+
+    /// The profile's rules that `select` and `ignore` leave (ruff's flags: rule ids). An id
+    /// no rule has is an error.
+    fn selected(&self, profile: &mut Profile) -> Result<(), Error> {
+        for (flag, ids) in [("--select", &self.select), ("--ignore", &self.ignore)] {
+            if let Some(id) = ids.iter().find(|id| crate::rules::find(id).is_none()) {
+                return Err(Error::Request(format!(
+                    "{flag} {id}: no rule has this id (`planlint rules` lists them)"
+                )));
+            }
+        }
+        profile.rules.retain(|id, _| {
+            (self.select.is_empty() || self.select.contains(id)) && !self.ignore.contains(id)
+        });
+        Ok(())
     }
 
     /// The submission this request names, placed in the city's working CRS and merged
@@ -273,6 +300,63 @@ impl Request {
             None => Ok(chrono::Local::now().date_naive()),
         }
     }
+}
+
+impl Request {
+    /// Fixes the plan this request names (`planlint fix`): checks it, finds the fewest
+    /// remedies ([`remedy::remedies`]), writes the plan with them applied into the folder
+    /// `out` ([`remedy::write::fixed_plan`]), and checks what was written, as
+    /// `planlint check OUT` would. `time_limit`: the solver's, in seconds.
+    pub fn fix(&self, out: &std::path::Path, time_limit: f64) -> Result<Fixed, Error> {
+        if self.context.is_some() {
+            return Err(Error::Request(
+                "planlint fix checks a plan on its own; a submission in its city (--context) is not fixed yet".into(),
+            ));
+        }
+        let sources = self.sources()?;
+        let (profile, _) = self.profile_of(&sources, None)?;
+        let prepared = Prepared::new(&profile);
+        prepared.validate()?;
+        let as_of = self.date(&sources, None)?;
+        let mut options = remedy::Options {
+            time_limit,
+            ..remedy::Options::default()
+        };
+        if let Some(area) = sources.settings.fix.station_floor_area {
+            if !(area.is_finite() && area > 0.0) {
+                return Err(Error::Request(format!(
+                    "plan.toml [fix] station_floor_area = {area}: a floor area in m², above 0"
+                )));
+            }
+            options.station_floor_area = area;
+        }
+        self.options.tell(Stage::Reading);
+        let plan = place::load_with(&sources, self.options.progress.as_ref())?;
+        let checked = engine::check(&plan, &prepared, as_of, &self.options);
+        let fix = remedy::remedies(&checked, &prepared, &options);
+        remedy::write::fixed_plan(&sources, &plan, &fix, out).map_err(Error::Request)?;
+        let again = Request {
+            plan: Some(out.to_path_buf()),
+            baseline: None,
+            ..self.clone()
+        };
+        let report = again.run()?;
+        Ok(Fixed {
+            remedies: fix,
+            report,
+            plan,
+        })
+    }
+}
+
+/// A plan fixed ([`Request::fix`]).
+pub struct Fixed {
+    /// The remedies, the site choice's proof, and what no remedy fixes.
+    pub remedies: remedy::Fix,
+    /// The check of the fixed plan, as written.
+    pub report: Report,
+    /// The plan as it was, placed.
+    pub plan: crate::model::Plan,
 }
 
 /// What names a profile: its id or file, and the overrides applied to it.

@@ -19,7 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["rules"],
     &["report"],
     &["waivers", "baseline", "engine"],
-    &["submission"],
+    &["submission", "remedy"],
     &["emit", "synth"],
     &["pipeline"],
     &["python"],

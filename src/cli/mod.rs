@@ -5,6 +5,7 @@ pub mod args;
 pub mod batch;
 pub mod check;
 pub mod diff;
+pub mod fix;
 pub mod job;
 pub mod merge;
 pub mod progress;

@@ -23,6 +23,18 @@ pub struct PlanSettings {
     /// Known exceptions, each with its reason ([`crate::waivers`]).
     #[serde(default)]
     pub waivers: Vec<WaiverSettings>,
+    /// How `planlint fix` sizes what no rule sizes.
+    #[serde(default)]
+    pub fix: FixSettings,
+}
+
+/// plan.toml's `[fix]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixSettings {
+    /// The floor area of a station built only to bring compounds inside the service
+    /// circle, m² (default: 350).
+    pub station_floor_area: Option<f64>,
 }
 
 /// A `[[waivers]]` entry as written; [`crate::waivers::parse`] checks it.

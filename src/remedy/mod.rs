@@ -1,0 +1,206 @@
+//! Remedies: the fewest changes to a plan's facilities that make it comply
+//! (`planlint fix`, remediation.md). They are read off a check's typed findings and built
+//! on what the check built (its joins, walking network and circle): a compound short of
+//! floor area gets its facility enlarged, or a new one where it has none; the compounds
+//! outside the service circle get new stations at the fewest candidate sites that reach
+//! them all, chosen by one integer program ([`cover`]) with the floor area's new
+//! facilities already counted. What no facility change fixes is said, with why ([`Left`]).
+//!
+//! Each rule's remedy is said in one place: [`REMEDIED`] lists the rules that have one,
+//! and each has its file here.
+
+pub mod cover;
+pub mod floor_area;
+pub mod sites;
+pub mod write;
+
+use chrono::NaiveDate;
+use geo::Point;
+use serde::Serialize;
+
+use crate::engine::Checked;
+use crate::model::{FacilityKind, Finding, Status};
+use crate::rules::Prepared;
+use crate::text::{t, Lang, Text};
+
+/// The rules whose failures a remedy fixes.
+pub const REMEDIED: [&str; 2] = [floor_area::RULE, sites::RULE];
+
+/// What a remedy does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// A new facility at a site.
+    Add,
+    /// An existing facility gains floor area.
+    Enlarge,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Add => "add",
+            Action::Enlarge => "enlarge",
+        }
+    }
+}
+
+/// A finding a remedy fixes: its rule and subject id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Fixes {
+    pub rule: &'static str,
+    pub subject: String,
+}
+
+impl std::fmt::Display for Fixes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.rule, self.subject)
+    }
+}
+
+/// One change to the plan's facilities.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Remedy {
+    /// `R1`, `R2`… in the order of the list.
+    pub id: String,
+    pub action: Action,
+    /// The facility enlarged, or the new one's id (`R1-NEW`).
+    pub facility_id: String,
+    /// The new facility's name.
+    pub name: String,
+    /// The new facility's kind.
+    pub kind: Option<FacilityKind>,
+    /// The new facility's point, in the working CRS.
+    pub at: Option<Point>,
+    /// The compound a new facility belongs to.
+    pub compound_id: Option<String>,
+    /// The floor area added (`enlarge`), or the new facility's (`add`), m².
+    pub floor_area: f64,
+    /// A new facility's completion date.
+    pub completion_date: Option<NaiveDate>,
+    pub fixes: Vec<Fixes>,
+    /// Why it is sized and placed as it is.
+    pub reason: Text,
+}
+
+/// A failure no remedy fixes, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Left {
+    pub rule: &'static str,
+    pub subject: String,
+    pub why: Text,
+    /// A plan change could fix it, though this fix does not; false: no change to the
+    /// plan's facilities can (no site within reach, a date already past).
+    pub fixable: bool,
+}
+
+/// What `fix` decided: the remedies, the site choice's proof, and what is left.
+#[derive(Debug, Clone, Default)]
+pub struct Fix {
+    pub remedies: Vec<Remedy>,
+    /// The service circle's sites, as the solver chose them (none: no compound outside).
+    pub sites: Option<cover::Solved>,
+    pub left: Vec<Left>,
+}
+
+/// How `fix` sizes what no rule sizes, and how long the solver may take.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The floor area of a station built only to bring compounds inside the circle, m²
+    /// (plan.toml's `[fix] station_floor_area`).
+    pub station_floor_area: f64,
+    /// The solver's time limit, in seconds.
+    pub time_limit: f64,
+}
+
+/// A station's floor area when no rule sizes it: 350 m², the least a single community
+/// facility may have in the provincial rules that set one (Anhui 2022, policies.md); the
+/// five cities' texts set none.
+pub const STATION_FLOOR_AREA: f64 = 350.0;
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            station_floor_area: STATION_FLOOR_AREA,
+            time_limit: 60.0,
+        }
+    }
+}
+
+/// The remedies for a checked plan.
+pub fn remedies(checked: &Checked, prepared: &Prepared, options: &Options) -> Fix {
+    let failing = |rule: &'static str| {
+        checked
+            .findings
+            .iter()
+            .filter(move |f| f.rule == rule && f.status == Status::Fail)
+    };
+    let station = sites::station_kind(checked, prepared);
+    let mut fix = Fix::default();
+    let added = floor_area::remedies(checked, failing(floor_area::RULE), station, &mut fix);
+    sites::remedies(
+        checked,
+        prepared,
+        failing(sites::RULE),
+        &added,
+        options,
+        &mut fix,
+    );
+    for f in checked.findings.iter().filter(|f| f.status == Status::Fail) {
+        if !REMEDIED.contains(&f.rule) {
+            fix.left.push(Left {
+                rule: f.rule,
+                subject: f.subject.id.clone(),
+                why: t!(
+                    "planlint fix 尚不能为此规则给出整改措施",
+                    "planlint fix has no remedy for this rule yet"
+                ),
+                fixable: true,
+            });
+        }
+    }
+    for (n, r) in fix.remedies.iter_mut().enumerate() {
+        r.id = format!("R{}", n + 1);
+        if r.action == Action::Add {
+            r.facility_id = format!("{}-NEW", r.id);
+        }
+    }
+    fix
+}
+
+/// A new facility's completion date: the check's date (it is planned; no rule this fix
+/// remedies asks for it earlier).
+fn new_date(checked: &Checked) -> NaiveDate {
+    checked.as_of
+}
+
+/// The subject id of a failing finding, as `fixes` lists it.
+fn fixes(f: &Finding) -> Fixes {
+    Fixes {
+        rule: f.rule,
+        subject: f.subject.id.clone(),
+    }
+}
+
+/// Rounds a floor area up to the next tenth of a square metre, so that it meets what it is
+/// sized for (float noise aside).
+fn round_up(area: f64) -> f64 {
+    ((area - 1e-9) * 10.0).ceil() / 10.0
+}
+
+impl Remedy {
+    /// What it asks, in the bureau's words.
+    pub fn said(&self, lang: Lang) -> String {
+        let area = crate::text::num(self.floor_area, 1);
+        match (self.action, lang) {
+            (Action::Enlarge, Lang::Zh) => {
+                format!("设施 {} 增加建筑面积 {area} 平方米", self.facility_id)
+            }
+            (Action::Enlarge, Lang::En) => {
+                format!("enlarge facility {} by {area} m²", self.facility_id)
+            }
+            (Action::Add, Lang::Zh) => format!("新建「{}」，建筑面积 {area} 平方米", self.name),
+            (Action::Add, Lang::En) => format!("build '{}', {area} m²", self.name),
+        }
+    }
+}

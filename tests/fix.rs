@@ -1,0 +1,287 @@
+//! `planlint fix`: the fewest remedies, sized by hand here, and proven by checking the
+//! fixed plan again.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{root, run, schema_holds};
+use serde_json::Value;
+
+/// Runs `planlint fix PLAN -o OUT ARGS…` into a temporary folder; (exit, stdout, the
+/// report.json of OUT, the remedies CSV's rows, OUT).
+fn fix(
+    plan: &str,
+    args: &[&str],
+) -> (
+    i32,
+    String,
+    Value,
+    Vec<BTreeMap<String, String>>,
+    tempfile::TempDir,
+) {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("fixed");
+    let dir_s = dir.to_str().unwrap();
+    let mut all = vec!["fix", plan, "-o", dir_s, "--lang", "en"];
+    all.extend_from_slice(args);
+    let (code, stdout, stderr) = run(&all);
+    assert!(code == 0 || code == 1, "fix {plan}: exit {code}: {stderr}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    let mut csv = csv::Reader::from_path(dir.join("remedies.csv")).unwrap();
+    let rows = csv
+        .deserialize::<BTreeMap<String, String>>()
+        .map(Result::unwrap)
+        .collect();
+    (code, stdout, report, rows, out)
+}
+
+/// The statuses of a report's findings, by rule and subject id.
+fn statuses(r: &Value) -> BTreeMap<(String, String), String> {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["subject"]["id"].as_str().unwrap().to_string(),
+                ),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+const LIMIT_1000: &[&str] = &["--set", "service-circle.max_distance=1000"];
+
+#[test]
+fn five_compounds_on_a_street_need_two_stations() {
+    // Compounds 30 m off the street at 0, 600, 1200, 1800, 2400 m: from a station in one
+    // compound to another is 30 + 600·|i − j| + 30 m, so a station reaches its neighbours
+    // (660 m) and no further (1260 m > 1000). One station reaches at most three compounds:
+    // five need two (C1 reaches C0–C2, C3 reaches C2–C4), and two are proven enough.
+    let mut args = vec!["--select", "service-circle"];
+    args.extend_from_slice(LIMIT_1000);
+    let (code, stdout, r, rows, _out) = fix("fixtures/fix-street", &args);
+    assert_eq!(code, 0, "{stdout}");
+    let sites = &r["remedy"]["sites"];
+    assert_eq!(sites["objective"], 2.0);
+    assert_eq!(sites["bound"], 2.0);
+    assert_eq!(sites["optimal"], true);
+    assert_eq!(rows.len(), 2);
+    assert!(rows
+        .iter()
+        .all(|r| r["action"] == "add" && r["floor_area"] == "350.0"));
+    // Every compound is now inside the circle, in the check of what was written.
+    for c in ["C0", "C1", "C2", "C3", "C4"] {
+        assert_eq!(common::verdict(&r, "service-circle", c).0, "pass", "{c}");
+    }
+}
+
+#[test]
+fn the_optimum_takes_two_sites_where_greedy_takes_three() {
+    // Straight lines, limit 1000 m. Rows A (y = 0) and B (y = 1974) of seven compounds at
+    // x = 0, 90, 180, 270, 420, 510, 700. R1 (350, 0) reaches row A (at most 350 m) and R2
+    // row B; the middle sites at y = 987 reach a compound of either row within
+    // √(1000² − 987²) = 160.7 m across: S1 (x 135) the first four of each row (8, more than
+    // a row's 7: greedy takes it first), S2 (x 465) the next two of each (4, more than
+    // a row's 3 left), S3 (x 700) the last of each. Greedy: 3 sites; the optimum: R1, R2.
+    let mut args = vec!["--select", "service-circle"];
+    args.extend_from_slice(LIMIT_1000);
+    let (code, _, r, rows, _out) = fix("fixtures/fix-greedy", &args);
+    assert_eq!(code, 0);
+    let sites = &r["remedy"]["sites"];
+    assert_eq!(
+        (sites["objective"].as_f64(), sites["greedy"].as_u64()),
+        (Some(2.0), Some(3))
+    );
+    assert_eq!(sites["optimal"], true);
+    let names: Vec<&str> = rows.iter().map(|r| r["reason"].as_str()).collect();
+    assert!(
+        names[0].starts_with("a station at R1 brings A0, A1, A2, A3, A4, A5, A6"),
+        "{names:?}"
+    );
+    assert!(
+        names[1].starts_with("a station at R2 brings B0, B1, B2, B3, B4, B5, B6"),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn floor_area_is_added_where_it_is_short_and_counts_for_the_circle() {
+    // Anyang: 30 m² per 100 households for new compounds. K1 (800 households, no facility)
+    // needs 800 × 30 / 100 = 240 m²: a new station of 240 m² in K1. K2 (1,200 households,
+    // station S2 of 320 m²) needs 360: S2 gains 40 m². K3 (0 households: no floor area
+    // asked) lies 500 m from K1, within Anyang's 800 m: K1's new station brings both
+    // inside the circle, so no site is added for it.
+    let (_, stdout, r, rows, out) = fix("fixtures/fix-floor", &[]);
+    assert_eq!(rows.len(), 2, "{stdout}");
+    let (add, enlarge) = (&rows[0], &rows[1]);
+    assert_eq!(
+        (
+            add["action"].as_str(),
+            add["floor_area"].as_str(),
+            add["compound_id"].as_str()
+        ),
+        ("add", "240.0", "K1")
+    );
+    assert_eq!(
+        add["fixes"],
+        "floor-area-per-households:K1 service-circle:K1 service-circle:K3"
+    );
+    assert_eq!(
+        (
+            enlarge["action"].as_str(),
+            enlarge["facility_id"].as_str(),
+            enlarge["floor_area"].as_str()
+        ),
+        ("enlarge", "S2", "40.0")
+    );
+    // The re-check: K1 has 240 × 100 / 800 = 30, K2 360 × 100 / 1200 = 30 m² per 100.
+    assert_eq!(
+        common::verdict(&r, "floor-area-per-households", "K1"),
+        ("pass".into(), 30.0.into(), 30.0.into())
+    );
+    assert_eq!(
+        common::verdict(&r, "floor-area-per-households", "K2"),
+        ("pass".into(), 30.0.into(), 30.0.into())
+    );
+    assert_eq!(r["remedy"]["floor_area_added"], 280.0);
+    // The fixed plan keeps every feature: S2 with its new area, and the new station.
+    let fc: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("fixed/facilities.geojson")).unwrap(),
+    )
+    .unwrap();
+    let props: Vec<&Value> = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["properties"])
+        .collect();
+    assert_eq!(props.len(), 2);
+    assert_eq!(
+        (props[0]["id"].as_str(), props[0]["floor_area"].as_f64()),
+        (Some("S2"), Some(360.0))
+    );
+    assert_eq!(props[1]["status"], "planned");
+    // What is left: Anyang's count of community centres started, which no remedy adds yet.
+    assert!(
+        stdout.contains("facility-count plan/community-centers-started"),
+        "{stdout}"
+    );
+}
+
+/// The plans `fix` writes into (folders whose facilities are GeoJSON).
+const PLANS: &[&str] = &[
+    "data/sample",
+    "fixtures/basic",
+    "fixtures/xuchang",
+    "fixtures/changzhi",
+    "fixtures/shangqiu",
+    "fixtures/dated",
+    "fixtures/timing-planned",
+    "fixtures/network",
+    "fixtures/fix-floor",
+];
+
+#[test]
+fn a_fix_breaks_nothing_and_the_fixed_plan_checks_as_its_report_says() {
+    for plan in PLANS {
+        let (before_code, before) = common::report(plan, &[]);
+        let (_, _, after, rows, out) = fix(plan, &[]);
+        let fixed = out.path().join("fixed");
+        // The check of OUT gives report.json's findings.
+        let (_, again) = common::report(fixed.to_str().unwrap(), &[]);
+        assert_eq!(again["findings"], after["findings"], "{plan}");
+        schema_holds(&after);
+        // No finding fails that did not, nothing that passed fails, and every remedied
+        // failure passes.
+        let (b, a) = (statuses(&before), statuses(&after));
+        for (key, status) in &a {
+            let was = b.get(key).map(String::as_str);
+            assert!(
+                status != "fail" || was == Some("fail"),
+                "{plan}: {key:?} fails after the fix ({was:?} before)"
+            );
+        }
+        for row in &rows {
+            for fixed in row["fixes"].split(' ') {
+                let (rule, subject) = fixed.split_once(':').unwrap();
+                assert_eq!(
+                    a[&(rule.to_string(), subject.to_string())],
+                    "pass",
+                    "{plan}: {fixed}"
+                );
+            }
+        }
+        // Every feature of the plan is still there, with the new facilities beside them.
+        let adds = rows.iter().filter(|r| r["action"] == "add").count();
+        for layer in ["compounds", "facilities", "units", "phases", "roads"] {
+            let count = |r: &Value| r["inputs"][layer]["features"].as_u64();
+            let expected = count(&before).map(|n| {
+                n + if layer == "facilities" {
+                    adds as u64
+                } else {
+                    0
+                }
+            });
+            assert_eq!(count(&after), expected, "{plan}: {layer}");
+        }
+        let _ = before_code;
+    }
+}
+
+#[test]
+fn select_and_ignore_choose_the_rules() {
+    let (code, r) = common::report(
+        "fixtures/basic",
+        &["--select", "floor-area-per-households,service-circle"],
+    );
+    assert!(code == 0 || code == 1);
+    let rules: std::collections::BTreeSet<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules.into_iter().collect::<Vec<_>>(),
+        ["floor-area-per-households", "service-circle"]
+    );
+    let (_, r) = common::report("fixtures/basic", &["--ignore", "service-circle"]);
+    assert!(r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["rule"] != "service-circle"));
+    let (code, _, err) = run(&["check", "fixtures/basic", "--select", "no-such-rule"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--select no-such-rule: no rule has this id"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_plan_fix_cannot_write_into_is_refused_by_name() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(&[
+        "fix",
+        "fixtures/geopackage/folder",
+        "-o",
+        out.path().join("x").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("GeoJSON"), "{err}");
+    // Nor is a plan written over itself.
+    let plan = common::copy_fixture("fix-floor", &[]);
+    let p = plan.path().to_str().unwrap();
+    let (code, _, err) = run(&["fix", p, "-o", p]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not over it"), "{err}");
+    assert!(Path::new(&root()).exists());
+}
