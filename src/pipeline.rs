@@ -308,16 +308,15 @@ impl Request {
     /// `out` ([`remedy::write::fixed_plan`]), and checks what was written, as
     /// `planlint check OUT` would. `time_limit`: the solver's, in seconds.
     pub fn fix(&self, out: &std::path::Path, time_limit: f64) -> Result<Fixed, Error> {
-        if self.context.is_some() {
-            return Err(Error::Request(
-                "planlint fix checks a plan on its own; a submission in its city (--context) is not fixed yet".into(),
-            ));
-        }
-        let sources = self.sources()?;
-        let (profile, _) = self.profile_of(&sources, None)?;
+        let mut sources = self.sources()?;
+        let city = match &self.context {
+            Some(dir) => Some(Sources::from_path(dir)?),
+            None => None,
+        };
+        let (profile, _) = self.profile_of(&sources, city.as_ref())?;
         let prepared = Prepared::new(&profile);
         prepared.validate()?;
-        let as_of = self.date(&sources, None)?;
+        let as_of = self.date(&sources, city.as_ref())?;
         let mut options = remedy::Options {
             time_limit,
             ..remedy::Options::default()
@@ -331,10 +330,47 @@ impl Request {
             options.station_floor_area = area;
         }
         self.options.tell(Stage::Reading);
-        let plan = place::load_with(&sources, self.options.progress.as_ref())?;
-        let checked = engine::check(&plan, &prepared, as_of, &self.options);
+        let (plan, inputs, check_options) = match city {
+            None => {
+                let plan = place::load_with(&sources, self.options.progress.as_ref())?;
+                let inputs = plan.inputs.clone();
+                (plan, inputs, self.options.clone())
+            }
+            // A submission in its city: checked as `check --context` checks it, and
+            // changed on its own land only (its compounds, its facilities).
+            Some(mut city) => {
+                city.working_crs = self.working_crs.clone();
+                let city = place::load_with(&city, self.options.progress.as_ref())?;
+                let (merged, sub) = self.merged_into(&city, &mut sources)?;
+                let own = |ids: &std::collections::HashSet<String>, id: &String| ids.contains(id);
+                options.within = Some(remedy::Within {
+                    compounds: merged
+                        .compounds
+                        .iter()
+                        .map(|c| own(&sub.compounds, &c.id))
+                        .collect(),
+                    facilities: merged
+                        .facilities
+                        .iter()
+                        .map(|f| own(&sub.facilities, &f.id))
+                        .collect(),
+                });
+                let focused = Options {
+                    focus: Some(std::sync::Arc::new(crate::rules::Focus {
+                        compounds: options
+                            .within
+                            .as_ref()
+                            .map_or_else(Vec::new, |w| w.compounds.clone()),
+                    })),
+                    ..self.options.clone()
+                };
+                (merged, sub.inputs, focused)
+            }
+        };
+        let checked = engine::check(&plan, &prepared, as_of, &check_options);
         let fix = remedy::remedies(&checked, &prepared, &options);
-        remedy::write::fixed_plan(&sources, &plan, &fix, out).map_err(Error::Request)?;
+        remedy::write::fixed_plan(&sources, &inputs, &plan.working_crs, &fix, out)
+            .map_err(Error::Request)?;
         let again = Request {
             plan: Some(out.to_path_buf()),
             baseline: None,

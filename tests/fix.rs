@@ -285,3 +285,34 @@ fn a_plan_fix_cannot_write_into_is_refused_by_name() {
     assert!(err.contains("not over it"), "{err}");
     assert!(Path::new(&root()).exists());
 }
+
+#[test]
+fn a_submission_in_its_city_gets_its_rectification_list() {
+    // data/submission in data/sample (Anyang, 30 m² per 100 households for new compounds):
+    // SUB-1 (1,200 households, station SUB-S1 of 320 m²) needs 360 m², 40 more; SUB-2
+    // (800 households, no facility) needs 240 m²: a new station on its land. Both
+    // compounds are then inside the circle, and nothing of the city changes.
+    let (code, stdout, r, rows, out) = fix("data/submission", &["--context", "data/sample"]);
+    assert_eq!(code, 0, "{stdout}");
+    let said: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["action"].as_str(),
+                r["facility_id"].as_str(),
+                r["floor_area"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [("enlarge", "SUB-S1", "40.0"), ("add", "R2-NEW", "240.0")]
+    );
+    assert_eq!(rows[1]["compound_id"], "SUB-2");
+    assert_eq!(r["summary"]["errors"], 0);
+    // OUT is the submission's folder: its own layers, nothing of the city's.
+    let fixed = out.path().join("fixed");
+    assert!(!fixed.join("units.geojson").exists() && !fixed.join("roads.geojson").exists());
+    let (_, again) = common::report(fixed.to_str().unwrap(), &["--context", "data/sample"]);
+    assert_eq!(again["findings"], r["findings"]);
+}

@@ -23,6 +23,10 @@ pub struct FixArgs {
     /// The folder to write the fixed plan into (made if missing).
     #[arg(long, short)]
     pub output: PathBuf,
+    /// Fix the plan as a development submission inside this city's plan: only its own
+    /// facilities change, and new ones stand on its own compounds (the rectification list).
+    #[arg(long, value_name = "CITY")]
+    pub context: Option<PathBuf>,
     /// Candidate sites for new stations (points or polygons; default: the compounds'
     /// reference points).
     #[arg(long)]
@@ -62,6 +66,7 @@ pub fn run(args: FixArgs) -> Result<u8, String> {
     }
     let mut request = Request::plan(&args.plan);
     request.layers.candidates = args.candidates.clone();
+    request.context = args.context.clone();
     request.profile = args.profile.clone();
     request.as_of = args.as_of.clone();
     request.overrides = args.set.clone();

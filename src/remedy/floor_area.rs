@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::{fixes, new_date, round_up, Action, Fix, Left, Remedy};
+use super::{fixes, new_date, round_up, Action, Fix, Left, Options, Remedy};
 use crate::engine::Checked;
 use crate::model::{FacilityKind, Finding, Measure, RuleDetails};
 use crate::text::{num, t};
@@ -24,6 +24,7 @@ pub fn remedies<'a>(
     checked: &Checked,
     failing: impl Iterator<Item = &'a Finding>,
     station: FacilityKind,
+    options: &Options,
     fix: &mut Fix,
 ) -> Vec<usize> {
     let plan = checked.plan;
@@ -53,6 +54,7 @@ pub fn remedies<'a>(
         // a tie).
         let own = checked.joins.compound_facilities[k]
             .iter()
+            .filter(|&&i| options.may_change(i))
             .map(|&i| &plan.facilities[i])
             .filter(|fa| kinds.contains(&fa.kind))
             .max_by(|a, b| {
@@ -66,6 +68,9 @@ pub fn remedies<'a>(
             compound.id,
             num(area, 1)
         );
+        if own.is_none() && !options.may_build_in(k) {
+            continue;
+        }
         let remedy = match own {
             Some(fa) => Remedy {
                 id: String::new(),

@@ -111,6 +111,33 @@ pub struct Options {
     pub station_floor_area: f64,
     /// The solver's time limit, in seconds.
     pub time_limit: f64,
+    /// What may change (a submission in its city: its own compounds and facilities);
+    /// none: the whole plan.
+    pub within: Option<Within>,
+}
+
+/// What a fix may change: the compounds that may host a new facility, the facilities that
+/// may be enlarged (by position in the plan).
+#[derive(Debug, Clone)]
+pub struct Within {
+    pub compounds: Vec<bool>,
+    pub facilities: Vec<bool>,
+}
+
+impl Options {
+    /// Whether compound `k` may host a new facility.
+    fn may_build_in(&self, k: usize) -> bool {
+        self.within
+            .as_ref()
+            .is_none_or(|w| w.compounds.get(k) == Some(&true))
+    }
+
+    /// Whether facility `f` may be enlarged.
+    fn may_change(&self, f: usize) -> bool {
+        self.within
+            .as_ref()
+            .is_none_or(|w| w.facilities.get(f) == Some(&true))
+    }
 }
 
 /// A station's floor area when no rule sizes it: 350 m², the least a single community
@@ -123,6 +150,7 @@ impl Default for Options {
         Options {
             station_floor_area: STATION_FLOOR_AREA,
             time_limit: 60.0,
+            within: None,
         }
     }
 }
@@ -137,7 +165,13 @@ pub fn remedies(checked: &Checked, prepared: &Prepared, options: &Options) -> Fi
     };
     let station = sites::station_kind(checked, prepared);
     let mut fix = Fix::default();
-    let added = floor_area::remedies(checked, failing(floor_area::RULE), station, &mut fix);
+    let added = floor_area::remedies(
+        checked,
+        failing(floor_area::RULE),
+        station,
+        options,
+        &mut fix,
+    );
     sites::remedies(
         checked,
         prepared,
@@ -193,12 +227,14 @@ impl Remedy {
     pub fn said(&self, lang: Lang) -> String {
         let area = crate::text::num(self.floor_area, 1);
         match (self.action, lang) {
-            (Action::Enlarge, Lang::Zh) => {
-                format!("设施 {} 增加建筑面积 {area} 平方米", self.facility_id)
-            }
-            (Action::Enlarge, Lang::En) => {
-                format!("enlarge facility {} by {area} m²", self.facility_id)
-            }
+            (Action::Enlarge, Lang::Zh) => format!(
+                "既有设施「{}」（{}）增加建筑面积 {area} 平方米",
+                self.name, self.facility_id
+            ),
+            (Action::Enlarge, Lang::En) => format!(
+                "enlarge '{}' ({}) by {area} m²",
+                self.name, self.facility_id
+            ),
             (Action::Add, Lang::Zh) => format!("新建「{}」，建筑面积 {area} 平方米", self.name),
             (Action::Add, Lang::En) => format!("build '{}', {area} m²", self.name),
         }

@@ -52,13 +52,15 @@ struct Site<'w> {
 }
 
 /// The sites of `checked`'s plan: its candidates, else its compounds' reference points.
-fn candidate_sites<'w>(checked: &'w Checked) -> Vec<Site<'w>> {
+fn candidate_sites<'w>(checked: &'w Checked, options: &Options) -> Vec<Site<'w>> {
     let plan = checked.plan;
     let network = checked.network.as_ref();
-    if plan.candidates.is_empty() {
+    // A submission builds on its own compounds' land.
+    if plan.candidates.is_empty() || options.within.is_some() {
         plan.compounds
             .iter()
             .enumerate()
+            .filter(|(i, _)| options.may_build_in(*i))
             .map(|(i, c)| Site {
                 id: c.id.clone(),
                 name: c.name.clone(),
@@ -134,11 +136,13 @@ pub fn remedies<'a>(
         }
     }
     let targets: Vec<usize> = outside.iter().copied().filter(|&k| !inside[k]).collect();
-    let sites = candidate_sites(checked);
+    let sites = candidate_sites(checked, options);
+    // Each site by its position in `sites`.
     let sources: Vec<Source> = sites
         .iter()
-        .map(|s| Source {
-            id: s.source.id,
+        .enumerate()
+        .map(|(n, s)| Source {
+            id: n,
             point: s.source.point,
             entries: s.source.entries,
         })

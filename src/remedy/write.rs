@@ -14,9 +14,15 @@ use crate::model::{Layer, LayerInfo, Plan};
 use crate::read::Sources;
 use crate::text::Lang;
 
-/// Writes the plan of `sources` (placed as `plan`) with `fix` applied into the folder
-/// `out`. The error names the file.
-pub fn fixed_plan(sources: &Sources, plan: &Plan, fix: &Fix, out: &Path) -> Result<(), String> {
+/// Writes the plan of `sources` (what was read of its layers: `inputs`; placed in
+/// `working_crs`) with `fix` applied into the folder `out`. The error names the file.
+pub fn fixed_plan(
+    sources: &Sources,
+    inputs: &[(Layer, LayerInfo)],
+    working_crs: &str,
+    fix: &Fix,
+    out: &Path,
+) -> Result<(), String> {
     let dir = sources.dir.as_deref().ok_or_else(|| {
         "planlint fix writes a plan held in a folder; give the plan's folder".to_string()
     })?;
@@ -37,8 +43,7 @@ pub fn fixed_plan(sources: &Sources, plan: &Plan, fix: &Fix, out: &Path) -> Resu
             copy(toml, &inside)?;
         }
     }
-    let info = plan
-        .inputs
+    let info = inputs
         .iter()
         .find(|(l, _)| *l == Layer::Facilities)
         .map(|(_, i)| i);
@@ -66,7 +71,7 @@ pub fn fixed_plan(sources: &Sources, plan: &Plan, fix: &Fix, out: &Path) -> Resu
         }
         None => (out.join("facilities.geojson"), None),
     };
-    let patched = patched_facilities(text.as_deref(), info, plan, fix)
+    let patched = patched_facilities(text.as_deref(), info, working_crs, fix)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     std::fs::write(&path, patched).map_err(|e| format!("{}: {e}", path.display()))
 }
@@ -118,7 +123,7 @@ fn field<'a>(info: Option<&'a LayerInfo>, canonical: &'a str) -> &'a str {
 fn patched_facilities(
     text: Option<&str>,
     info: Option<&LayerInfo>,
-    plan: &Plan,
+    working_crs: &str,
     fix: &Fix,
 ) -> Result<String, String> {
     let mut doc: Value = match text {
@@ -126,7 +131,7 @@ fn patched_facilities(
         None => json!({"type": "FeatureCollection", "features": []}),
     };
     let crs = info.and_then(|i| i.crs.as_deref()).map(CrsSpec::parse);
-    let to_layer = LayerPoints::new(&plan.working_crs, crs.unwrap_or(CrsSpec::LonLat))?;
+    let to_layer = LayerPoints::new(working_crs, crs.unwrap_or(CrsSpec::LonLat))?;
     let features = doc
         .get_mut("features")
         .and_then(Value::as_array_mut)
