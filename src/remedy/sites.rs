@@ -111,6 +111,11 @@ pub fn remedies<'a>(
     let inputs = checked.inputs();
     let plan = checked.plan;
     let outside: Vec<usize> = failing.iter().filter_map(|f| f.subject.index).collect();
+    // Each outside compound's finding.
+    let finding_of: std::collections::HashMap<usize, &Finding> = failing
+        .iter()
+        .filter_map(|f| Some((f.subject.index?, *f)))
+        .collect();
     // What the other remedies' new stations bring inside: the compounds' own points.
     let network = checked.network.as_ref();
     let new: Vec<Source> = added
@@ -130,7 +135,7 @@ pub fn remedies<'a>(
         if let Some(r) = fix.remedies.iter_mut().find(|r| {
             r.action == Action::Add && r.compound_id.as_deref() == Some(&plan.compounds[station].id)
         }) {
-            if let Some(f) = failing.iter().find(|f| f.subject.index == Some(k)) {
+            if let Some(f) = finding_of.get(&k) {
                 r.fixes.push(fixes(f));
             }
         }
@@ -187,7 +192,7 @@ pub fn remedies<'a>(
             .iter()
             .zip(&cover.reach)
             .filter(|(_, r)| r.binary_search(&s).is_ok())
-            .filter_map(|(&k, _)| failing.iter().copied().find(|f| f.subject.index == Some(k)))
+            .filter_map(|(&k, _)| finding_of.get(&k).copied())
             .collect();
         brings.sort_by(|a, b| a.subject.id.cmp(&b.subject.id));
         let ids: Vec<&str> = brings.iter().map(|f| f.subject.id.as_str()).collect();
