@@ -64,45 +64,83 @@ pub fn greedy(cover: &Cover) -> Vec<usize> {
 }
 
 /// The fewest sites reaching every target, within `time_limit` seconds: proven optimal,
-/// or the best found with the solver's bound. Targets with the same sites are one row.
+/// or the best found with the solver's bound. The instance is first reduced as exact
+/// set-cover solvers reduce it ([`reduce`]: a target only one site reaches takes that
+/// site, a target whose sites include all of another's is implied, a site whose targets
+/// another site reaches too is not needed), and the parts that share no site are solved
+/// one by one.
 pub fn solve(cover: &Cover, time_limit: f64) -> Solved {
     let started = Instant::now();
+    let deadline = started + std::time::Duration::from_secs_f64(time_limit.max(0.0));
     let greedy = greedy(cover);
-    if cover.reach.is_empty() {
-        return Solved {
-            chosen: Vec::new(),
-            objective: 0.0,
-            bound: 0.0,
-            optimal: true,
-            greedy: 0,
-            seconds: 0.0,
-        };
+    let (mut chosen, rows) = reduce(&cover.reach);
+    let mut bound = chosen.len() as f64;
+    let mut optimal = true;
+    for part in parts(rows) {
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64();
+        let (sites, part_bound, part_optimal) = solve_part(&part, left);
+        chosen.extend(sites);
+        bound += part_bound;
+        optimal &= part_optimal;
     }
-    // Only the sites that reach a target are variables.
-    let mut used: BTreeMap<usize, usize> = BTreeMap::new();
-    for sites in &cover.reach {
-        for &s in sites {
-            let n = used.len();
-            used.entry(s).or_insert(n);
-        }
+    chosen.sort_unstable();
+    chosen.dedup();
+    if chosen.len() > greedy.len() || !covers(cover, &chosen) {
+        // Never worse than greedy (a part the solver found nothing for in time).
+        chosen = greedy.clone();
+        chosen.sort_unstable();
+        optimal = optimal && chosen.len() as f64 <= bound;
     }
-    let mut rows: Vec<&Vec<usize>> = cover.reach.iter().collect();
-    rows.sort();
-    rows.dedup();
-    let mut problem = RowProblem::default();
-    let site_of: Vec<usize> = {
-        let mut v = vec![0; used.len()];
-        for (&s, &c) in &used {
-            v[c] = s;
-        }
-        v
+    let objective = chosen.len() as f64;
+    Solved {
+        chosen,
+        objective,
+        bound: if optimal {
+            objective
+        } else {
+            bound.min(objective)
+        },
+        optimal,
+        greedy: greedy.len(),
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// One part of a reduced cover, by HiGHS, seeded with greedy: the sites, the bound, and
+/// whether it is proven.
+fn solve_part(rows: &[Vec<usize>], time_limit: f64) -> (Vec<usize>, f64, bool) {
+    let used: BTreeMap<usize, usize> = {
+        let mut all: Vec<usize> = rows.iter().flatten().copied().collect();
+        all.sort_unstable();
+        all.dedup();
+        all.into_iter().enumerate().map(|(c, s)| (s, c)).collect()
     };
+    let site_of: Vec<usize> = used.keys().copied().collect();
+    let local = Cover {
+        sites: site_of.len(),
+        reach: rows
+            .iter()
+            .map(|r| r.iter().map(|s| used[s]).collect())
+            .collect(),
+    };
+    let seed_sites = greedy(&local);
+    if local.reach.len() == 1 || seed_sites.len() <= 1 {
+        // One site does it: nothing to prove.
+        return (
+            seed_sites.iter().map(|&c| site_of[c]).collect(),
+            seed_sites.len() as f64,
+            true,
+        );
+    }
+    let mut problem = RowProblem::default();
     let cols: Vec<highs::Col> = site_of
         .iter()
         .map(|_| problem.add_integer_column(1.0, 0..=1))
         .collect();
-    for sites in rows {
-        problem.add_row(1.., sites.iter().map(|s| (cols[used[s]], 1.0)));
+    for r in &local.reach {
+        problem.add_row(1.., r.iter().map(|&c| (cols[c], 1.0)));
     }
     let mut model = problem.optimise(Sense::Minimise);
     model.make_quiet();
@@ -111,47 +149,177 @@ pub fn solve(cover: &Cover, time_limit: f64) -> Solved {
     model.set_option("threads", 1);
     model.set_option("random_seed", 0);
     let mut seed = vec![0.0; site_of.len()];
-    for s in &greedy {
-        if let Some(&c) = used.get(s) {
-            seed[c] = 1.0;
-        }
+    for &c in &seed_sites {
+        seed[c] = 1.0;
     }
     model.set_solution(Some(&seed), None, None, None);
     let solved = model.solve();
-    let status = solved.status();
-    let values = solved.get_solution();
-    let mut chosen: Vec<usize> = values
+    let mut chosen: Vec<usize> = solved
+        .get_solution()
         .columns()
         .iter()
         .enumerate()
         .filter(|(_, &v)| v > 0.5)
-        .map(|(c, _)| site_of[c])
+        .map(|(c, _)| c)
         .collect();
-    let found = chosen.len() <= greedy.len() && covers(cover, &chosen);
+    let found = chosen.len() <= seed_sites.len() && covers(&local, &chosen);
     if !found {
-        // No better solution than the seed within the limit.
-        chosen = greedy.clone();
+        chosen = seed_sites;
         chosen.sort_unstable();
     }
     let objective = chosen.len() as f64;
-    let optimal = status == HighsModelStatus::Optimal && found;
+    let optimal = found && solved.status() == HighsModelStatus::Optimal;
     let gap = solved.mip_gap();
     let bound = if optimal {
         objective
     } else if gap.is_finite() {
-        // HiGHS's gap is (objective − bound) / objective.
-        (objective * (1.0 - gap)).max(0.0).ceil()
+        // HiGHS's gap is (objective − bound) / objective; the bound of a count is whole.
+        (objective * (1.0 - gap) - 1e-6).ceil().max(0.0)
     } else {
         0.0
     };
-    Solved {
-        chosen,
-        objective,
+    (
+        chosen.into_iter().map(|c| site_of[c]).collect(),
         bound,
         optimal,
-        greedy: greedy.len(),
-        seconds: started.elapsed().as_secs_f64(),
+    )
+}
+
+/// The reductions of exact set cover, until none applies: the sites a target leaves no
+/// choice of (taken), and the rows left, without a row implied by another (its sites
+/// include all of the other's) or a site dominated by another (every target it reaches,
+/// the other reaches; of two alike, the higher numbered goes).
+pub fn reduce(reach: &[Vec<usize>]) -> (Vec<usize>, Vec<Vec<usize>>) {
+    let mut rows: Vec<Vec<usize>> = reach
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.sort_unstable();
+            r.dedup();
+            r
+        })
+        .collect();
+    let mut taken = Vec::new();
+    loop {
+        let size = (rows.len(), rows.iter().map(Vec::len).sum::<usize>());
+        let single: std::collections::BTreeSet<usize> =
+            rows.iter().filter(|r| r.len() == 1).map(|r| r[0]).collect();
+        if !single.is_empty() {
+            taken.extend(single.iter().copied());
+            rows.retain(|r| !r.iter().any(|s| single.contains(s)));
+        }
+        rows = without_implied_rows(rows);
+        rows = without_dominated_sites(rows);
+        if (rows.len(), rows.iter().map(Vec::len).sum::<usize>()) == size {
+            return (taken, rows);
+        }
     }
+}
+
+/// Whether sorted `a` ⊆ sorted `b`.
+fn subset(a: &[usize], b: &[usize]) -> bool {
+    let mut j = 0;
+    for x in a {
+        while j < b.len() && b[j] < *x {
+            j += 1;
+        }
+        if j == b.len() || b[j] != *x {
+            return false;
+        }
+    }
+    true
+}
+
+/// The rows, less those that include all the sites of another (met whenever it is).
+fn without_implied_rows(mut rows: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
+    rows.sort_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
+    rows.dedup();
+    let mut with: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        for &s in r {
+            with.entry(s).or_default().push(i);
+        }
+    }
+    let mut dropped = vec![false; rows.len()];
+    for a in 0..rows.len() {
+        if dropped[a] || rows[a].is_empty() {
+            continue;
+        }
+        for &b in &with[&rows[a][0]] {
+            if b != a && !dropped[b] && rows[b].len() >= rows[a].len() && subset(&rows[a], &rows[b])
+            {
+                dropped[b] = true;
+            }
+        }
+    }
+    rows.into_iter()
+        .zip(dropped)
+        .filter(|(_, d)| !d)
+        .map(|(r, _)| r)
+        .collect()
+}
+
+/// The rows, less the sites another site dominates.
+fn without_dominated_sites(rows: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
+    let mut cols: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        for &s in r {
+            cols.entry(s).or_default().push(i);
+        }
+    }
+    let mut dropped: std::collections::BTreeSet<usize> = Default::default();
+    for (&s, rows_s) in &cols {
+        let Some(&first) = rows_s.first() else {
+            continue;
+        };
+        let dominated = rows[first].iter().any(|&t| {
+            t != s
+                && !dropped.contains(&t)
+                && subset(rows_s, &cols[&t])
+                && (cols[&t].len() > rows_s.len() || t < s)
+        });
+        if dominated {
+            dropped.insert(s);
+        }
+    }
+    rows.into_iter()
+        .map(|r| r.into_iter().filter(|s| !dropped.contains(s)).collect())
+        .collect()
+}
+
+/// The rows in parts that share no site.
+fn parts(rows: Vec<Vec<usize>>) -> Vec<Vec<Vec<usize>>> {
+    let mut parent: BTreeMap<usize, usize> = BTreeMap::new();
+    fn root(parent: &mut BTreeMap<usize, usize>, s: usize) -> usize {
+        let mut r = s;
+        while let Some(&p) = parent.get(&r).filter(|&&p| p != r) {
+            r = p;
+        }
+        parent.insert(r, r);
+        // Path compression: everything on the way points at the root.
+        let mut x = s;
+        while x != r {
+            let next = parent[&x];
+            parent.insert(x, r);
+            x = next;
+        }
+        r
+    }
+    for r in &rows {
+        let a = root(&mut parent, r[0]);
+        for &s in &r[1..] {
+            let b = root(&mut parent, s);
+            if a != b {
+                parent.insert(b, a);
+            }
+        }
+    }
+    let mut by_root: BTreeMap<usize, Vec<Vec<usize>>> = BTreeMap::new();
+    for r in rows {
+        let k = root(&mut parent, r[0]);
+        by_root.entry(k).or_default().push(r);
+    }
+    by_root.into_values().collect()
 }
 
 /// Whether `chosen` reaches every target.
@@ -193,6 +361,19 @@ mod tests {
         assert_eq!((solved.objective, solved.bound), (2.0, 2.0));
         assert!(solved.optimal);
         assert_eq!(solved.greedy, 3);
+    }
+
+    #[test]
+    fn reductions_take_forced_sites_and_drop_implied_rows_and_dominated_sites() {
+        // Target 0 only site 5 reaches: taken, and target 1 (sites 5, 6) with it. Target 2
+        // {1, 2, 3} includes target 3's {1, 2}: implied. Site 2 reaches only what site 1
+        // reaches (alike: the higher goes), so target 3 keeps {1}, which is then forced too.
+        let (taken, rows) = reduce(&[vec![5], vec![5, 6], vec![1, 2, 3], vec![2, 1]]);
+        assert_eq!(taken, vec![5, 1]);
+        assert!(rows.is_empty(), "{rows:?}");
+        // Two parts that share no site are solved apart.
+        let p = parts(vec![vec![0, 1], vec![1, 2], vec![7, 8]]);
+        assert_eq!(p, vec![vec![vec![0, 1], vec![1, 2]], vec![vec![7, 8]]]);
     }
 
     #[test]
