@@ -316,3 +316,44 @@ fn a_submission_in_its_city_gets_its_rectification_list() {
     let (_, again) = common::report(fixed.to_str().unwrap(), &["--context", "data/sample"]);
     assert_eq!(again["findings"], r["findings"]);
 }
+
+#[test]
+fn a_facility_late_for_its_deadline_is_brought_forward_and_a_past_deadline_is_left() {
+    // fixtures/timing-planned (Anyang: the facility completed before 50% of the housing).
+    // P's phases complete 40,000 m² on 2026-06-30 and 60,000 on 2027-06-30: half of the
+    // 100,000 m² is reached on 2027-06-30, and station SP, due 2028-01-01, must be
+    // completed by the day before, 2027-06-29 (the check's date 2024-06-30 is earlier: a
+    // plan can still do it). R reached half on 2022-06-30, before the check's date:
+    // nothing a plan changes now meets that, and it is left, saying so (exit 0: nothing
+    // fixable is left).
+    let (code, stdout, r, rows, out) = fix(
+        "fixtures/timing-planned",
+        &["--select", "construction-timing"],
+    );
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(
+        (
+            row["action"].as_str(),
+            row["facility_id"].as_str(),
+            row["field"].as_str(),
+            row["date"].as_str()
+        ),
+        ("advance", "SP", "completion_date", "2027-06-29")
+    );
+    assert_eq!(
+        common::verdict(&r, "construction-timing", "P"),
+        ("pass".into(), "2027-06-29".into(), "2027-06-30".into())
+    );
+    let left = r["remedy"]["left"].as_array().unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(
+        (left[0]["subject"].as_str(), left[0]["fixable"].as_bool()),
+        (Some("R"), Some(false))
+    );
+    assert!(stdout.contains("construction-timing R: the facility was due by 2022-06-29, before the check's date 2024-06-30"), "{stdout}");
+    // The fixed layer holds the new date under the layer's field.
+    let fc = std::fs::read_to_string(out.path().join("fixed/facilities.geojson")).unwrap();
+    assert!(fc.contains(r#""completion_date":"2027-06-29""#), "{fc}");
+}

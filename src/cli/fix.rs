@@ -149,7 +149,7 @@ fn summary(fix: &Fix, left: &[Failing], lang: Lang) -> Value {
         "remedies": fix.remedies.len(),
         "add": count(Action::Add),
         "enlarge": count(Action::Enlarge),
-        "advance": 0,
+        "advance": count(Action::Advance),
         "floor_area_added": (area * 10.0).round() / 10.0,
         "beds_added": 0,
         "land_added": 0,

@@ -5,10 +5,10 @@
 
 use serde::Deserialize;
 
-use super::{fixes, new_date, round_up, Action, Fix, Left, Options, Remedy};
+use super::{fixes, named, new_date, round_up, Action, Fix, Left, Options, Remedy};
 use crate::engine::Checked;
 use crate::model::{FacilityKind, Finding, Measure, RuleDetails};
-use crate::text::{num, t};
+use crate::text::{num, t, Lang, Text};
 
 pub const RULE: &str = "floor-area-per-households";
 
@@ -61,12 +61,17 @@ pub fn remedies<'a>(
                 let size = |x: &crate::model::Facility| x.floor_area.unwrap_or(0.0);
                 size(a).total_cmp(&size(b)).then(b.id.cmp(&a.id))
             });
-        let reason = t!(
-            "{}（{}）还差 {} 平方米",
-            "{} ({}) needs {} m² more",
-            compound.name,
-            compound.id,
-            num(area, 1)
+        let reason = Text::new(
+            format!(
+                "{}还差 {} 平方米",
+                named(&compound.name, &compound.id, Lang::Zh),
+                num(area, 1)
+            ),
+            format!(
+                "{} needs {} m² more",
+                named(&compound.name, &compound.id, Lang::En),
+                num(area, 1)
+            ),
         );
         if own.is_none() && !options.may_build_in(k) {
             continue;
@@ -82,6 +87,7 @@ pub fn remedies<'a>(
                 compound_id: None,
                 floor_area: area,
                 completion_date: None,
+                advance: None,
                 fixes: vec![fixes(f)],
                 reason,
             },
@@ -97,6 +103,7 @@ pub fn remedies<'a>(
                     compound_id: Some(compound.id.clone()),
                     floor_area: area,
                     completion_date: Some(new_date(checked)),
+                    advance: None,
                     fixes: vec![fixes(f)],
                     reason,
                 }

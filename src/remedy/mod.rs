@@ -12,6 +12,7 @@
 pub mod cover;
 pub mod floor_area;
 pub mod sites;
+pub mod timing;
 pub mod write;
 
 use chrono::NaiveDate;
@@ -24,7 +25,7 @@ use crate::rules::Prepared;
 use crate::text::{t, Lang, Text};
 
 /// The rules whose failures a remedy fixes.
-pub const REMEDIED: [&str; 2] = [floor_area::RULE, sites::RULE];
+pub const REMEDIED: [&str; 3] = [floor_area::RULE, sites::RULE, timing::RULE];
 
 /// What a remedy does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -34,6 +35,8 @@ pub enum Action {
     Add,
     /// An existing facility gains floor area.
     Enlarge,
+    /// An existing facility is finished (or started) earlier.
+    Advance,
 }
 
 impl Action {
@@ -41,6 +44,7 @@ impl Action {
         match self {
             Action::Add => "add",
             Action::Enlarge => "enlarge",
+            Action::Advance => "advance",
         }
     }
 }
@@ -78,6 +82,9 @@ pub struct Remedy {
     pub floor_area: f64,
     /// A new facility's completion date.
     pub completion_date: Option<NaiveDate>,
+    /// What `advance` brings forward: the date field (`completion_date`,
+    /// `construction_start`) and its new date.
+    pub advance: Option<(&'static str, NaiveDate)>,
     pub fixes: Vec<Fixes>,
     /// Why it is sized and placed as it is.
     pub reason: Text,
@@ -180,6 +187,7 @@ pub fn remedies(checked: &Checked, prepared: &Prepared, options: &Options) -> Fi
         options,
         &mut fix,
     );
+    timing::remedies(checked, failing(timing::RULE), options, &mut fix);
     for f in checked.findings.iter().filter(|f| f.status == Status::Fail) {
         if !REMEDIED.contains(&f.rule) {
             fix.left.push(Left {
@@ -222,21 +230,50 @@ fn round_up(area: f64) -> f64 {
     ((area - 1e-9) * 10.0).ceil() / 10.0
 }
 
+/// A feature as a message names it: its name and id, or its id alone where it has no name.
+pub(super) fn named(name: &str, id: &str, lang: Lang) -> String {
+    match (name.is_empty(), lang) {
+        (true, _) => id.to_string(),
+        (false, Lang::Zh) => format!("{name}（{id}）"),
+        (false, Lang::En) => format!("{name} ({id})"),
+    }
+}
+
 impl Remedy {
+    /// The facility it changes, as a message names it.
+    fn facility(&self, lang: Lang) -> String {
+        match (self.name.is_empty(), lang) {
+            (true, Lang::Zh) => format!(" {} ", self.facility_id),
+            (true, Lang::En) => self.facility_id.clone(),
+            (false, Lang::Zh) => format!("「{}」（{}）", self.name, self.facility_id),
+            (false, Lang::En) => format!("'{}' ({})", self.name, self.facility_id),
+        }
+    }
+
     /// What it asks, in the bureau's words.
     pub fn said(&self, lang: Lang) -> String {
         let area = crate::text::num(self.floor_area, 1);
         match (self.action, lang) {
-            (Action::Enlarge, Lang::Zh) => format!(
-                "既有设施「{}」（{}）增加建筑面积 {area} 平方米",
-                self.name, self.facility_id
-            ),
-            (Action::Enlarge, Lang::En) => format!(
-                "enlarge '{}' ({}) by {area} m²",
-                self.name, self.facility_id
-            ),
+            (Action::Enlarge, Lang::Zh) => {
+                format!("既有设施{}增加建筑面积 {area} 平方米", self.facility(lang))
+            }
+            (Action::Enlarge, Lang::En) => {
+                format!("enlarge {} by {area} m²", self.facility(lang))
+            }
             (Action::Add, Lang::Zh) => format!("新建「{}」，建筑面积 {area} 平方米", self.name),
             (Action::Add, Lang::En) => format!("build '{}', {area} m²", self.name),
+            (Action::Advance, _) => {
+                let (field, date) = self
+                    .advance
+                    .map_or(("", String::new()), |(f, d)| (f, d.to_string()));
+                let which = self.facility(lang);
+                match (lang, field == "construction_start") {
+                    (Lang::Zh, true) => format!("设施{which}不晚于 {date} 开工"),
+                    (Lang::Zh, false) => format!("设施{which}不晚于 {date} 建成"),
+                    (Lang::En, true) => format!("start {which} by {date}"),
+                    (Lang::En, false) => format!("complete {which} by {date}"),
+                }
+            }
         }
     }
 }

@@ -206,6 +206,7 @@ pub fn remedies<'a>(
             compound_id: site.compound.map(|k| plan.compounds[k].id.clone()),
             floor_area: options.station_floor_area,
             completion_date: Some(new_date(checked)),
+            advance: None,
             fixes: brings.iter().map(|f| fixes(f)).collect(),
             reason: Text::new(
                 format!(

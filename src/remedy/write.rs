@@ -153,6 +153,21 @@ fn patched_facilities(
                 props.insert(area_name.into(), json!(tenths(before + r.floor_area)));
                 props.insert("remedy".into(), json!(r.id));
             }
+            Action::Advance => {
+                let Some((date_field, date)) = r.advance else {
+                    continue;
+                };
+                let feature = features
+                    .iter_mut()
+                    .find(|f| id_of(f, id_name).as_deref() == Some(r.facility_id.as_str()))
+                    .ok_or_else(|| format!("no facility {} to advance", r.facility_id))?;
+                let props = feature
+                    .get_mut("properties")
+                    .and_then(Value::as_object_mut)
+                    .ok_or_else(|| format!("facility {} has no properties", r.facility_id))?;
+                props.insert(field(info, date_field).into(), json!(date.to_string()));
+                props.insert("remedy".into(), json!(r.id));
+            }
             Action::Add => features.push(new_feature(r, info, &to_layer)?),
         }
     }
@@ -285,7 +300,7 @@ pub fn remedies_geojson(plan: &Plan, fix: &Fix, lang: Lang) -> Result<String, St
 }
 
 /// The columns of a remedy, as remedies.geojson's properties and remedies.csv's row.
-pub const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 12] = [
     "remedy",
     "action",
     "facility_id",
@@ -294,6 +309,8 @@ pub const COLUMNS: [&str; 10] = [
     "compound_id",
     "floor_area",
     "completion_date",
+    "field",
+    "date",
     "fixes",
     "reason",
 ];
@@ -308,6 +325,8 @@ fn row(r: &Remedy, lang: Lang) -> Map<String, Value> {
         json!(r.compound_id),
         json!(r.floor_area),
         json!(r.completion_date.map(|d| d.to_string())),
+        json!(r.advance.map(|(f, _)| f)),
+        json!(r.advance.map(|(_, d)| d.to_string())),
         json!(r.fixes.iter().map(|f| f.to_string()).collect::<Vec<_>>()),
         json!(r.reason.get(lang)),
     ];
