@@ -376,7 +376,8 @@ impl Request {
             baseline: None,
             ..self.clone()
         };
-        let report = again.run()?;
+        let mut report = again.run()?;
+        report.remedy = Some(remedy::summary(&fix, &report));
         Ok(Fixed {
             remedies: fix,
             report,

@@ -24,7 +24,10 @@ fn fix(
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("fixed");
     let dir_s = dir.to_str().unwrap();
-    let mut all = vec!["fix", plan, "-o", dir_s, "--lang", "en"];
+    let mut all = vec!["fix", plan, "-o", dir_s];
+    if !args.contains(&"--lang") {
+        all.extend_from_slice(&["--lang", "en"]);
+    }
     all.extend_from_slice(args);
     let (code, stdout, stderr) = run(&all);
     assert!(code == 0 || code == 1, "fix {plan}: exit {code}: {stderr}");
@@ -356,4 +359,26 @@ fn a_facility_late_for_its_deadline_is_brought_forward_and_a_past_deadline_is_le
     // The fixed layer holds the new date under the layer's field.
     let fc = std::fs::read_to_string(out.path().join("fixed/facilities.geojson")).unwrap();
     assert!(fc.contains(r#""completion_date":"2027-06-29""#), "{fc}");
+}
+
+#[test]
+fn the_html_report_of_a_fix_lists_what_to_change_and_rings_the_new_sites() {
+    // The sample submission's fix (two remedies, one of them a new station): the page has
+    // the section, both remedies in the bureau's words, and one ring on the map.
+    let (_, _, _, _, out) = fix(
+        "data/submission",
+        &[
+            "--context",
+            "data/sample",
+            "--format",
+            "html",
+            "--lang",
+            "zh",
+        ],
+    );
+    let html = std::fs::read_to_string(out.path().join("fixed/report.html")).unwrap();
+    assert!(html.contains("<h2>整改建议</h2>"));
+    assert!(html.contains("R1 既有设施「新城花园养老服务站」（SUB-S1）增加建筑面积 40 平方米"));
+    assert!(html.contains("R2 新建「新城花园二期养老服务站」，建筑面积 240 平方米"));
+    assert_eq!(html.matches("class=\"new-site\"").count(), 1);
 }

@@ -8,11 +8,10 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use planlint::emit::Format;
-use planlint::model::Severity;
-use planlint::remedy::{self, Action, Fix};
-use planlint::text::{num, Lang};
+use planlint::remedy;
+use planlint::report::remedies::Remedies;
+use planlint::text::Lang;
 use planlint::Request;
-use serde_json::{json, Value};
 
 use super::{names, print_out, write_file};
 
@@ -84,142 +83,48 @@ pub fn run(args: FixArgs) -> Result<u8, String> {
     })?;
     let csv = remedy::write::remedies_csv(fix, lang)?;
     write_file(&out.join("remedies.csv"), |w| Ok(w.write_all(&csv)?))?;
-    let left = left_failing(fix, &fixed.report);
-    let mut json_report = Vec::new();
-    Format::Json
-        .emitter_in(lang, None)
-        .emit(&mut json_report, &fixed.report)
-        .map_err(|e| e.to_string())?;
-    let mut doc: Value = serde_json::from_slice(&json_report).map_err(|e| e.to_string())?;
-    if let Some(o) = doc.as_object_mut() {
-        o.insert("remedy".into(), summary(fix, &left, lang));
-    }
-    let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n";
-    write_file(&out.join("report.json"), |w| {
-        Ok(w.write_all(text.as_bytes())?)
-    })?;
+    let report = &fixed.report;
+    let mut json = Format::Json.emitter_in(lang, None);
+    write_file(&out.join("report.json"), |w| json.emit(w, report))?;
     if let Some(format) = args.format.filter(|f| *f != Format::Json) {
         let path = out.join(format!("report.{}", format.info().extension));
         let mut emitter = format.emitter_in(lang, None);
-        write_file(&path, |w| emitter.emit(w, &fixed.report))?;
+        write_file(&path, |w| emitter.emit(w, report))?;
     }
-    print_out(&said(fix, &left, lang, out))?;
-    Ok(if left.iter().any(|l| l.fixable) { 1 } else { 0 })
-}
-
-/// A failure of the fixed plan's check, and why it is left.
-struct Failing {
-    rule: String,
-    subject: String,
-    why: String,
-    /// A plan change could fix it (this fix did not).
-    fixable: bool,
-}
-
-/// The failures (at error) of the fixed plan's check, each with why it is left.
-fn left_failing(fix: &Fix, report: &planlint::report::Report) -> Vec<Failing> {
-    report
-        .findings
-        .iter()
-        .filter(|f| f.fails_at(Severity::Error))
-        .map(|f| {
-            let known = fix
-                .left
-                .iter()
-                .find(|l| l.rule == f.rule && l.subject == f.subject.id);
-            Failing {
-                rule: f.rule.to_string(),
-                subject: f.subject.id.clone(),
-                why: known.map_or_else(
-                    || "left failing after the remedies (please report this)".to_string(),
-                    |l| l.why.get(Lang::En).to_string(),
-                ),
-                fixable: known.is_none_or(|l| l.fixable),
-            }
-        })
-        .collect()
-}
-
-/// The `remedy` summary of report.json.
-fn summary(fix: &Fix, left: &[Failing], lang: Lang) -> Value {
-    let count = |a: Action| fix.remedies.iter().filter(|r| r.action == a).count();
-    let area: f64 = fix.remedies.iter().map(|r| r.floor_area).sum();
-    let reason = |l: &remedy::Left| l.why.get(lang).to_string();
-    json!({
-        "remedies": fix.remedies.len(),
-        "add": count(Action::Add),
-        "enlarge": count(Action::Enlarge),
-        "advance": count(Action::Advance),
-        "floor_area_added": (area * 10.0).round() / 10.0,
-        "beds_added": 0,
-        "land_added": 0,
-        "sites": fix.sites,
-        "left": left.iter().map(|l| {
-            let why = fix.left.iter()
-                .find(|x| x.rule == l.rule && x.subject == l.subject)
-                .map_or_else(|| l.why.clone(), reason);
-            json!({"rule": l.rule, "subject": l.subject, "why": why, "fixable": l.fixable})
-        }).collect::<Vec<_>>(),
-    })
+    let remedy = report
+        .remedy
+        .as_ref()
+        .ok_or("the fixed plan's report lacks its remedies")?;
+    print_out(&said(remedy, lang, out))?;
+    Ok(u8::from(remedy.fixable_left()))
 }
 
 /// What the fix says on standard output: the remedies in the bureau's words, the site
 /// choice's proof, and what is left.
-fn said(fix: &Fix, left: &[Failing], lang: Lang, out: &std::path::Path) -> String {
+fn said(remedy: &Remedies, lang: Lang, out: &std::path::Path) -> String {
     let zh = lang == Lang::Zh;
-    let mut s = String::new();
-    s += if zh {
+    let mut s = String::from(if zh {
         "整改建议\n"
     } else {
         "What to change\n"
-    };
-    if fix.remedies.is_empty() {
+    });
+    if remedy.lines.is_empty() {
         s += if zh { "  无\n" } else { "  nothing\n" };
     }
-    for r in &fix.remedies {
-        s += &format!("  {} {}：{}\n", r.id, r.said(lang), r.reason.get(lang))
-            .replace('：', if zh { "：" } else { ": " });
+    let lines = remedy.said(lang);
+    for (i, line) in lines.iter().enumerate() {
+        // The remedies indented; the solver's line after them is not.
+        let indent = if i < remedy.lines.len() { "  " } else { "" };
+        s += &format!("{indent}{line}\n");
     }
-    if let Some(sites) = &fix.sites {
-        s += &if zh {
-            format!(
-                "新建站点 {} 处（求解器下界 {}，{}；贪心算法需 {} 处）\n",
-                num(sites.objective, 0),
-                num(sites.bound, 0),
-                if sites.optimal {
-                    "已证明最优"
-                } else {
-                    "未证明最优"
-                },
-                sites.greedy
-            )
-        } else {
-            format!(
-                "{} new sites (the solver's bound {}, {}; greedy needs {})\n",
-                num(sites.objective, 0),
-                num(sites.bound, 0),
-                if sites.optimal {
-                    "proven optimal"
-                } else {
-                    "not proven optimal"
-                },
-                sites.greedy
-            )
-        };
-    }
-    if !left.is_empty() {
+    if !remedy.left.is_empty() {
         s += if zh {
             "仍不符合\n"
         } else {
             "Still failing\n"
         };
-        for l in left {
-            let why = fix
-                .left
-                .iter()
-                .find(|x| x.rule == l.rule && x.subject == l.subject)
-                .map_or_else(|| l.why.clone(), |x| x.why.get(lang).to_string());
-            s += &format!("  {} {}: {why}\n", l.rule, l.subject);
+        for l in &remedy.left {
+            s += &format!("  {} {}: {}\n", l.rule, l.subject, l.why.get(lang));
         }
     }
     s += &if zh {

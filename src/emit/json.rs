@@ -99,6 +99,8 @@ struct ReportView<'a> {
     context: Option<ContextView<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'a crate::report::BaselineSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remedy: Option<crate::report::remedies::RemedyView<'a>>,
 }
 
 /// The city a submission was checked in: what was read of it, and what the submission
@@ -205,6 +207,7 @@ fn view(r: &Report, lang: Lang) -> ReportView<'_> {
                 .collect(),
         }),
         baseline: r.baseline.as_ref(),
+        remedy: r.remedy.as_ref().map(|m| m.view(lang)),
     }
 }
 

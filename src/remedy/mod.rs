@@ -277,3 +277,59 @@ impl Remedy {
         }
     }
 }
+
+/// What the report of the fixed plan says of the fix ([`crate::report::remedies`]): the
+/// remedies in words, the site choice's proof, and each failure (at error) of `report`
+/// with why it is left.
+pub fn summary(fix: &Fix, report: &crate::report::Report) -> crate::report::remedies::Remedies {
+    use crate::report::remedies::{Left as LeftLine, Line, Remedies, Sites};
+    let lines = fix
+        .remedies
+        .iter()
+        .map(|r| Line {
+            id: r.id.clone(),
+            action: r.action.as_str(),
+            facility_id: r.facility_id.clone(),
+            said: Text::new(r.said(Lang::Zh), r.said(Lang::En)),
+            reason: r.reason.clone(),
+            site: r.at,
+        })
+        .collect();
+    let left = report
+        .findings
+        .iter()
+        .filter(|f| f.fails_at(crate::model::Severity::Error))
+        .map(|f| {
+            let known = fix
+                .left
+                .iter()
+                .find(|l| l.rule == f.rule && l.subject == f.subject.id);
+            LeftLine {
+                rule: f.rule.to_string(),
+                subject: f.subject.id.clone(),
+                why: known.map_or_else(
+                    || {
+                        t!(
+                            "整改后仍不符合（请报告此问题）",
+                            "still failing after the remedies (please report this)"
+                        )
+                    },
+                    |l| l.why.clone(),
+                ),
+                fixable: known.is_none_or(|l| l.fixable),
+            }
+        })
+        .collect();
+    Remedies {
+        lines,
+        floor_area_added: fix.remedies.iter().map(|r| r.floor_area).sum(),
+        sites: fix.sites.as_ref().map(|s| Sites {
+            objective: s.objective,
+            bound: s.bound,
+            optimal: s.optimal,
+            greedy: s.greedy,
+            seconds: s.seconds,
+        }),
+        left,
+    }
+}

@@ -4,6 +4,7 @@
 //! [`crate::emit`].
 
 mod comparison;
+pub mod remedies;
 
 pub use comparison::{Comparison, Entry};
 
@@ -105,6 +106,8 @@ pub struct Report {
     pub city: Option<City>,
     /// The comparison with a baseline report (`--baseline`).
     pub baseline: Option<BaselineSummary>,
+    /// What `planlint fix` changed, in the report of the fixed plan.
+    pub remedy: Option<remedies::Remedies>,
 }
 
 /// What a comparison with a baseline found, in all.
@@ -339,6 +342,7 @@ impl Report {
             geometry: None,
             city: None,
             baseline: None,
+            remedy: None,
         }
     }
 

@@ -224,6 +224,35 @@ pub(super) fn map(o: &mut String, r: &Report, shapes: &Geometries, lang: Lang) {
         };
     }
     o.push_str("</g>\n");
+    // The new facilities of a fix, ringed: where to build.
+    let new: Vec<(&str, String)> = r
+        .remedy
+        .iter()
+        .flat_map(|m| &m.lines)
+        .filter(|l| l.action == "add")
+        .map(|l| {
+            (
+                l.facility_id.as_str(),
+                format!("{} {}", l.id, l.said.get(lang)),
+            )
+        })
+        .collect();
+    if !new.is_empty() {
+        o.push_str("<g fill=\"none\" stroke=\"#e66101\" stroke-width=\"2\">");
+        for (id, said) in &new {
+            let Some(i) = shapes.facility_names.iter().position(|(f, _, _)| f == id) else {
+                continue;
+            };
+            let (x, y) = frame.px(shapes.facility_points[i].0);
+            let _ = writeln!(
+                o,
+                "<circle class=\"new-site\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{:.1}\"><title>{}</title></circle>",
+                (2.5 * k).max(6.0),
+                esc(said)
+            );
+        }
+        o.push_str("</g>\n");
+    }
     o.push_str("</svg>\n");
     // The legend's words are the report's own for statuses and severities.
     let failing = |s: Severity| {
@@ -241,7 +270,7 @@ pub(super) fn map(o: &mut String, r: &Report, shapes: &Geometries, lang: Lang) {
          <span><i style=\"background:#fee08b\"></i>{}</span><span><i style=\"background:#bdbdbd\"></i>{}</span>\
          <span><i style=\"background:#1a9850\"></i>{}</span>\
          <span><i style=\"background:#2166ac;border-radius:6px\"></i>{}</span><span><i style=\"background:#762a83\"></i>{}</span>\
-         <span><i style=\"background:#4393c3;opacity:.5\"></i>{}</span></figcaption></figure>",
+         <span><i style=\"background:#4393c3;opacity:.5\"></i>{}</span>{}</figcaption></figure>",
         failing(Severity::Error),
         failing(Severity::Warning),
         Status::Pending.label().get(lang),
@@ -253,6 +282,14 @@ pub(super) fn map(o: &mut String, r: &Report, shapes: &Geometries, lang: Lang) {
             tr("步行服务范围", "walking service area")
         } else {
             tr("服务半径（直线）", "service radius (straight line)")
+        },
+        if new.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<span><i style=\"border:2px solid #e66101;border-radius:6px;background:none\"></i>{}</span>",
+                tr("整改新建设施", "new facility (remedy)")
+            )
         }
     );
 }

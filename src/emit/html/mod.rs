@@ -97,6 +97,7 @@ fn page(r: &Report, shapes: &Geometries, lang: Lang) -> String {
     let _ = writeln!(o, "<h2>{}</h2>", tr("地图", "Map"));
     map::map(&mut o, r, shapes, lang);
     o.push_str("</section>\n");
+    remedies(&mut o, r, lang);
     needs(&mut o, r, lang);
     suggestions(&mut o, r, lang);
     rules(&mut o, r, lang);
@@ -231,6 +232,46 @@ fn needs(o: &mut String, r: &Report, lang: Lang) {
     }
     o.push_str("</ul>\n");
     more(o, by_subject.len(), NEEDS, lang);
+}
+
+/// What `planlint fix` changed (整改建议): the remedies in the bureau's words, the site
+/// choice's proof, and the failures left with why.
+fn remedies(o: &mut String, r: &Report, lang: Lang) {
+    let Some(m) = &r.remedy else {
+        return;
+    };
+    let zh = lang == Lang::Zh;
+    let _ = writeln!(
+        o,
+        "<h2>{}</h2>",
+        if zh { "整改建议" } else { "What to change" }
+    );
+    let said = m.said(lang);
+    o.push_str("<ul class=\"remedies\">\n");
+    for line in &said[..m.lines.len()] {
+        let _ = writeln!(o, "<li>{}</li>", esc(line));
+    }
+    o.push_str("</ul>\n");
+    for line in &said[m.lines.len()..] {
+        let _ = writeln!(o, "<p>{}</p>", esc(line));
+    }
+    if !m.left.is_empty() {
+        let _ = writeln!(
+            o,
+            "<h3>{}</h3>\n<ul>",
+            if zh { "仍不符合" } else { "Still failing" }
+        );
+        for l in &m.left {
+            let _ = writeln!(
+                o,
+                "<li>{} {}: {}</li>",
+                esc(&l.rule),
+                esc(&l.subject),
+                esc(l.why.get(lang))
+            );
+        }
+        o.push_str("</ul>\n");
+    }
 }
 
 /// The sites `--suggest K` chose, in the order chosen.
