@@ -396,6 +396,41 @@ pub struct Fixed {
     pub plan: crate::model::Plan,
 }
 
+impl Fixed {
+    /// Writes beside the fixed plan in `out` what `planlint fix` writes there:
+    /// remedies.geojson, remedies.csv and report.json (the fixed plan's check, with its
+    /// `remedy` summary), in `lang`. The error names the file.
+    pub fn write_outputs(&self, out: &std::path::Path, lang: Lang) -> Result<(), String> {
+        let write = |name: &str, bytes: &[u8]| {
+            let path = out.join(name);
+            std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+        };
+        let geojson = remedy::write::remedies_geojson(&self.plan, &self.remedies, lang)?;
+        write("remedies.geojson", geojson.as_bytes())?;
+        write(
+            "remedies.csv",
+            &remedy::write::remedies_csv(&self.remedies, lang)?,
+        )?;
+        let mut json = Vec::new();
+        crate::emit::Format::Json
+            .emitter_in(lang, None)
+            .emit(&mut json, &self.report)
+            .map_err(|e| e.to_string())?;
+        write("report.json", &json)
+    }
+
+    /// `planlint fix`'s exit status: 1 when a failure is left that a change to the plan
+    /// could fix, else 0.
+    pub fn exit_code(&self) -> u8 {
+        u8::from(
+            self.report
+                .remedy
+                .as_ref()
+                .is_some_and(|r| r.fixable_left()),
+        )
+    }
+}
+
 /// What names a profile: its id or file, and the overrides applied to it.
 type ProfileKey = (String, Vec<String>);
 

@@ -354,6 +354,59 @@ fn check(
     }
 }
 
+/// Fixes a plan as `planlint fix PLAN -o OUT` does: the fixed plan written to `out` with
+/// remedies.geojson, remedies.csv and report.json; its report, and the command's exit
+/// status (0: nothing fixable is left failing).
+#[pyfunction]
+#[pyo3(signature = (plan, out, *, profile=None, as_of=None, context=None, overrides=Vec::new(), select=Vec::new(), ignore=Vec::new(), time_limit=60.0, lang=None))]
+#[allow(clippy::too_many_arguments)]
+fn fix(
+    py: Python<'_>,
+    plan: PathBuf,
+    out: PathBuf,
+    profile: Option<String>,
+    as_of: Option<String>,
+    context: Option<PathBuf>,
+    overrides: Vec<String>,
+    select: Vec<String>,
+    ignore: Vec<String>,
+    time_limit: f64,
+    lang: Option<&str>,
+) -> PyResult<(NativeReport, u8)> {
+    let lang = lang.map_or_else(|| Ok(Lang::from_env()), parse_lang)?;
+    if !(time_limit.is_finite() && time_limit >= 0.0) {
+        return Err(RequestError::new_err(format!(
+            "time_limit {time_limit}: seconds, ≥ 0"
+        )));
+    }
+    let mut request = Request::plan(plan);
+    request.profile = profile;
+    request.as_of = as_of;
+    request.context = context;
+    request.overrides = overrides;
+    request.select = select;
+    request.ignore = ignore;
+    let result = py.detach(|| {
+        let fixed = request.fix(&out, time_limit)?;
+        fixed
+            .write_outputs(&out, lang)
+            .map_err(crate::pipeline::Error::Request)?;
+        Ok::<_, crate::pipeline::Error>(fixed)
+    });
+    match result {
+        Ok(fixed) => {
+            let code = fixed.exit_code();
+            Ok((
+                NativeReport {
+                    report: fixed.report,
+                },
+                code,
+            ))
+        }
+        Err(e) => Err(raise(py, e, lang)),
+    }
+}
+
 /// The built-in profiles as JSON: id, city, title, document, dates and each rule's
 /// section (severity, clause, parameters).
 #[pyfunction]
@@ -419,6 +472,7 @@ fn _planlint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add_class::<NativeReport>()?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
+    m.add_function(wrap_pyfunction!(fix, m)?)?;
     m.add_function(wrap_pyfunction!(profiles_json, m)?)?;
     m.add_function(wrap_pyfunction!(rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(default_lang, m)?)?;

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use planlint::emit::Format;
-use planlint::remedy;
 use planlint::report::remedies::Remedies;
 use planlint::text::Lang;
 use planlint::Request;
@@ -76,16 +75,8 @@ pub fn run(args: FixArgs) -> Result<u8, String> {
         .fix(&args.output, args.time_limit)
         .map_err(|e| e.message(lang))?;
     let out = &args.output;
-    let fix = &fixed.remedies;
-    let geojson = remedy::write::remedies_geojson(&fixed.plan, fix, lang)?;
-    write_file(&out.join("remedies.geojson"), |w| {
-        Ok(w.write_all(geojson.as_bytes())?)
-    })?;
-    let csv = remedy::write::remedies_csv(fix, lang)?;
-    write_file(&out.join("remedies.csv"), |w| Ok(w.write_all(&csv)?))?;
+    fixed.write_outputs(out, lang)?;
     let report = &fixed.report;
-    let mut json = Format::Json.emitter_in(lang, None);
-    write_file(&out.join("report.json"), |w| json.emit(w, report))?;
     if let Some(format) = args.format.filter(|f| *f != Format::Json) {
         let path = out.join(format!("report.{}", format.info().extension));
         let mut emitter = format.emitter_in(lang, None);
@@ -96,7 +87,7 @@ pub fn run(args: FixArgs) -> Result<u8, String> {
         .as_ref()
         .ok_or("the fixed plan's report lacks its remedies")?;
     print_out(&said(remedy, lang, out))?;
-    Ok(u8::from(remedy.fixable_left()))
+    Ok(fixed.exit_code())
 }
 
 /// What the fix says on standard output: the remedies in the bureau's words, the site

@@ -261,3 +261,27 @@ def test_profiles_and_rules_as_data():
     assert rules["facility-coverage"]["subject"] == "units"
     assert rules["street-center"]["summary"].startswith("每个街道")
     assert rules["street-center"]["summary_en"].startswith("For each unit of level `street`")
+
+
+def test_fix_sizes_the_remedies_by_hand_and_its_folder_checks_as_its_report(tmp_path):
+    # fixtures/fix-floor (Anyang, 30 m² per 100 households): K1 (800 households, no
+    # facility) needs 240 m², a new station; K2 (1,200 households, S2 of 320 m²) needs 360,
+    # S2 gains 40 m² (tests/fix.rs works the same out for the command).
+    fixed = planlint.fix(str(ROOT / "fixtures" / "fix-floor"), tmp_path / "fixed", lang="en")
+    rows = fixed.remedies
+    assert list(rows["action"]) == ["add", "enlarge"]
+    assert list(rows["floor_area"]) == [240.0, 40.0]
+    assert rows["fixes"][0] == [
+        "floor-area-per-households:K1",
+        "service-circle:K1",
+        "service-circle:K3",
+    ]
+    assert fixed.summary["floor_area_added"] == 280.0
+    # What is left is Anyang's count of centres started, which no remedy adds yet: exit 1.
+    assert fixed.exit_code == 1
+    assert [l["subject"] for l in fixed.summary["left"]] == ["plan/community-centers-started"]
+    # The folder is a plan: checking it gives the report's findings.
+    again = planlint.check(str(tmp_path / "fixed"), lang="en")
+    assert again.json["findings"] == fixed.report.json["findings"]
+    copy = fixed.write(tmp_path / "copy")
+    assert (copy / "remedies.geojson").is_file() and (copy / "facilities.geojson").is_file()

@@ -19,8 +19,11 @@ command line exits 2.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Mapping, Optional, Union
 import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional, Union
 
 # The native module allocates through mimalloc, which reads its settings when the module
 # loads. Without transparent huge pages: on virtual machines (where the host backs memory
@@ -50,6 +53,8 @@ __version__: str = _planlint.__version__
 
 __all__ = [
     "check",
+    "fix",
+    "Fix",
     "profiles",
     "rules",
     "Report",
@@ -131,6 +136,96 @@ def check(
         progress=progress,
     )
     return Report(native, lang)
+
+
+class Fix:
+    """What ``planlint fix`` did: the fixed plan's folder (``folder``), its check
+    (``report``, with the ``remedy`` summary in ``report.json["remedy"]``), the remedies
+    one row each (``remedies``; ``to_geodataframe()`` with their points)."""
+
+    def __init__(self, folder: Path, report: Report, exit_code: int) -> None:
+        self.folder = folder
+        self.report = report
+        #: 0 when every failure left is one no change to the plan can fix, else 1.
+        self.exit_code = exit_code
+
+    def __repr__(self) -> str:
+        r = self.report.json.get("remedy", {})
+        return (
+            f"<planlint.Fix {self.folder}: {r.get('remedies', 0)} remedies "
+            f"(add {r.get('add', 0)}, enlarge {r.get('enlarge', 0)}, advance {r.get('advance', 0)}), "
+            f"{len(r.get('left', []))} failures left>"
+        )
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The ``remedy`` summary: counts per action, floor area added, the sites'
+        objective, bound and ``optimal``, and the failures left with why."""
+        return self.report.json["remedy"]
+
+    @property
+    def remedies(self) -> "pandas.DataFrame":
+        """One row per remedy: remedy, action, facility_id, name, kind, compound_id,
+        floor_area, completion_date, field, date, fixes (a list of ``RULE:SUBJECT``),
+        reason."""
+        import pandas
+
+        frame = pandas.read_csv(self.folder / "remedies.csv", dtype=str, keep_default_na=False)
+        frame["floor_area"] = frame["floor_area"].astype(float)
+        frame["fixes"] = frame["fixes"].str.split(" ")
+        return frame
+
+    def to_geodataframe(self) -> "geopandas.GeoDataFrame":
+        """The remedies with their points (WGS 84): a new facility's site, or the facility
+        changed."""
+        import geopandas
+
+        return geopandas.read_file(self.folder / "remedies.geojson")
+
+    def write(self, folder: PathLike) -> Path:
+        """Copies the fixed plan (with remedies.geojson, remedies.csv, report.json) to
+        ``folder``, which it makes; returns it."""
+        target = Path(os.fspath(folder))
+        shutil.copytree(self.folder, target, dirs_exist_ok=True)
+        return target
+
+
+def fix(
+    plan: PathLike,
+    out: Optional[PathLike] = None,
+    *,
+    context: Optional[PathLike] = None,
+    profile: Optional[str] = None,
+    as_of: Optional[str] = None,
+    lang: Optional[str] = None,
+    settings: Optional[Mapping[str, Any]] = None,
+    select: Optional[list[str]] = None,
+    ignore: Optional[list[str]] = None,
+    time_limit: float = 60.0,
+) -> Fix:
+    """Fixes a plan as ``planlint fix PLAN -o OUT`` does: the fewest remedies, the plan
+    with them applied written to ``out`` (by default a new temporary folder), and its
+    check. ``context``, ``profile``, ``as_of``, ``lang`` and ``settings`` as for
+    ``check``; ``select`` / ``ignore``: the rules fixed (ids); ``time_limit``: the
+    solver's, in seconds.
+    """
+    overrides = [_setting(k, v) for k, v in (settings or {}).items()]
+    if lang is None:
+        lang = _planlint.default_lang()
+    folder = Path(tempfile.mkdtemp(prefix="planlint-fix-")) if out is None else Path(os.fspath(out))
+    native, code = _planlint.fix(
+        os.fspath(plan),
+        os.fspath(folder),
+        profile=profile,
+        as_of=as_of,
+        context=None if context is None else os.fspath(context),
+        overrides=overrides,
+        select=list(select or []),
+        ignore=list(ignore or []),
+        time_limit=time_limit,
+        lang=lang,
+    )
+    return Fix(folder, Report(native, lang), code)
 
 
 def profiles() -> list[dict[str, Any]]:

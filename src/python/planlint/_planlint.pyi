@@ -39,6 +39,19 @@ def check(
     lang: Optional[str] = None,
     progress: Optional[Callable[[str], None]] = None,
 ) -> NativeReport: ...
+def fix(
+    plan: str,
+    out: str,
+    *,
+    profile: Optional[str] = None,
+    as_of: Optional[str] = None,
+    context: Optional[str] = None,
+    overrides: list[str] = ...,
+    select: list[str] = ...,
+    ignore: list[str] = ...,
+    time_limit: float = 60.0,
+    lang: Optional[str] = None,
+) -> tuple[NativeReport, int]: ...
 def profiles_json() -> str: ...
 def rules_json() -> str: ...
 def default_lang() -> str: ...
