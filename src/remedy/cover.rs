@@ -168,21 +168,39 @@ fn solve_part(rows: &[Vec<usize>], time_limit: f64) -> (Vec<usize>, f64, bool) {
         chosen.sort_unstable();
     }
     let objective = chosen.len() as f64;
-    let optimal = found && solved.status() == HighsModelStatus::Optimal;
     let gap = solved.mip_gap();
-    let bound = if optimal {
-        objective
-    } else if gap.is_finite() {
-        // HiGHS's gap is (objective − bound) / objective; the bound of a count is whole.
+    // HiGHS's gap is (objective − bound) / objective; the bound of a count is whole. A
+    // solver stopped before its first bound still has the packing's.
+    let solver_bound = if gap.is_finite() {
         (objective * (1.0 - gap) - 1e-6).ceil().max(0.0)
     } else {
         0.0
     };
+    let bound = solver_bound.max(packing_bound(&local.reach) as f64);
+    let optimal = found && (solved.status() == HighsModelStatus::Optimal || bound >= objective);
+    let bound = if optimal { objective } else { bound };
     (
         chosen.into_iter().map(|c| site_of[c]).collect(),
         bound,
         optimal,
     )
+}
+
+/// A bound no solver is needed for: targets no two of which share a site need a site each
+/// (a packing, the dual of the cover with every target priced 1), taken greedily, the
+/// targets with the fewest sites first.
+fn packing_bound(rows: &[Vec<usize>]) -> usize {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| (rows[i].len(), i));
+    let mut taken = std::collections::HashSet::new();
+    let mut count = 0;
+    for i in order {
+        if rows[i].iter().all(|s| !taken.contains(s)) {
+            taken.extend(rows[i].iter().copied());
+            count += 1;
+        }
+    }
+    count
 }
 
 /// The reductions of exact set cover, until none applies: the sites a target leaves no
@@ -374,6 +392,16 @@ mod tests {
         // Two parts that share no site are solved apart.
         let p = parts(vec![vec![0, 1], vec![1, 2], vec![7, 8]]);
         assert_eq!(p, vec![vec![vec![0, 1], vec![1, 2]], vec![vec![7, 8]]]);
+    }
+
+    #[test]
+    fn targets_sharing_no_site_bound_the_cover() {
+        // Targets 0 {0, 1}, 1 {1, 2}, 2 {3}, 3 {4, 5}: 0, 2 and 3 share no site, so any
+        // cover has at least three sites (target 1 shares site 1 with target 0).
+        assert_eq!(
+            packing_bound(&[vec![0, 1], vec![1, 2], vec![3], vec![4, 5]]),
+            3
+        );
     }
 
     #[test]
