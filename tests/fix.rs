@@ -382,3 +382,31 @@ fn the_html_report_of_a_fix_lists_what_to_change_and_rings_the_new_sites() {
     assert!(html.contains("R2 新建「新城花园二期养老服务站」，建筑面积 240 平方米"));
     assert_eq!(html.matches("class=\"new-site\"").count(), 1);
 }
+
+#[test]
+fn suggest_takes_the_k_sites_that_serve_most_not_greedys() {
+    // fixtures/fix-greedy, 100 households a compound, two sites: greedy takes S1 (A0–A3
+    // and B0–B3: 800), then S2 (A4, A5, B4, B5: 400) = 1,200. R1 and R2 bring the two rows
+    // whole: 1,400. Listed in the order of what each adds (R1 700, then R2 700).
+    let (_, r) = common::report(
+        "fixtures/fix-greedy",
+        &[
+            "--set",
+            "service-circle.max_distance=1000",
+            "--suggest",
+            "2",
+        ],
+    );
+    let got: Vec<(&str, u64)> = r["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["site"].as_str().unwrap(),
+                s["households_added"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("R1", 700), ("R2", 700)]);
+}

@@ -7,6 +7,7 @@
 
 pub mod catchment;
 pub mod circle;
+pub mod covering;
 pub mod service_areas;
 pub mod suggestions;
 pub mod two_step_fca;

@@ -142,18 +142,12 @@ fn solve_part(rows: &[Vec<usize>], time_limit: f64) -> (Vec<usize>, f64, bool) {
     for r in &local.reach {
         problem.add_row(1.., r.iter().map(|&c| (cols[c], 1.0)));
     }
-    let mut model = problem.optimise(Sense::Minimise);
-    model.make_quiet();
-    model.set_option("time_limit", time_limit.max(0.0));
-    // One thread: the same answer whatever the machine.
-    model.set_option("threads", 1);
-    model.set_option("random_seed", 0);
     let mut seed = vec![0.0; site_of.len()];
     for &c in &seed_sites {
         seed[c] = 1.0;
     }
-    model.set_solution(Some(&seed), None, None, None);
-    let solved = model.solve();
+    let solved =
+        crate::analysis::covering::model(problem, Sense::Minimise, time_limit, &seed).solve();
     let mut chosen: Vec<usize> = solved
         .get_solution()
         .columns()
