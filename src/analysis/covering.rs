@@ -8,28 +8,38 @@ use highs::{HighsModelStatus, Model, RowProblem, Sense};
 
 /// A problem made a model as planlint solves them: quiet, on one thread with a fixed seed
 /// (the same answer whatever the machine), stopped after `time_limit` seconds, started
-/// from `seed` (a value per column).
-pub fn model(problem: RowProblem, sense: Sense, time_limit: f64, seed: &[f64]) -> Model {
-    let mut model = problem.optimise(sense);
+/// from `seed` (a value per column, where HiGHS takes it). None when HiGHS refuses the
+/// problem: the caller keeps its own answer.
+pub fn model(problem: RowProblem, sense: Sense, time_limit: f64, seed: &[f64]) -> Option<Model> {
+    let mut model = problem.try_optimise(sense).ok()?;
     model.make_quiet();
-    model.set_option("time_limit", time_limit.max(0.0));
-    model.set_option("threads", 1);
-    model.set_option("random_seed", 0);
-    model.set_solution(Some(seed), None, None, None);
-    model
+    model.try_set_option("time_limit", time_limit.max(0.0)).ok()?;
+    model.try_set_option("threads", 1).ok()?;
+    model.try_set_option("random_seed", 0).ok()?;
+    // A start HiGHS will not take is only a start lost.
+    let _ = model.try_set_solution(Some(seed), None, None, None);
+    Some(model)
 }
+
+/// The largest weight the solver is handed: whole numbers are exact in a double up to
+/// 2⁵³, and HiGHS reads a cost of 10²⁰ as infinite. Beyond it, greedy's answer stands.
+const LARGEST_WEIGHT: u64 = 1 << 40;
 
 /// The `k` sites that serve the most weight: `reach[s]` the targets site `s` serves
 /// (ascending), `weight[t]` each target's (households). The chosen sites (ascending), the
 /// weight they serve, and whether that is proven the most (the solver stops within one
-/// household of its bound: weights are whole).
+/// household of its bound: weights are whole). None when the solver cannot be used (a
+/// weight beyond [`LARGEST_WEIGHT`], a problem HiGHS refuses).
 pub fn max_cover(
     reach: &[Vec<usize>],
     weight: &[u64],
     k: usize,
     time_limit: f64,
     seed: &[usize],
-) -> (Vec<usize>, u64, bool) {
+) -> Option<(Vec<usize>, u64, bool)> {
+    if weight.iter().any(|&w| w > LARGEST_WEIGHT) {
+        return None;
+    }
     let mut problem = RowProblem::default();
     let sites: Vec<highs::Col> = reach
         .iter()
@@ -60,11 +70,11 @@ pub fn max_cover(
             start[reach.len() + t] = 1.0;
         }
     }
-    let mut m = model(problem, Sense::Maximise, time_limit, &start);
+    let mut m = model(problem, Sense::Maximise, time_limit, &start)?;
     // Whole weights: a bound within one of the best found proves it.
-    m.set_option("mip_rel_gap", 0.0);
-    m.set_option("mip_abs_gap", 0.999);
-    let solved = m.solve();
+    m.try_set_option("mip_rel_gap", 0.0).ok()?;
+    m.try_set_option("mip_abs_gap", 0.999).ok()?;
+    let solved = m.try_solve().ok()?;
     let values = solved.get_solution();
     let chosen: Vec<usize> = (0..reach.len())
         .filter(|&s| values.columns()[s] > 0.5)
@@ -82,7 +92,7 @@ pub fn max_cover(
         .map(|(_, w)| w)
         .sum();
     let optimal = solved.status() == HighsModelStatus::Optimal && chosen.len() <= k;
-    (chosen, total, optimal)
+    Some((chosen, total, optimal))
 }
 
 #[cfg(test)]
@@ -95,7 +105,9 @@ mod tests {
         // of one household. Greedy takes site 0 (4), then site 1 or 2 (one more): 5. Sites
         // 1 and 2 together serve all six.
         let reach = vec![vec![0, 1, 2, 3], vec![0, 1, 4], vec![2, 3, 5]];
-        let (chosen, total, optimal) = max_cover(&reach, &[1; 6], 2, 10.0, &[0, 1]);
-        assert_eq!((chosen, total, optimal), (vec![1, 2], 6, true));
+        let found = max_cover(&reach, &[1; 6], 2, 10.0, &[0, 1]);
+        assert_eq!(found, Some((vec![1, 2], 6, true)));
+        // Weights beyond what a double holds whole leave greedy's answer standing.
+        assert_eq!(max_cover(&reach, &[u64::MAX; 6], 2, 10.0, &[0, 1]), None);
     }
 }

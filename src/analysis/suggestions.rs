@@ -146,9 +146,8 @@ pub fn suggest(ctx: &Inputs, circle: &Circle, k: usize) -> (Vec<Suggestion>, usi
             .filter_map(|(s, _, _)| site_of.iter().position(|x| x == s))
             .collect();
         let greedy_total: u64 = greedy.iter().map(|(_, h, _)| h).sum();
-        let (chosen, total, _) =
-            super::covering::max_cover(&local, &weight, k, SOLVER_SECONDS, &seed);
-        if total > greedy_total {
+        let solved = super::covering::max_cover(&local, &weight, k, SOLVER_SECONDS, &seed);
+        if let Some((chosen, _, _)) = solved.filter(|s| s.1 > greedy_total) {
             let allowed: BTreeSet<usize> = chosen.iter().map(|&i| site_of[i]).collect();
             self::greedy(&reach, &households, &sites, k, Some(&allowed))
         } else {

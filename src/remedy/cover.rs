@@ -146,8 +146,18 @@ fn solve_part(rows: &[Vec<usize>], time_limit: f64) -> (Vec<usize>, f64, bool) {
     for &c in &seed_sites {
         seed[c] = 1.0;
     }
-    let solved =
-        crate::analysis::covering::model(problem, Sense::Minimise, time_limit, &seed).solve();
+    let solved = crate::analysis::covering::model(problem, Sense::Minimise, time_limit, &seed)
+        .and_then(|m| m.try_solve().ok());
+    let Some(solved) = solved else {
+        // HiGHS refused the problem: greedy's cover stands, bounded by the packing.
+        let bound = packing_bound(&local.reach) as f64;
+        let n = seed_sites.len() as f64;
+        return (
+            seed_sites.iter().map(|&c| site_of[c]).collect(),
+            bound,
+            bound >= n,
+        );
+    };
     let mut chosen: Vec<usize> = solved
         .get_solution()
         .columns()
