@@ -4,7 +4,9 @@
 //! floor area gets its facility enlarged, or a new one where it has none; the compounds
 //! outside the service circle get new stations at the fewest candidate sites that reach
 //! them all, chosen by one integer program ([`cover`]) with the floor area's new
-//! facilities already counted. What no facility change fixes is said, with why ([`Left`]).
+//! facilities already counted; a facility late for its compound's timing deadline is
+//! brought forward (or a new one dated in time). What no facility change fixes is said,
+//! with why ([`Left`]).
 //!
 //! Each rule's remedy is said in one place: [`REMEDIED`] lists the rules that have one,
 //! and each has its file here.
