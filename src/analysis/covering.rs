@@ -13,7 +13,9 @@ use highs::{HighsModelStatus, Model, RowProblem, Sense};
 pub fn model(problem: RowProblem, sense: Sense, time_limit: f64, seed: &[f64]) -> Option<Model> {
     let mut model = problem.try_optimise(sense).ok()?;
     model.make_quiet();
-    model.try_set_option("time_limit", time_limit.max(0.0)).ok()?;
+    model
+        .try_set_option("time_limit", time_limit.max(0.0))
+        .ok()?;
     model.try_set_option("threads", 1).ok()?;
     model.try_set_option("random_seed", 0).ok()?;
     // A start HiGHS will not take is only a start lost.
