@@ -43,19 +43,9 @@ fn fix(
 
 /// The statuses of a report's findings, by rule and subject id.
 fn statuses(r: &Value) -> BTreeMap<(String, String), String> {
-    r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                (
-                    f["rule"].as_str().unwrap().to_string(),
-                    f["subject"]["id"].as_str().unwrap().to_string(),
-                ),
-                f["status"].as_str().unwrap().to_string(),
-            )
-        })
+    common::figures(r)
+        .into_iter()
+        .map(|(rule, subject, status, _, _)| ((rule, subject), status))
         .collect()
 }
 
@@ -194,7 +184,7 @@ const PLANS: &[&str] = &[
 #[test]
 fn a_fix_breaks_nothing_and_the_fixed_plan_checks_as_its_report_says() {
     for plan in PLANS {
-        let (before_code, before) = common::report(plan, &[]);
+        let (_, before) = common::report(plan, &[]);
         let (_, _, after, rows, out) = fix(plan, &[]);
         let fixed = out.path().join("fixed");
         // The check of OUT gives report.json's findings.
@@ -234,7 +224,6 @@ fn a_fix_breaks_nothing_and_the_fixed_plan_checks_as_its_report_says() {
             });
             assert_eq!(count(&after), expected, "{plan}: {layer}");
         }
-        let _ = before_code;
     }
 }
 

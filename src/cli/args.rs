@@ -53,12 +53,8 @@ pub struct CheckArgs {
     /// Override one profile value: RULE.KEY=VALUE (e.g. service-circle.max_distance=1000).
     #[arg(long = "set", value_name = "RULE.KEY=VALUE")]
     pub set: Vec<String>,
-    /// Check only these rules (rule ids, comma separated, repeatable).
-    #[arg(long, value_name = "RULES", value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// Do not check these rules (rule ids, comma separated, repeatable).
-    #[arg(long, value_name = "RULES", value_delimiter = ',')]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleSelection,
     #[arg(long, default_value = "text", value_parser = names::<Format>(&Format::NAMES))]
     pub format: Format,
     /// The CRS of a GeoPackage report's layers: `working` (the plan's working CRS, in
@@ -95,6 +91,17 @@ pub struct CheckArgs {
     /// rules, summarising, writing) and the peak memory, on standard error.
     #[arg(long)]
     pub timings: bool,
+}
+
+/// The rules a run takes, as ruff's flags choose them (`check` and `fix`).
+#[derive(clap::Args, Clone)]
+pub struct RuleSelection {
+    /// Only these rules (rule ids, comma separated, repeatable).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Not these rules (rule ids, comma separated, repeatable).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
 }
 
 impl CheckArgs {

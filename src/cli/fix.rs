@@ -12,6 +12,7 @@ use planlint::report::remedies::Remedies;
 use planlint::text::Lang;
 use planlint::Request;
 
+use super::args::RuleSelection;
 use super::{names, print_out, write_file};
 
 #[derive(Parser)]
@@ -38,12 +39,8 @@ pub struct FixArgs {
     /// Override one profile value: RULE.KEY=VALUE.
     #[arg(long = "set", value_name = "RULE.KEY=VALUE")]
     pub set: Vec<String>,
-    /// Fix only these rules (rule ids, comma separated, repeatable).
-    #[arg(long, value_name = "RULES", value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// Leave these rules alone (rule ids, comma separated, repeatable).
-    #[arg(long, value_name = "RULES", value_delimiter = ',')]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleSelection,
     /// The solver's time limit for the choice of sites, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     pub time_limit: f64,
@@ -68,8 +65,8 @@ pub fn run(args: FixArgs) -> Result<u8, String> {
     request.profile = args.profile.clone();
     request.as_of = args.as_of.clone();
     request.overrides = args.set.clone();
-    request.select = args.select.clone();
-    request.ignore = args.ignore.clone();
+    request.select = args.rules.select.clone();
+    request.ignore = args.rules.ignore.clone();
     request.options.geometry = args.format.is_some_and(|f| f.needs_geometry());
     let fixed = request
         .fix(&args.output, args.time_limit)
@@ -102,11 +99,11 @@ fn said(remedy: &Remedies, lang: Lang, out: &std::path::Path) -> String {
     if remedy.lines.is_empty() {
         s += if zh { "  无\n" } else { "  nothing\n" };
     }
-    let lines = remedy.said(lang);
-    for (i, line) in lines.iter().enumerate() {
-        // The remedies indented; the solver's line after them is not.
-        let indent = if i < remedy.lines.len() { "  " } else { "" };
-        s += &format!("{indent}{line}\n");
+    for line in remedy.said(lang) {
+        s += &format!("  {line}\n");
+    }
+    if let Some(line) = remedy.sites_said(lang) {
+        s += &format!("{line}\n");
     }
     if !remedy.left.is_empty() {
         s += if zh {

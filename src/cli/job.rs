@@ -29,8 +29,8 @@ pub fn request(plan: Option<&Path>, args: &CheckArgs, progress: Option<Progress>
         working_crs: args.working_crs.clone(),
         baseline: args.baseline.clone(),
         baseline_tolerance: args.baseline_tolerance,
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+        select: args.rules.select.clone(),
+        ignore: args.rules.ignore.clone(),
         ..Request::default()
     };
     let options = &mut request.options;

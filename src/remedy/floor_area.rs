@@ -18,6 +18,16 @@ struct Kinds {
     kinds: Vec<FacilityKind>,
 }
 
+/// The kinds of facility the rule counts, as the profile's section names them.
+pub fn kinds(checked: &Checked) -> Vec<FacilityKind> {
+    checked
+        .profile
+        .rules
+        .get(RULE)
+        .and_then(|cfg| cfg.parse::<Kinds>().ok())
+        .map_or_else(Vec::new, |k| k.kinds)
+}
+
 /// The remedies for the failing findings `failing`; the compounds given a new facility
 /// (their positions), for the circle to count.
 pub fn remedies<'a>(
@@ -28,12 +38,7 @@ pub fn remedies<'a>(
     fix: &mut Fix,
 ) -> Vec<usize> {
     let plan = checked.plan;
-    let kinds = checked
-        .profile
-        .rules
-        .get(RULE)
-        .and_then(|cfg| cfg.parse::<Kinds>().ok())
-        .map_or_else(Vec::new, |k| k.kinds);
+    let kinds = kinds(checked);
     let mut added = Vec::new();
     for f in failing {
         let (Some(k), Some(RuleDetails::FloorArea(d))) = (f.subject.index, f.details.rule()) else {

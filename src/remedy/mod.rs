@@ -183,7 +183,7 @@ pub fn remedies(checked: &Checked, prepared: &Prepared, options: &Options) -> Fi
     );
     sites::remedies(
         checked,
-        prepared,
+        station,
         failing(sites::RULE),
         &added,
         options,

@@ -18,13 +18,7 @@ pub const RULE: &str = "service-circle";
 /// community station when it is one of them.
 pub fn station_kind(checked: &Checked, prepared: &Prepared) -> FacilityKind {
     let circle: Vec<FacilityKind> = prepared.circle().map_or_else(Vec::new, |c| c.kinds.clone());
-    let area: Vec<FacilityKind> = checked
-        .profile
-        .rules
-        .get(super::floor_area::RULE)
-        .and_then(|cfg| cfg.params.get("kinds"))
-        .and_then(|k| k.clone().try_into().ok())
-        .unwrap_or_default();
+    let area = super::floor_area::kinds(checked);
     let both: Vec<FacilityKind> = circle
         .iter()
         .copied()
@@ -42,59 +36,78 @@ pub fn station_kind(checked: &Checked, prepared: &Prepared) -> FacilityKind {
     )
 }
 
-/// A candidate site: its id and name, point, and where it meets the network.
-struct Site<'w> {
+/// A candidate site: its id and name, and the compound it is the reference point of.
+struct Site {
     id: String,
     name: String,
-    /// The compound it is the reference point of.
     compound: Option<usize>,
-    source: Source<'w>,
 }
 
-/// The sites of `checked`'s plan: its candidates, else its compounds' reference points.
-fn candidate_sites<'w>(checked: &'w Checked, options: &Options) -> Vec<Site<'w>> {
+/// The sites of `checked`'s plan: its candidates, else its compounds' reference points;
+/// beside each, where it is and meets the network, as a search source numbered by its
+/// position.
+fn candidate_sites<'w>(checked: &'w Checked, options: &Options) -> (Vec<Site>, Vec<Source<'w>>) {
     let plan = checked.plan;
     let network = checked.network.as_ref();
     // A submission builds on its own compounds' land.
-    if plan.candidates.is_empty() || options.within.is_some() {
-        plan.compounds
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| options.may_build_in(*i))
-            .map(|(i, c)| Site {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                compound: Some(i),
-                source: Source {
-                    id: i,
-                    point: c.reference,
-                    entries: network.map_or(&[][..], |w| w.compounds.get(i)),
+    let sites: Vec<(Site, geo::Point, &[crate::network::Snap])> =
+        if plan.candidates.is_empty() || options.within.is_some() {
+            plan.compounds
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| options.may_build_in(*i))
+                .map(|(i, c)| {
+                    let site = Site {
+                        id: c.id.clone(),
+                        name: c.name.clone(),
+                        compound: Some(i),
+                    };
+                    (
+                        site,
+                        c.reference,
+                        network.map_or(&[][..], |w| w.compounds.get(i)),
+                    )
+                })
+                .collect()
+        } else {
+            plan.candidates
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let site = Site {
+                        id: c.id.clone(),
+                        name: c.name.clone(),
+                        compound: None,
+                    };
+                    (
+                        site,
+                        c.reference,
+                        network.map_or(&[][..], |w| w.candidates.get(i)),
+                    )
+                })
+                .collect()
+        };
+    sites
+        .into_iter()
+        .enumerate()
+        .map(|(n, (site, point, entries))| {
+            (
+                site,
+                Source {
+                    id: n,
+                    point,
+                    entries,
                 },
-            })
-            .collect()
-    } else {
-        plan.candidates
-            .iter()
-            .enumerate()
-            .map(|(i, c)| Site {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                compound: None,
-                source: Source {
-                    id: i,
-                    point: c.reference,
-                    entries: network.map_or(&[][..], |w| w.candidates.get(i)),
-                },
-            })
-            .collect()
-    }
+            )
+        })
+        .unzip()
 }
 
 /// The remedies for the compounds of `failing` (outside the circle), given the compounds
 /// that other remedies already give a new station (`added`).
 pub fn remedies<'a>(
     checked: &Checked,
-    prepared: &Prepared,
+    station: FacilityKind,
     failing: impl Iterator<Item = &'a Finding>,
     added: &[usize],
     options: &Options,
@@ -141,17 +154,7 @@ pub fn remedies<'a>(
         }
     }
     let targets: Vec<usize> = outside.iter().copied().filter(|&k| !inside[k]).collect();
-    let sites = candidate_sites(checked, options);
-    // Each site by its position in `sites`.
-    let sources: Vec<Source> = sites
-        .iter()
-        .enumerate()
-        .map(|(n, s)| Source {
-            id: n,
-            point: s.source.point,
-            entries: s.source.entries,
-        })
-        .collect();
+    let (sites, sources) = candidate_sites(checked, options);
     let reached = pairs(&inputs, &sources, &targets, d0);
     let mut reach: Vec<Vec<usize>> = vec![Vec::new(); plan.compounds.len()];
     for &(s, k) in &reached {
@@ -201,8 +204,8 @@ pub fn remedies<'a>(
             action: Action::Add,
             facility_id: String::new(),
             name: format!("{}养老服务站", site.name),
-            kind: Some(station_kind(checked, prepared)),
-            at: Some(site.source.point),
+            kind: Some(station),
+            at: Some(sources[s].point),
             compound_id: site.compound.map(|k| plan.compounds[k].id.clone()),
             floor_area: options.station_floor_area,
             completion_date: Some(new_date(checked)),

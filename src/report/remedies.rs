@@ -108,48 +108,43 @@ impl Remedies {
         }
     }
 
-    /// The list a person reads (the command's output, the HTML's section): the remedies,
-    /// the solver's proof, what is left; a line each.
+    /// The remedies as a person reads them (the command's output, the HTML's section): a
+    /// line each, what it asks and why.
     pub fn said(&self, lang: Lang) -> Vec<String> {
-        let zh = lang == Lang::Zh;
-        let mut out: Vec<String> = self
-            .lines
+        let colon = if lang == Lang::Zh { "：" } else { ": " };
+        self.lines
             .iter()
-            .map(|l| {
-                format!(
-                    "{} {}{}{}",
-                    l.id,
-                    l.said.get(lang),
-                    if zh { "：" } else { ": " },
-                    l.reason.get(lang)
-                )
-            })
-            .collect();
-        if let Some(s) = &self.sites {
-            let n = crate::text::num(s.objective, 0);
-            let bound = crate::text::num(s.bound, 0);
-            out.push(if zh {
-                format!(
-                    "新建站点 {n} 处（求解器下界 {bound}，{}；贪心算法需 {} 处）",
-                    if s.optimal {
-                        "已证明最优"
-                    } else {
-                        "未证明最优"
-                    },
-                    s.greedy
-                )
-            } else {
-                format!(
-                    "{n} new sites (the solver's bound {bound}, {}; greedy needs {})",
-                    if s.optimal {
-                        "proven optimal"
-                    } else {
-                        "not proven optimal"
-                    },
-                    s.greedy
-                )
-            });
-        }
-        out
+            .map(|l| format!("{} {}{colon}{}", l.id, l.said.get(lang), l.reason.get(lang)))
+            .collect()
+    }
+
+    /// The site choice's proof in a sentence: how many sites, the solver's bound, whether
+    /// proven, greedy's count.
+    pub fn sites_said(&self, lang: Lang) -> Option<String> {
+        let zh = lang == Lang::Zh;
+        let s = self.sites.as_ref()?;
+        let n = crate::text::num(s.objective, 0);
+        let bound = crate::text::num(s.bound, 0);
+        Some(if zh {
+            format!(
+                "新建站点 {n} 处（求解器下界 {bound}，{}；贪心算法需 {} 处）",
+                if s.optimal {
+                    "已证明最优"
+                } else {
+                    "未证明最优"
+                },
+                s.greedy
+            )
+        } else {
+            format!(
+                "{n} new sites (the solver's bound {bound}, {}; greedy needs {})",
+                if s.optimal {
+                    "proven optimal"
+                } else {
+                    "not proven optimal"
+                },
+                s.greedy
+            )
+        })
     }
 }

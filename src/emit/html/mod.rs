@@ -246,14 +246,13 @@ fn remedies(o: &mut String, r: &Report, lang: Lang) {
         "<h2>{}</h2>",
         if zh { "整改建议" } else { "What to change" }
     );
-    let said = m.said(lang);
     o.push_str("<ul class=\"remedies\">\n");
-    for line in &said[..m.lines.len()] {
-        let _ = writeln!(o, "<li>{}</li>", esc(line));
+    for line in m.said(lang) {
+        let _ = writeln!(o, "<li>{}</li>", esc(&line));
     }
     o.push_str("</ul>\n");
-    for line in &said[m.lines.len()..] {
-        let _ = writeln!(o, "<p>{}</p>", esc(line));
+    if let Some(line) = m.sites_said(lang) {
+        let _ = writeln!(o, "<p>{}</p>", esc(&line));
     }
     if !m.left.is_empty() {
         let _ = writeln!(
