@@ -369,8 +369,7 @@ impl Request {
         };
         let checked = engine::check(&plan, &prepared, as_of, &check_options);
         let fix = remedy::remedies(&checked, &prepared, &options);
-        remedy::write::fixed_plan(&sources, &inputs, &plan.working_crs, &fix, out)
-            .map_err(Error::Request)?;
+        remedy::write::fixed_plan(&sources, &inputs, &plan, &fix, out).map_err(Error::Request)?;
         let again = Request {
             plan: Some(out.to_path_buf()),
             baseline: None,

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::{fixes, named, new_date, round_up, Action, Fix, Left, Options, Remedy};
+use super::{fixes, named, new_date, round_up, Action, Fix, Left, More, Options, Remedy, Traits};
 use crate::engine::Checked;
 use crate::model::{FacilityKind, Finding, Measure, RuleDetails};
 use crate::text::{num, t, Lang, Text};
@@ -93,6 +93,8 @@ pub fn remedies<'a>(
                 floor_area: area,
                 completion_date: None,
                 advance: None,
+                more: More::default(),
+                traits: Traits::default(),
                 fixes: vec![fixes(f)],
                 reason,
             },
@@ -109,6 +111,8 @@ pub fn remedies<'a>(
                     floor_area: area,
                     completion_date: Some(new_date(checked)),
                     advance: None,
+                    more: More::default(),
+                    traits: Traits::station(),
                     fixes: vec![fixes(f)],
                     reason,
                 }

@@ -11,10 +11,16 @@
 //! Each rule's remedy is said in one place: [`REMEDIED`] lists the rules that have one,
 //! and each has its file here.
 
+pub mod beds;
 pub mod cover;
 pub mod floor_area;
+pub mod ranges;
+pub mod requirements;
+pub mod shares;
 pub mod sites;
+pub mod sums;
 pub mod timing;
+pub mod units;
 pub mod write;
 
 use chrono::NaiveDate;
@@ -22,12 +28,37 @@ use geo::Point;
 use serde::Serialize;
 
 use crate::engine::Checked;
-use crate::model::{FacilityKind, Finding, Status};
+use crate::model::{FacilityKind, FacilityLevel, Finding, Operator, Status};
 use crate::rules::Prepared;
 use crate::text::{t, Lang, Text};
 
 /// The rules whose failures a remedy fixes.
-pub const REMEDIED: [&str; 3] = [floor_area::RULE, sites::RULE, timing::RULE];
+pub const REMEDIED: [&str; 21] = [
+    floor_area::RULE,
+    sites::RULE,
+    timing::RULE,
+    timing::DELIVERY,
+    requirements::COUNTY,
+    requirements::COUNT,
+    requirements::STREET_CENTER,
+    requirements::SERVICE_PLACE,
+    requirements::INSTITUTIONS,
+    requirements::COVERAGE,
+    beds::PER_THOUSAND,
+    beds::TOTAL,
+    beds::NURSING,
+    beds::GOVERNMENT,
+    sums::LAND,
+    shares::PRIVATE,
+    shares::PUBLIC_PRIVATE,
+    shares::CLINIC,
+    ranges::BEDS,
+    ranges::FLOOR_AREA,
+    sums::FAMILY_BEDS,
+];
+
+/// The rules about plan.toml's waivers: no change to the facilities answers them.
+const WAIVERS: [&str; 2] = ["expired-waiver", "unused-waiver"];
 
 /// What a remedy does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,7 +66,7 @@ pub const REMEDIED: [&str; 3] = [floor_area::RULE, sites::RULE, timing::RULE];
 pub enum Action {
     /// A new facility at a site.
     Add,
-    /// An existing facility gains floor area.
+    /// An existing facility gains floor area, land, beds or nursing beds.
     Enlarge,
     /// An existing facility is finished (or started) earlier.
     Advance,
@@ -87,9 +118,76 @@ pub struct Remedy {
     /// What `advance` brings forward: the date field (`completion_date`,
     /// `construction_start`) and its new date.
     pub advance: Option<(&'static str, NaiveDate)>,
+    /// The beds, nursing beds and land added (`enlarge`), or the new facility's (`add`).
+    pub more: More,
+    /// What the area rules read of a new facility: operator, medical care, level.
+    pub traits: Traits,
     pub fixes: Vec<Fixes>,
     /// Why it is sized and placed as it is.
     pub reason: Text,
+}
+
+/// What a remedy adds besides floor area: beds, nursing beds (of the beds, or beds an
+/// `enlarge` turns into nursing-type ones), land in m², long-term beds, family beds.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct More {
+    pub beds: u64,
+    pub nursing_beds: u64,
+    pub land_area: f64,
+    /// 长期照护床位 of a street centre.
+    pub long_term_beds: u64,
+    /// 家庭养老床位 the facility serves.
+    pub family_beds: u64,
+}
+
+/// A new facility's attributes the area rules read (none for a station: it has no beds).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Traits {
+    pub operator: Option<Operator>,
+    pub medical_care: Option<bool>,
+    pub level: Option<FacilityLevel>,
+    /// 内设医务室或护理站.
+    pub clinic: Option<bool>,
+    /// Where a requirement counts construction started ("启动建设").
+    pub construction_start: Option<NaiveDate>,
+}
+
+impl Traits {
+    /// A new facility as the plan will hold it (what a rule's test of a facility reads).
+    pub fn facility(
+        kind: FacilityKind,
+        traits: &Traits,
+        more: &More,
+        floor_area: f64,
+        date: Option<NaiveDate>,
+    ) -> crate::model::Facility {
+        let mut f = crate::model::Facility::at(0, "", kind, Point::new(0.0, 0.0));
+        f.floor_area = (floor_area > 0.0).then_some(floor_area);
+        f.land_area = (more.land_area > 0.0).then_some(more.land_area);
+        if traits.operator.is_some() {
+            f.beds = Some(more.beds);
+            f.nursing_beds = Some(more.nursing_beds);
+        }
+        f.long_term_beds = (more.long_term_beds > 0).then_some(more.long_term_beds);
+        f.family_beds = (more.family_beds > 0).then_some(more.family_beds);
+        f.medical_care = traits.medical_care;
+        f.clinic = traits.clinic;
+        f.operator = traits.operator;
+        f.level = traits.level;
+        f.status = Some(crate::model::FacilityStatus::Planned);
+        f.completion_date = date;
+        f.construction_start = traits.construction_start.or(date);
+        f
+    }
+
+    /// A station's: it gives no medical care (a requirement for a medical-care facility
+    /// does not wait on it); it has no beds, so no operator is said.
+    pub fn station() -> Traits {
+        Traits {
+            medical_care: Some(false),
+            ..Traits::default()
+        }
+    }
 }
 
 /// A failure no remedy fixes, and why.
@@ -141,6 +239,12 @@ impl Options {
             .is_none_or(|w| w.compounds.get(k) == Some(&true))
     }
 
+    /// Whether a new facility may stand anywhere in a unit (not in a submission checked in
+    /// its city: its new facilities stand on its own compounds).
+    fn may_build_in_unit(&self) -> bool {
+        self.within.is_none()
+    }
+
     /// Whether facility `f` may be enlarged.
     fn may_change(&self, f: usize) -> bool {
         self.within
@@ -189,9 +293,25 @@ pub fn remedies(checked: &Checked, prepared: &Prepared, options: &Options) -> Fi
         options,
         &mut fix,
     );
-    timing::remedies(checked, failing(timing::RULE), options, &mut fix);
+    timing::remedies(checked, station, options, &mut fix);
+    let mut units = units::Units::new(checked, options, &fix);
+    requirements::remedies(&mut units, &mut fix);
+    beds::remedies(&mut units, &mut fix);
+    sums::remedies(&mut units, &mut fix);
+    shares::remedies(&mut units, &mut fix);
+    ranges::remedies(&mut units, &mut fix);
     for f in checked.findings.iter().filter(|f| f.status == Status::Fail) {
-        if !REMEDIED.contains(&f.rule) {
+        if WAIVERS.contains(&f.rule) {
+            fix.left.push(Left {
+                rule: f.rule,
+                subject: f.subject.id.clone(),
+                why: t!(
+                    "豁免记录属于 plan.toml：请续期或删除；整改只改变设施",
+                    "a waiver is plan.toml's to renew or remove; a fix changes facilities only"
+                ),
+                fixable: false,
+            });
+        } else if !REMEDIED.contains(&f.rule) {
             fix.left.push(Left {
                 rule: f.rule,
                 subject: f.subject.id.clone(),
@@ -254,16 +374,19 @@ impl Remedy {
 
     /// What it asks, in the bureau's words.
     pub fn said(&self, lang: Lang) -> String {
-        let area = crate::text::num(self.floor_area, 1);
+        let sizes = self.sizes(lang);
         match (self.action, lang) {
-            (Action::Enlarge, Lang::Zh) => {
-                format!("既有设施{}增加建筑面积 {area} 平方米", self.facility(lang))
+            (Action::Enlarge, Lang::Zh) => format!("既有设施{}{sizes}", self.facility(lang)),
+            (Action::Enlarge, Lang::En) if sizes.starts_with("by ") => {
+                format!("enlarge {} {sizes}", self.facility(lang))
             }
-            (Action::Enlarge, Lang::En) => {
-                format!("enlarge {} by {area} m²", self.facility(lang))
-            }
-            (Action::Add, Lang::Zh) => format!("新建「{}」，建筑面积 {area} 平方米", self.name),
-            (Action::Add, Lang::En) => format!("build '{}', {area} m²", self.name),
+            (Action::Enlarge, Lang::En) => format!("enlarge {}: {sizes}", self.facility(lang)),
+            (Action::Add, _) if sizes.is_empty() => match lang {
+                Lang::Zh => format!("新建「{}」", self.name),
+                Lang::En => format!("build '{}'", self.name),
+            },
+            (Action::Add, Lang::Zh) => format!("新建「{}」，{sizes}", self.name),
+            (Action::Add, Lang::En) => format!("build '{}', {sizes}", self.name),
             (Action::Advance, _) => {
                 let (field, date) = self
                     .advance
@@ -278,10 +401,84 @@ impl Remedy {
             }
         }
     }
+
+    /// What an `enlarge` adds, or an `add` has: floor area, land, beds (nursing-type among
+    /// them, or beds turned nursing-type), medical care, operator.
+    fn sizes(&self, lang: Lang) -> String {
+        let grows = self.action == Action::Enlarge;
+        let zh = lang == Lang::Zh;
+        let mut parts: Vec<String> = Vec::new();
+        let m = &self.more;
+        let nothing_else = m.beds == 0
+            && m.nursing_beds == 0
+            && m.land_area == 0.0
+            && m.long_term_beds == 0
+            && m.family_beds == 0;
+        if self.floor_area > 0.0 || (nothing_else && grows) {
+            let a = crate::text::num(self.floor_area, 1);
+            parts.push(match (zh, grows) {
+                (true, true) => format!("增加建筑面积 {a} 平方米"),
+                (true, false) => format!("建筑面积 {a} 平方米"),
+                (false, true) => format!("by {a} m²"),
+                (false, false) => format!("{a} m²"),
+            });
+        }
+        if m.land_area > 0.0 {
+            let a = crate::text::num(m.land_area, 1);
+            parts.push(match (zh, grows) {
+                (true, true) => format!("增加用地 {a} 平方米"),
+                (true, false) => format!("用地 {a} 平方米"),
+                (false, true) => format!("+{a} m² of land"),
+                (false, false) => format!("{a} m² of land"),
+            });
+        }
+        let (b, n) = (m.beds, m.nursing_beds);
+        let (bs, ns) = (crate::text::num(b as f64, 0), crate::text::num(n as f64, 0));
+        if b > 0 {
+            parts.push(match (zh, grows) {
+                (true, true) => format!("增加床位 {bs} 张"),
+                (true, false) if n > 0 => format!("床位 {bs} 张（其中护理型 {ns} 张）"),
+                (true, false) => format!("床位 {bs} 张"),
+                (false, true) => format!("+{bs} beds"),
+                (false, false) if n > 0 => format!("{bs} beds ({ns} nursing-type)"),
+                (false, false) => format!("{bs} beds"),
+            });
+        }
+        for (count, zh_what, en_what) in [
+            (m.long_term_beds, "长期照护床位", "long-term beds"),
+            (m.family_beds, "家庭养老床位", "family beds"),
+        ] {
+            if count > 0 {
+                let c = crate::text::num(count as f64, 0);
+                parts.push(match (zh, grows) {
+                    (true, true) => format!("{zh_what}增加 {c} 张"),
+                    (true, false) => format!("{zh_what} {c} 张"),
+                    (false, true) => format!("+{c} {en_what}"),
+                    (false, false) => format!("{c} {en_what}"),
+                });
+            }
+        }
+        // An enlarge's nursing beds: new beds of the type, or beds turned to it.
+        if grows && n > 0 {
+            parts.push(if zh {
+                format!("护理型床位增加 {ns} 张")
+            } else {
+                format!("+{ns} nursing-type beds")
+            });
+        }
+        if self.action == Action::Add && self.traits.medical_care == Some(true) {
+            parts.push(if zh {
+                "医养结合".into()
+            } else {
+                "with medical care".into()
+            });
+        }
+        parts.join(if zh { "，" } else { ", " })
+    }
 }
 
 /// What the report of the fixed plan says of the fix ([`crate::report::remedies`]): the
-/// remedies in words, the site choice's proof, and each failure (at error) of `report`
+/// remedies in words, the site choice's proof, and each failure (at warning or above) of `report`
 /// with why it is left.
 pub fn summary(fix: &Fix, report: &crate::report::Report) -> crate::report::remedies::Remedies {
     use crate::report::remedies::{Left as LeftLine, Line, Remedies, Sites};
@@ -300,7 +497,7 @@ pub fn summary(fix: &Fix, report: &crate::report::Report) -> crate::report::reme
     let left = report
         .findings
         .iter()
-        .filter(|f| f.fails_at(crate::model::Severity::Error))
+        .filter(|f| f.fails_at(crate::model::Severity::Warning))
         .map(|f| {
             let known = fix
                 .left

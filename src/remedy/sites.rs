@@ -5,7 +5,7 @@
 //! compound's reference point; the new facilities of other remedies count first.
 
 use super::cover::{self, Cover};
-use super::{fixes, new_date, Action, Fix, Left, Options, Remedy};
+use super::{fixes, new_date, Action, Fix, Left, More, Options, Remedy, Traits};
 use crate::analysis::catchment::{pairs, Source};
 use crate::engine::Checked;
 use crate::model::{FacilityKind, Finding};
@@ -210,6 +210,8 @@ pub fn remedies<'a>(
             floor_area: options.station_floor_area,
             completion_date: Some(new_date(checked)),
             advance: None,
+            more: More::default(),
+            traits: Traits::station(),
             fixes: brings.iter().map(|f| fixes(f)).collect(),
             reason: Text::new(
                 format!(

@@ -19,7 +19,7 @@ use crate::text::Lang;
 pub fn fixed_plan(
     sources: &Sources,
     inputs: &[(Layer, LayerInfo)],
-    working_crs: &str,
+    plan: &Plan,
     fix: &Fix,
     out: &Path,
 ) -> Result<(), String> {
@@ -71,7 +71,7 @@ pub fn fixed_plan(
         }
         None => (out.join("facilities.geojson"), None),
     };
-    let patched = patched_facilities(text.as_deref(), info, working_crs, fix)
+    let patched = patched_facilities(text.as_deref(), info, plan, fix)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     std::fs::write(&path, patched).map_err(|e| format!("{}: {e}", path.display()))
 }
@@ -123,7 +123,7 @@ fn field<'a>(info: Option<&'a LayerInfo>, canonical: &'a str) -> &'a str {
 fn patched_facilities(
     text: Option<&str>,
     info: Option<&LayerInfo>,
-    working_crs: &str,
+    plan: &Plan,
     fix: &Fix,
 ) -> Result<String, String> {
     let mut doc: Value = match text {
@@ -131,13 +131,12 @@ fn patched_facilities(
         None => json!({"type": "FeatureCollection", "features": []}),
     };
     let crs = info.and_then(|i| i.crs.as_deref()).map(CrsSpec::parse);
-    let to_layer = LayerPoints::new(working_crs, crs.unwrap_or(CrsSpec::LonLat))?;
+    let to_layer = LayerPoints::new(&plan.working_crs, crs.unwrap_or(CrsSpec::LonLat))?;
     let features = doc
         .get_mut("features")
         .and_then(Value::as_array_mut)
         .ok_or("not a FeatureCollection")?;
     let id_name = field(info, "id");
-    let area_name = field(info, "floor_area");
     for r in &fix.remedies {
         match r.action {
             Action::Enlarge => {
@@ -149,8 +148,25 @@ fn patched_facilities(
                     .get_mut("properties")
                     .and_then(Value::as_object_mut)
                     .ok_or_else(|| format!("facility {} has no properties", r.facility_id))?;
-                let before = props.get(area_name).and_then(number).unwrap_or(0.0);
-                props.insert(area_name.into(), json!(tenths(before + r.floor_area)));
+                // What the plan read: a parcel without `land_area` has its planar area.
+                let read = plan.facilities.iter().find(|f| f.id == r.facility_id);
+                let mut grow = |canonical: &str, by: f64| {
+                    if by > 0.0 {
+                        let name = field(info, canonical);
+                        let known = match canonical {
+                            "land_area" => read.and_then(|f| f.land_area),
+                            _ => None,
+                        };
+                        let before = props.get(name).and_then(number).or(known).unwrap_or(0.0);
+                        props.insert(name.into(), json!(tenths(before + by)));
+                    }
+                };
+                grow("floor_area", r.floor_area);
+                grow("land_area", r.more.land_area);
+                grow("beds", r.more.beds as f64);
+                grow("nursing_beds", r.more.nursing_beds as f64);
+                grow("long_term_beds", r.more.long_term_beds as f64);
+                grow("family_beds", r.more.family_beds as f64);
                 props.insert("remedy".into(), json!(r.id));
             }
             Action::Advance => {
@@ -215,8 +231,41 @@ fn new_feature(
     put("id", json!(r.facility_id));
     put("name", json!(r.name));
     put("kind", json!(r.kind.map(|k| k.name())));
-    put("floor_area", json!(r.floor_area));
+    if r.floor_area > 0.0 {
+        put("floor_area", json!(r.floor_area));
+    }
+    if r.more.land_area > 0.0 {
+        put("land_area", json!(r.more.land_area));
+    }
+    // A station has no beds; a new institution states its beds, operator and level.
+    if let Some(op) = r.traits.operator {
+        put("beds", json!(r.more.beds));
+        put("nursing_beds", json!(r.more.nursing_beds));
+        put("operator", json!(op));
+    }
+    for (name, count) in [
+        ("long_term_beds", r.more.long_term_beds),
+        ("family_beds", r.more.family_beds),
+    ] {
+        if count > 0 {
+            put(name, json!(count));
+        }
+    }
+    if let Some(m) = r.traits.medical_care {
+        put("medical_care", json!(m));
+    }
+    if let Some(c) = r.traits.clinic {
+        put("clinic", json!(c));
+    }
+    if let Some(l) = r.traits.level {
+        put("level", json!(l));
+    }
     put("status", json!("planned"));
+    // Started no later than completed: a new facility says both (a count of facilities
+    // started by a date reads the start).
+    if let Some(d) = r.traits.construction_start.or(r.completion_date) {
+        put("construction_start", json!(d.to_string()));
+    }
     if let Some(d) = r.completion_date {
         put("completion_date", json!(d.to_string()));
     }
@@ -300,7 +349,7 @@ pub fn remedies_geojson(plan: &Plan, fix: &Fix, lang: Lang) -> Result<String, St
 }
 
 /// The columns of a remedy, as remedies.geojson's properties and remedies.csv's row.
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 20] = [
     "remedy",
     "action",
     "facility_id",
@@ -308,6 +357,14 @@ pub const COLUMNS: [&str; 12] = [
     "kind",
     "compound_id",
     "floor_area",
+    "land_area",
+    "beds",
+    "nursing_beds",
+    "long_term_beds",
+    "family_beds",
+    "operator",
+    "medical_care",
+    "clinic",
     "completion_date",
     "field",
     "date",
@@ -324,6 +381,14 @@ fn row(r: &Remedy, lang: Lang) -> Map<String, Value> {
         json!(r.kind.map(|k| k.name())),
         json!(r.compound_id),
         json!(r.floor_area),
+        json!(r.more.land_area),
+        json!(r.more.beds),
+        json!(r.more.nursing_beds),
+        json!(r.more.long_term_beds),
+        json!(r.more.family_beds),
+        json!(r.traits.operator),
+        json!(r.traits.medical_care),
+        json!(r.traits.clinic),
         json!(r.completion_date.map(|d| d.to_string())),
         json!(r.advance.map(|(f, _)| f)),
         json!(r.advance.map(|(_, d)| d.to_string())),

@@ -13,7 +13,7 @@ pub struct Remedies {
     pub floor_area_added: f64,
     /// The service circle's sites as the solver chose them (none: none were needed).
     pub sites: Option<Sites>,
-    /// The failures (at error) of the fixed plan, each with why it is left.
+    /// The failures (at warning or above) of the fixed plan, each with why it is left.
     pub left: Vec<Left>,
 }
 

@@ -91,12 +91,12 @@ macro_rules! declare_waiver_check {
 }
 pub(crate) use declare_waiver_check;
 
-mod area_metric;
-mod common;
+pub(crate) mod area_metric;
+pub(crate) mod common;
 pub mod dated;
-mod facility_range;
-mod presence;
-mod requirement;
+pub(crate) mod facility_range;
+pub(crate) mod presence;
+pub(crate) mod requirement;
 
 mod beds_per_thousand_elderly;
 mod clinic_share;

@@ -13,7 +13,7 @@ use crate::model::{Facility, FacilityKind, FacilityLevel, LevelSel, Operator};
 use crate::profile::{Resolved, RuleConfig, Target, ThresholdSpec};
 use crate::text::Text;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Requirement {
     /// The units that must contain the facilities (`city` also means the whole plan when
