@@ -749,3 +749,88 @@ fn the_readmes_qgis_examples_run_as_written() {
         assert!(Path::new(p).is_absolute() && Path::new(p).is_file(), "{p}");
     }
 }
+
+#[test]
+fn fixplan_gives_the_binarys_remedies_and_fixed_findings_and_styles_the_remedies() {
+    // data/submission fixed inside data/sample: the REMEDIES layer holds the remedies of
+    // `planlint fix data/submission --context data/sample` (SUB-S1 enlarged by 40 m², a new
+    // 240 m² station in SUB-2), OUTPUT the findings of the fixed submission checked in its
+    // city; loaded into a project, the remedies are styled by action.
+    let q = Qgis::new();
+    let dir = tempfile::tempdir().unwrap();
+    let root = common::root();
+    let (fixed, findings, remedies) = (
+        dir.path().join("fixed"),
+        dir.path().join("findings.gpkg"),
+        dir.path().join("remedies.gpkg"),
+    );
+    let run = q.algorithm(
+        "fixplan",
+        &[
+            &format!("PLAN={}", root.join("data/submission").display()),
+            &format!("CITY={}", root.join("data/sample").display()),
+            "LANG=en",
+            &format!("FIXED={}", fixed.display()),
+            &format!("OUTPUT={}", findings.display()),
+            &format!("REMEDIES={}", remedies.display()),
+        ],
+    );
+    assert!(run.status.success(), "{}", text(&run));
+    let layer = Command::new("ogr2ogr")
+        .args(["-f", "GeoJSON", "/vsistdout/"])
+        .arg(&remedies)
+        .output()
+        .expect("ogr2ogr (GDAL comes with QGIS)");
+    let fc: Value = serde_json::from_slice(&layer.stdout).unwrap();
+    let got: Vec<(String, String, f64)> = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (
+                p["action"].as_str().unwrap().to_string(),
+                p["facility_id"].as_str().unwrap().to_string(),
+                p["floor_area"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("enlarge".to_string(), "SUB-S1".to_string(), 40.0),
+            ("add".to_string(), "R2-NEW".to_string(), 240.0)
+        ]
+    );
+    assert_eq!(
+        layer_findings(&findings),
+        binary_findings(&[fixed.to_str().unwrap(), "--context", "data/sample"])
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let run = q.python(&[
+        "fixed",
+        root.join("data/submission").to_str().unwrap(),
+        root.join("data/sample").to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", text(&run));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let line = stdout.lines().find(|l| l.starts_with('{')).unwrap();
+    let loaded: Value = serde_json::from_str(line).unwrap();
+    let styled = loaded["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["source"].as_str().unwrap().contains("remedies.gpkg"))
+        .unwrap_or_else(|| panic!("no remedies layer: {loaded}"));
+    assert_eq!(styled["features"], 2);
+    assert_eq!(styled["renderer"], "RuleRenderer");
+    let rules: Vec<&str> = styled["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["提前建成 advance", "扩建 enlarge", "新建 add"]);
+}

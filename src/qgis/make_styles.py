@@ -93,6 +93,29 @@ def points():
     return root
 
 
+# Each action of a remedy: its label, marker and colour (a new site stands out).
+ACTIONS = [
+    ("advance", "提前建成 advance", "triangle", "#6a3d9a", "3.6"),
+    ("enlarge", "扩建 enlarge", "square", "#1f78b4", "3.6"),
+    ("add", "新建 add", "star", "#ff7f00", "5.5"),
+]
+
+
+def remedies():
+    root = QgsRuleBasedRenderer.Rule(None)
+    for action, label, shape, colour, size in ACTIONS:
+        root.appendChild(
+            rule(
+                QgsMarkerSymbol.createSimple(
+                    {"name": shape, "size": size, "color": colour, "outline_color": "#ffffff", "outline_width": "0.4"}
+                ),
+                label,
+                f"\"action\" = '{action}'",
+            )
+        )
+    return root
+
+
 def write(uri, renderer, name):
     layer = QgsVectorLayer(uri, name, "memory")
     renderer.setOrderBy(ORDER)
@@ -108,6 +131,10 @@ def main():
     fields = "field=status:string&field=severity:string&field=subject_layer:string"
     write(f"MultiPolygon?{fields}", QgsRuleBasedRenderer(polygons()), "findings_polygons")
     write(f"Point?{fields}", QgsRuleBasedRenderer(points()), "findings_points")
+    layer = QgsVectorLayer("Point?field=action:string", "remedies", "memory")
+    layer.setRenderer(QgsRuleBasedRenderer(remedies()))
+    message, ok = layer.saveNamedStyle(os.path.join(HERE, "remedies.qml"))
+    assert ok, message
     lines = QgsSingleSymbolRenderer(
         QgsLineSymbol.createSimple({"line_color": "#1f78b4", "line_width": "0.7", "capstyle": "round"})
     )

@@ -267,7 +267,12 @@ def test_fix_sizes_the_remedies_by_hand_and_its_folder_checks_as_its_report(tmp_
     # fixtures/fix-floor (Anyang, 30 m² per 100 households): K1 (800 households, no
     # facility) needs 240 m², a new station; K2 (1,200 households, S2 of 320 m²) needs 360,
     # S2 gains 40 m² (tests/fix.rs works the same out for the command).
-    fixed = planlint.fix(str(ROOT / "fixtures" / "fix-floor"), tmp_path / "fixed", lang="en")
+    fixed = planlint.fix(
+        str(ROOT / "fixtures" / "fix-floor"),
+        tmp_path / "fixed",
+        lang="en",
+        select=["floor-area-per-households", "service-circle"],
+    )
     rows = fixed.remedies
     assert list(rows["action"]) == ["add", "enlarge"]
     assert list(rows["floor_area"]) == [240.0, 40.0]
@@ -277,11 +282,21 @@ def test_fix_sizes_the_remedies_by_hand_and_its_folder_checks_as_its_report(tmp_
         "service-circle:K3",
     ]
     assert fixed.summary["floor_area_added"] == 280.0
-    # What is left is Anyang's count of centres started, which no remedy adds yet: exit 1.
-    assert fixed.exit_code == 1
-    assert [l["subject"] for l in fixed.summary["left"]] == ["plan/community-centers-started"]
-    # The folder is a plan: checking it gives the report's findings.
+    # Nothing of the two rules is left: exit 0.
+    assert fixed.exit_code == 0
+    assert fixed.summary["left"] == []
+    # fixtures/fix-beds (tests/fix.rs): 50 beds short, government beds at the 50% limit:
+    # the private home P1 gains them, 15 nursing-type for a 30% share.
+    beds = planlint.fix(
+        str(ROOT / "fixtures" / "fix-beds"),
+        tmp_path / "beds",
+        select=["beds-per-thousand-elderly", "nursing-bed-share", "government-bed-share"],
+        settings={"nursing-bed-share.min": 0.3},
+    ).remedies
+    assert list(zip(beds["facility_id"], beds["beds"], beds["nursing_beds"])) == [("P1", 50, 15)]
+    # The folder is a plan: checking it gives the report's findings (of the rules fixed).
     again = planlint.check(str(tmp_path / "fixed"), lang="en")
-    assert again.json["findings"] == fixed.report.json["findings"]
+    fixed_rules = {"floor-area-per-households", "service-circle"}
+    assert [f for f in again.json["findings"] if f["rule"] in fixed_rules] == fixed.report.json["findings"]
     copy = fixed.write(tmp_path / "copy")
     assert (copy / "remedies.geojson").is_file() and (copy / "facilities.geojson").is_file()

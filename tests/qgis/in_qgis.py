@@ -8,6 +8,8 @@ selected OUT     fixtures/basic with compounds A and B selected, selected featur
 gbk OUT          fixtures/gbk-shapefile's 小区.shp opened with its encoding set to GBK
 loaded PLAN DIR PNG  a plan run and loaded into the project (runAndLoadResults): prints the
                  layers it made, their styles and counts as JSON, renders the map to PNG
+fixed PLAN CITY DIR  planlint:fixplan on a submission in its city, loaded into the project:
+                 prints the layers it made, their styles and counts as JSON
 """
 
 import json
@@ -167,9 +169,40 @@ def legend(image, findings):
     painter.end()
 
 
+def described(layers):
+    """The layers' names, sources, feature counts and styles, as JSON makes them."""
+    return [
+        {
+            "name": l.name(),
+            "source": l.source(),
+            "features": l.featureCount(),
+            "renderer": l.renderer().type() if l.isSpatial() else None,
+            "rules": [r.label() for r in l.renderer().rootRule().descendants()]
+            if l.isSpatial() and l.renderer().type() == "RuleRenderer"
+            else [],
+        }
+        for l in layers
+    ]
+
+
+def fixed(plan, city, folder):
+    """A submission fixed in its city, its results loaded into the project."""
+    parameters = {
+        "PLAN": plan,
+        "CITY": city,
+        "LANG": "zh",
+        "FIXED": os.path.join(folder, "fixed"),
+        "OUTPUT": os.path.join(folder, "findings.gpkg"),
+        "REMEDIES": os.path.join(folder, "remedies.gpkg"),
+    }
+    results = processing.runAndLoadResults("planlint:fixplan", parameters)
+    made = list(project.mapLayers().values())
+    print(json.dumps({"results": {k: str(v) for k, v in results.items()}, "layers": described(made)}, ensure_ascii=False))
+
+
 def main():
     case, *args = sys.argv[1:]
-    {"selected": selected, "gbk": gbk, "loaded": loaded}[case](*args)
+    {"selected": selected, "gbk": gbk, "loaded": loaded, "fixed": fixed}[case](*args)
     project.clear()
     app.exitQgis()
 

@@ -166,12 +166,16 @@ class Fix:
     @property
     def remedies(self) -> "pandas.DataFrame":
         """One row per remedy: remedy, action, facility_id, name, kind, compound_id,
-        floor_area, completion_date, field, date, fixes (a list of ``RULE:SUBJECT``),
-        reason."""
+        floor_area, land_area, beds, nursing_beds, long_term_beds, family_beds, operator,
+        medical_care, clinic, completion_date, field, date, fixes (a list of
+        ``RULE:SUBJECT``), reason."""
         import pandas
 
         frame = pandas.read_csv(self.folder / "remedies.csv", dtype=str, keep_default_na=False)
-        frame["floor_area"] = frame["floor_area"].astype(float)
+        for column in ("floor_area", "land_area"):
+            frame[column] = frame[column].astype(float)
+        for column in ("beds", "nursing_beds", "long_term_beds", "family_beds"):
+            frame[column] = frame[column].astype(int)
         frame["fixes"] = frame["fixes"].str.split(" ")
         return frame
 

@@ -34,6 +34,14 @@ ABOUT = {
         "en": """Checks every plan under a folder (each folder that holds a compounds layer or a plan.toml), as <code>planlint check --recursive FOLDER --output-dir REPORTS</code> does.
 <p>OUTPUT: the summary table, one row per plan — status (checked, or error when it could not be checked), exit code, profile, date, the count of each status, rejected features, the worst failures, the error and the report's file. REPORTS: one report per plan (in FORMAT, HTML by default), with summary.csv and summary.json. A plan that cannot be checked is a row of the summary, not a failed run.</p>""",
     },
+    "fixplan": {
+        "zh": """给出使规划符合政策的最少整改措施，与 <code>planlint fix 规划 -o 输出</code> 相同：在哪里新建、扩建或提前建成什么设施，规模多大，何时建成；选址为整数规划，由 HiGHS 求解。
+<p>输入规划文件夹（PLAN）；审查报建项目时给出所在城市（CITY），只改动项目自己的设施和用地。SELECT 只整改列出的规则（逗号分隔的规则编号），TIME_LIMIT 为求解时限（秒）。</p>
+<p>FIXED：整改后的规划文件夹（原有全部要素，措施已写入设施图层），以及 remedies.geojson、remedies.csv 和 report.json。OUTPUT：整改后规划的检查结果，着色同“检查规划”。REMEDIES：每项措施一个点——新建（add）为新址，扩建（enlarge）和提前（advance）为原设施——加载时按措施着色；字段包括规模、床位、建成日期、所整改的问题（fixes）和理由（reason）。</p>""",
+        "en": """Gives the fewest remedies that make a plan comply, as <code>planlint fix PLAN -o OUT</code> does: what to build, enlarge or bring forward, where, how big and by when; the sites are an integer program solved by HiGHS.
+<p>Give the plan's folder (PLAN); for a submission, its city (CITY): then only the submission's own facilities and land change. SELECT fixes only the rules listed (ids, comma separated); TIME_LIMIT is the solver's, in seconds.</p>
+<p>FIXED: the fixed plan's folder (every feature of the plan, the remedies written into its facilities layer), with remedies.geojson, remedies.csv and report.json. OUTPUT: the fixed plan's findings, styled as for Check a plan. REMEDIES: one point per remedy — a new facility's site (add), the facility enlarged or brought forward (enlarge, advance) — styled by action when loaded; its fields give sizes, beds, dates, the findings it fixes (fixes) and why (reason).</p>""",
+    },
 }
 
 BINARY = {

@@ -8,6 +8,7 @@ from qgis.PyQt.QtGui import QIcon
 from .check_many import CheckMany
 from .check_plan import CheckPlan
 from .check_submission import CheckSubmission
+from .fix_plan import FixPlan
 
 
 class PlanlintProvider(QgsProcessingProvider):
@@ -27,3 +28,4 @@ class PlanlintProvider(QgsProcessingProvider):
         self.addAlgorithm(CheckPlan())
         self.addAlgorithm(CheckSubmission())
         self.addAlgorithm(CheckMany())
+        self.addAlgorithm(FixPlan())

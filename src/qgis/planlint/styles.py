@@ -79,6 +79,13 @@ class FindingsStyle(QgsProcessingLayerPostProcessorInterface):
         split(layer, context.project())
 
 
+class RemediesStyle(QgsProcessingLayerPostProcessorInterface):
+    """Styles the remedies by action once Processing has loaded them."""
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802
+        apply(layer, "remedies.qml")
+
+
 class LinesStyle(QgsProcessingLayerPostProcessorInterface):
     """Styles the service areas once Processing has loaded them."""
 
@@ -92,11 +99,11 @@ _alive = []
 
 
 def on_load(context, dest, what):
-    """Styles the output `dest` (`findings` or `service_areas`) when the run loads it into
-    the project."""
+    """Styles the output `dest` (`findings`, `service_areas` or `remedies`) when the run
+    loads it into the project."""
     if not context.willLoadLayerOnCompletion(dest):
         return
-    processor = FindingsStyle() if what == "findings" else LinesStyle()
+    processor = {"findings": FindingsStyle, "remedies": RemediesStyle}.get(what, LinesStyle)()
     _alive.append(processor)
     del _alive[:-16]
     context.layerToLoadOnCompletionDetails(dest).setPostProcessor(processor)
