@@ -26,25 +26,7 @@ mkdir -p "$WORK"
 printf '%-8s %9s %8s %8s %7s %8s %8s %9s\n' compounds outside sites bound gap optimal greedy seconds
 for n in "${SIZES[@]}"; do
     city=$WORK/city-$n
-    if [[ ! -d $city ]]; then
-        "$BIN" synth --compounds "$n" --roads --out "$city" >/dev/null
-        # Keep one community station or day-care centre in KEEP: most compounds fall
-        # outside the circle.
-        python3 - "$city/facilities.geojson" "$KEEP" <<'EOF'
-import json, sys
-path, keep = sys.argv[1], int(sys.argv[2])
-doc = json.load(open(path))
-kept, seen = [], 0
-for f in doc["features"]:
-    if f["properties"].get("kind") in ("community_station", "day_care"):
-        seen += 1
-        if seen % keep:
-            continue
-    kept.append(f)
-doc["features"] = kept
-json.dump(doc, open(path, "w"))
-EOF
-    fi
+    "$ROOT/benches/thinned_city.sh" "$BIN" "$n" "$city" "$KEEP"
     out=$WORK/fixed-$n
     rm -rf "$out"
     start=$(date +%s.%N)
