@@ -181,6 +181,7 @@ const PLANS: &[&str] = &[
     "fixtures/fix-street",
     "fixtures/fix-greedy",
     "fixtures/fix-beds",
+    "fixtures/fix-timing-kept",
     "fixtures/timing-unknown",
 ];
 
@@ -543,4 +544,40 @@ fn a_county_gets_one_facility_for_what_it_lacks_and_land_goes_where_it_is_short(
             "{unit}"
         );
     }
+}
+
+#[test]
+fn a_compounds_timing_that_passes_is_not_broken_by_a_new_station_dated_later() {
+    // fixtures/fix-timing-kept (Anyang: the facility completed by the first phase,
+    // 2022-06-30), its timing read off the nursing home (kinds set so): I1, completed
+    // 2021-01-01, passes. K (1,000 households) has no station: 30 × 1,000 / 100 = 300 m², a
+    // new station, completed on the check's date 2024-06-30 — after the deadline, and the
+    // timing still passes, on I1's date.
+    let args = [
+        "--set",
+        r#"construction-timing.kinds=["nursing_home"]"#,
+        "--select",
+        "floor-area-per-households,construction-timing",
+    ];
+    let (_, before) = common::report("fixtures/fix-timing-kept", &args);
+    let timing = ("pass".into(), "2021-01-01".into(), "2022-06-30".into());
+    assert_eq!(common::verdict(&before, "construction-timing", "K"), timing);
+    let (code, stdout, r, rows, _out) = fix("fixtures/fix-timing-kept", &args);
+    assert_eq!(code, 0, "{stdout}");
+    let said: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["action"].as_str(),
+                r["floor_area"].as_str(),
+                r["completion_date"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(said, [("add", "300.0", "2024-06-30")]);
+    assert_eq!(common::verdict(&r, "construction-timing", "K"), timing);
+    assert_eq!(
+        common::verdict(&r, "floor-area-per-households", "K"),
+        ("pass".into(), 30.0.into(), 30.0.into())
+    );
 }

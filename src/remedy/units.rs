@@ -692,7 +692,7 @@ fn site_in(plan: &crate::model::Plan, u: usize) -> Option<Point> {
 }
 
 /// A site for a new facility in a plan without units: the free point of a grid over its
-/// compounds nearest their middle.
+/// compounds (and a margin around them) nearest their middle.
 fn site_in_plan(plan: &crate::model::Plan) -> Option<Point> {
     let rect = plan
         .compounds
@@ -704,6 +704,12 @@ fn site_in_plan(plan: &crate::model::Plan) -> Option<Point> {
                 geo::coord! {x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y)},
             )
         })?;
+    // With room around the compounds: one compound alone covers its own extent.
+    let margin = rect.width().max(rect.height()) / 4.0 + 50.0;
+    let rect = geo::Rect::new(
+        geo::coord! {x: rect.min().x - margin, y: rect.min().y - margin},
+        geo::coord! {x: rect.max().x + margin, y: rect.max().y + margin},
+    );
     let middle = Point::from(rect.center());
     free_site(plan, middle, rect, |_| true)
 }
