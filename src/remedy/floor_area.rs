@@ -100,22 +100,16 @@ pub fn remedies<'a>(
             },
             None => {
                 added.push(k);
-                Remedy {
-                    id: String::new(),
-                    action: Action::Add,
-                    facility_id: String::new(),
-                    name: format!("{}养老服务站", compound.name),
-                    kind: Some(station),
-                    at: Some(compound.reference),
-                    compound_id: Some(compound.id.clone()),
-                    floor_area: area,
-                    completion_date: Some(new_date(checked)),
-                    advance: None,
-                    more: More::default(),
-                    traits: Traits::station(),
-                    fixes: vec![fixes(f)],
+                Remedy::station(
+                    &compound.name,
+                    station,
+                    compound.reference,
+                    Some(compound.id.clone()),
+                    area,
+                    new_date(checked),
+                    vec![fixes(f)],
                     reason,
-                }
+                )
             }
         };
         fix.remedies.push(remedy);

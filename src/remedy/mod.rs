@@ -362,6 +362,37 @@ pub(super) fn named(name: &str, id: &str, lang: Lang) -> String {
 }
 
 impl Remedy {
+    /// A new station of `kind` at `at` (named after its site, `name`; in compound
+    /// `compound`), of `floor_area` m², completed on `date`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn station(
+        name: &str,
+        kind: FacilityKind,
+        at: Point,
+        compound: Option<String>,
+        floor_area: f64,
+        date: NaiveDate,
+        fixes: Vec<Fixes>,
+        reason: Text,
+    ) -> Remedy {
+        Remedy {
+            id: String::new(),
+            action: Action::Add,
+            facility_id: String::new(),
+            name: format!("{name}养老服务站"),
+            kind: Some(kind),
+            at: Some(at),
+            compound_id: compound,
+            floor_area,
+            completion_date: Some(date),
+            advance: None,
+            more: More::default(),
+            traits: Traits::station(),
+            fixes,
+            reason,
+        }
+    }
+
     /// The facility it changes, as a message names it.
     fn facility(&self, lang: Lang) -> String {
         match (self.name.is_empty(), lang) {

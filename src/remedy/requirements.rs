@@ -26,7 +26,6 @@ use serde::Deserialize;
 use super::units::{facility_level, pick_kind, unit_named, Units, When};
 use super::{Fix, More, Traits};
 use crate::model::{FacilityKind, FacilityLevel, Finding, LevelSel, Operator};
-use crate::profile::ThresholdSpec;
 use crate::rules::common::{resolve, Area};
 use crate::rules::dated::Stage;
 use crate::rules::presence::PresenceParams;
@@ -228,17 +227,9 @@ fn presence<'c>(
 
 /// `institution-count`: the institutions a failing unit lacks.
 fn institution_count<'c>(units: &Units<'c, '_>, lacks: &mut Vec<Lack<'c>>, past: &mut Past<'c>) {
-    let Some(cfg) = units.checked.profile.rules.get(INSTITUTIONS) else {
+    let Some((p, target, when)) = units.minimum(INSTITUTIONS) else {
         return;
     };
-    let Ok(p) = cfg.parse::<crate::rules::area_metric::AreaParams>() else {
-        return;
-    };
-    let Some(spec) = p.min.as_ref() else {
-        return;
-    };
-    let target = resolve(&units.inputs(), cfg, spec);
-    let when = When::of(&target, units.checked.as_of);
     let kinds = p
         .kinds
         .unwrap_or_else(|| FacilityKind::INSTITUTIONS.to_vec());
@@ -259,43 +250,27 @@ fn institution_count<'c>(units: &Units<'c, '_>, lacks: &mut Vec<Lack<'c>>, past:
 /// `facility-coverage`: the uncovered units a failing share needs covered — those that
 /// already lack something first, then the most populous.
 fn coverage<'c>(units: &Units<'c, '_>, fix: &Fix, lacks: &mut Vec<Lack<'c>>, past: &mut Past<'c>) {
-    #[derive(Deserialize)]
-    struct Target {
-        level: LevelSel,
-        share: ThresholdSpec,
-        kinds: Vec<FacilityKind>,
-        #[serde(default)]
-        min_population: Option<u64>,
-        #[serde(default)]
-        label: Option<String>,
-        #[serde(default)]
-        label_en: Option<String>,
-    }
-    #[derive(Deserialize)]
-    struct Params {
-        targets: Vec<Target>,
-    }
     let Some(cfg) = units.checked.profile.rules.get(COVERAGE) else {
         return;
     };
-    let Ok(p) = cfg.parse::<Params>() else {
+    let Ok(p) = cfg.parse::<crate::rules::facility_coverage::Params>() else {
         return;
     };
     let plan = units.checked.plan;
     for f in units.failing(COVERAGE) {
         // The target whose subject id the finding has.
-        let Some(t) = p.targets.iter().find(|t| {
-            let shared = p.targets.iter().filter(|o| o.level == t.level).count() > 1;
-            let mut key = format!("/{}", snake(&t.level));
-            if shared {
-                let kinds: Vec<String> = t.kinds.iter().map(snake).collect();
-                key = format!("{key}/{}", kinds.join("+"));
-            }
-            f.subject.id.ends_with(&key)
-        }) else {
+        let city = units.area_of(f);
+        let city_id = match city.unit {
+            Some(u) => plan.units[u].id.as_str(),
+            None => "plan",
+        };
+        let Some(t) = p
+            .targets
+            .iter()
+            .find(|t| p.subject_id(city_id, t) == f.subject.id)
+        else {
             continue;
         };
-        let city = units.area_of(f);
         let ctx = units.inputs();
         let share = resolve(&ctx, cfg, &t.share);
         let when = When::of(&share, units.checked.as_of);
@@ -355,14 +330,6 @@ fn coverage<'c>(units: &Units<'c, '_>, fix: &Fix, lacks: &mut Vec<Lack<'c>>, pas
             });
         }
     }
-}
-
-/// The canonical (snake case) name of a value, as subject ids spell it.
-fn snake<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// Builds what `unit` lacks: what this fix's new facilities there meet as they are is

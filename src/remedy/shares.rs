@@ -7,11 +7,11 @@
 //! first operator the share counts, publicly built and privately run, or a centre of the
 //! size measured with a clinic. A share of 100% cannot be met so: it is left, saying why.
 
-use super::units::{stands, unit_named, Units, When};
+use super::units::{stands, unit_named, Units};
 use super::{Fix, More, Traits};
 use crate::model::{Facility, FacilityKind, Operator};
 use crate::rules::area_metric::AreaParams;
-use crate::rules::common::{kind_in, resolve};
+use crate::rules::common::kind_in;
 use crate::text::{pct, t, Lang, Text};
 
 pub const PRIVATE: &str = "private-institution-share";
@@ -107,17 +107,9 @@ pub fn remedies(units: &mut Units, fix: &mut Fix) {
 }
 
 fn one_rule(units: &mut Units, fix: &mut Fix, share: &Share) {
-    let Some(cfg) = units.checked.profile.rules.get(share.rule) else {
+    let Some((p, target, when)) = units.minimum(share.rule) else {
         return;
     };
-    let Ok(p) = cfg.parse::<AreaParams>() else {
-        return;
-    };
-    let Some(spec) = p.min.as_ref() else {
-        return;
-    };
-    let target = resolve(&units.inputs(), cfg, spec);
-    let when = When::of(&target, units.checked.as_of);
     let kinds = p.kinds.clone().unwrap_or_else(|| share.kinds.to_vec());
     let s = target.value;
     for f in units.failing(share.rule) {

@@ -5,7 +5,7 @@
 //! compound's reference point; the new facilities of other remedies count first.
 
 use super::cover::{self, Cover};
-use super::{fixes, new_date, Action, Fix, Left, More, Options, Remedy, Traits};
+use super::{fixes, new_date, Action, Fix, Left, Options, Remedy};
 use crate::analysis::catchment::{pairs, Source};
 use crate::engine::Checked;
 use crate::model::{FacilityKind, Finding};
@@ -199,21 +199,15 @@ pub fn remedies<'a>(
             .collect();
         brings.sort_by(|a, b| a.subject.id.cmp(&b.subject.id));
         let ids: Vec<&str> = brings.iter().map(|f| f.subject.id.as_str()).collect();
-        fix.remedies.push(Remedy {
-            id: String::new(),
-            action: Action::Add,
-            facility_id: String::new(),
-            name: format!("{}养老服务站", site.name),
-            kind: Some(station),
-            at: Some(sources[s].point),
-            compound_id: site.compound.map(|k| plan.compounds[k].id.clone()),
-            floor_area: options.station_floor_area,
-            completion_date: Some(new_date(checked)),
-            advance: None,
-            more: More::default(),
-            traits: Traits::station(),
-            fixes: brings.iter().map(|f| fixes(f)).collect(),
-            reason: Text::new(
+        fix.remedies.push(Remedy::station(
+            &site.name,
+            station,
+            sources[s].point,
+            site.compound.map(|k| plan.compounds[k].id.clone()),
+            options.station_floor_area,
+            new_date(checked),
+            brings.iter().map(|f| fixes(f)).collect(),
+            Text::new(
                 format!(
                     "在 {} 新建服务站，使 {} 进入 {} 米服务圈（站点建筑面积按 [fix] station_floor_area）",
                     site.id,
@@ -227,7 +221,7 @@ pub fn remedies<'a>(
                     num(d0, 0)
                 ),
             ),
-        });
+        ));
     }
     fix.sites = Some(solved);
 }

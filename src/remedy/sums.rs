@@ -6,11 +6,10 @@
 //! holds the most of it, else a new institution (land) or community station (family
 //! beds). A county's remedies count for its city: the city needs only what they leave.
 
-use super::units::{unit_named, Stock, Units, When};
+use super::units::{unit_named, Stock, Units};
 use super::{round_up, Fix, More};
 use crate::model::{Facility, FacilityKind, Unit};
-use crate::rules::area_metric::{area_population, AreaParams};
-use crate::rules::common::resolve;
+use crate::rules::area_metric::area_population;
 use crate::text::{num, t, Lang, Text};
 
 pub const LAND: &str = "land-per-capita";
@@ -82,17 +81,9 @@ pub fn remedies(units: &mut Units, fix: &mut Fix) {
 }
 
 fn one_rule(units: &mut Units, fix: &mut Fix, sum: &Sum) {
-    let Some(cfg) = units.checked.profile.rules.get(sum.rule) else {
+    let Some((p, target, when)) = units.minimum(sum.rule) else {
         return;
     };
-    let Ok(p) = cfg.parse::<AreaParams>() else {
-        return;
-    };
-    let Some(spec) = p.min.as_ref() else {
-        return;
-    };
-    let target = resolve(&units.inputs(), cfg, spec);
-    let when = When::of(&target, units.checked.as_of);
     for f in units.failing(sum.rule) {
         let area = units.area_of(f);
         let Some(population) = area_population(&units.inputs(), &area, sum.population) else {

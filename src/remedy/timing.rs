@@ -204,21 +204,15 @@ fn new_station(
     f: &Finding,
 ) -> Remedy {
     let compound = &checked.plan.compounds[k];
-    Remedy {
-        id: String::new(),
-        action: Action::Add,
-        facility_id: String::new(),
-        name: format!("{}养老服务站", compound.name),
-        kind: Some(station),
-        at: Some(compound.reference),
-        compound_id: Some(compound.id.clone()),
-        floor_area: options.station_floor_area,
-        completion_date: Some(by),
-        advance: None,
-        more: More::default(),
-        traits: Traits::station(),
-        fixes: vec![fixes(f)],
-        reason: Text::new(
+    Remedy::station(
+        &compound.name,
+        station,
+        compound.reference,
+        Some(compound.id.clone()),
+        options.station_floor_area,
+        by,
+        vec![fixes(f)],
+        Text::new(
             format!(
                 "{}没有设施，新建服务站须不晚于 {by} 建成（站点建筑面积按 [fix] station_floor_area）",
                 named(&compound.name, &compound.id, Lang::Zh)
@@ -228,7 +222,7 @@ fn new_station(
                 named(&compound.name, &compound.id, Lang::En)
             ),
         ),
-    }
+    )
 }
 
 /// Sets remedy `i`'s date (`r`, a new facility's completion or what `advance` brings

@@ -285,6 +285,19 @@ impl<'c, 'p> Units<'c, 'p> {
         self.checked.rule_inputs()
     }
 
+    /// An area rule's parameters and its minimum in force (none: the profile has no such
+    /// section, or it sets a maximum), with when what meets it must stand.
+    pub fn minimum(
+        &self,
+        rule: &str,
+    ) -> Option<(crate::rules::area_metric::AreaParams, Resolved, When)> {
+        let cfg = self.checked.profile.rules.get(rule)?;
+        let p: crate::rules::area_metric::AreaParams = cfg.parse().ok()?;
+        let target = crate::rules::common::resolve(&self.inputs(), cfg, p.min.as_ref()?);
+        let when = When::of(&target, self.checked.as_of);
+        Some((p, target, when))
+    }
+
     /// A unit finding's level rank (0 for the whole plan): larger is lower.
     pub fn rank(&self, f: &Finding) -> u8 {
         f.subject

@@ -51,7 +51,7 @@ checkable; a plan can add beds in the centre and leave whole towns without any s
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
-    targets: Vec<CoverageTarget>,
+    pub targets: Vec<CoverageTarget>,
 }
 
 impl Params {
@@ -71,17 +71,43 @@ impl Params {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CoverageTarget {
-    level: LevelSel,
-    share: ThresholdSpec,
+pub struct CoverageTarget {
+    pub level: LevelSel,
+    pub share: ThresholdSpec,
     /// The kinds that cover a unit: the ones the text names for the level.
-    kinds: Vec<FacilityKind>,
+    pub kinds: Vec<FacilityKind>,
     #[serde(default)]
-    min_population: Option<u64>,
+    pub min_population: Option<u64>,
     #[serde(default)]
-    label: Option<String>,
+    pub label: Option<String>,
     #[serde(default)]
-    label_en: Option<String>,
+    pub label_en: Option<String>,
+}
+
+impl Params {
+    /// The subject id of `target`'s finding in the city `city_id`: `<city>/<level>`, with
+    /// `/<kinds>` where two targets share a level.
+    pub fn subject_id(&self, city_id: &str, target: &CoverageTarget) -> String {
+        let shared = self
+            .targets
+            .iter()
+            .filter(|t| t.level == target.level)
+            .count()
+            > 1;
+        let mut key = format!("{city_id}/{}", serde_plain(target.level));
+        if shared {
+            key.push('/');
+            key.push_str(
+                &target
+                    .kinds
+                    .iter()
+                    .map(|k| serde_plain(*k))
+                    .collect::<Vec<_>>()
+                    .join("+"),
+            );
+        }
+        key
+    }
 }
 
 super::declare_rule!(
@@ -105,9 +131,8 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<
         .collect::<Vec<_>>()
         .par_iter()
         .map(|(city, target)| {
-            // The kinds are part of the subject id only where two targets share a level.
-            let shared = p.targets.iter().filter(|t| t.level == target.level).count() > 1;
-            one_target(rule, cfg, ctx, city, target, shared)
+            let key = p.subject_id(&city.subject.id, target);
+            one_target(rule, cfg, ctx, city, target, key)
         })
         .collect()
 }
@@ -118,23 +143,11 @@ fn one_target(
     ctx: &Inputs,
     city: &Area,
     target: &CoverageTarget,
-    kinds_in_id: bool,
+    key: String,
 ) -> Finding {
     let share = resolve(ctx, cfg, &target.share);
     let v = Verdict::with_target(rule, "ratio", Need::AtLeast, ctx, &share);
     let kinds = Some(target.kinds.as_slice());
-    let mut key = format!("{}/{}", city.subject.id, serde_plain(target.level));
-    if kinds_in_id {
-        key.push('/');
-        key.push_str(
-            &target
-                .kinds
-                .iter()
-                .map(|k| serde_plain(*k))
-                .collect::<Vec<_>>()
-                .join("+"),
-        );
-    }
     let level = target.level.name();
     let label = Text::new(
         target.label.clone().unwrap_or_else(|| level.zh.clone()),

@@ -106,7 +106,7 @@ mod county_institutions;
 mod delivery_with_housing;
 mod expired_waiver;
 mod facility_count;
-mod facility_coverage;
+pub(crate) mod facility_coverage;
 mod family_beds_per_thousand_elderly;
 mod floor_area_per_households;
 mod government_bed_share;

@@ -109,20 +109,7 @@ def loaded(plan, folder, png):
         parameters["SERVICE_AREAS"] = os.path.join(folder, "service_areas.gpkg")
     results = processing.runAndLoadResults("planlint:checkplan", parameters)
     made = [l for l in project.mapLayers().values() if l not in under]
-    described = [
-        {
-            "name": l.name(),
-            "source": l.source(),
-            "features": l.featureCount(),
-            "renderer": l.renderer().type() if l.isSpatial() else None,
-            "rules": [r.label() for r in l.renderer().rootRule().descendants()]
-            if l.isSpatial() and l.renderer().type() == "RuleRenderer"
-            else [],
-            "order_by": l.renderer().orderByEnabled() if l.isSpatial() else False,
-        }
-        for l in made
-    ]
-    print(json.dumps({"results": {k: str(v) for k, v in results.items()}, "layers": described}, ensure_ascii=False))
+    print(json.dumps({"results": {k: str(v) for k, v in results.items()}, "layers": described(made)}, ensure_ascii=False))
     # The map: units, roads, service areas, then the findings, the polygons on top.
     spatial = sorted((l for l in made if l.isSpatial()), key=lambda l: l.geometryType())
     settings = QgsMapSettings()
@@ -180,6 +167,7 @@ def described(layers):
             "rules": [r.label() for r in l.renderer().rootRule().descendants()]
             if l.isSpatial() and l.renderer().type() == "RuleRenderer"
             else [],
+            "order_by": l.renderer().orderByEnabled() if l.isSpatial() else False,
         }
         for l in layers
     ]
