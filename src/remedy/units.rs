@@ -530,6 +530,8 @@ impl<'c, 'p> Units<'c, 'p> {
         if !self.options.may_build_in_unit() {
             return None;
         }
+        // Each new facility at a site of its own: the sites this fix already took.
+        let taken: Vec<Point> = fix.remedies.iter().filter_map(|r| r.at).collect();
         let (name, at, level, place) = match area.unit {
             Some(u) => {
                 let unit = &plan.units[u];
@@ -538,12 +540,17 @@ impl<'c, 'p> Units<'c, 'p> {
                 } else {
                     &unit.name
                 };
-                (name.clone(), site_in(plan, u)?, unit.level, Place::Unit(u))
+                (
+                    name.clone(),
+                    site_in(plan, u, &taken)?,
+                    unit.level,
+                    Place::Unit(u),
+                )
             }
             // A plan without units: a free site among its compounds.
             None => (
                 self.checked.profile.city.clone(),
-                site_in_plan(plan)?,
+                site_in_plan(plan, &taken)?,
                 UnitLevel::City,
                 Place::Plan,
             ),
@@ -695,18 +702,19 @@ pub fn facility_level(level: UnitLevel) -> FacilityLevel {
     }
 }
 
-/// A site for a new facility in unit `u`: its reference point when no compound covers it,
-/// else the nearest free point of a grid over the unit ([`free_site`]).
-fn site_in(plan: &crate::model::Plan, u: usize) -> Option<Point> {
+/// A site for a new facility in unit `u`: its reference point when no compound covers it
+/// and no other new facility stands there, else the nearest free point of a grid over the
+/// unit ([`free_site`]).
+fn site_in(plan: &crate::model::Plan, u: usize, taken: &[Point]) -> Option<Point> {
     let unit = &plan.units[u];
     let inside = |p: &Point| unit.geometry.contains(p);
     let rect = unit.geometry.bounding_rect()?;
-    Some(free_site(plan, unit.reference, rect, inside).unwrap_or(unit.reference))
+    Some(free_site(plan, unit.reference, rect, inside, taken).unwrap_or(unit.reference))
 }
 
 /// A site for a new facility in a plan without units: the free point of a grid over its
 /// compounds (and a margin around them) nearest their middle.
-fn site_in_plan(plan: &crate::model::Plan) -> Option<Point> {
+fn site_in_plan(plan: &crate::model::Plan, taken: &[Point]) -> Option<Point> {
     let rect = plan
         .compounds
         .iter()
@@ -724,18 +732,25 @@ fn site_in_plan(plan: &crate::model::Plan) -> Option<Point> {
         geo::coord! {x: rect.max().x + margin, y: rect.max().y + margin},
     );
     let middle = Point::from(rect.center());
-    free_site(plan, middle, rect, |_| true)
+    free_site(plan, middle, rect, |_| true, taken)
 }
 
-/// `reference` when it is `inside` and in no compound, else the point of a 32 × 32 grid
-/// over `rect` nearest it that is (none when no point is).
+/// `reference` when it is `inside`, in no compound and not `taken`, else the point of a
+/// 32 × 32 grid over `rect` nearest it that is so (none when no point is).
 fn free_site(
     plan: &crate::model::Plan,
     reference: Point,
     rect: geo::Rect,
     inside: impl Fn(&Point) -> bool,
+    taken: &[Point],
 ) -> Option<Point> {
-    let free = |p: &Point| inside(p) && !plan.compounds.iter().any(|c| c.geometry.contains(p));
+    let free = |p: &Point| {
+        inside(p)
+            && !taken
+                .iter()
+                .any(|t| (t.x() - p.x()).hypot(t.y() - p.y()) < 1.0)
+            && !plan.compounds.iter().any(|c| c.geometry.contains(p))
+    };
     if free(&reference) {
         return Some(reference);
     }
