@@ -5,11 +5,15 @@
 //! outside the service circle get new stations at the fewest candidate sites that reach
 //! them all, chosen by one integer program ([`cover`]) with the floor area's new
 //! facilities already counted; a facility late for its compound's timing deadline is
-//! brought forward (or a new one dated in time). What no facility change fixes is said,
-//! with why ([`Left`]).
+//! brought forward (or a new one dated in time); a unit short of beds, land or a share
+//! gets them added to its facilities or in a new institution, and a unit lacking
+//! facilities gets the fewest new ones that meet all it lacks ([`units`] is what these
+//! area remedies share). A target already past on the check's date gets remedies dated
+//! the check's date and stays failing. What no facility change fixes is said, with why
+//! ([`Left`]).
 //!
 //! Each rule's remedy is said in one place: [`REMEDIED`] lists the rules that have one,
-//! and each has its file here.
+//! and each has its file here (rules remedied together, as the bed rules, share one).
 
 pub mod beds;
 pub mod cover;

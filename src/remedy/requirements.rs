@@ -92,9 +92,10 @@ pub fn remedies(units: &mut Units, fix: &mut Fix) {
 /// A failure whose due date passed: noted once, with its earliest due date.
 type Past<'c> = BTreeMap<(&'static str, String), (NaiveDate, &'c Finding)>;
 
-/// What the missing facilities of `requirement` in `area` come to (`count` already
-/// counted): for a target already past, the plan's facilities that stand later say from
-/// when, and what they make up is not asked again.
+/// How many facilities meeting `requirement` `area` lacks (none when it meets it, or when
+/// facilities lack a value it reads). For a target already past, the plan's facilities that
+/// stand later already say from when it is met: what they make up is not asked again, and
+/// the finding is noted in `past`.
 fn lack<'c>(
     units: &Units<'c, '_>,
     f: &'c Finding,
