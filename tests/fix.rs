@@ -454,6 +454,7 @@ fn beds_go_to_other_operators_nursing_beds_as_the_share_needs_and_a_past_target_
     let (code, stdout, r, rows, _out) = fix("fixtures/fix-beds", &thirty);
     assert_eq!(code, 0, "{stdout}");
     assert_eq!(beds_of(&rows), [("enlarge", "P1", "50", "15")]);
+    assert_eq!(r["remedy"]["beds_added"], 50);
     let s = statuses(&r);
     for rule in BEDS[1].split(',') {
         assert_eq!(s[&(rule.to_string(), "U0".to_string())], "pass", "{rule}");
@@ -536,6 +537,8 @@ fn a_county_gets_one_facility_for_what_it_lacks_and_land_goes_where_it_is_short(
         .collect();
     assert_eq!(land.len(), 2);
     assert!(land.contains(&("F000026", "761.7")), "{land:?}");
+    // 761.7 + 1,348 m² of land in all.
+    assert_eq!(r["remedy"]["land_added"], 2109.7);
     let s = statuses(&r);
     for unit in ["410500", "410502", "410503"] {
         assert_eq!(

@@ -557,6 +557,8 @@ pub fn summary(fix: &Fix, report: &crate::report::Report) -> crate::report::reme
     Remedies {
         lines,
         floor_area_added: fix.remedies.iter().map(|r| r.floor_area).sum(),
+        beds_added: fix.remedies.iter().map(|r| r.more.beds).sum(),
+        land_added: fix.remedies.iter().map(|r| r.more.land_area).sum(),
         sites: fix.sites.as_ref().map(|s| Sites {
             objective: s.objective,
             bound: s.bound,

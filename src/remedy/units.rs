@@ -115,6 +115,8 @@ pub struct Units<'c, 'p> {
     /// How many of `placed` the compounds' remedies made (their stations come first);
     /// the area rules' own new facilities follow.
     stations: usize,
+    /// The compounds by their bounding boxes, made when a new facility first needs a site.
+    compound_index: std::cell::OnceCell<crate::index::PolygonIndex>,
 }
 
 impl<'c, 'p> Units<'c, 'p> {
@@ -143,6 +145,7 @@ impl<'c, 'p> Units<'c, 'p> {
             options,
             stations: placed.len(),
             placed,
+            compound_index: std::cell::OnceCell::new(),
         }
     }
 
@@ -532,6 +535,18 @@ impl<'c, 'p> Units<'c, 'p> {
         }
         // Each new facility at a site of its own: the sites this fix already took.
         let taken: Vec<Point> = fix.remedies.iter().filter_map(|r| r.at).collect();
+        let index = self.compound_index.get_or_init(|| {
+            crate::index::PolygonIndex::new(plan.compounds.iter().map(|c| &c.geometry))
+        });
+        let in_compound = |p: &Point| {
+            !index
+                .containing(*p, |k| &plan.compounds[k].geometry)
+                .is_empty()
+        };
+        let free = Free {
+            taken: &taken,
+            in_compound: &in_compound,
+        };
         let (name, at, level, place) = match area.unit {
             Some(u) => {
                 let unit = &plan.units[u];
@@ -542,7 +557,7 @@ impl<'c, 'p> Units<'c, 'p> {
                 };
                 (
                     name.clone(),
-                    site_in(plan, u, &taken)?,
+                    site_in(plan, u, &free)?,
                     unit.level,
                     Place::Unit(u),
                 )
@@ -550,7 +565,7 @@ impl<'c, 'p> Units<'c, 'p> {
             // A plan without units: a free site among its compounds.
             None => (
                 self.checked.profile.city.clone(),
-                site_in_plan(plan, &taken)?,
+                site_in_plan(plan, &free)?,
                 UnitLevel::City,
                 Place::Plan,
             ),
@@ -705,16 +720,16 @@ pub fn facility_level(level: UnitLevel) -> FacilityLevel {
 /// A site for a new facility in unit `u`: its reference point when no compound covers it
 /// and no other new facility stands there, else the nearest free point of a grid over the
 /// unit ([`free_site`]).
-fn site_in(plan: &crate::model::Plan, u: usize, taken: &[Point]) -> Option<Point> {
+fn site_in(plan: &crate::model::Plan, u: usize, free: &Free) -> Option<Point> {
     let unit = &plan.units[u];
     let inside = |p: &Point| unit.geometry.contains(p);
     let rect = unit.geometry.bounding_rect()?;
-    Some(free_site(plan, unit.reference, rect, inside, taken).unwrap_or(unit.reference))
+    Some(free_site(unit.reference, rect, inside, free).unwrap_or(unit.reference))
 }
 
 /// A site for a new facility in a plan without units: the free point of a grid over its
 /// compounds (and a margin around them) nearest their middle.
-fn site_in_plan(plan: &crate::model::Plan, taken: &[Point]) -> Option<Point> {
+fn site_in_plan(plan: &crate::model::Plan, free: &Free) -> Option<Point> {
     let rect = plan
         .compounds
         .iter()
@@ -732,24 +747,31 @@ fn site_in_plan(plan: &crate::model::Plan, taken: &[Point]) -> Option<Point> {
         geo::coord! {x: rect.max().x + margin, y: rect.max().y + margin},
     );
     let middle = Point::from(rect.center());
-    free_site(plan, middle, rect, |_| true, taken)
+    free_site(middle, rect, |_| true, free)
+}
+
+/// What a new facility's site must not be: within a metre of another new facility, or in
+/// a compound (whose rules would then read it).
+struct Free<'a> {
+    taken: &'a [Point],
+    in_compound: &'a dyn Fn(&Point) -> bool,
 }
 
 /// `reference` when it is `inside`, in no compound and not `taken`, else the point of a
 /// 32 × 32 grid over `rect` nearest it that is so (none when no point is).
 fn free_site(
-    plan: &crate::model::Plan,
     reference: Point,
     rect: geo::Rect,
     inside: impl Fn(&Point) -> bool,
-    taken: &[Point],
+    site: &Free,
 ) -> Option<Point> {
     let free = |p: &Point| {
         inside(p)
-            && !taken
+            && !site
+                .taken
                 .iter()
                 .any(|t| (t.x() - p.x()).hypot(t.y() - p.y()) < 1.0)
-            && !plan.compounds.iter().any(|c| c.geometry.contains(p))
+            && !(site.in_compound)(p)
     };
     if free(&reference) {
         return Some(reference);

@@ -11,6 +11,10 @@ use crate::text::{Lang, Text};
 pub struct Remedies {
     pub lines: Vec<Line>,
     pub floor_area_added: f64,
+    /// Beds added (in new facilities and to existing ones).
+    pub beds_added: u64,
+    /// Land added, m².
+    pub land_added: f64,
     /// The service circle's sites as the solver chose them (none: none were needed).
     pub sites: Option<Sites>,
     /// The failures (at warning or above) of the fixed plan, each with why it is left.
@@ -92,8 +96,8 @@ impl Remedies {
             enlarge: self.count("enlarge"),
             advance: self.count("advance"),
             floor_area_added: (self.floor_area_added * 10.0).round() / 10.0,
-            beds_added: 0,
-            land_added: 0.0,
+            beds_added: self.beds_added,
+            land_added: (self.land_added * 10.0).round() / 10.0,
             sites: self.sites,
             left: self
                 .left
