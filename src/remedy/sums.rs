@@ -29,9 +29,9 @@ struct Sum {
     round: fn(f64) -> f64,
     /// The kinds a new facility for it is of.
     new: &'static [FacilityKind],
-    /// "需用地 {need} 平方米，现有 {have}" in words, from (unit, minimum, population,
-    /// need, have).
-    said: fn(&str, &str, &str, &str, &str) -> Text,
+    /// "需用地 {need} 平方米，现有 {have}" in words, from (the unit in zh and en, minimum,
+    /// population, need, have).
+    said: fn((&str, &str), &str, &str, &str, &str) -> Text,
 }
 
 const SUMS: [Sum; 2] = [
@@ -44,11 +44,11 @@ const SUMS: [Sum; 2] = [
         add: |m, x| m.land_area = round_up(m.land_area + x),
         round: round_up,
         new: FacilityKind::INSTITUTIONS,
-        said: |u, m, pop, n, h| {
+        said: |(uz, ue), m, pop, n, h| {
             let zh = format!(
-                "{u}人均用地须达 {m} 平方米：常住人口 {pop} 人需用地 {n} 平方米，现有 {h} 平方米"
+                "{uz}人均用地须达 {m} 平方米：常住人口 {pop} 人需用地 {n} 平方米，现有 {h} 平方米"
             );
-            let en = format!("{u} needs {n} m² of land for {m} m² per each of its {pop} residents; it has {h} m²");
+            let en = format!("{ue} needs {n} m² of land for {m} m² per each of its {pop} residents; it has {h} m²");
             Text::new(zh, en)
         },
     },
@@ -61,12 +61,12 @@ const SUMS: [Sum; 2] = [
         add: |m, x| m.family_beds += x as u64,
         round: |x| (x - 1e-9).ceil(),
         new: FacilityKind::COMMUNITY,
-        said: |u, m, pop, n, h| {
+        said: |(uz, ue), m, pop, n, h| {
             let zh = format!(
-                "{u}每千名老年人家庭养老床位须达 {m} 张：老年人 {pop} 人需 {n} 张，现有 {h} 张"
+                "{uz}每千名老年人家庭养老床位须达 {m} 张：老年人 {pop} 人需 {n} 张，现有 {h} 张"
             );
             let en = format!(
-                "{u} needs {n} family beds for {m} per 1,000 of its {pop} elderly; it has {h}"
+                "{ue} needs {n} family beds for {m} per 1,000 of its {pop} elderly; it has {h}"
             );
             Text::new(zh, en)
         },
@@ -132,10 +132,8 @@ fn one_rule(units: &mut Units, fix: &mut Fix, sum: &Sum) {
             num((sum.round)(need), decimals),
             num(have, decimals),
         );
-        let why = Text::new(
-            (sum.said)(&unit_named(f, Lang::Zh), &m, &pop, &n, &h).zh,
-            (sum.said)(&unit_named(f, Lang::En), &m, &pop, &n, &h).en,
-        );
+        let unit = (unit_named(f, Lang::Zh), unit_named(f, Lang::En));
+        let why = (sum.said)((&unit.0, &unit.1), &m, &pop, &n, &h);
         Units::fixes(fix, r, f, why);
         if let Some(due) = when.past {
             units.past_due(fix, f, due, true);
