@@ -26,6 +26,8 @@ pub mod read;
 pub mod remedy;
 pub mod report;
 pub mod rules;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod submission;
 pub mod synth;
 pub mod text;

@@ -34,6 +34,9 @@ enum Command {
     /// with them applied (with remedies.geojson, remedies.csv and report.json, its check)
     /// into OUT, and say what no change fixes.
     Fix(Box<cli::fix::FixArgs>),
+    /// Run the checking service: OGC API – Processes (check, fix) with a page for people,
+    /// the cities kept in memory, every check on record under --data.
+    Serve(Box<cli::serve::ServeArgs>),
     /// Compare two JSON reports as --baseline does: new, changed, fixed findings.
     Diff(cli::diff::DiffArgs),
     /// Merge JSON reports written elsewhere (one process per city on a cluster) into the
@@ -110,6 +113,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => cli::check::run(*args, started),
         Command::Fix(args) => cli::fix::run(*args),
+        Command::Serve(args) => cli::serve::run(*args),
         Command::Diff(args) => cli::diff::run(args),
         Command::Merge(args) => cli::merge::run(args),
         Command::Profiles { id, lang } => {

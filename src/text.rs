@@ -45,6 +45,14 @@ pub enum Lang {
 impl Lang {
     pub const NAMES: [&'static str; 2] = ["zh", "en"];
 
+    /// Its name, as `--lang` takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
     /// The language of `LC_ALL`, `LC_MESSAGES` or `LANG` (the first one set): Chinese when
     /// it starts with `zh`, else English. Without them, on Windows, the language of the
     /// user's Windows. What `--lang` and Python's `lang` default to.

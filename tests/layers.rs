@@ -22,7 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["submission", "remedy"],
     &["emit", "synth"],
     &["pipeline"],
-    &["python"],
+    &["python", "serve"],
 ];
 
 fn rank(module: &str) -> Option<usize> {

@@ -8,30 +8,12 @@
 //! user's would be. Every step has a time limit; nothing is installed outside the test's
 //! folder (maturin must be there already: `bash .ci/setup --tests`).
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
-/// Runs a command that must succeed; its standard output.
-fn ok(what: &str, cmd: &mut Command) -> String {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
-    assert!(
-        out.status.success(),
-        "{what} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A command stopped by `timeout` after `seconds` (exit 124: a hung pip or build fails the
-/// test, not the whole run).
-fn limited(seconds: u32, program: impl AsRef<std::ffi::OsStr>) -> Command {
-    let mut c = Command::new("timeout");
-    c.arg(seconds.to_string()).arg(program);
-    c
-}
+use common::{limited, must as ok};
 
 #[test]
 fn the_wheel_installed_alone_does_what_the_binary_does() {
@@ -57,28 +39,12 @@ fn the_wheel_installed_alone_does_what_the_binary_does() {
         .filter(|l| l.ends_with(".whl"))
         .map(|l| root.join(l.trim()))
         .unwrap_or_else(|| panic!("no wheel named in:\n{built}"));
-    let venv = dir.path().join("venv");
-    ok(
-        "python3 -m venv",
-        limited(300, "python3").args(["-m", "venv"]).arg(&venv),
-    );
-    let python = venv.join("bin/python");
-    ok(
-        "pip install",
-        limited(900, &python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "-c",
-            ])
-            .arg(root.join("tests/python/constraints.txt"))
-            // `map`: GeoPandas, pyogrio and what `.explore()` needs, as the README's
-            // notebook example installs them.
-            .arg(format!("{}[map]", wheel.display()))
-            .arg("pytest"),
+    // `map`: GeoPandas, pyogrio and what `.explore()` needs, as the README's notebook
+    // example installs them.
+    let python = common::venv(
+        dir.path(),
+        &root.join("tests/python/constraints.txt"),
+        &[&format!("{}[map]", wheel.display()), "pytest"],
     );
     let work = dir.path().join("elsewhere");
     std::fs::create_dir(&work).unwrap();

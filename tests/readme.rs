@@ -1,7 +1,8 @@
 //! Every example of the README works as written: its `sh` blocks run, and each `console`
 //! block's commands print what it shows (tests/common/readme.rs says how blocks are
 //! tagged and compared). The Python examples run in tests/python/test_readme.py, the
-//! GDAL and QGIS ones in tests/gdal.rs and tests/qgis.rs, the Rust ones as doctests.
+//! GDAL and QGIS ones in tests/gdal.rs and tests/qgis.rs, the OWSLib one in
+//! tests/serve_clients.rs, the Rust ones as doctests.
 
 mod common;
 
@@ -9,7 +10,7 @@ use common::readme::{self, shows, Sandbox};
 
 /// Tags whose blocks this test runs, and those run elsewhere or not at all.
 const RUN_HERE: [&str; 2] = ["sh", "console"];
-const RUN_ELSEWHERE: [&str; 4] = ["sh gdal", "sh qgis", "python", "rust"];
+const RUN_ELSEWHERE: [&str; 5] = ["sh gdal", "sh qgis", "python", "python owslib", "rust"];
 /// Examples not run here, each for a reason the README gives beside it (a published
 /// wheel, a server, a cluster, Windows, a CI service, the nightly toolchain).
 const NOT_RUN: [&str; 4] = ["sh not-run", "yaml", "bat", "powershell"];

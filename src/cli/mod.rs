@@ -9,6 +9,7 @@ pub mod fix;
 pub mod job;
 pub mod merge;
 pub mod progress;
+pub mod serve;
 pub mod timings;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};

@@ -28,6 +28,54 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Runs a command that must succeed (naming `what` if it does not); its standard output.
+pub fn must(what: &str, cmd: &mut Command) -> String {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A command stopped by `timeout` after `seconds` (exit 124: a hung pip or build fails the
+/// test, not the whole run).
+pub fn limited(seconds: u32, program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut c = Command::new("timeout");
+    c.arg(seconds.to_string()).arg(program);
+    c
+}
+
+/// A fresh virtual environment in `dir` with `packages` from the registry at the versions
+/// `constraints` pins; its Python.
+pub fn venv(dir: &std::path::Path, constraints: &std::path::Path, packages: &[&str]) -> PathBuf {
+    let venv = dir.join("venv");
+    must(
+        "python3 -m venv",
+        limited(300, "python3").args(["-m", "venv"]).arg(&venv),
+    );
+    let python = venv.join("bin/python");
+    must(
+        "pip install",
+        limited(900, &python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-c",
+            ])
+            .arg(constraints)
+            .args(packages),
+    );
+    python
+}
+
 /// Checks a plan folder and parses the JSON report.
 pub fn report(plan: &str, extra: &[&str]) -> (i32, Value) {
     let mut args = vec!["check", plan, "--format", "json"];

@@ -201,7 +201,14 @@ impl Sandbox {
             self.bin.display(),
             std::env::var("PATH").unwrap_or_default()
         );
-        let out = Command::new("timeout")
+        // Output goes to files, not pipes, and the command runs in a process group of its
+        // own that is ended with it: a process a block leaves behind (a server started
+        // with `&`, whose `kill %1` reaches only the shell function around it) neither
+        // holds the output open nor outlives the block.
+        use std::os::unix::process::CommandExt as _;
+        let files = tempfile::tempdir().unwrap();
+        let (out_path, err_path) = (files.path().join("out"), files.path().join("err"));
+        let status = Command::new("timeout")
             .args(["300", "bash", "-c", &command])
             .current_dir(self.path())
             .env("PATH", path)
@@ -209,12 +216,28 @@ impl Sandbox {
             .env_remove("LC_MESSAGES")
             .env("LANG", "C.UTF-8")
             .envs(env.iter().copied())
-            .output()
+            .stdin(std::process::Stdio::null())
+            .stdout(std::fs::File::create(&out_path).unwrap())
+            .stderr(std::fs::File::create(&err_path).unwrap())
+            .process_group(0)
+            .spawn()
+            .and_then(|mut child| {
+                let group = child.id();
+                let status = child.wait();
+                let _ = Command::new("kill")
+                    .args(["-TERM", "--", &format!("-{group}")])
+                    .stderr(std::process::Stdio::null())
+                    .status();
+                status
+            })
             .expect("run bash");
+        let read = |p: &std::path::Path| {
+            String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned()
+        };
         (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
+            status.code().unwrap_or(-1),
+            read(&out_path),
+            read(&err_path),
         )
     }
 
