@@ -6,7 +6,8 @@
 //! coordinates alone, on one thread. Before measuring a size it prints the input size,
 //! the end-to-end run's peak memory (from `--timings`) and its multiple of the input.
 //!
-//! `cargo bench --bench end_to_end`: 1k, 10k and 100k compounds;
+//! The stages run on mimalloc, the binary's allocator. `cargo bench --bench end_to_end`:
+//! 1k, 10k and 100k compounds;
 //! `PLANLINT_BENCH_MAX=1000000` adds 1M (written once, about 700 MB of GeoJSON).
 
 mod common;
@@ -29,6 +30,11 @@ use planlint::read::Sources;
 use planlint::rules::Prepared;
 
 const AS_OF: &str = "2024-06-30";
+
+/// The allocator of the `planlint` binary (and of `planlint serve`, which keeps a city and
+/// checks submissions against it), so that the stages measured here run as they do there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// A generated city with its streets, written once per size under target/.
 fn city(n: usize) -> PathBuf {

@@ -361,6 +361,8 @@ impl Request {
                             .within
                             .as_ref()
                             .map_or_else(Vec::new, |w| w.compounds.clone()),
+                        // Every unit: the remedies of the areas read them all.
+                        units: None,
                     })),
                     ..self.options.clone()
                 };

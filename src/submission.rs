@@ -135,7 +135,7 @@ impl CityIndex {
                     },
                 )
             },
-            || crate::index::UnitJoins::of(city),
+            || crate::index::UnitJoins::of(city).with_facilities(city),
         );
         CityIndex {
             units: std::sync::Arc::new(units),
@@ -247,6 +247,11 @@ pub fn part(
                     .filter(|(l, _)| *l == Layer::Compounds)
                     .count(),
             extent: whole,
+            city_facilities: if sub.replaced.iter().any(|(l, _)| *l == Layer::Facilities) {
+                0
+            } else {
+                city.facilities.len()
+            },
         }),
     };
     join(&mut plan, submission, &sub);
@@ -392,6 +397,13 @@ fn after(
                 .iter()
                 .map(|c| submission.compounds.contains(&c.id))
                 .collect(),
+            // Only the units the submission touches are reported ([`compared_with`]).
+            units: Some({
+                let touched = touched_units(merged, submission);
+                (0..merged.units.len())
+                    .map(|u| touched.contains(&u))
+                    .collect()
+            }),
         })),
         ..options.clone()
     };
@@ -580,6 +592,7 @@ mod tests {
         let focused = run(crate::Options {
             focus: Some(Arc::new(crate::rules::Focus {
                 compounds: wanted.clone(),
+                ..Default::default()
             })),
             ..Default::default()
         });
@@ -646,6 +659,7 @@ mod tests {
             let full = run(None);
             let focused = run(Some(Arc::new(crate::rules::Focus {
                 compounds: wanted.to_vec(),
+                ..Default::default()
             })));
             let expected: Vec<String> = full
                 .findings

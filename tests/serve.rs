@@ -849,3 +849,73 @@ fn fix_gives_the_remedies_of_planlint_fix_context() {
         "fixed/compounds.geojson"
     );
 }
+
+#[test]
+fn sighup_reloads_the_cities_without_dropping_a_request() {
+    let data = tempfile::tempdir().unwrap();
+    // A copy of the sample city, whose date is then moved on.
+    let city = data.path().join("city");
+    std::fs::create_dir(&city).unwrap();
+    for f in std::fs::read_dir(common::root().join("data/sample")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, city.join(f.file_name().unwrap())).unwrap();
+    }
+    let city_arg = format!("sample={}", city.display());
+    let server = Server::start(&data.path().join("data"), &["--city", &city_arg]);
+    let url = server.url("/processes/check/execution");
+    let body = execute_body(
+        &submission_zip(),
+        "application/zip",
+        json!({"city": "sample"}),
+    );
+    let as_of = || post(&url, &[], &body).json()["report"]["value"]["as_of"].clone();
+    assert_eq!(as_of(), "2024-06-30");
+    let settings = city.join("plan.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, text.replace("2024-06-30", "2025-06-30")).unwrap();
+    let pid = server.child.id().to_string();
+    std::thread::scope(|s| {
+        let checks = s.spawn(|| {
+            (0..40)
+                .map(|_| post(&url, &[], &body).status)
+                .collect::<Vec<_>>()
+        });
+        for _ in 0..3 {
+            std::thread::sleep(Duration::from_millis(40));
+            let sent = Command::new("kill").args(["-HUP", &pid]).status().unwrap();
+            assert!(sent.success());
+        }
+        let statuses = checks.join().unwrap();
+        assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    });
+    // The city as it is now on disk: the submission takes its date.
+    let started = Instant::now();
+    while as_of() != "2025-06-30" {
+        assert!(started.elapsed() < Duration::from_secs(60), "not reloaded");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_check_over_the_time_limit_fails_its_job() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &["--time-limit", "0"]);
+    let a = post(
+        &server.url("/processes/check/execution"),
+        &[],
+        &execute_body(&big_plan(20_000), "application/zip", json!({})),
+    );
+    let v = a.is_exception(504);
+    assert!(v["detail"].as_str().unwrap().contains("limit"), "{v}");
+    let jobs = get(&server.url("/jobs"), "application/json").json();
+    assert_eq!(jobs["jobs"][0]["status"], "failed");
+    assert!(jobs["jobs"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("limit"));
+    // The check that went on in the background does not turn the job successful.
+    std::thread::sleep(Duration::from_secs(3));
+    let id = jobs["jobs"][0]["jobID"].as_str().unwrap();
+    let after = get(&server.url(&format!("/jobs/{id}")), "application/json").json();
+    assert_eq!(after["status"], "failed");
+}

@@ -55,13 +55,20 @@ impl Joins {
                         _ => unit_joins_with(plan, &UnitJoins::of(plan)),
                     },
                     || {
-                        let rank = id_rank(plan.facilities.iter().map(|f| f.id.as_str()));
                         let compound_points =
                             PointIndex::new(plan.compounds.iter().map(|c| c.reference).enumerate());
-                        let facility_points = PointIndex::ranked(
-                            plan.facilities.iter().map(|f| f.reference).enumerate(),
-                            rank.clone(),
-                        );
+                        let known = units.and_then(|u| u.known(plan));
+                        let (rank, facility_points) = match known {
+                            Some(k) => k.extended(plan),
+                            None => {
+                                let rank = id_rank(plan.facilities.iter().map(|f| f.id.as_str()));
+                                let points = PointIndex::ranked(
+                                    plan.facilities.iter().map(|f| f.reference).enumerate(),
+                                    rank.clone(),
+                                );
+                                (rank, points)
+                            }
+                        };
                         (rank, (facility_points, compound_points))
                     },
                 )
@@ -192,6 +199,58 @@ pub struct UnitJoins {
     index: PolygonIndex,
     descendants: Vec<Vec<usize>>,
     notes: Vec<Text>,
+    /// The facilities of the plan they were made of, joined (a kept city's,
+    /// [`UnitJoins::with_facilities`]): a part of it that begins with those very
+    /// facilities ([`crate::model::Partial::city_facilities`]) joins only its others.
+    facilities: Option<KnownFacilities>,
+}
+
+/// A kept city's facilities, joined once: what a part of it that begins with them
+/// ([`UnitJoins::known`]) extends with its own rather than making again.
+struct KnownFacilities {
+    count: usize,
+    /// Per unit, its facilities, ascending.
+    unit_facilities: Vec<Vec<usize>>,
+    /// The facilities in the order of their ids (equal ids in file order).
+    by_id: Vec<usize>,
+    /// Their reference points.
+    points: PointIndex,
+}
+
+impl KnownFacilities {
+    /// The rank of every facility of `plan` by id, and the point index of them all, the
+    /// others added to the known ones: as [`id_rank`] and [`PointIndex::ranked`] make
+    /// them (equally near points are settled by rank, so the tree's shape changes no
+    /// answer).
+    fn extended(&self, plan: &Plan) -> (Vec<u32>, PointIndex) {
+        let ids = |i: usize| plan.facilities[i].id.as_str();
+        let mut others: Vec<usize> = (self.count..plan.facilities.len()).collect();
+        others.sort_by(|&a, &b| ids(a).cmp(ids(b)).then(a.cmp(&b)));
+        let mut rank = vec![0u32; plan.facilities.len()];
+        let (mut known, mut more) = (self.by_id.iter().peekable(), others.iter().peekable());
+        let mut next = 0u32;
+        loop {
+            // A known facility comes first among equal ids: its index is the smaller.
+            let take_known = match (known.peek(), more.peek()) {
+                (Some(&&k), Some(&&o)) => ids(k) <= ids(o),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let i = if take_known {
+                known.next()
+            } else {
+                more.next()
+            };
+            rank[*i.expect("peeked")] = next;
+            next += 1;
+        }
+        let points = self.points.with(
+            (self.count..plan.facilities.len()).map(|i| (i, plan.facilities[i].reference)),
+            rank.clone(),
+        );
+        (rank, points)
+    }
 }
 
 impl std::fmt::Debug for UnitJoins {
@@ -210,7 +269,32 @@ impl UnitJoins {
             index,
             descendants,
             notes,
+            facilities: None,
         }
+    }
+
+    /// The units' joins with `plan`'s facilities joined too: each unit's, their order by
+    /// id and their point index.
+    pub fn with_facilities(mut self, plan: &Plan) -> UnitJoins {
+        let unit_facilities = unit_joins_with(plan, &self).unit_facilities;
+        let ids: Vec<&str> = plan.facilities.iter().map(|f| f.id.as_str()).collect();
+        let mut by_id: Vec<usize> = (0..ids.len()).collect();
+        by_id.sort_by(|&a, &b| ids[a].cmp(ids[b]).then(a.cmp(&b)));
+        self.facilities = Some(KnownFacilities {
+            count: plan.facilities.len(),
+            unit_facilities,
+            by_id,
+            points: PointIndex::new(plan.facilities.iter().map(|f| f.reference).enumerate()),
+        });
+        self
+    }
+
+    /// The known facilities, when `plan` has these units and begins with them.
+    fn known(&self, plan: &Plan) -> Option<&KnownFacilities> {
+        let leading = plan.partial.as_ref().map_or(0, |p| p.city_facilities);
+        self.facilities.as_ref().filter(|k| {
+            self.units == plan.units.len() && k.count == leading && k.count <= plan.facilities.len()
+        })
     }
 }
 
@@ -218,11 +302,29 @@ impl UnitJoins {
 /// units' own joins).
 fn unit_joins_with(plan: &Plan, units: &UnitJoins) -> ByUnit {
     let unit_geom = |i: usize| &plan.units[i].geometry;
-    let facility_refs: Vec<Point> = plan.facilities.iter().map(|f| f.reference).collect();
+    // The facilities the units' joins were made with, when this plan begins with them.
+    let known = units.known(plan);
+    let from = known.map_or(0, |k| k.count);
+    let facility_refs: Vec<Point> = plan.facilities[from..]
+        .iter()
+        .map(|f| f.reference)
+        .collect();
     let facility_units = one_per_level(plan, units.index.containing_all(&facility_refs, unit_geom));
     let compound_refs: Vec<Point> = plan.compounds.iter().map(|c| c.reference).collect();
     let compound_units = one_per_level(plan, units.index.containing_all(&compound_refs, unit_geom));
-    let unit_facilities = invert(&facility_units, plan.units.len());
+    let unit_facilities = match known {
+        // Each unit's list stays ascending: the others come after the known ones.
+        Some(k) => {
+            let mut lists = k.unit_facilities.clone();
+            for (k, us) in facility_units.iter().enumerate() {
+                for &u in us {
+                    lists[u].push(from + k);
+                }
+            }
+            lists
+        }
+        None => invert(&facility_units, plan.units.len()),
+    };
     ByUnit {
         unit_facilities,
         compound_units,

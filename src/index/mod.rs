@@ -122,6 +122,19 @@ impl PointIndex {
         }
     }
 
+    /// This index with more points, ranked by `rank`: the tree copied and the points
+    /// inserted, rather than built again.
+    pub fn with(&self, more: impl Iterator<Item = (usize, Point)>, rank: Vec<u32>) -> Self {
+        let mut tree = self.tree.clone();
+        for (i, p) in more {
+            tree.insert(GeomWithData::new([p.x(), p.y()], i));
+        }
+        PointIndex {
+            tree,
+            rank: Some(rank),
+        }
+    }
+
     fn rank(&self, i: usize) -> u32 {
         self.rank
             .as_ref()

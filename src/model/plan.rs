@@ -376,6 +376,9 @@ pub struct Partial {
     pub compounds: usize,
     /// The whole's extent: every unit's and compound's outline and every facility's point.
     pub extent: Option<geo::Rect<f64>>,
+    /// How many of the part's first facilities are the city's, all of them in the city's
+    /// order (0 when the part leaves one out): their joins to the units are the city's.
+    pub city_facilities: usize,
 }
 
 impl Plan {

@@ -110,14 +110,16 @@ impl<'a> Inputs<'a> {
         }
     }
 
-    /// Units of the given levels, as area subjects. A city-level rule on a plan without a
-    /// city unit speaks for the whole plan (all facilities and all units).
+    /// Units of the given levels whose findings are wanted, as area subjects. A city-level
+    /// rule on a plan without a city unit speaks for the whole plan (all facilities and all
+    /// units).
     pub fn areas(&self, levels: &[LevelSel]) -> Vec<Area<'_>> {
         let mut out: Vec<Area> = self
             .plan
             .units
             .iter()
             .enumerate()
+            .filter(|(i, _)| self.focus.is_none_or(|f| f.wants_unit(*i)))
             .filter_map(|(i, u)| {
                 let level = levels.iter().copied().find(|l| l.matches(u.level))?;
                 Some(Area {

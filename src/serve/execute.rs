@@ -690,7 +690,9 @@ pub async fn spawn(state: Arc<State>, id: String, execution: Execution) -> Resul
     let worker = {
         let state = state.clone();
         let id = id.clone();
+        let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
             let _permit = permit;
             run(&state, &id, &execution)
         })

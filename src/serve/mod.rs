@@ -478,7 +478,11 @@ fn start(
         return Err(Problem::internal(&e));
     }
     tracing::info!(job = %id, process = execution.process.id(), city = ?execution.city, bytes = execution.upload.len(), "job accepted");
-    let handle = tokio::spawn(execute::spawn(state.clone(), id.clone(), execution));
+    // The job's lines carry the request's id, though the job outlives the request.
+    use tracing::Instrument as _;
+    let handle = tokio::spawn(
+        execute::spawn(state.clone(), id.clone(), execution).instrument(tracing::Span::current()),
+    );
     Ok((id, handle))
 }
 
