@@ -381,6 +381,24 @@ fn the_ogc_documents_declare_what_the_server_does() {
         proxied["processes"][0]["links"][0]["href"],
         "https://plan.example.gov.cn/planlint/processes/check"
     );
+    // The page's links and form too; a prefix that is not a plain path is ignored.
+    let page = |prefix: &str| {
+        answer(
+            agent()
+                .get(&server.url("/"))
+                .header("Accept", "text/html")
+                .header("X-Forwarded-Prefix", prefix)
+                .call()
+                .unwrap(),
+        )
+        .text()
+    };
+    let html = page("/planlint");
+    assert!(html.contains("action=\"/planlint/\""), "{html}");
+    assert!(html.contains("href=\"/planlint/jobs?f=html\""));
+    assert!(!html.contains("href=\"/jobs"));
+    let html = page("/x\"><script>");
+    assert!(html.contains("action=\"/\"") && !html.contains("<script>"));
 }
 
 /// A zip entry that the writer would refuse or rewrite: written byte by byte, as a hostile
@@ -437,6 +455,15 @@ fn hostile_uploads_get_a_clear_4xx_and_harm_nothing() {
         "outside",
     );
     check(&raw_zip("link.geojson", b"", true), 400, "link");
+    // A file, then a file inside it as though it were a folder.
+    check(
+        &zip_of(&[
+            ("compounds.geojson".into(), b"{}".to_vec()),
+            ("compounds.geojson/x.csv".into(), b"a".to_vec()),
+        ]),
+        400,
+        "cannot be unpacked",
+    );
     // Nothing was written outside the jobs' folders.
     assert!(!data.path().join("escaped.geojson").exists());
     assert!(!data
@@ -499,10 +526,17 @@ fn hostile_uploads_get_a_clear_4xx_and_harm_nothing() {
     );
     let v = a.is_exception(422);
     assert!(v["detail"].as_str().unwrap().contains("compounds"), "{v}");
-    // Refused uploads are not jobs; the plan that could not be read is one, failed.
+    // Uploads refused before they are unpacked are not jobs; the zip that could not be
+    // unpacked and the plan that could not be read are, failed, with their reasons.
     let jobs = get(&server.url("/jobs"), "application/json").json();
-    assert_eq!(jobs["numberMatched"], 1, "{jobs}");
-    assert_eq!(jobs["jobs"][0]["status"], "failed");
+    assert_eq!(jobs["numberMatched"], 2, "{jobs}");
+    for (job, reason) in [(0, "compounds"), (1, "cannot be unpacked")] {
+        assert_eq!(jobs["jobs"][job]["status"], "failed");
+        assert!(jobs["jobs"][job]["message"]
+            .as_str()
+            .unwrap()
+            .contains(reason));
+    }
     // A job ends unpacked: only the upload and outputs are kept.
     let id = jobs["jobs"][0]["jobID"].as_str().unwrap();
     assert!(!data.path().join("jobs").join(id).join("plan").exists());

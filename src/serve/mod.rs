@@ -292,14 +292,45 @@ fn router(state: Arc<State>) -> Router {
 /// (`X-Forwarded-Proto`, `X-Forwarded-Host`, `X-Forwarded-Prefix`).
 fn base(headers: &HeaderMap) -> String {
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let proto = get("x-forwarded-proto").unwrap_or("http");
+    let proto = match get("x-forwarded-proto") {
+        Some("https") => "https",
+        _ => "http",
+    };
     let host = get("x-forwarded-host")
         .or_else(|| get("host"))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+        })
         .unwrap_or("localhost");
-    let prefix = get("x-forwarded-prefix")
+    format!("{proto}://{host}{}", prefix(headers))
+}
+
+/// The path a reverse proxy serves this server under (`X-Forwarded-Prefix`, `/planlint`),
+/// or nothing; a prefix that is not a plain path is ignored.
+fn prefix(headers: &HeaderMap) -> String {
+    let prefix = headers
+        .get("x-forwarded-prefix")
+        .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .trim_end_matches('/');
-    format!("{proto}://{host}{prefix}")
+    let plain = prefix.split('/').skip(1).all(|part| {
+        !part.is_empty()
+            && part != ".."
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
+    });
+    if prefix.starts_with('/') && plain {
+        prefix.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// A page, its links under the proxy's prefix.
+fn page_response(headers: &HeaderMap, html: String) -> Response {
+    Html(page::under(&prefix(headers), html)).into_response()
 }
 
 /// The language the client reads: `Accept-Language`'s first of zh or en, else Chinese.
@@ -363,7 +394,10 @@ async fn landing(
 ) -> Result<Response, Problem> {
     if wants_html(&headers, &query) {
         let (jobs, total) = state.store.list(20, 0).map_err(|e| Problem::internal(&e))?;
-        return Ok(Html(page::landing(&state, &jobs, total, lang_of(&headers))).into_response());
+        return Ok(page_response(
+            &headers,
+            page::landing(&state, &jobs, total, lang_of(&headers)),
+        ));
     }
     Ok(json_response(ogc::landing(&base(&headers))))
 }
@@ -562,7 +596,7 @@ async fn page_submit(
     let (id, done) = start(&state, execution)?;
     // The job's page says how it ended, failed or not.
     let _ = done.await;
-    Ok(Redirect::to(&format!("/jobs/{id}?f=html")).into_response())
+    Ok(Redirect::to(&format!("{}/jobs/{id}?f=html", prefix(&headers))).into_response())
 }
 
 async fn jobs(
@@ -577,9 +611,10 @@ async fn jobs(
         .list(limit, offset)
         .map_err(|e| Problem::internal(&e))?;
     if wants_html(&headers, &query) {
-        return Ok(
-            Html(page::jobs(&jobs, total, offset, limit, lang_of(&headers))).into_response(),
-        );
+        return Ok(page_response(
+            &headers,
+            page::jobs(&jobs, total, offset, limit, lang_of(&headers)),
+        ));
     }
     let base = base(&headers);
     let mut links = vec![
@@ -619,7 +654,10 @@ async fn job(
         let report = std::fs::read(state.store.folder(&id).join("report.json"))
             .ok()
             .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
-        return Ok(Html(page::job(&job, report.as_ref(), lang_of(&headers))).into_response());
+        return Ok(page_response(
+            &headers,
+            page::job(&job, report.as_ref(), lang_of(&headers)),
+        ));
     }
     Ok(json_response(execute::status_info(&job, &base(&headers))))
 }

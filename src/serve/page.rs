@@ -13,6 +13,18 @@ use super::State;
 use crate::emit::markup::{escape, Place};
 use crate::text::Lang;
 
+/// A page's links (`href`, `src`, `action`, all from the root) under `prefix`, the path a
+/// reverse proxy serves the server under. Text from a plan or a request is escaped, so
+/// none of it reads as an attribute.
+pub fn under(prefix: &str, html: String) -> String {
+    if prefix.is_empty() {
+        return html;
+    }
+    ["href", "src", "action"].iter().fold(html, |html, attr| {
+        html.replace(&format!("{attr}=\"/"), &format!("{attr}=\"{prefix}/"))
+    })
+}
+
 fn e(s: &str) -> String {
     escape(s, Place::Html)
 }

@@ -87,12 +87,18 @@ pub fn unpack(bytes: &[u8], kind: Kind, dir: &Path) -> Result<PathBuf, Problem> 
                     .by_index(*index)
                     .map_err(|e| Problem::bad_upload(&format!("{}: {e}", name.display())))?;
                 let path = dir.join(name);
+                // A name that cannot be made a file here (one entry a file, another inside
+                // it as a folder) is the zip's fault.
+                let unpackable = |e: std::io::Error| {
+                    Problem::bad_upload(&format!(
+                        "the zip's entry '{}' cannot be unpacked: {e}",
+                        name.display()
+                    ))
+                };
                 if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|e| Problem::internal(&format!("{e}")))?;
+                    std::fs::create_dir_all(parent).map_err(unpackable)?;
                 }
-                let mut out =
-                    std::fs::File::create(&path).map_err(|e| Problem::internal(&format!("{e}")))?;
+                let mut out = std::fs::File::create(&path).map_err(unpackable)?;
                 let left = budget - unpacked;
                 let mut limited = (&mut entry).take(left + 1);
                 let written = copy(&mut limited, &mut out)
