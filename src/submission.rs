@@ -359,11 +359,12 @@ pub fn check_in_city(
     as_of: chrono::NaiveDate,
     options: &Options,
 ) -> Report {
+    let touched = touched_units(merged, submission);
     let (before, after) = rayon::join(
         || Before::of(city, prepared, as_of),
-        || after(merged, submission, prepared, as_of, options),
+        || after(merged, submission, &touched, prepared, as_of, options),
     );
-    compared_with(after, &before, merged, submission)
+    compared_with(after, &before, merged, submission, &touched)
 }
 
 /// Checks `merged` against what the city was before (kept from an earlier
@@ -377,15 +378,17 @@ pub fn check_against(
     as_of: chrono::NaiveDate,
     options: &Options,
 ) -> Report {
-    let report = after(merged, submission, prepared, as_of, options);
-    compared_with(report, before, merged, submission)
+    let touched = touched_units(merged, submission);
+    let report = after(merged, submission, &touched, prepared, as_of, options);
+    compared_with(report, before, merged, submission, &touched)
 }
 
 /// The check with the submission in the city: the findings of the submission's own
-/// compounds (their circle walked on the roads around them) and the areas'.
+/// compounds (their circle walked on the roads around them) and the areas' it touches.
 fn after(
     merged: &Plan,
     submission: &Submission,
+    touched: &[bool],
     prepared: &Prepared,
     as_of: chrono::NaiveDate,
     options: &Options,
@@ -398,12 +401,7 @@ fn after(
                 .map(|c| submission.compounds.contains(&c.id))
                 .collect(),
             // Only the units the submission touches are reported ([`compared_with`]).
-            units: Some({
-                let touched = touched_units(merged, submission);
-                (0..merged.units.len())
-                    .map(|u| touched.contains(&u))
-                    .collect()
-            }),
+            units: Some(touched.to_vec()),
         })),
         ..options.clone()
     };
@@ -417,11 +415,11 @@ fn compared_with(
     before: &Before,
     merged: &Plan,
     submission: &Submission,
+    touched: &[bool],
 ) -> Report {
     if let Some(shapes) = report.geometry.as_mut() {
         std::sync::Arc::make_mut(shapes).focus = extent(merged, submission);
     }
-    let touched = touched_units(merged, submission);
     let before: HashMap<(&str, &str), &Finding> = before
         .findings
         .iter()
@@ -433,7 +431,11 @@ fn compared_with(
         .filter_map(|f| match f.subject.layer {
             Layer::Compounds if submission.compounds.contains(&f.subject.id) => Some(f),
             Layer::Facilities if submission.facilities.contains(&f.subject.id) => Some(f),
-            Layer::Units if f.subject.index.is_some_and(|u| touched.contains(&u)) => {
+            Layer::Units
+                if f.subject
+                    .index
+                    .is_some_and(|u| touched.get(u) == Some(&true)) =>
+            {
                 Some(compared(f, &before))
             }
             Layer::Plan => Some(compared(f, &before)),
@@ -455,8 +457,8 @@ fn compared_with(
     report
 }
 
-/// The units that contain one of the submission's compounds or facilities.
-fn touched_units(plan: &Plan, submission: &Submission) -> HashSet<usize> {
+/// Per unit, whether it contains one of the submission's compounds or facilities.
+fn touched_units(plan: &Plan, submission: &Submission) -> Vec<bool> {
     let points: Vec<geo::Point> = plan
         .compounds
         .iter()
@@ -469,8 +471,9 @@ fn touched_units(plan: &Plan, submission: &Submission) -> HashSet<usize> {
                 .map(|f| f.reference),
         )
         .collect();
-    (0..plan.units.len())
-        .filter(|&u| points.iter().any(|p| plan.units[u].geometry.intersects(p)))
+    plan.units
+        .iter()
+        .map(|u| points.iter().any(|p| u.geometry.intersects(p)))
         .collect()
 }
 

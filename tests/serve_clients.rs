@@ -7,10 +7,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
 use common::limited;
+use common::server::{zip_folder, Server};
 
 /// The first of `names` on the PATH.
 fn program(names: &[&str]) -> std::path::PathBuf {
@@ -22,71 +20,13 @@ fn program(names: &[&str]) -> std::path::PathBuf {
         .unwrap_or_else(|| panic!("none of {names:?} on the PATH: bash .ci/setup --tests"))
 }
 
-/// A child process killed when dropped.
-struct Killed(std::process::Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A plan folder zipped, its files at the top.
-fn zip_folder(dir: &std::path::Path) -> Vec<u8> {
-    use std::io::Write as _;
-    let mut out = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut out);
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.is_file())
-            .collect();
-        files.sort();
-        for f in files {
-            zip.start_file(
-                f.file_name().unwrap().to_string_lossy(),
-                zip::write::SimpleFileOptions::default(),
-            )
-            .unwrap();
-            zip.write_all(&std::fs::read(&f).unwrap()).unwrap();
-        }
-        zip.finish().unwrap();
-    }
-    out.into_inner()
-}
-
 #[test]
 fn owslib_and_a_browser_use_the_service_unchanged() {
     let root = common::root();
     let dir = tempfile::tempdir().unwrap();
-    let server = Command::new(env!("CARGO_BIN_EXE_planlint"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--city",
-            "anyang=data/sample",
-            "--data",
-        ])
-        .arg(dir.path().join("data"))
-        .current_dir(&root)
-        .env("PLANLINT_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start planlint serve");
     // Killed however the test ends.
-    let mut server = Killed(server);
-    let mut line = String::new();
-    BufReader::new(server.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("planlint serve: listening on ")
-        .unwrap_or_else(|| panic!("{line:?}"))
-        .to_string();
+    let server = Server::start(&dir.path().join("data"), &["--city", "anyang=data/sample"]);
+    let base = server.base.clone();
     let python = common::venv(
         dir.path(),
         &root.join("tests/clients/constraints.txt"),

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 pub mod browser;
 pub mod readme;
+pub mod server;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
