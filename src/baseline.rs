@@ -70,21 +70,13 @@ pub fn entries_of_json(v: &Value) -> Result<Vec<Entry>, String> {
                     .map_err(|e| format!("findings[{i}]: {e}"))?,
                 status: Status::parse(&status)
                     .ok_or_else(|| format!("findings[{i}]: unknown status '{status}'"))?,
-                measured: measure(&f["measured"]),
-                required: measure(&f["required"]),
+                measured: Measure::from_json(&f["measured"]),
+                required: Measure::from_json(&f["required"]),
                 message: f["message"].as_str().unwrap_or("").to_string(),
                 deficit: f["gap"]["deficit"].as_f64(),
             })
         })
         .collect()
-}
-
-fn measure(v: &Value) -> Measure {
-    match v {
-        Value::Number(n) => n.as_f64().map_or(Measure::Null, Measure::Number),
-        Value::String(s) => Measure::Date(s.clone()),
-        _ => Measure::Null,
-    }
 }
 
 /// Compares the findings now with the baseline's.
@@ -182,10 +174,7 @@ fn gaps(before: &Entry, now: &Entry) -> (Option<f64>, Option<f64>) {
 fn distance(e: &Entry) -> Option<f64> {
     match (&e.measured, &e.required) {
         (Measure::Number(m), Measure::Number(r)) => Some((m - r).abs()),
-        (Measure::Date(m), Measure::Date(r)) => {
-            let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-            Some((d(m)? - d(r)?).num_days().unsigned_abs() as f64)
-        }
+        (Measure::Date(m), Measure::Date(r)) => Some((*m - *r).num_days().unsigned_abs() as f64),
         _ => None,
     }
 }

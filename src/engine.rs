@@ -72,7 +72,18 @@ impl Default for Options {
 /// then subject id, whatever the thread count. A section that did not parse gives its
 /// rule a `skipped` finding saying why.
 pub fn run(plan: &Plan, prepared: &Prepared, as_of: NaiveDate, options: &Options) -> Report {
-    check(plan, prepared, as_of, options).report(options)
+    steps(plan, prepared, as_of, options, Keep::ForReport).report(options)
+}
+
+/// What a check keeps of the walking network once the circle is measured.
+#[derive(Clone, Copy, PartialEq)]
+enum Keep {
+    /// All of it: what comes after the check reads it ([`check`]).
+    All,
+    /// What the report reads only ([`run`]): without site suggestions or service areas,
+    /// the network's summary, the network itself (a gigabyte at 1M compounds) and the
+    /// circle's search freed before the rules make their findings.
+    ForReport,
 }
 
 /// A plan checked, with what each step built: the joins and the walking network
@@ -92,6 +103,8 @@ pub struct Checked<'p> {
     /// In the order of report.md ([`Finding::order`]).
     pub findings: Vec<Finding>,
     focus: Option<std::sync::Arc<rules::Focus>>,
+    /// The network's summary, made before the network was freed ([`Keep::ForReport`]).
+    network_report: Option<crate::network::NetworkReport>,
 }
 
 /// The check's steps, one after the other: index → analyse → rules.
@@ -101,8 +114,25 @@ pub fn check<'p>(
     as_of: NaiveDate,
     options: &Options,
 ) -> Checked<'p> {
+    steps(plan, prepared, as_of, options, Keep::All)
+}
+
+fn steps<'p>(
+    plan: &'p Plan,
+    prepared: &Prepared<'p>,
+    as_of: NaiveDate,
+    options: &Options,
+    keep: Keep,
+) -> Checked<'p> {
     let mut indexed = index(plan, prepared, as_of, options);
-    let analysis = analyse(plan, prepared, as_of, options, &mut indexed);
+    let mut analysis = analyse(plan, prepared, as_of, options, &mut indexed);
+    let mut network_report = None;
+    if keep == Keep::ForReport && options.suggest == 0 && !options.service_areas {
+        network_report = indexed.network.take().map(|n| n.report(plan));
+        if let Some(c) = analysis.circle.as_mut() {
+            c.search = None;
+        }
+    }
     let mut checked = Checked {
         plan,
         profile: prepared.profile,
@@ -112,6 +142,7 @@ pub fn check<'p>(
         analysis,
         findings: Vec::new(),
         focus: options.focus.clone(),
+        network_report,
     };
     let mut findings = rules(&checked.rule_inputs(), prepared, options);
     options.tell(Stage::Summarising);
@@ -313,8 +344,12 @@ impl<'p> Checked<'p> {
 
     /// The last step: the report, with the circle's summary, the site suggestions, the
     /// notes, and what the map formats draw.
-    pub fn report(self, options: &Options) -> Report {
+    pub fn report(mut self, options: &Options) -> Report {
         let (plan, profile) = (self.plan, self.profile);
+        let network = match self.network.as_ref() {
+            Some(n) => Some(n.report(plan)),
+            None => self.network_report.take(),
+        };
         let inputs = self.inputs();
         let circle = self.analysis.circle.as_ref();
         let summary = circle
@@ -324,7 +359,6 @@ impl<'p> Checked<'p> {
             analysis::suggestions::suggest(&inputs, c, options.suggest)
         });
         let notes = self.notes(no_households);
-        let network = self.network.as_ref().map(|n| n.report(plan));
         let shapes = options.geometry.then(|| {
             let mut shapes = report::Geometries::of(plan);
             shapes.circle = circle.map(|c| (c.max_distance, c.qualifying.clone()));

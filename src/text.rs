@@ -45,6 +45,19 @@ pub enum Lang {
 impl Lang {
     pub const NAMES: [&'static str; 2] = ["zh", "en"];
 
+    /// The one of `zh` and `en` in this language.
+    pub fn pick<T>(self, zh: T, en: T) -> T {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    /// What joins two clauses of a message ([`Text::join`]).
+    pub fn separator(self) -> &'static str {
+        self.pick("；", "; ")
+    }
+
     /// Its name, as `--lang` takes it.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -166,6 +179,18 @@ macro_rules! t {
     };
 }
 pub(crate) use t;
+
+/// Formats one of two format strings, in `lang`: `say!(lang, "缺少 {}", "missing {}", x)`,
+/// what a [`crate::model::Said`] message says when printed.
+macro_rules! say {
+    ($lang:expr, $zh:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        match $lang {
+            $crate::text::Lang::Zh => format!($zh $(, $arg)*),
+            $crate::text::Lang::En => format!($en $(, $arg)*),
+        }
+    };
+}
+pub(crate) use say;
 
 /// Formats a number for people: thousands separated, at most `decimals` decimals,
 /// trailing zeros dropped (`12,345.5`).

@@ -138,11 +138,7 @@ fn row(file: &Path, level: Severity) -> Row {
     {
         row.plan = dir.display().to_string();
     }
-    let measure = |v: &serde_json::Value| match v {
-        serde_json::Value::Number(n) => n.as_f64().map_or(Measure::Null, Measure::Number),
-        serde_json::Value::String(s) => Measure::Date(s.clone()),
-        _ => Measure::Null,
-    };
+    let measure = Measure::from_json;
     let mut failing: Vec<&FindingHead> = r
         .findings
         .iter()

@@ -62,7 +62,7 @@ impl Emitter for GeojsonEmitter {
 fn properties(row: &Row) -> Value {
     let measure = |m: &Measure| match m {
         Measure::Number(x) => json!(x),
-        Measure::Date(d) => json!(d),
+        Measure::Date(d) => json!(d.to_string()),
         Measure::Null => Value::Null,
     };
     let cells: [Value; 17] = [

@@ -254,10 +254,10 @@ impl Emitter for GpkgEmitter {
 }
 
 /// A measure as a number column and a date column.
-fn split(m: &Measure) -> (Option<f64>, Option<&str>) {
+fn split(m: &Measure) -> (Option<f64>, Option<String>) {
     match m {
         Measure::Number(x) => (Some(*x), None),
-        Measure::Date(d) => (None, Some(d.as_str())),
+        Measure::Date(d) => (None, Some(d.to_string())),
         Measure::Null => (None, None),
     }
 }

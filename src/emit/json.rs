@@ -68,7 +68,7 @@ struct FindingView<'a> {
     /// `planlint fix`, the baseline's "worse" and other programs read.
     #[serde(skip_serializing_if = "Option::is_none")]
     gap: Option<Gap>,
-    message: std::borrow::Cow<'a, str>,
+    message: Words<'a>,
     clause: &'a str,
     #[serde(skip_serializing_if = "Details::is_empty")]
     details: &'a Details,
@@ -117,6 +117,16 @@ struct ReplacedView<'a> {
     id: &'a str,
 }
 
+/// A finding's message, put into words as it is serialized: by the thread that serializes
+/// its chunk ([`serialize_batch`]), none of them held beyond it.
+struct Words<'a>(&'a Finding, Lang);
+
+impl Serialize for Words<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.message(self.1))
+    }
+}
+
 fn finding(f: &Finding, lang: Lang) -> FindingView<'_> {
     FindingView {
         rule: f.rule,
@@ -127,7 +137,7 @@ fn finding(f: &Finding, lang: Lang) -> FindingView<'_> {
         required: &f.required,
         unit: f.unit,
         gap: f.gap(),
-        message: f.message(lang),
+        message: Words(f, lang),
         clause: &f.clause,
         details: &f.details,
         waived: f.waived.as_deref(),
@@ -190,7 +200,8 @@ fn view(r: &Report, lang: Lang) -> ReportView<'_> {
         working_crs: &r.working_crs,
         inputs,
         summary: &r.summary,
-        findings: r.findings.iter().map(|f| finding(f, lang)).collect(),
+        // Written apart, in parallel ([`JsonEmitter::emit`]).
+        findings: Vec::new(),
         service_circle: r.service_circle.as_ref(),
         network: r.network.as_ref(),
         suggestions: &r.suggestions,
@@ -217,7 +228,7 @@ const CHUNK: usize = 512;
 /// One batch of findings as JSON, a chunk of them per thread at a time: each finding
 /// pretty-printed as an element of the report's `findings` (indented four spaces), the
 /// chunk's findings separated by `,\n`.
-fn serialize_batch(batch: &[FindingView]) -> std::io::Result<Vec<Vec<u8>>> {
+fn serialize_batch(batch: &[Finding], lang: Lang) -> std::io::Result<Vec<Vec<u8>>> {
     batch
         .par_chunks(CHUNK)
         .map(|chunk| {
@@ -228,7 +239,7 @@ fn serialize_batch(batch: &[FindingView]) -> std::io::Result<Vec<Vec<u8>>> {
                 }
                 out.extend_from_slice(b"    ");
                 let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(2));
-                f.serialize(&mut ser)?;
+                finding(f, lang).serialize(&mut ser)?;
             }
             Ok(out)
         })
@@ -343,8 +354,8 @@ impl Emitter for JsonEmitter {
         // The findings are most of a report: they are written in parallel, in chunks, and
         // set into the rest, which is written with none; the bytes are those of writing
         // the whole at once.
-        let mut v = view(r, self.lang);
-        let findings = std::mem::take(&mut v.findings);
+        let v = view(r, self.lang);
+        let findings = &r.findings[..];
         // Serializing plain structs, strings and finite numbers fails only on writing.
         let rest = serde_json::to_vec_pretty(&v).map_err(std::io::Error::from)?;
         // A string's newlines are escaped: this line is the top-level key and no other.
@@ -361,13 +372,14 @@ impl Emitter for JsonEmitter {
             // Serialized a batch of chunks at a time, so that only two batches (not the
             // whole findings' JSON, 2 GB at a million compounds) are held in memory; a
             // batch is written while the next one is serialized.
-            let batches: Vec<&[FindingView]> = findings.chunks(CHUNK * 64).collect();
-            let mut ready = serialize_batch(batches[0])?;
+            let lang = self.lang;
+            let batches: Vec<&[Finding]> = findings.chunks(CHUNK * 64).collect();
+            let mut ready = serialize_batch(batches[0], lang)?;
             for b in 0..batches.len() {
                 let next = batches.get(b + 1).copied();
                 let mut following = None;
                 let written = rayon::in_place_scope(|s| {
-                    s.spawn(|_| following = next.map(serialize_batch));
+                    s.spawn(|_| following = next.map(|b| serialize_batch(b, lang)));
                     ready.iter().enumerate().try_for_each(|(i, c)| {
                         if b > 0 || i > 0 {
                             w.write_all(b",\n")?;

@@ -141,7 +141,7 @@ fn testcase(o: &mut String, r: &Report, f: &Finding, lang: Lang) {
 fn measure(m: &Measure) -> String {
     match m {
         Measure::Number(x) => x.to_string(),
-        Measure::Date(d) => d.clone(),
+        Measure::Date(d) => d.to_string(),
         Measure::Null => "-".into(),
     }
 }

@@ -98,7 +98,7 @@ impl<'a> Row<'a> {
 pub fn text(m: &Measure) -> String {
     match m {
         Measure::Number(x) => x.to_string(),
-        Measure::Date(d) => d.clone(),
+        Measure::Date(d) => d.to_string(),
         Measure::Null => String::new(),
     }
 }

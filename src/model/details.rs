@@ -144,6 +144,10 @@ pub struct FloorArea {
 pub struct ServiceCircle {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest_facility: Option<String>,
+    /// The nearest facility's name, where it has one: what the message calls it (else
+    /// by its id).
+    #[serde(skip)]
+    pub nearest_name: Option<String>,
     /// `network` or `straight_line`.
     pub method: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -184,7 +188,7 @@ mod tests {
             std::mem::size_of::<Parts>()
         );
         assert!(
-            std::mem::size_of::<crate::model::Finding>() <= 256,
+            std::mem::size_of::<crate::model::Finding>() <= 240,
             "{}",
             std::mem::size_of::<crate::model::Finding>()
         );

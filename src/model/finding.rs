@@ -67,13 +67,22 @@ pub struct Subject {
     pub index: Option<usize>,
 }
 
-/// A measured or required value: a number, an ISO date, or nothing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+/// A measured or required value: a number, a date (written as ISO 8601), or nothing.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Measure {
     Number(f64),
-    Date(String),
+    Date(chrono::NaiveDate),
     Null,
+}
+
+impl Serialize for Measure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Measure::Number(x) => s.serialize_f64(*x),
+            Measure::Date(d) => s.collect_str(d),
+            Measure::Null => s.serialize_unit(),
+        }
+    }
 }
 
 impl Measure {
@@ -87,7 +96,18 @@ impl Measure {
     }
 
     pub fn date(d: Option<chrono::NaiveDate>) -> Measure {
-        d.map_or(Measure::Null, |d| Measure::Date(d.to_string()))
+        d.map_or(Measure::Null, Measure::Date)
+    }
+
+    /// A value as a report writes it in JSON: a number, an ISO date, or anything else
+    /// (nothing). What the baseline and `planlint merge` read back.
+    pub fn from_json(v: &serde_json::Value) -> Measure {
+        match v {
+            serde_json::Value::Number(n) => n.as_f64().map_or(Measure::Null, Measure::Number),
+            serde_json::Value::String(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_or(Measure::Null, Measure::Date),
+            _ => Measure::Null,
+        }
     }
 }
 
@@ -118,7 +138,7 @@ impl Finding {
     /// What the finding says, in `lang`: the rule's words and what is added to every
     /// finding alike, a submission's comparison with its city included.
     pub fn message(&self, lang: crate::text::Lang) -> std::borrow::Cow<'_, str> {
-        self.message.render(lang, self.details.context())
+        self.message.render(self, lang, self.details.context())
     }
 
     /// How far a failing finding is from its requirement ([`Gap`]); none for any other.
@@ -130,8 +150,7 @@ impl Finding {
             (Need::AtLeast, Measure::Number(m), Measure::Number(r)) => Some(r - m),
             (Need::AtMost, Measure::Number(m), Measure::Number(r)) => Some(m - r),
             (Need::Before | Need::OnOrBefore, Measure::Date(m), Measure::Date(r)) => {
-                let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-                let late = (day(m)? - day(r)?).num_days();
+                let late = (*m - *r).num_days();
                 Some((late + i64::from(self.need == Need::Before)) as f64)
             }
             _ => None,

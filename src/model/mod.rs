@@ -13,6 +13,6 @@ pub mod progress;
 pub use details::{Details, RuleDetails};
 pub use finding::*;
 pub use focus::Focus;
-pub use message::{Message, Target};
+pub use message::{Body, Message, Said, Target};
 pub use plan::*;
 pub use progress::*;

@@ -31,10 +31,9 @@ struct Params {
 /// The latest date a facility may reach its milestone and pass: none when the finding
 /// says no date.
 fn latest(f: &Finding) -> Option<NaiveDate> {
-    let Measure::Date(d) = &f.required else {
+    let Measure::Date(deadline) = f.required else {
         return None;
     };
-    let deadline = NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?;
     match f.need {
         Need::Before => deadline.pred_opt(),
         Need::OnOrBefore => Some(deadline),

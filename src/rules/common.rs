@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::index::Joins;
 use crate::model::{
-    details, Finding, Measure, Message, Need, RuleDetails, Status, Subject, Target,
+    details, Body, Finding, Measure, Message, Need, RuleDetails, Status, Subject, Target,
 };
 use crate::model::{CompoundStatus, Facility, FacilityKind, Layer, LevelSel, Phase, Plan};
 pub use crate::profile::Bound;
@@ -49,7 +49,7 @@ impl<'a> Inputs<'a> {
         &self,
         v: &Verdict,
         i: usize,
-        existing: Text,
+        existing: Body,
     ) -> Result<Vec<&'a Phase>, Box<Finding>> {
         let subject = self.compound_subject(i);
         match self.plan.compounds[i].status {
@@ -265,7 +265,7 @@ impl Verdict {
         status: Status,
         measured: Measure,
         required: Measure,
-        message: Text,
+        message: impl Into<Body>,
     ) -> Finding {
         // policies.md: the check applies the target in force "and says so"; a target not
         // yet due is applied early as a warning, saying when it falls due.
@@ -294,7 +294,7 @@ impl Verdict {
             need,
             unit: self.unit,
             message: Message {
-                body: message,
+                body: message.into(),
                 target,
                 expired_after: None,
             },
@@ -312,7 +312,7 @@ impl Verdict {
         ok: bool,
         measured: f64,
         required: f64,
-        message: Text,
+        message: impl Into<Body>,
     ) -> Finding {
         let status = if ok { Status::Pass } else { Status::Fail };
         self.finding(
@@ -325,7 +325,7 @@ impl Verdict {
     }
 
     /// A subject the rule does not concern.
-    pub fn not_applicable(&self, subject: Subject, why: Text) -> Finding {
+    pub fn not_applicable(&self, subject: Subject, why: impl Into<Body>) -> Finding {
         self.finding(
             subject,
             Status::NotApplicable,

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, kinds_given, Inputs, Verdict};
-use crate::model::{details, Finding, Measure, Need, RuleDetails, Status};
+use crate::model::{details, Body, Finding, Measure, Need, RuleDetails, Status};
 use crate::model::{Compound, Facility, FacilityKind, Phase};
 use crate::profile::RuleConfig;
 use crate::text::t;
@@ -362,9 +362,9 @@ fn total_of(c: &Compound, phases: &[&Phase], basis: TotalBasis) -> (f64, &'stati
 fn one(v: &Verdict, p: &Params, ctx: &Inputs, i: usize) -> Finding {
     let c = &ctx.plan.compounds[i];
     let subject = ctx.compound_subject(i);
-    let existing = t!(
+    let existing = Body::Fixed(
         "已建成小区不适用建设时序要求",
-        "an existing compound has no construction timing"
+        "an existing compound has no construction timing",
     );
     let phases = match ctx.new_compound_phases(v, i, existing) {
         Ok(phases) => phases,

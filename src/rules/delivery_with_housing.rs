@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::common::{kind_in, kinds_given, Inputs, Verdict};
 use super::dated::taken_as_existing;
+use crate::model::{Body, Finding, Measure, Status};
 use crate::model::{Facility, FacilityKind, FacilityStatus, Need};
-use crate::model::{Finding, Measure, Status};
 use crate::profile::RuleConfig;
 use crate::text::t;
 
@@ -81,9 +81,9 @@ enum Delivery {
 
 fn one(v: &Verdict, p: &Params, ctx: &Inputs, i: usize) -> Finding {
     let subject = ctx.compound_subject(i);
-    let existing = t!(
+    let existing = Body::Fixed(
         "已建成小区不适用同步交付要求",
-        "an existing compound has no delivery to keep pace with"
+        "an existing compound has no delivery to keep pace with",
     );
     let phases = match ctx.new_compound_phases(v, i, existing) {
         Ok(phases) => phases,

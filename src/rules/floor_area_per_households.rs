@@ -4,11 +4,10 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::common::{kind_in, resolve, Bound, Inputs, Verdict};
-use crate::model::{details, Finding, Measure, Need, RuleDetails};
+use crate::model::{details, Finding, Measure, Need, RuleDetails, Said};
 use crate::model::{CompoundStatus, FacilityKind};
 use crate::profile::{RuleConfig, ThresholdSpec};
-use crate::text::num;
-use crate::text::t;
+use crate::text::{num, say, t, Lang};
 
 const DOC: &str = r#"# floor-area-per-households — 每百户养老服务设施建筑面积
 
@@ -109,18 +108,10 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<
             let hh = households as f64;
             let measured = area * 100.0 / hh;
             let ok = Bound::Min.holds(measured, required);
-            let mut msg = t!(
-                "每百户养老服务设施建筑面积 {} 平方米（{} 平方米 / {} 户），要求 ≥ {}",
-                "{} m² per 100 households ({} m² for {} households), required ≥ {}",
-                num(measured, 2),
-                num(area, 1),
-                num(hh, 0),
-                num(required, 1)
-            );
-            if !ok {
-                let missing = required * hh / 100.0 - area;
-                msg = msg.join(&t!("还差 {} 平方米", "needs {} m² more", num(missing, 1)));
-            }
+            let msg = Said {
+                say,
+                figures: [area, hh, required],
+            };
             let mut f = v.judged(subject, ok, measured, required, msg);
             f.details
                 .set_rule(RuleDetails::FloorArea(details::FloorArea {
@@ -130,4 +121,30 @@ fn check(rule: &'static str, p: &Params, cfg: &RuleConfig, ctx: &Inputs) -> Vec<
             f
         })
         .collect()
+}
+
+/// What a compound's finding says, from its floor area, households and the standard
+/// (`figures`), as the check measured them.
+fn say(_: &Finding, &[area, hh, required]: &[f64; 3], lang: Lang) -> String {
+    let measured = area * 100.0 / hh;
+    let mut s = say!(
+        lang,
+        "每百户养老服务设施建筑面积 {} 平方米（{} 平方米 / {} 户），要求 ≥ {}",
+        "{} m² per 100 households ({} m² for {} households), required ≥ {}",
+        num(measured, 2),
+        num(area, 1),
+        num(hh, 0),
+        num(required, 1)
+    );
+    if !Bound::Min.holds(measured, required) {
+        let missing = required * hh / 100.0 - area;
+        s.push_str(lang.separator());
+        s.push_str(&say!(
+            lang,
+            "还差 {} 平方米",
+            "needs {} m² more",
+            num(missing, 1)
+        ));
+    }
+    s
 }

@@ -2,12 +2,12 @@
 //! the analysis's ([`crate::analysis::Circle`]): walked along the road network when the
 //! plan has one, else the straight line between reference points, flagged approximate.
 
-use super::common::{resolve, Inputs, Verdict};
+use super::common::{resolve, Bound, Inputs, Verdict};
 use crate::analysis::{Circle, CircleParams};
-use crate::model::{details, Finding, Measure, Need, RuleDetails, Status};
+use crate::model::{details, Body, Finding, Measure, Need, RuleDetails, Said, Status};
 use crate::profile::RuleConfig;
 use crate::text::t;
-use crate::text::{num, Text};
+use crate::text::{num, say, Lang};
 
 const DOC: &str = r#"# service-circle — 15分钟城市社区养老服务圈
 
@@ -95,7 +95,7 @@ fn check(rule: &'static str, p: &CircleParams, cfg: &RuleConfig, ctx: &Inputs) -
             if !p.area_types.contains(&ctx.plan.compounds[i].area_type) {
                 return Some(v.not_applicable(
                     ctx.compound_subject(i),
-                    t!("非城市小区", "not an urban compound"),
+                    Body::Fixed("非城市小区", "not an urban compound"),
                 ));
             }
             let &(compound, nearest) = measured.next_if(|(c, _)| *c == i)?;
@@ -122,14 +122,14 @@ fn one(
     let (walking, method, max) = (circle.walking, circle.method(), circle.max_distance);
     let Some((fac, dist)) = nearest else {
         let why = if walking {
-            t!(
+            Body::Fixed(
                 "沿步行路网无法到达任何符合条件的养老服务设施（无路径）",
-                "no path: no qualifying facility can be reached over the walking network"
+                "no path: no qualifying facility can be reached over the walking network",
             )
         } else {
-            t!(
+            Body::Fixed(
                 "规划范围内没有符合条件的养老服务设施",
-                "no qualifying facility in the plan"
+                "no qualifying facility in the plan",
             )
         };
         let f = v.finding(subject, Status::Fail, Measure::Null, Measure::num(max), why);
@@ -141,46 +141,66 @@ fn one(
     };
     let ok = circle.inside(nearest);
     let facility = &ctx.plan.facilities[fac];
-    let label = if facility.name.is_empty() {
-        &facility.id
-    } else {
-        &facility.name
+    let msg = Said {
+        say,
+        figures: [dist, max, speed.unwrap_or(f64::NAN)],
     };
-    let (d, lim) = (num(dist, 0), num(max, 0));
-    let mut msg = if walking {
-        Text::new(
-            format!(
-                "沿路网步行 {d} 米到最近的养老服务设施「{}」，限值 {lim} 米",
-                label
-            ),
-            format!(
-                "{d} m on foot along the network to the nearest facility '{}', limit {lim} m",
-                label
-            ),
-        )
-    } else {
-        Text::new(
-            format!("距最近的养老服务设施「{}」直线 {d} 米（近似），限值 {lim} 米", label),
-            format!("{d} m in a straight line (approximate) from the nearest facility '{}', limit {lim} m", label),
-        )
-    };
-    if let Some(s) = speed {
-        let (m, v) = (num(dist / s, 1), num(s, 1));
-        msg = msg.join(&Text::new(
-            format!("按每分钟 {v} 米约 {m} 分钟"),
-            format!("about {m} min at {v} m/min"),
-        ));
-    }
-    if !ok {
-        msg = msg.join(&t!("超出 {} 米", "{} m too far", num(dist - max, 0)));
-    }
     let f = v.judged(subject, ok, dist, max, msg);
     let details = details::ServiceCircle {
         nearest_facility: Some(facility.id.clone()),
+        nearest_name: (!facility.name.is_empty()).then(|| facility.name.clone()),
         method,
         approximate: Some(!walking),
         minutes: speed.map(|s| Measure::num(dist / s)),
         access_2sfca: None,
     };
     (f, details)
+}
+
+/// What an urban compound's finding says when printed: the walk to its nearest facility
+/// (`figures`: the distance, the limit and the walking speed, NaN for none), as measured.
+fn say(f: &Finding, &[dist, max, speed]: &[f64; 3], lang: Lang) -> String {
+    let Some(RuleDetails::ServiceCircle(c)) = f.details.rule() else {
+        return String::new();
+    };
+    let label = c
+        .nearest_name
+        .as_deref()
+        .or(c.nearest_facility.as_deref())
+        .unwrap_or_default();
+    let (d, lim) = (num(dist, 0), num(max, 0));
+    let mut s = if c.method == "network" {
+        say!(
+            lang,
+            "沿路网步行 {d} 米到最近的养老服务设施「{}」，限值 {lim} 米",
+            "{d} m on foot along the network to the nearest facility '{}', limit {lim} m",
+            label
+        )
+    } else {
+        say!(
+            lang,
+            "距最近的养老服务设施「{}」直线 {d} 米（近似），限值 {lim} 米",
+            "{d} m in a straight line (approximate) from the nearest facility '{}', limit {lim} m",
+            label
+        )
+    };
+    if !speed.is_nan() {
+        let (m, v) = (num(dist / speed, 1), num(speed, 1));
+        s.push_str(lang.separator());
+        s.push_str(&say!(
+            lang,
+            "按每分钟 {v} 米约 {m} 分钟",
+            "about {m} min at {v} m/min"
+        ));
+    }
+    if !Bound::Max.holds(dist, max) {
+        s.push_str(lang.separator());
+        s.push_str(&say!(
+            lang,
+            "超出 {} 米",
+            "{} m too far",
+            num(dist - max, 0)
+        ));
+    }
+    s
 }

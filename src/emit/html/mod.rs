@@ -314,7 +314,7 @@ fn more(o: &mut String, total: usize, shown: usize, lang: Lang) {
 fn cell(m: &Measure) -> String {
     match m {
         Measure::Number(x) => num(*x, 4),
-        Measure::Date(d) => d.clone(),
+        Measure::Date(d) => d.to_string(),
         Measure::Null => "—".into(),
     }
 }
