@@ -171,6 +171,7 @@ fn floor_area_is_added_where_it_is_short_and_counts_for_the_circle() {
 const PLANS: &[&str] = &[
     "data/sample",
     "fixtures/basic",
+    "fixtures/geopackage/folder",
     "fixtures/xuchang",
     "fixtures/changzhi",
     "fixtures/shangqiu",
@@ -282,23 +283,75 @@ fn select_and_ignore_choose_the_rules() {
 }
 
 #[test]
-fn a_plan_fix_cannot_write_into_is_refused_by_name() {
-    let out = tempfile::tempdir().unwrap();
-    let (code, _, err) = run(&[
-        "fix",
-        "fixtures/geopackage/folder",
-        "-o",
-        out.path().join("x").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("GeoJSON"), "{err}");
-    // Nor is a plan written over itself.
+fn a_plan_is_not_written_over_itself() {
     let plan = common::copy_fixture("fix-floor", &[]);
     let p = plan.path().to_str().unwrap();
     let (code, _, err) = run(&["fix", p, "-o", p]);
     assert_eq!(code, 2);
     assert!(err.contains("not over it"), "{err}");
     assert!(Path::new(&root()).exists());
+}
+
+#[test]
+fn a_geopackage_plan_is_fixed_in_its_own_table() {
+    // fixtures/geopackage holds fixtures/basic as GDAL writes it: a folder whose
+    // facilities.gpkg has one table, "poi", and a folder whose one file is plan.gpkg.
+    let whole = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("fixtures/geopackage/plan.gpkg"),
+        whole.path().join("plan.gpkg"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("fixtures/basic/plan.toml"),
+        whole.path().join("plan.toml"),
+    )
+    .unwrap();
+    let (_, _, geojson, geojson_rows, _) = fix("fixtures/basic", &[]);
+    for (plan, file, table) in [
+        ("fixtures/geopackage/folder", "facilities.gpkg", "poi"),
+        (whole.path().to_str().unwrap(), "plan.gpkg", "facilities"),
+    ] {
+        let (code, stdout, report, rows, out) = fix(plan, &[]);
+        assert_eq!(code, 0, "{plan}: {stdout}");
+        // The same remedies and findings as the same plan in GeoJSON.
+        assert_eq!(rows, geojson_rows, "{plan}");
+        assert_eq!(report["findings"], geojson["findings"], "{plan}");
+        let db = rusqlite::Connection::open(out.path().join("fixed").join(file)).unwrap();
+        let row = |id: &str| -> (Option<f64>, Option<String>, Option<String>) {
+            db.query_row(
+                &format!("SELECT floor_area, remedy, status FROM \"{table}\" WHERE id = ?1"),
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+        };
+        // A: 1,250 new households × 30 m² / 100 = 375 m²; S1 has 300, enlarged by 75.
+        assert_eq!(row("S1"), (Some(375.0), Some("R1".into()), None), "{plan}");
+        // S2 is not changed; C and D (no facility within 800 m) get a station each.
+        assert_eq!(row("S2"), (Some(100.0), None, None), "{plan}");
+        assert_eq!(
+            row("R2-NEW"),
+            (Some(350.0), Some("R2".into()), Some("planned".into())),
+            "{plan}"
+        );
+        // Every new row is in the table's R-tree (kept by GDAL's triggers), and the file is
+        // whole.
+        let rows_in = |sql: &str| db.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        let count = rows_in(&format!("SELECT count(*) FROM \"{table}\""));
+        assert_eq!(
+            count,
+            4 + rows.iter().filter(|r| r["action"] == "add").count() as i64
+        );
+        assert_eq!(
+            rows_in(&format!("SELECT count(*) FROM \"rtree_{table}_geom\"")),
+            count
+        );
+        let ok: String = db
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+    }
 }
 
 #[test]

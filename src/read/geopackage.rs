@@ -49,21 +49,30 @@ fn contents(db: &Connection) -> Result<Vec<(String, String)>, String> {
 /// table. Attribute tables (no geometry) read as features without geometry.
 pub fn read(path: &Path, table: Option<&str>) -> Result<RawLayer, PlanError> {
     let name = path.display().to_string();
-    let err = |why: String| PlanError::Parse(name.clone(), why);
     let db = open(path)?;
-    let tables = contents(&db).map_err(&err)?;
+    let chosen = chosen_table(&db, path, table)?;
+    read_table(&db, &chosen).map_err(|e| PlanError::Parse(name, format!("table '{chosen}': {e}")))
+}
+
+/// The table [`read`] reads of the open GeoPackage at `path`.
+pub fn chosen_table(
+    db: &Connection,
+    path: &Path,
+    table: Option<&str>,
+) -> Result<String, PlanError> {
+    let name = path.display().to_string();
+    let tables = contents(db).map_err(|why| PlanError::Parse(name.clone(), why))?;
     let names: Vec<String> = tables.iter().map(|(t, _)| t.clone()).collect();
     let features: Vec<String> = tables
         .iter()
         .filter(|(_, k)| k == "features")
         .map(|(t, _)| t.clone())
         .collect();
-    let chosen = super::choose_layer(&name, &names, &features, table, path)?;
-    read_table(&db, &chosen).map_err(|e| err(format!("table '{chosen}': {e}")))
+    super::choose_layer(&name, &names, &features, table, path)
 }
 
 /// The geometry column of a table and its SRS id, when it has one.
-fn geometry_column(db: &Connection, table: &str) -> Result<Option<(String, i64)>, String> {
+pub fn geometry_column(db: &Connection, table: &str) -> Result<Option<(String, i64)>, String> {
     let mut st = db
         .prepare("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?1")
         .map_err(|e| e.to_string())?;

@@ -18,6 +18,7 @@
 pub mod beds;
 pub mod cover;
 pub mod floor_area;
+mod gpkg;
 pub mod ranges;
 pub mod requirements;
 pub mod shares;

@@ -1,8 +1,9 @@
 //! The fixed plan, written: a copy of the plan folder (every file as it was, plan.toml
-//! included) whose facilities layer has the remedies applied — new facilities appended
-//! (`status = planned`, their `remedy`), enlarged ones changed in place, each field under
-//! the layer's own name for it — and the remedies as `remedies.geojson` and `remedies.csv`.
-//! `planlint check OUT` reads it as any plan.
+//! included) whose facilities layer, a GeoJSON file or a GeoPackage table
+//! ([`super::gpkg`]), has the remedies applied — new facilities appended (`status =
+//! planned`, their `remedy`), enlarged ones changed in place, each field under the layer's
+//! own name for it — and the remedies as `remedies.geojson` and `remedies.csv`. `planlint
+//! check OUT` reads it as any plan.
 
 use std::path::{Path, PathBuf};
 
@@ -47,33 +48,46 @@ pub fn fixed_plan(
         .iter()
         .find(|(l, _)| *l == Layer::Facilities)
         .map(|(_, i)| i);
-    let (path, text) = match info {
-        Some(info) => {
-            let rel = relative(dir, Path::new(&info.path)).ok_or_else(|| {
-                format!(
-                    "{}: planlint fix changes a facilities layer inside the plan's folder",
-                    info.path
-                )
-            })?;
-            let ext = rel
-                .extension()
-                .map(|e| e.to_string_lossy().to_ascii_lowercase());
-            if !matches!(ext.as_deref(), Some("geojson" | "json")) {
-                return Err(format!(
-                    "{}: planlint fix writes its facilities into a GeoJSON layer; this one is not (convert it: ogr2ogr -f GeoJSON facilities.geojson {})",
-                    info.path, info.path
-                ));
-            }
-            let target = out.join(&rel);
+    let crs = info.and_then(|i| i.crs.as_deref()).map(CrsSpec::parse);
+    let to_layer = LayerPoints::new(&plan.working_crs, crs.unwrap_or(CrsSpec::LonLat))?;
+    let edits = edits(info, plan, fix, &to_layer)?;
+    let id_name = field(info, "id");
+    let Some(info) = info else {
+        // No facilities layer: the new ones make one.
+        let path = out.join("facilities.geojson");
+        let patched = patched_geojson(None, id_name, &edits)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        return std::fs::write(&path, patched).map_err(|e| format!("{}: {e}", path.display()));
+    };
+    let (file, table) = match crate::read::split_layer(Path::new(&info.path)) {
+        Some((file, table)) => (file, Some(table)),
+        None => (PathBuf::from(&info.path), None),
+    };
+    let rel = relative(dir, &file).ok_or_else(|| {
+        format!(
+            "{}: planlint fix changes a facilities layer inside the plan's folder",
+            info.path
+        )
+    })?;
+    let target = out.join(&rel);
+    let ext = rel
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("geojson" | "json") => {
             let text = std::fs::read_to_string(&target)
                 .map_err(|e| format!("{}: {e}", target.display()))?;
-            (target, Some(text))
+            let patched = patched_geojson(Some(&text), id_name, &edits)
+                .map_err(|e| format!("{}: {e}", target.display()))?;
+            std::fs::write(&target, patched).map_err(|e| format!("{}: {e}", target.display()))
         }
-        None => (out.join("facilities.geojson"), None),
-    };
-    let patched = patched_facilities(text.as_deref(), info, plan, fix)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    std::fs::write(&path, patched).map_err(|e| format!("{}: {e}", path.display()))
+        Some("gpkg") => super::gpkg::patch(&target, table.as_deref(), id_name, &edits)
+            .map_err(|e| format!("{}: {e}", target.display())),
+        _ => Err(format!(
+            "{}: planlint fix writes its facilities into a GeoJSON or GeoPackage layer; this one is neither (convert it: ogr2ogr -f GeoJSON facilities.geojson {})",
+            info.path, info.path
+        )),
+    }
 }
 
 /// Copies the folder `from` into `to` (made if missing), leaving out `to` itself when it
@@ -119,46 +133,62 @@ fn field<'a>(info: Option<&'a LayerInfo>, canonical: &'a str) -> &'a str {
         .map_or(canonical, |(_, own)| own.as_str())
 }
 
-/// The facilities layer's GeoJSON (`text`; none: a new layer) with the remedies applied.
-fn patched_facilities(
-    text: Option<&str>,
+/// What a remedy does to the facilities layer, each field under the layer's own name for
+/// it: what both the GeoJSON and the GeoPackage writers apply, in the remedies' order.
+pub(super) enum Edit {
+    /// The facility whose id is `facility`: these fields set or grown, and its `remedy`.
+    Change {
+        facility: String,
+        fields: Vec<(String, Field)>,
+    },
+    /// A new facility: its fields, and its point in the layer's CRS.
+    Add {
+        fields: Map<String, Value>,
+        at: (f64, f64),
+    },
+}
+
+/// A change to one field of a facility.
+pub(super) enum Field {
+    Put(Value),
+    /// Its value (else `known`, what the plan read, else 0) and `by` more, to a tenth.
+    Grow {
+        by: f64,
+        known: Option<f64>,
+    },
+}
+
+impl Field {
+    /// The field's new value, from what the layer holds now.
+    pub(super) fn applied(&self, now: Option<f64>) -> Value {
+        match self {
+            Field::Put(v) => v.clone(),
+            Field::Grow { by, known } => json!(tenths(now.or(*known).unwrap_or(0.0) + by)),
+        }
+    }
+}
+
+/// The remedies of `fix` as edits of the facilities layer (`info`; none: a new one).
+fn edits(
     info: Option<&LayerInfo>,
     plan: &Plan,
     fix: &Fix,
-) -> Result<String, String> {
-    let mut doc: Value = match text {
-        Some(t) => serde_json::from_str(t).map_err(|e| e.to_string())?,
-        None => json!({"type": "FeatureCollection", "features": []}),
-    };
-    let crs = info.and_then(|i| i.crs.as_deref()).map(CrsSpec::parse);
-    let to_layer = LayerPoints::new(&plan.working_crs, crs.unwrap_or(CrsSpec::LonLat))?;
-    let features = doc
-        .get_mut("features")
-        .and_then(Value::as_array_mut)
-        .ok_or("not a FeatureCollection")?;
-    let id_name = field(info, "id");
+    to_layer: &LayerPoints,
+) -> Result<Vec<Edit>, String> {
+    let mut edits = Vec::new();
     for r in &fix.remedies {
+        let mut fields: Vec<(String, Field)> = Vec::new();
         match r.action {
             Action::Enlarge => {
-                let feature = features
-                    .iter_mut()
-                    .find(|f| id_of(f, id_name).as_deref() == Some(r.facility_id.as_str()))
-                    .ok_or_else(|| format!("no facility {} to enlarge", r.facility_id))?;
-                let props = feature
-                    .get_mut("properties")
-                    .and_then(Value::as_object_mut)
-                    .ok_or_else(|| format!("facility {} has no properties", r.facility_id))?;
                 // What the plan read: a parcel without `land_area` has its planar area.
                 let read = plan.facilities.iter().find(|f| f.id == r.facility_id);
                 let mut grow = |canonical: &str, by: f64| {
                     if by > 0.0 {
-                        let name = field(info, canonical);
                         let known = match canonical {
                             "land_area" => read.and_then(|f| f.land_area),
                             _ => None,
                         };
-                        let before = props.get(name).and_then(number).or(known).unwrap_or(0.0);
-                        props.insert(name.into(), json!(tenths(before + by)));
+                        fields.push((field(info, canonical).into(), Field::Grow { by, known }));
                     }
                 };
                 grow("floor_area", r.floor_area);
@@ -167,24 +197,61 @@ fn patched_facilities(
                 grow("nursing_beds", r.more.nursing_beds as f64);
                 grow("long_term_beds", r.more.long_term_beds as f64);
                 grow("family_beds", r.more.family_beds as f64);
-                props.insert("remedy".into(), json!(r.id));
             }
             Action::Advance => {
                 let Some((date_field, date)) = r.advance else {
                     continue;
                 };
+                fields.push((
+                    field(info, date_field).into(),
+                    Field::Put(json!(date.to_string())),
+                ));
+            }
+            Action::Add => {
+                edits.push(new_facility(r, info, to_layer)?);
+                continue;
+            }
+        }
+        fields.push(("remedy".into(), Field::Put(json!(r.id))));
+        edits.push(Edit::Change {
+            facility: r.facility_id.clone(),
+            fields,
+        });
+    }
+    Ok(edits)
+}
+
+/// The facilities layer's GeoJSON (`text`; none: a new layer) with the edits applied.
+fn patched_geojson(text: Option<&str>, id_name: &str, edits: &[Edit]) -> Result<String, String> {
+    let mut doc: Value = match text {
+        Some(t) => serde_json::from_str(t).map_err(|e| e.to_string())?,
+        None => json!({"type": "FeatureCollection", "features": []}),
+    };
+    let features = doc
+        .get_mut("features")
+        .and_then(Value::as_array_mut)
+        .ok_or("not a FeatureCollection")?;
+    for edit in edits {
+        match edit {
+            Edit::Change { facility, fields } => {
                 let feature = features
                     .iter_mut()
-                    .find(|f| id_of(f, id_name).as_deref() == Some(r.facility_id.as_str()))
-                    .ok_or_else(|| format!("no facility {} to advance", r.facility_id))?;
+                    .find(|f| id_of(f, id_name).as_deref() == Some(facility.as_str()))
+                    .ok_or_else(|| format!("no facility {facility} to change"))?;
                 let props = feature
                     .get_mut("properties")
                     .and_then(Value::as_object_mut)
-                    .ok_or_else(|| format!("facility {} has no properties", r.facility_id))?;
-                props.insert(field(info, date_field).into(), json!(date.to_string()));
-                props.insert("remedy".into(), json!(r.id));
+                    .ok_or_else(|| format!("facility {facility} has no properties"))?;
+                for (name, change) in fields {
+                    let now = props.get(name).and_then(number);
+                    props.insert(name.clone(), change.applied(now));
+                }
             }
-            Action::Add => features.push(new_feature(r, info, &to_layer)?),
+            Edit::Add { fields, at } => features.push(json!({
+                "type": "Feature",
+                "properties": fields,
+                "geometry": {"type": "Point", "coordinates": [at.0, at.1]},
+            })),
         }
     }
     serde_json::to_string(&doc).map_err(|e| e.to_string())
@@ -216,12 +283,12 @@ fn number(v: &Value) -> Option<f64> {
     }
 }
 
-/// A new facility as a feature of the layer: its fields under the layer's names.
-fn new_feature(
+/// A new facility for the layer: its fields under the layer's names, and its point.
+fn new_facility(
     r: &Remedy,
     info: Option<&LayerInfo>,
     to_layer: &LayerPoints,
-) -> Result<Value, String> {
+) -> Result<Edit, String> {
     let at = r.at.ok_or("a new facility without a site")?;
     let (x, y) = to_layer.point(at)?;
     let mut props = Map::new();
@@ -273,11 +340,10 @@ fn new_feature(
         put("compound_id", json!(c));
     }
     props.insert("remedy".into(), json!(r.id));
-    Ok(json!({
-        "type": "Feature",
-        "properties": props,
-        "geometry": {"type": "Point", "coordinates": [x, y]},
-    }))
+    Ok(Edit::Add {
+        fields: props,
+        at: (x, y),
+    })
 }
 
 /// Points from the working CRS into a layer's CRS (GCJ-02 and BD-09 through WGS 84).
