@@ -4,8 +4,9 @@
 //! figures until then. One place renders every finding's message, for every format.
 //!
 //! The rule's own words ([`Body`]) are figures too where findings come by the million (a
-//! compound's floor area, circle and timing): the rule's function says them when printed
-//! ([`Said`]), and a fixed sentence is kept as the two static strings it is.
+//! compound's floor area and circle): the rule's function says them when printed
+//! ([`Said`]); a fixed sentence (an existing compound has no construction timing, a rural
+//! one is not in the circle) is kept as the two static strings it is.
 
 use std::borrow::Cow;
 
