@@ -100,16 +100,7 @@ impl<'a> FieldMap<'a> {
     }
 
     pub fn text(&self, values: &[Value], field: &str) -> Option<String> {
-        match self.get(values, field) {
-            Value::Null => None,
-            Value::Text(s) if s.trim().is_empty() => None,
-            Value::Text(s) => Some(s.trim().to_string()),
-            Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
-                Some(format!("{}", *n as i64))
-            }
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
-        }
+        self.get(values, field).text()
     }
 
     pub fn number(&self, values: &[Value], field: &str) -> Result<Option<f64>, FieldError> {

@@ -13,6 +13,23 @@ pub enum Value {
     Text(String),
 }
 
+impl Value {
+    /// The value as a text field reads it (an id, a name): trimmed, a whole number without
+    /// decimals; none when null or blank.
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Value::Null => None,
+            Value::Text(s) if s.trim().is_empty() => None,
+            Value::Text(s) => Some(s.trim().to_string()),
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                Some(format!("{}", *n as i64))
+            }
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+        }
+    }
+}
+
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

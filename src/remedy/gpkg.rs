@@ -45,7 +45,10 @@ pub fn patch(
                     .ok_or_else(|| format!("no facility {facility} to change"))?;
                 for (name, change) in fields {
                     layer.column(name, change)?;
-                    let now = layer.number(name, row)?;
+                    let now = match change {
+                        Field::Grow { .. } => layer.number(name, row)?,
+                        Field::Put(_) => None,
+                    };
                     let mut value = change.applied(now);
                     if matches!(change, Field::Grow { .. }) && layer.whole(name) {
                         value = value.as_f64().map_or(value, |x| Value::from(x.ceil()));
@@ -189,17 +192,17 @@ fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// A facility's id as planlint reads it from a column (`FieldMap::text`): text trimmed, a
-/// whole number without decimals.
+/// A facility's id as planlint reads it from a column: the reader's value of the cell
+/// ([`geopackage::read`]), as a text field reads it.
 fn id_text(v: ValueRef) -> Option<String> {
-    let text = match v {
-        ValueRef::Text(t) => String::from_utf8_lossy(t).trim().to_string(),
-        ValueRef::Integer(n) => n.to_string(),
-        ValueRef::Real(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
-        ValueRef::Real(x) => x.to_string(),
-        _ => return None,
+    use crate::read::value::Value as Cell;
+    let value = match v {
+        ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Integer(n) => Cell::Number(n as f64),
+        ValueRef::Real(x) => Cell::Number(x),
+        _ => Cell::Null,
     };
-    (!text.is_empty()).then_some(text)
+    value.text()
 }
 
 fn sql_value(v: &Value) -> Sql {
