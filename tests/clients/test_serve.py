@@ -86,7 +86,8 @@ def test_a_person_uploads_the_submission_and_sees_the_verdict(tmp_path):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     upload = tmp_path / "新城花园.zip"
     upload.write_bytes(submission_zip())
@@ -107,7 +108,10 @@ def test_a_person_uploads_the_submission_and_sees_the_verdict(tmp_path):
         Select(driver.find_element(By.NAME, "city")).select_by_value("anyang")
         driver.find_element(By.NAME, "submission").send_keys(str(upload))
         driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        verdict = driver.find_element(By.CSS_SELECTOR, ".verdict").text
+        # The click returns before the job's page has loaded on a busy machine: wait for it.
+        verdict = WebDriverWait(driver, 120).until(
+            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".verdict"))
+        ).text
         assert "不符合" in verdict
         subjects = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "td.subject")]
         assert len(subjects) == 2, subjects
