@@ -198,28 +198,72 @@ pub fn num(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
         return x.to_string();
     }
-    let s = format!("{:.*}", decimals, x.abs());
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i.to_string(), f.trim_end_matches('0').to_string()),
-        None => (s.clone(), String::new()),
-    };
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
+    let mut out = String::with_capacity(24);
+    match rounded(x.abs(), decimals) {
+        Some((int, mut frac)) => {
+            // The decimals without their trailing zeros.
+            let mut width = decimals;
+            while width > 0 && frac % 10 == 0 {
+                frac /= 10;
+                width -= 1;
+            }
+            if x < 0.0 && (int != 0 || width > 0) {
+                out.push('-');
+            }
+            grouped(&mut out, &int.to_string());
+            if width > 0 {
+                out.push('.');
+                out.push_str(&format!("{frac:0width$}"));
+            }
         }
-        grouped.push(ch);
+        None => {
+            let s = format!("{:.*}", decimals, x.abs());
+            let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+            let frac = frac.trim_end_matches('0');
+            if x < 0.0 && (int != "0" || !frac.is_empty()) {
+                out.push('-');
+            }
+            grouped(&mut out, int);
+            if !frac.is_empty() {
+                out.push('.');
+                out.push_str(frac);
+            }
+        }
     }
-    let sign = if x < 0.0 && (int != "0" || !frac.is_empty()) {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
+    out
+}
+
+/// Digits with a comma before each group of three from the right.
+fn grouped(out: &mut String, digits: &str) {
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
     }
+}
+
+/// `format!("{:.*}", decimals, a)` as two whole numbers, the part before the point and
+/// the decimals, for `a ≥ 0`, without the exact decimal expansion `format!` works out:
+/// `a × 10^decimals` rounded. None where that could round otherwise than the exact value
+/// (within a few units in the last place of half-way, or too large for whole numbers), and
+/// `format!` decides.
+fn rounded(a: f64, decimals: usize) -> Option<(u64, u64)> {
+    const POWERS: [f64; 7] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
+    let scale = *POWERS.get(decimals)?;
+    let scaled = a * scale;
+    if scaled >= 1e15 {
+        return None;
+    }
+    let below = scaled.floor();
+    // The product is within half a unit in its last place of the exact one, a unit of
+    // at most scaled × 2^-52: away from half-way by more than that, both round alike.
+    if ((scaled - below) - 0.5).abs() <= scaled * f64::EPSILON * 4.0 + f64::MIN_POSITIVE {
+        return None;
+    }
+    let whole = scaled.round() as u64;
+    let unit = 10u64.pow(decimals as u32);
+    Some((whole / unit, whole % unit))
 }
 
 /// A share as a percentage for people: `0.305` → `30.5%`.
@@ -286,6 +330,55 @@ pub fn pad(s: &str, columns: usize, left: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_round_as_their_exact_decimal_value_does() {
+        // Half-way as written but not as stored: 1.005 is 1.00499999999999989…, 2.675 is
+        // 2.67499999999999982…, 0.125 and 0.375 are exact (ties, to even as format! does).
+        for (x, d) in [
+            (1.005, 2),
+            (2.675, 2),
+            (0.125, 2),
+            (0.375, 2),
+            (2.5, 0),
+            (3.5, 0),
+            (1234567.891, 1),
+            (0.1 + 0.2, 1),
+            (99.95, 1),
+            (1e20, 2),
+            (123.456, 9),
+        ] {
+            let exact = format!("{:.*}", d, x);
+            let (int, frac) = exact.split_once('.').unwrap_or((&exact, ""));
+            let frac = frac.trim_end_matches('0');
+            let grouped = num(x, d).replace(',', "");
+            let expected = if frac.is_empty() {
+                int.to_string()
+            } else {
+                format!("{int}.{frac}")
+            };
+            assert_eq!(grouped, expected, "{x} to {d} decimals");
+        }
+        // Every hundredth from 0 to 100 and its neighbours in the last place.
+        for i in 0..10_000 {
+            for x in [
+                i as f64 / 100.0,
+                f64::from_bits((i as f64 / 100.0).to_bits() + 1),
+            ] {
+                for d in 0..4 {
+                    let exact = format!("{:.*}", d, x);
+                    let (int, frac) = exact.split_once('.').unwrap_or((&exact, ""));
+                    let frac = frac.trim_end_matches('0');
+                    let expected = if frac.is_empty() {
+                        int.to_string()
+                    } else {
+                        format!("{int}.{frac}")
+                    };
+                    assert_eq!(num(x, d).replace(',', ""), expected, "{x:?} to {d}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn numbers_are_grouped_and_trimmed() {

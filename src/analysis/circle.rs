@@ -5,7 +5,7 @@
 //! compound's two-step floating catchment score. The service-circle rule judges these
 //! distances; the circle summary, the site suggestions and the service areas read them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -12,7 +12,7 @@
 //! supply and a compound without `population` (nor `households`) out of the demand; the
 //! circle summary counts both.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::catchment::{pairs, Source};
 use super::Inputs;
@@ -39,7 +39,7 @@ pub fn scores(
         .collect();
     let mut pairs = pairs(ctx, &sources, demand, d0);
     pairs.sort_unstable();
-    let mut demand: HashMap<usize, f64> = HashMap::new();
+    let mut demand: HashMap<usize, f64> = HashMap::default();
     for &(j, k) in &pairs {
         *demand.entry(j).or_default() += population(k).unwrap_or(0.0);
     }

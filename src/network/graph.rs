@@ -1,8 +1,10 @@
 //! Building the graph, and snapping points onto it.
 
 use geo::{LineString, Point};
-use rstar::primitives::{GeomWithData, Line};
+use rstar::primitives::Line;
 use rstar::RTree;
+
+use super::segment::Segment;
 use serde::Serialize;
 
 /// One road segment between two junction nodes.
@@ -51,7 +53,7 @@ pub struct Network {
     pub component_length: Vec<f64>,
 }
 
-type SegmentTree = RTree<GeomWithData<Line<[f64; 2]>, u32>>;
+type SegmentTree = RTree<Segment>;
 
 /// The segments in this many strips, each with an R-tree of its own, bulk-loaded side by
 /// side: rstar loads one tree on one thread, which at a million compounds (6M segments)
@@ -68,10 +70,7 @@ fn segment_trees(nodes: &[[f64; 2]], edges: &[Edge]) -> Vec<SegmentTree> {
     use rayon::prelude::*;
     let line = |i: usize| {
         let e = edges[i];
-        GeomWithData::new(
-            Line::new(nodes[e.a as usize], nodes[e.b as usize]),
-            i as u32,
-        )
+        Segment::new(nodes[e.a as usize], nodes[e.b as usize], i as u32)
     };
     if edges.len() < STRIP_FROM {
         return vec![RTree::bulk_load((0..edges.len()).map(line).collect())];
@@ -319,7 +318,7 @@ impl Network {
                 if d > limit {
                     break;
                 }
-                near.push((d, seg.data));
+                near.push((d, seg.edge));
             }
         }
         near.retain(|(d, _)| *d <= limit);

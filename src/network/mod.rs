@@ -8,6 +8,7 @@
 
 mod graph;
 mod search;
+mod segment;
 mod walkable;
 
 pub use graph::{Edge, Network, NetworkStats, Snap, TIE};

@@ -150,14 +150,18 @@ impl<'a> FieldMap<'a> {
 
     pub fn date(&self, values: &[Value], field: &str) -> Result<Option<NaiveDate>, FieldError> {
         let v = self.get(values, field);
+        let number;
         let s = match v {
             Value::Null => return Ok(None),
             Value::Text(s) if s.trim().is_empty() => return Ok(None),
-            Value::Text(s) => s.trim().to_string(),
-            Value::Number(n) if n.fract() == 0.0 => format!("{}", *n as i64),
+            Value::Text(s) => s.as_str(),
+            Value::Number(n) if n.fract() == 0.0 => {
+                number = format!("{}", *n as i64);
+                number.as_str()
+            }
             _ => return Err(self.err(field, v, "a date (YYYY-MM-DD)")),
         };
-        parse_date(&s)
+        parse_date(s)
             .map(Some)
             .ok_or_else(|| self.err(field, v, "a date (YYYY-MM-DD)"))
     }
@@ -203,6 +207,18 @@ impl<'a> FieldMap<'a> {
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     let s = s.split(['T', ' ']).next().unwrap_or(s);
+    // YYYY-MM-DD, as most files write dates, read by hand (chrono's parser is general).
+    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *s.as_bytes() {
+        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+        if digits.iter().all(u8::is_ascii_digit) {
+            let n = |ds: &[u8]| ds.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+            return NaiveDate::from_ymd_opt(
+                n(&digits[..4]) as i32,
+                n(&digits[4..6]),
+                n(&digits[6..]),
+            );
+        }
+    }
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
         return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
     }
@@ -285,5 +301,20 @@ mod tests {
             assert_eq!(parse_date(s), d, "{s}");
         }
         assert_eq!(parse_date("2024-02-30"), None);
+    }
+
+    #[test]
+    fn dates_read_by_hand_as_chrono_reads_them() {
+        // Every day and a few impossible ones of a leap year and a common one, and years
+        // at the ends of four digits.
+        for y in ["0000", "1900", "2000", "2023", "2024", "9999"] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    let s = format!("{y}-{m:02}-{d:02}");
+                    let chrono = NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok();
+                    assert_eq!(parse_date(&s), chrono, "{s}");
+                }
+            }
+        }
     }
 }

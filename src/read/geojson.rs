@@ -168,7 +168,7 @@ fn parse_named(text: &str, name: &str) -> Result<RawLayer, String> {
         .collect();
     // Fields in the order they first appear.
     let mut fields: Vec<String> = Vec::new();
-    let mut column: std::collections::HashMap<String, usize> = Default::default();
+    let mut column: rustc_hash::FxHashMap<String, usize> = Default::default();
     for (k, _) in props.iter().flatten().flatten() {
         if !column.contains_key(k.as_ref()) {
             column.insert(k.to_string(), fields.len());
