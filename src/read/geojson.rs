@@ -1,7 +1,7 @@
 //! GeoJSON (RFC 7946, and the legacy `crs` member), read straight into geometry: the file
-//! is split into its features without building a JSON tree (each feature a borrowed slice
-//! of the text), then the features are parsed in parallel, each on its own, so that one
-//! malformed feature is rejected alone. Coordinates go from the text into `geo` types with
+//! is split into its features without building a JSON tree (each feature's geometry and
+//! properties borrowed slices of the text, found in the one pass), then the features are
+//! parsed in parallel, each on its own, so that one malformed feature is rejected alone. Coordinates go from the text into `geo` types with
 //! no intermediate values; property keys and plain strings are borrowed from the text.
 
 use std::borrow::Cow;
@@ -39,10 +39,14 @@ struct Root<'a> {
     crs: Option<serde_json::Value>,
 }
 
-/// A FeatureCollection's `features`: each element as text, split while the document is
-/// read (one pass over the file, on one thread; the elements are then parsed in
-/// parallel), or none when the member is no array.
-struct FeatureList<'a>(Option<Vec<&'a RawValue>>);
+/// A FeatureCollection's `features`: each element's geometry and properties as text,
+/// found while the document is read (one pass over the file, on one thread; they are then
+/// parsed in parallel), or none when the member is no array.
+struct FeatureList<'a>(Option<Vec<Parts<'a>>>);
+
+/// A feature's geometry and properties as text, or what the element is when it is not an
+/// object (it then has neither).
+type Parts<'a> = (Option<&'a str>, Option<&'a str>, Option<&'static str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for FeatureList<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -56,8 +60,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for FeatureList<'a> {
 
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut all = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(f) = seq.next_element::<&'a RawValue>()? {
-                    all.push(f);
+                while let Some(Element(parts)) = seq.next_element::<Element<'a>>()? {
+                    all.push(parts);
                 }
                 Ok(FeatureList(Some(all)))
             }
@@ -98,17 +102,92 @@ impl<'de: 'a, 'a> Deserialize<'de> for FeatureList<'a> {
     }
 }
 
+/// One element of `features`, as [`Parts`]. A feature whose geometry or properties
+/// appear twice has neither (the feature is then rejected for its missing geometry); what
+/// else a feature holds is skipped.
+struct Element<'a>(Parts<'a>);
+
+/// The members of a feature that are read.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum Member {
+    Geometry,
+    Properties,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Element<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Element<'a>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a feature")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let (mut geometry, mut properties) = (None, None);
+                let mut twice = false;
+                while let Some(member) = map.next_key::<Member>()? {
+                    let slot = match member {
+                        Member::Geometry => &mut geometry,
+                        Member::Properties => &mut properties,
+                        Member::Other => {
+                            map.next_value::<de::IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    twice |= slot.is_some();
+                    *slot = Some(map.next_value::<Option<&'a RawValue>>()?);
+                }
+                Ok(Element(if twice {
+                    (None, None, None)
+                } else {
+                    (
+                        geometry.flatten().map(RawValue::get),
+                        properties.flatten().map(RawValue::get),
+                        None,
+                    )
+                }))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Element((None, None, Some("an array"))))
+            }
+
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Element((None, None, Some("a string"))))
+            }
+
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Element((None, None, Some("null"))))
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Element((None, None, Some("a boolean"))))
+            }
+
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Element((None, None, Some("a number"))))
+            }
+
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Element((None, None, Some("a number"))))
+            }
+
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Element((None, None, Some("a number"))))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
 /// A feature's properties as read: key and value, in the file's order.
 type Properties<'a> = Vec<(Cow<'a, str>, Value)>;
-
-/// A feature, its members left as text to be parsed on their own.
-#[derive(Deserialize)]
-struct Feature<'a> {
-    #[serde(borrow)]
-    geometry: Option<&'a RawValue>,
-    #[serde(borrow)]
-    properties: Option<&'a RawValue>,
-}
 
 /// Parses a whole GeoJSON text into a layer.
 pub fn parse(text: &str) -> Result<RawLayer, String> {
@@ -135,18 +214,11 @@ fn parse_named(text: &str, name: &str) -> Result<RawLayer, String> {
     let crs = root.crs.as_ref().and_then(named_crs);
     // Each feature: its geometry and its properties, as text, or what it is when it is not
     // an object.
-    type Parts<'a> = (Option<&'a str>, Option<&'a str>, Option<&'static str>);
     let parts: Vec<Parts> = match root.kind.as_deref() {
-        Some("FeatureCollection") => {
-            let features: Vec<&RawValue> = root
-                .features
-                .and_then(|f| f.0)
-                .ok_or("a FeatureCollection without a 'features' array")?;
-            features
-                .into_par_iter()
-                .map(|f| feature_parts(f.get()))
-                .collect()
-        }
+        Some("FeatureCollection") => root
+            .features
+            .and_then(|f| f.0)
+            .ok_or("a FeatureCollection without a 'features' array")?,
         Some("Feature") => vec![(
             root.geometry.map(RawValue::get),
             root.properties.map(RawValue::get),
@@ -259,29 +331,6 @@ fn unclosed_note(
         shown,
         more
     )]
-}
-
-/// A feature's geometry and properties; anything but an object has neither, and is said
-/// for what it is.
-fn feature_parts(text: &str) -> (Option<&str>, Option<&str>, Option<&'static str>) {
-    let what = match text.as_bytes().first() {
-        Some(b'{') => None,
-        Some(b'[') => Some("an array"),
-        Some(b'"') => Some("a string"),
-        Some(b'n') => Some("null"),
-        Some(b't' | b'f') => Some("a boolean"),
-        _ => Some("a number"),
-    };
-    if what.is_some() {
-        return (None, None, what);
-    }
-    serde_json::from_str::<Feature>(text).map_or((None, None, None), |f| {
-        (
-            f.geometry.map(RawValue::get),
-            f.properties.map(RawValue::get),
-            None,
-        )
-    })
 }
 
 /// The legacy GeoJSON `crs` member (`{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4547"}}`).
@@ -646,6 +695,49 @@ mod tests {
             Ok(Geometry::MultiPolygon(_))
         ));
         assert!(l.fields.is_empty());
+    }
+
+    #[test]
+    fn each_element_of_features_is_read_for_what_it_is() {
+        let l = layer(
+            r#"{"type":"FeatureCollection","features":[
+            [1, {"geometry": 2}],
+            "a feature",
+            null,
+            false,
+            -2.5,
+            {"geometry":{"type":"Point","coordinates":[0,0]},"geometry":{"type":"Point","coordinates":[1,1]},"properties":{"a":1}},
+            {"geo\u006detry":{"type":"Point","coordinates":[2,3]},"id":{"deep":[[[]]]},"properties":{"a":2}},
+            {"geometry":null,"properties":null},
+            {"properties":{"a":3},"type":"Feature","geometry":{"type":"Point","coordinates":[4,5]}}]}"#,
+        );
+        let problem = |i: usize| l.features[i].problem.clone().unwrap_or_default();
+        for (i, what) in ["an array", "a string", "null", "a boolean", "a number"]
+            .iter()
+            .enumerate()
+        {
+            assert_eq!(
+                problem(i),
+                format!("feature {i} is not a GeoJSON Feature object but {what}")
+            );
+        }
+        // A member twice: the feature has neither its geometry nor its properties.
+        assert_eq!(
+            l.features[5].geometry.clone().unwrap_err(),
+            "the feature has no geometry"
+        );
+        assert_eq!(l.features[5].values, vec![Value::Null]);
+        // A key spelled with an escape is the key; other members are skipped, whatever
+        // they hold.
+        assert_eq!(l.features[6].geometry, Ok(Point::new(2.0, 3.0).into()));
+        assert_eq!(l.features[6].values, vec![Value::Number(2.0)]);
+        assert_eq!(
+            l.features[7].geometry.clone().unwrap_err(),
+            "the feature has no geometry"
+        );
+        assert_eq!(l.features[8].geometry, Ok(Point::new(4.0, 5.0).into()));
+        assert_eq!(l.features[8].values, vec![Value::Number(3.0)]);
+        assert_eq!(l.fields, vec!["a"]);
     }
 
     #[test]
