@@ -8,7 +8,7 @@ use geo::Point;
 use rayon::prelude::*;
 
 use super::Inputs;
-use crate::network::{distance_to, within, Snap};
+use crate::network::{Junctions, Snap};
 
 /// A point whose catchment is wanted: its id (a facility or compound position), where it
 /// is, and where it meets the network (none: no roads, or it never does).
@@ -30,35 +30,47 @@ pub fn pairs(ctx: &Inputs, sources: &[Source], targets: &[usize], d0: f64) -> Ve
                     on_edge.entry(s.edge).or_default().push(k);
                 }
             }
+            // The searches in chunks, each with its own arrays (a few per thread).
+            let chunk = sources
+                .len()
+                .div_ceil(rayon::current_num_threads() * 8)
+                .max(16);
             sources
-                .par_iter()
-                .flat_map_iter(|src| {
-                    let from = src.entries;
-                    if from.is_empty() {
-                        return Vec::new();
+                .par_chunks(chunk)
+                .flat_map_iter(|chunk| {
+                    let mut junctions = Junctions::new(&w.net);
+                    let mut pairs = Vec::new();
+                    for src in chunk {
+                        let from = src.entries;
+                        if from.is_empty() {
+                            continue;
+                        }
+                        junctions.walk(&w.net, from, d0);
+                        let mut edges: Vec<u32> = junctions
+                            .reached()
+                            .iter()
+                            .flat_map(|&n| w.net.neighbours(n).iter().map(|&(_, e)| e))
+                            .collect();
+                        edges.extend(from.iter().map(|s| s.edge));
+                        edges.sort_unstable();
+                        edges.dedup();
+                        let mut found: Vec<usize> = edges
+                            .iter()
+                            .flat_map(|e| on_edge.get(e).into_iter().flatten().copied())
+                            .collect();
+                        found.sort_unstable();
+                        found.dedup();
+                        pairs.extend(
+                            found
+                                .into_iter()
+                                .filter(|&k| {
+                                    let to = w.compounds.get(k);
+                                    junctions.distance_to(&w.net, from, to, d0).is_some()
+                                })
+                                .map(|k| (src.id, k)),
+                        );
                     }
-                    let junctions = within(&w.net, from, d0);
-                    let mut edges: Vec<u32> = junctions
-                        .keys()
-                        .flat_map(|&n| w.net.neighbours(n).iter().map(|&(_, e)| e))
-                        .collect();
-                    edges.extend(from.iter().map(|s| s.edge));
-                    edges.sort_unstable();
-                    edges.dedup();
-                    let mut found: Vec<usize> = edges
-                        .iter()
-                        .flat_map(|e| on_edge.get(e).into_iter().flatten().copied())
-                        .collect();
-                    found.sort_unstable();
-                    found.dedup();
-                    found
-                        .into_iter()
-                        .filter(|&k| {
-                            let to = w.compounds.get(k);
-                            distance_to(&w.net, from, &junctions, to, d0).is_some()
-                        })
-                        .map(|k| (src.id, k))
-                        .collect::<Vec<_>>()
+                    pairs
                 })
                 .collect()
         }

@@ -6,11 +6,13 @@
 //! vertex (a bridge) is not a junction. With a snapping tolerance, vertices closer than
 //! it become one junction.
 
+mod bounded;
 mod graph;
 mod search;
 mod segment;
 mod walkable;
 
+pub use bounded::Junctions;
 pub use graph::{Edge, Network, NetworkStats, Snap, TIE};
-pub use search::{distance_to, within, Piece, Reach};
+pub use search::{Piece, Reach};
 pub use walkable::{Entries, NetworkReport, Walkable};

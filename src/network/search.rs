@@ -19,12 +19,12 @@ pub struct Reach {
 }
 
 #[derive(PartialEq)]
-struct Item {
-    dist: f64,
+pub(super) struct Item {
+    pub(super) dist: f64,
     /// The source's place among equally near sources: the heap's tie-break.
-    rank: u32,
-    source: usize,
-    node: u32,
+    pub(super) rank: u32,
+    pub(super) source: usize,
+    pub(super) node: u32,
 }
 
 impl Eq for Item {}
@@ -405,72 +405,4 @@ mod piece_tests {
             vec![(0, 0.0, 500.0, 0.0, 500.0), (1, 700.0, 1200.0, 500.0, 0.0)]
         );
     }
-}
-
-/// Walking distances to junctions, by node (a fast hash: node ids are no one's input).
-pub type Junctions = rustc_hash::FxHashMap<u32, f64>;
-
-/// Walking distances from a point (meeting the network at `from`) to the junctions within
-/// `limit` (a search bounded by the limit: a catchment, not the whole network).
-pub fn within(net: &Network, from: &[Snap], limit: f64) -> Junctions {
-    let mut dist = Junctions::default();
-    let mut heap = BinaryHeap::new();
-    for s in from {
-        let e = net.edges[s.edge as usize];
-        for (node, d) in [(e.a, s.leg + s.offset), (e.b, s.leg + e.length - s.offset)] {
-            if d <= limit && dist.get(&node).is_none_or(|&old| d < old) {
-                dist.insert(node, d);
-                heap.push(Item {
-                    dist: d,
-                    rank: 0,
-                    source: 0,
-                    node,
-                });
-            }
-        }
-    }
-    while let Some(Item { dist: d, node, .. }) = heap.pop() {
-        if dist.get(&node).is_some_and(|&best| d > best) {
-            continue;
-        }
-        for &(m, edge) in net.neighbours(node) {
-            let nd = d + net.edges[edge as usize].length;
-            if nd <= limit && dist.get(&m).is_none_or(|&old| nd < old) {
-                dist.insert(m, nd);
-                heap.push(Item {
-                    dist: nd,
-                    rank: 0,
-                    source: 0,
-                    node: m,
-                });
-            }
-        }
-    }
-    dist
-}
-
-/// The walking distance between two points (meeting the network at `from` and `to`)
-/// given the junction distances from the first (`within`), or None when it exceeds
-/// `limit`.
-pub fn distance_to(
-    net: &Network,
-    from: &[Snap],
-    junctions: &Junctions,
-    to: &[Snap],
-    limit: f64,
-) -> Option<f64> {
-    let mut best = f64::INFINITY;
-    for t in to {
-        let e = net.edges[t.edge as usize];
-        if let Some(&da) = junctions.get(&e.a) {
-            best = best.min(da + t.offset + t.leg);
-        }
-        if let Some(&db) = junctions.get(&e.b) {
-            best = best.min(db + e.length - t.offset + t.leg);
-        }
-        for f in from.iter().filter(|f| f.edge == t.edge) {
-            best = best.min(f.leg + (f.offset - t.offset).abs() + t.leg);
-        }
-    }
-    (best <= limit).then_some(best)
 }
