@@ -152,7 +152,9 @@ impl Request {
         let report = match city {
             None => {
                 let plan = place::load_with(&plan, options.progress.as_ref())?;
-                engine::run(&plan, &prepared, as_of, options)
+                let report = engine::run(&plan, &prepared, as_of, options);
+                engine::free_aside(plan);
+                report
             }
             Some(mut city) => {
                 // The submission is placed in the city's working CRS and checked inside it.
