@@ -3,8 +3,8 @@
 //!
 //! A search's distances live in arrays as long as the network has nodes, kept from one
 //! search to the next: a node's distance counts only when its stamp is the search's, so
-//! starting a search clears nothing. (A hash map per search, as before, spent most of the
-//! 2SFCA's time hashing.)
+//! starting a search clears nothing. (A hash map per search spends most of a 2SFCA's time
+//! hashing.)
 
 use std::collections::BinaryHeap;
 
@@ -142,8 +142,8 @@ mod tests {
         let node = |x: f64, y: f64| net.nodes.iter().position(|n| *n == [x, y]).unwrap() as u32;
         let mut j = Junctions::new(&net);
         // From 100 m east of the start, 10 m off the street, within 450 m: the start
-        // (10 + 100), 300 (10 + 200), the branch's end (210 + 200) and 600 (10 + 500 > 450:
-        // not reached).
+        // (10 + 100), 300 (10 + 200) and the branch's end (210 + 200); not 600 (10 + 500 =
+        // 510 > 450).
         let from = at(100.0, 10.0);
         j.walk(&net, &from, 450.0);
         assert_eq!(j.get(node(0.0, 0.0)), Some(110.0));
@@ -166,7 +166,7 @@ mod tests {
         assert_eq!(j.get(node(600.0, 0.0)), Some(300.0));
         assert_eq!(j.get(node(300.0, 200.0)), None);
         assert_eq!(j.reached().len(), 3);
-        // Same edge: straight along it (5 + 100 + 0).
+        // Same segment: straight along it (0 + 100 + 5).
         assert_eq!(
             j.distance_to(&net, &from, &at(800.0, 5.0), 1000.0),
             Some(105.0)
