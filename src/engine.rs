@@ -128,13 +128,9 @@ fn steps<'p>(
     let mut analysis = analyse(plan, prepared, as_of, options, &mut indexed);
     let mut network_report = None;
     if keep == Keep::ForReport && options.suggest == 0 && !options.service_areas {
-        network_report = indexed.network.take().map(|n| {
-            let report = n.report(plan);
-            free_aside(n);
-            report
-        });
-        if let Some(search) = analysis.circle.as_mut().and_then(|c| c.search.take()) {
-            free_aside(search);
+        network_report = indexed.network.take().map(|n| n.report(plan));
+        if let Some(c) = analysis.circle.as_mut() {
+            c.search = None;
         }
     }
     let mut checked = Checked {
@@ -158,9 +154,10 @@ fn steps<'p>(
     checked
 }
 
-/// Frees `value` on a thread of its own: what a check no longer needs (the walking
-/// network, a placed plan of a hundred thousand compounds) takes tens of milliseconds to
-/// free, allocation by allocation, which the check need not wait for.
+/// Frees `value` on a thread of its own: what a check no longer needs (a placed plan of a
+/// hundred thousand compounds) takes tens of milliseconds to free, allocation by
+/// allocation, which the report need not wait for. (Not the walking network, freed
+/// before the rules: the findings then take its memory rather than more.)
 pub(crate) fn free_aside<T: Send + 'static>(value: T) {
     // Where no thread can be had, the value is freed here, with the closure.
     let _ = std::thread::Builder::new()
