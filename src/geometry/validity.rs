@@ -4,7 +4,8 @@
 //! compound of a million vertices did not finish in five minutes. Here a sweep line
 //! (Shamos–Hoey, O(n log n)) decides whether a ring is simple: no two segments meet but
 //! consecutive ones at their shared vertex, which is geo's rule once repeated points are
-//! dropped. Where the sweep cannot decide (segments tied along it: they touch or overlap),
+//! dropped (a ring of a dozen segments or fewer is compared pair by pair, quicker than
+//! the sweep's sorting). Where the sweep cannot decide (segments tied along it: they touch or overlap),
 //! an exact pairwise test over an R-tree of segment boxes answers. The other checks are geo's: at least three distinct
 //! points a ring, finite coordinates, holes inside the shell and not overlapping or
 //! touching it along a line, the parts of a multipolygon neither overlapping nor touching
@@ -143,12 +144,55 @@ fn has_self_intersection(ring: &LineString<f64>) -> bool {
             pts.push(c);
         }
     }
-    match sweep::simple(&pts) {
+    let decided = if pts.len() <= FEW + 1 {
+        few_simple(&pts)
+    } else {
+        sweep::simple(&pts)
+    };
+    match decided {
         Some(simple) => !simple,
         // The sweep could not decide (segments tied in its order): compare every pair of
         // segments whose boxes meet.
         None => has_self_intersection_pairwise(ring),
     }
+}
+
+/// Rings of at most this many segments (a compound's rectangle has four) are tested pair
+/// by pair: fewer than a hundred pairs cost less than the sweep's sorting and its tree.
+const FEW: usize = 12;
+
+/// [`sweep::simple`] for a ring of few segments, its answers in the same order: a vertex
+/// passed twice is not simple; consecutive segments doubling back along one line are left
+/// to the pairwise test; else every two segments that are not consecutive are compared
+/// exactly.
+fn few_simple(pts: &[Coord<f64>]) -> Option<bool> {
+    let n = pts.len().checked_sub(1)?;
+    if n < 3 {
+        return None;
+    }
+    if (0..n).any(|i| pts[i + 1..n].contains(&pts[i])) {
+        return Some(false);
+    }
+    for i in 0..n {
+        let (p, q, r) = (pts[i], pts[i + 1], pts[(i + 2) % n]);
+        let (u, v) = (q - p, r - q);
+        if u.x * v.y - u.y * v.x == 0.0 && u.x * v.x + u.y * v.y < 0.0 {
+            return None;
+        }
+    }
+    let line = |i: usize| Line::new(pts[i], pts[i + 1]);
+    for i in 0..n {
+        // Segment i's neighbours are i - 1 and i + 1 (around the ring).
+        for j in i + 2..n {
+            if i == 0 && j == n - 1 {
+                continue;
+            }
+            if line(i).intersects(&line(j)) {
+                return Some(false);
+            }
+        }
+    }
+    Some(true)
 }
 
 /// The same question by brute force over an R-tree of segment boxes: exact, but quadratic
@@ -371,6 +415,53 @@ mod tests {
     fn both(p: Polygon<f64>) -> (bool, bool) {
         let mp = MultiPolygon(vec![p]);
         (check(&mp).is_ok(), mp.is_valid())
+    }
+
+    #[test]
+    fn few_segments_compared_pair_by_pair_answer_as_the_sweep_does() {
+        // Rings of 3 to 12 vertices on a 4 × 4 grid of whole numbers: touching, crossing,
+        // overlapping and repeated vertices come up often. Each answered as a ring of more
+        // segments is (the sweep, then the pairwise test where it cannot tell).
+        let mut seed = 7u64;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        let (mut crossed, mut simple) = (0, 0);
+        for _ in 0..20_000 {
+            let k = 3 + next(10) as usize;
+            let mut pts: Vec<Coord<f64>> = Vec::new();
+            while pts.len() < k {
+                let c = Coord {
+                    x: next(4) as f64,
+                    y: next(4) as f64,
+                };
+                if pts.last() != Some(&c) {
+                    pts.push(c);
+                }
+            }
+            if pts[0] == pts[k - 1] {
+                continue;
+            }
+            pts.push(pts[0]);
+            let ring = LineString(pts.clone());
+            let swept =
+                sweep::simple(&pts).unwrap_or_else(|| !has_self_intersection_pairwise(&ring));
+            let few = few_simple(&pts).unwrap_or_else(|| !has_self_intersection_pairwise(&ring));
+            assert_eq!(few, swept, "{pts:?}");
+            if swept {
+                simple += 1;
+            } else {
+                crossed += 1;
+            }
+        }
+        // Both answers come up.
+        assert!(
+            simple > 1000 && crossed > 1000,
+            "{simple} simple, {crossed} not"
+        );
     }
 
     #[test]
