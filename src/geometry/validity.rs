@@ -173,12 +173,8 @@ fn few_simple(pts: &[Coord<f64>]) -> Option<bool> {
     if (0..n).any(|i| pts[i + 1..n].contains(&pts[i])) {
         return Some(false);
     }
-    for i in 0..n {
-        let (p, q, r) = (pts[i], pts[i + 1], pts[(i + 2) % n]);
-        let (u, v) = (q - p, r - q);
-        if u.x * v.y - u.y * v.x == 0.0 && u.x * v.x + u.y * v.y < 0.0 {
-            return None;
-        }
+    if folds_back(pts) {
+        return None;
     }
     let line = |i: usize| Line::new(pts[i], pts[i + 1]);
     for i in 0..n {
@@ -193,6 +189,19 @@ fn few_simple(pts: &[Coord<f64>]) -> Option<bool> {
         }
     }
     Some(true)
+}
+
+/// Whether two consecutive segments of the ring (`pts` closed, no point repeated
+/// consecutively, at least three segments) double back along one line: they overlap over
+/// more than their shared vertex, which neither the sweep nor the pair-by-pair test
+/// decides; the exact pairwise test does.
+fn folds_back(pts: &[Coord<f64>]) -> bool {
+    let n = pts.len() - 1;
+    (0..n).any(|i| {
+        let (p, q, r) = (pts[i], pts[i + 1], pts[(i + 2) % n]);
+        let (u, v) = (q - p, r - q);
+        u.x * v.y - u.y * v.x == 0.0 && u.x * v.x + u.y * v.y < 0.0
+    })
 }
 
 /// The same question by brute force over an R-tree of segment boxes: exact, but quadratic
@@ -331,14 +340,9 @@ mod sweep {
         if sorted.windows(2).any(|w| w[0] == w[1]) {
             return Some(false);
         }
-        // Consecutive segments that double back along one line overlap over more than
-        // their shared vertex: leave that case to the exact pairwise test.
-        for i in 0..n {
-            let (p, q, r) = (pts[i], pts[i + 1], pts[(i + 2) % n]);
-            let (u, v) = (q - p, r - q);
-            if u.x * v.y - u.y * v.x == 0.0 && u.x * v.x + u.y * v.y < 0.0 {
-                return None;
-            }
+        // Consecutive segments that double back along one line: the pairwise test's.
+        if super::folds_back(pts) {
+            return None;
         }
         let segs: Vec<Seg> = pts
             .windows(2)
