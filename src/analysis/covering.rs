@@ -1,13 +1,14 @@
 //! Covering problems solved exactly by HiGHS, the open MIP solver: the model set up once
-//! for every use ([`model`]: quiet, one thread, a fixed seed, a time limit, a starting
-//! solution), and maximal covering — the `k` sites that serve the most households
-//! (`--suggest K`). Set cover, the fewest sites serving every compound, is `planlint
-//! fix`'s ([`crate::remedy::cover`]).
+//! for every use ([`model`]: quiet, one thread, a fixed seed, a time limit, the root's
+//! relaxation by the interior-point method, a starting solution), and maximal covering —
+//! the `k` sites that serve the most households (`--suggest K`). Set cover, the fewest
+//! sites serving every compound, is `planlint fix`'s ([`crate::remedy::cover`]).
 
 use highs::{HighsModelStatus, Model, RowProblem, Sense};
 
 /// A problem made a model as planlint solves them: quiet, on one thread with a fixed seed
-/// (the same answer whatever the machine), stopped after `time_limit` seconds, started
+/// (the same answer whatever the machine), its root relaxation solved by the
+/// interior-point method, stopped after `time_limit` seconds, started
 /// from `seed` (a value per column, where HiGHS takes it). None when HiGHS refuses the
 /// problem: the caller keeps its own answer.
 pub fn model(problem: RowProblem, sense: Sense, time_limit: f64, seed: &[f64]) -> Option<Model> {
@@ -18,6 +19,11 @@ pub fn model(problem: RowProblem, sense: Sense, time_limit: f64, seed: &[f64]) -
         .ok()?;
     model.try_set_option("threads", 1).ok()?;
     model.try_set_option("random_seed", 0).ok()?;
+    // The root's linear relaxation by the interior-point method (IPX, with crossover),
+    // the nodes' by simplex as always: a city's set cover of 38,730 compounds gets its
+    // root bound in half a minute where simplex takes more than the minute, and on the
+    // smaller ones the cuts from IPX's vertex prove the optimum about twice as fast.
+    model.try_set_option("mip_lp_solver", "ipx").ok()?;
     // A start HiGHS will not take is only a start lost.
     let _ = model.try_set_solution(Some(seed), None, None, None);
     Some(model)

@@ -21,6 +21,7 @@ pub mod floor_area;
 mod gpkg;
 pub mod ranges;
 pub mod requirements;
+mod row_weighting;
 pub mod shares;
 pub mod sites;
 pub mod sums;

@@ -129,25 +129,24 @@ impl Remedies {
         let s = self.sites.as_ref()?;
         let n = crate::text::num(s.objective, 0);
         let bound = crate::text::num(s.bound, 0);
+        let greedy = crate::text::num(s.greedy as f64, 0);
         Some(if zh {
             format!(
-                "新建站点 {n} 处（求解器下界 {bound}，{}；贪心算法需 {} 处）",
+                "新建站点 {n} 处（求解器下界 {bound}，{}；贪心算法需 {greedy} 处）",
                 if s.optimal {
                     "已证明最优"
                 } else {
                     "未证明最优"
-                },
-                s.greedy
+                }
             )
         } else {
             format!(
-                "{n} new sites (the solver's bound {bound}, {}; greedy needs {})",
+                "{n} new sites (the solver's bound {bound}, {}; greedy needs {greedy})",
                 if s.optimal {
                     "proven optimal"
                 } else {
                     "not proven optimal"
-                },
-                s.greedy
+                }
             )
         })
     }
