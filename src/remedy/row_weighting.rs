@@ -188,9 +188,9 @@ impl<'a> Search<'a> {
     }
 }
 
-/// A cover of `rows` (each target's sites, none empty, sites numbered below `sites`) no
-/// larger than `start` (itself a cover), after at most `steps` swaps or until `deadline`:
-/// the sites, ascending.
+/// A cover of `rows` (each target's sites, numbered below `sites`) no larger than `start`
+/// (itself a cover; else it is given back as it is), after at most `steps` swaps or until
+/// `deadline`: the sites, ascending.
 pub fn improve(
     rows: &[Vec<usize>],
     sites: usize,
@@ -200,7 +200,13 @@ pub fn improve(
 ) -> Vec<usize> {
     let mut best: Vec<usize> = start.to_vec();
     best.sort_unstable();
-    if rows.is_empty() || start.len() <= 1 {
+    // A target no site reaches has no cover to look for; a site beyond `sites` is none.
+    let numbered = |s: &usize| *s < sites;
+    if rows.is_empty()
+        || start.len() <= 1
+        || rows.iter().any(|r| r.is_empty() || !r.iter().all(numbered))
+        || !start.iter().all(numbered)
+    {
         return best;
     }
     let mut search = Search::new(rows, sites);
@@ -289,6 +295,21 @@ mod tests {
         let found = improve(&rows, 30, &start, 10_000, far);
         assert_eq!(found.len(), 10);
         assert!(rows.iter().all(|r| r.iter().any(|s| found.contains(s))));
+    }
+
+    #[test]
+    fn what_is_no_cover_is_given_back_as_it_is() {
+        let far = Instant::now() + std::time::Duration::from_secs(60);
+        // A target no site reaches; a site beyond the count; a start that is no cover.
+        assert_eq!(
+            improve(&[vec![0], vec![]], 2, &[1, 0], 100, far),
+            vec![0, 1]
+        );
+        assert_eq!(improve(&[vec![0, 5]], 2, &[0, 1], 100, far), vec![0, 1]);
+        assert_eq!(
+            improve(&[vec![0], vec![1], vec![2]], 3, &[1, 0], 100, far),
+            vec![0, 1]
+        );
     }
 
     #[test]
