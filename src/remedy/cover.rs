@@ -372,30 +372,37 @@ fn covers(cover: &Cover, chosen: &[usize]) -> bool {
         .all(|sites| sites.iter().any(|s| chosen.binary_search(s).is_ok()))
 }
 
+/// The tests' instance where greedy needs three sites and the optimum two: targets 0–13
+/// in two rows of seven, site 0 reaching the first row (0–6), site 1 the second (7–13).
+/// Site 2 reaches 0–3 and 7–10 (eight, so greedy takes it first), site 3 then reaches 4,
+/// 5, 11, 12 (four, more than a row's three left), and site 4 the last two, 6 and 13.
+/// Greedy: 2, 3, 4; the optimum: 0 and 1.
+#[cfg(test)]
+pub(super) fn two_rows() -> Vec<Vec<usize>> {
+    let mut reach = vec![Vec::new(); 14];
+    for t in 0..7 {
+        reach[t].push(0);
+        reach[t + 7].push(1);
+    }
+    for t in [0, 1, 2, 3, 7, 8, 9, 10] {
+        reach[t].push(2);
+    }
+    for t in [4, 5, 11, 12] {
+        reach[t].push(3);
+    }
+    for t in [6, 13] {
+        reach[t].push(4);
+    }
+    reach
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_optimum_needs_fewer_sites_than_greedy() {
-        // Targets 0–13 in two rows of seven: site 0 reaches the first row (0–6), site 1 the
-        // second (7–13). Site 2 reaches 0–3 and 7–10 (eight, so greedy takes it first),
-        // site 3 then reaches 4, 5, 11, 12 (four, more than a row's three left), and site
-        // 4 the last two, 6 and 13. Greedy: 2, 3, 4 = three sites; the optimum: 0 and 1.
-        let mut reach = vec![Vec::new(); 14];
-        for t in 0..7 {
-            reach[t].push(0);
-            reach[t + 7].push(1);
-        }
-        for t in [0, 1, 2, 3, 7, 8, 9, 10] {
-            reach[t].push(2);
-        }
-        for t in [4, 5, 11, 12] {
-            reach[t].push(3);
-        }
-        for t in [6, 13] {
-            reach[t].push(4);
-        }
+        let reach = two_rows();
         let cover = Cover { sites: 5, reach };
         assert_eq!(greedy(&cover), vec![2, 3, 4]);
         let solved = solve(&cover, 10.0);

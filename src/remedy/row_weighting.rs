@@ -262,23 +262,9 @@ mod tests {
 
     #[test]
     fn the_search_finds_the_cover_greedy_misses() {
-        // Targets 0–13 in two rows of seven: site 0 reaches the first row, site 1 the
-        // second; site 2 reaches 0–3 and 7–10, site 3 4, 5, 11, 12, site 4 6 and 13.
-        // Greedy's cover is {2, 3, 4}; from it the search reaches the two rows, {0, 1}.
-        let mut rows = vec![Vec::new(); 14];
-        for t in 0..7 {
-            rows[t].push(0);
-            rows[t + 7].push(1);
-        }
-        for t in [0, 1, 2, 3, 7, 8, 9, 10] {
-            rows[t].push(2);
-        }
-        for t in [4, 5, 11, 12] {
-            rows[t].push(3);
-        }
-        for t in [6, 13] {
-            rows[t].push(4);
-        }
+        // Greedy's cover of the two rows is {2, 3, 4}; from it the search reaches the two
+        // rows' sites, {0, 1}.
+        let rows = super::super::cover::two_rows();
         let far = Instant::now() + std::time::Duration::from_secs(60);
         assert_eq!(improve(&rows, 5, &[2, 3, 4], 1000, far), vec![0, 1]);
     }
