@@ -9,9 +9,11 @@
 //! from it for one fewer.
 //!
 //! The solver's proof is what decides (a start is only a start): on the generated grid
-//! cities, whose equivalent covers are many, HiGHS spends most of its time finding the
-//! optimum and proves it much sooner once given it. The search is deterministic (a fixed
-//! seed, a number of steps rather than a time), so a plan fixed twice gets the same sites.
+//! cities, whose equivalent covers are many, the search finds in a second or two covers
+//! HiGHS alone does not reach in a minute (372 sites against 387 on a 10k city's part of
+//! 3,407 compounds), and HiGHS's time goes to the proof. The search is deterministic (a
+//! fixed seed, a number of steps), so a plan fixed twice gets the same sites unless the
+//! time runs out first.
 
 use std::time::Instant;
 
