@@ -88,12 +88,15 @@ impl Junctions {
             if self.get(node).is_some_and(|best| d > best) {
                 continue;
             }
-            for &(m, edge) in net.neighbours(node) {
-                let nd = d + net.edges[edge as usize].length;
-                if nd <= limit && self.improve(m, nd) {
-                    self.heap.push(item(nd, m));
+            let mut queued = std::mem::take(&mut self.heap);
+            net.spread(node, d, |m, nd, junction| {
+                let took = nd <= limit && self.improve(m, nd);
+                if took && junction {
+                    queued.push(item(nd, m));
                 }
-            }
+                took
+            });
+            self.heap = queued;
         }
     }
 
@@ -127,6 +130,50 @@ impl Junctions {
 mod tests {
     use super::*;
     use geo::{line_string, Point};
+
+    #[test]
+    fn a_bounded_walk_reaches_what_relaxing_every_edge_reaches() {
+        // On random street networks (vertices of two links passed without the heap), from
+        // one point within 450 m: each node's distance is the least sum of segment lengths
+        // from the point's snap, found here by relaxing every edge until nothing changes.
+        for seed in 0..50 {
+            let net = crate::network::search::tests::random_streets(seed);
+            let from = net.entries(Point::new(310.0, 290.0));
+            let mut want = vec![f64::INFINITY; net.nodes.len()];
+            for s in &from {
+                let e = net.edges[s.edge as usize];
+                want[e.a as usize] = want[e.a as usize].min(s.leg + s.offset);
+                want[e.b as usize] = want[e.b as usize].min(s.leg + e.length - s.offset);
+            }
+            let mut changed = true;
+            while changed {
+                changed = false;
+                for e in &net.edges {
+                    for (u, v) in [(e.a, e.b), (e.b, e.a)] {
+                        let d = want[u as usize] + e.length;
+                        if d < want[v as usize] {
+                            want[v as usize] = d;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            let mut j = Junctions::new(&net);
+            j.walk(&net, &from, 450.0);
+            for n in 0..net.nodes.len() {
+                let w = want[n];
+                assert_eq!(
+                    j.get(n as u32),
+                    (w <= 450.0).then_some(w),
+                    "seed {seed} node {n}"
+                );
+            }
+            assert_eq!(
+                j.reached().len(),
+                want.iter().filter(|&&w| w <= 450.0).count()
+            );
+        }
+    }
 
     #[test]
     fn searches_one_after_another_see_only_their_own_junctions() {

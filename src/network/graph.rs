@@ -259,6 +259,37 @@ impl Network {
         links(&self.offsets, &self.adjacency, n)
     }
 
+    /// From `node`, at `dist`, out along each of its links and on through every node of
+    /// exactly two links (a bend or a vertex of a street, not a junction), offering each
+    /// node passed its walking distance: `take(node, dist, junction)` says whether the
+    /// node took it. A way stops at a node that did not, and at a junction (which the
+    /// search queues when it took the distance).
+    ///
+    /// A search's heap then holds junctions only: most nodes of a street network are the
+    /// vertices between them, walked here in order, each distance the previous one plus
+    /// the segment's length as the heap would have summed it.
+    pub(super) fn spread(
+        &self,
+        node: u32,
+        dist: f64,
+        mut take: impl FnMut(u32, f64, bool) -> bool,
+    ) {
+        for &(first, edge) in self.neighbours(node) {
+            let (mut at, mut by) = (first, edge);
+            let mut d = dist + self.edges[edge as usize].length;
+            loop {
+                let links = self.neighbours(at);
+                let junction = links.len() != 2;
+                if !take(at, d, junction) || junction {
+                    break;
+                }
+                let (next, e) = if links[0].1 == by { links[1] } else { links[0] };
+                d += self.edges[e as usize].length;
+                (at, by) = (next, e);
+            }
+        }
+    }
+
     /// The component of an edge.
     pub fn edge_component(&self, edge: u32) -> u32 {
         self.component[self.edges[edge as usize].a as usize]

@@ -48,10 +48,11 @@ impl PartialOrd for Item {
 }
 
 /// Whether (d1, s1) beats (d2, s2), equal distances settled by the sources' `rank` (no
-/// source, `usize::MAX`, ranks last).
+/// source, `usize::MAX`, ranks last), then by their numbers: an order without ties, so
+/// that the answer never depends on the order the search meets the sources in.
 fn better(rank: &[u32], d1: f64, s1: usize, d2: f64, s2: usize) -> bool {
     let r = |s: usize| rank.get(s).copied().unwrap_or(u32::MAX);
-    d1 < d2 || (d1 == d2 && r(s1) < r(s2))
+    d1 < d2 || (d1 == d2 && (r(s1), s1) < (r(s2), s2))
 }
 
 impl Reach {
@@ -101,10 +102,22 @@ impl Reach {
             if (dist, source) != best[node as usize] {
                 continue;
             }
-            for &(m, e) in net.neighbours(node) {
-                let d = dist + net.edges[e as usize].length;
-                offer(&mut best, &mut heap, m, d, source);
-            }
+            net.spread(node, dist, |m, d, junction| {
+                let b = &mut best[m as usize];
+                let took = better(&rank, d, source, b.0, b.1);
+                if took {
+                    *b = (d, source);
+                    if junction {
+                        heap.push(Item {
+                            dist: d,
+                            rank: rank[source],
+                            source,
+                            node: m,
+                        });
+                    }
+                }
+                took
+            });
         }
         Reach {
             best,
@@ -143,7 +156,7 @@ impl Reach {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use geo::{line_string, Point};
 
@@ -186,6 +199,96 @@ mod tests {
         let reach = Reach::from_sources(&net, &sources, &[]);
         let s = net.snap(Point::new(250.0, -20.0)).unwrap();
         assert_eq!(reach.nearest(&net, &[s]), Some((0, 90.0)));
+    }
+
+    /// Streets on a 100 m grid, each a random walk of up to eight steps: where walks share
+    /// a vertex there is a junction, elsewhere the vertices between are nodes of two links
+    /// that the searches pass through without queueing.
+    pub(crate) fn random_streets(seed: u64) -> Network {
+        let mut state = seed;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let lines: Vec<geo::LineString<f64>> = (0..12)
+            .map(|_| {
+                let (mut x, mut y) = (next(8) as i64, next(8) as i64);
+                let mut line = vec![(x as f64 * 100.0, y as f64 * 100.0)];
+                for _ in 0..1 + next(8) {
+                    match next(4) {
+                        0 => x += 1,
+                        1 => x -= 1,
+                        2 => y += 1,
+                        _ => y -= 1,
+                    }
+                    let p = (x as f64 * 100.0, y as f64 * 100.0);
+                    if !line.contains(&p) {
+                        line.push(p);
+                    }
+                }
+                line.into()
+            })
+            .collect();
+        Network::build(&lines, 0.0)
+    }
+
+    /// Every node's nearest source by relaxing every edge until nothing changes, the
+    /// reference for the search (which passes the nodes of two links without its heap).
+    fn relaxed(net: &Network, sources: &[(usize, Snap)], rank: &[u32]) -> Vec<(f64, usize)> {
+        let mut best = vec![(f64::INFINITY, usize::MAX); net.nodes.len()];
+        let mut offer = |best: &mut Vec<(f64, usize)>, n: u32, d: f64, s: usize| {
+            let b = &mut best[n as usize];
+            if better(rank, d, s, b.0, b.1) {
+                *b = (d, s);
+                true
+            } else {
+                false
+            }
+        };
+        for &(s, snap) in sources {
+            let e = net.edges[snap.edge as usize];
+            offer(&mut best, e.a, snap.leg + snap.offset, s);
+            offer(&mut best, e.b, snap.leg + (e.length - snap.offset), s);
+        }
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for e in &net.edges {
+                for (u, v) in [(e.a, e.b), (e.b, e.a)] {
+                    let (d, s) = best[u as usize];
+                    if d.is_finite() {
+                        changed |= offer(&mut best, v, d + e.length, s);
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn every_node_gets_the_distance_and_source_of_relaxing_every_edge() {
+        // 50 street networks, each with four sources at random points (two of them given
+        // equal ranks' worth of ties: the sources 0 and 1 share a point).
+        for seed in 0..50 {
+            let net = random_streets(seed);
+            let at = |k: u64| {
+                let h = k.wrapping_mul(0x9E3779B97F4A7C15).wrapping_add(seed);
+                Point::new((h % 800) as f64 - 50.0, ((h >> 20) % 800) as f64 - 50.0)
+            };
+            let points = [at(1), at(1), at(2), at(3)];
+            let sources: Vec<(usize, Snap)> = points
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| (i, net.snap(p).unwrap()))
+                .collect();
+            let rank = [3, 1, 2, 0];
+            let reach = Reach::from_sources(&net, &sources, &rank);
+            assert_eq!(reach.best, relaxed(&net, &sources, &rank), "seed {seed}");
+            // The two sources at one point: the one of smaller rank (1) is everyone's.
+            assert!(reach.best.iter().all(|&(_, s)| s != 0), "seed {seed}");
+        }
     }
 
     #[test]
