@@ -2,9 +2,8 @@
 
 use geo::{LineString, Point};
 use rstar::primitives::Line;
-use rstar::RTree;
 
-use super::segment::Segment;
+use super::segment_grid::SegmentGrid;
 use serde::Serialize;
 
 /// One road segment between two junction nodes.
@@ -44,47 +43,12 @@ pub struct Network {
     /// `adjacency[offsets[n]..offsets[n + 1]]`, as (node, edge).
     offsets: Vec<u32>,
     adjacency: Vec<(u32, u32)>,
-    /// The segments' R-trees, one per strip of the plan from west to east
-    /// ([`segment_trees`]).
-    segments: Vec<SegmentTree>,
+    /// The segments in a grid of cells, for snapping.
+    segments: SegmentGrid,
     /// Per node: its connected component; components are numbered by first node.
     pub component: Vec<u32>,
     /// Per component: its total edge length.
     pub component_length: Vec<f64>,
-}
-
-type SegmentTree = RTree<Segment>;
-
-/// The segments in this many strips, each with an R-tree of its own, bulk-loaded side by
-/// side: rstar loads one tree on one thread, which at a million compounds (6M segments)
-/// took seconds while the other core waited. A fixed number, so that no answer depends
-/// on the machine's threads.
-const STRIPS: usize = 4;
-
-/// Below this many segments, one tree.
-const STRIP_FROM: usize = 1 << 14;
-
-/// The R-trees of the edges' segments: the segments ordered by their midpoints' x, cut
-/// into [`STRIPS`] strips of equal count.
-fn segment_trees(nodes: &[[f64; 2]], edges: &[Edge]) -> Vec<SegmentTree> {
-    use rayon::prelude::*;
-    let line = |i: usize| {
-        let e = edges[i];
-        Segment::new(nodes[e.a as usize], nodes[e.b as usize], i as u32)
-    };
-    if edges.len() < STRIP_FROM {
-        return vec![RTree::bulk_load((0..edges.len()).map(line).collect())];
-    }
-    let mut order: Vec<(f64, u32)> = edges
-        .par_iter()
-        .enumerate()
-        .map(|(i, e)| (nodes[e.a as usize][0] + nodes[e.b as usize][0], i as u32))
-        .collect();
-    order.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    order
-        .par_chunks(edges.len().div_ceil(STRIPS))
-        .map(|strip| RTree::bulk_load(strip.iter().map(|&(_, i)| line(i as usize)).collect()))
-        .collect()
 }
 
 /// Merges vertices into junction nodes: exact coordinates when `tolerance` is 0, else
@@ -235,9 +199,9 @@ impl Network {
             }
         }
         let nodes = merger.nodes;
-        // The segments' R-trees beside the adjacency and the components.
+        // The segments' grid beside the adjacency and the components.
         let (segments, ((offsets, adjacency), (component, component_length))) = rayon::join(
-            || segment_trees(&nodes, &edges),
+            || SegmentGrid::new(&nodes, &edges),
             || {
                 let (offsets, adjacency) = adjacency(nodes.len(), &edges);
                 let parts = components(nodes.len(), &offsets, &adjacency, &edges);
@@ -321,38 +285,11 @@ impl Network {
     /// Where a point meets the network: the nearest point of the nearest segment, and of
     /// every other segment as near (within [`TIE`]): a compound centred between two
     /// streets may walk out to either. Nearest first, then by where they meet; the answer
-    /// depends neither on the order of the roads nor on the tree's shape, and noise in the
+    /// depends neither on the order of the roads nor on the grid's cells, and noise in the
     /// coordinates (a CRS round trip) changes no distance by more than the noise.
     pub fn entries(&self, p: Point<f64>) -> Vec<Snap> {
         let q = [p.x(), p.y()];
-        // The trees nearest envelope first; each gives its segments nearest first until
-        // one is farther than the nearest of all by more than TIE; a tree whose envelope
-        // is farther than that is not asked.
-        let mut trees: Vec<(f64, &SegmentTree)> = self
-            .segments
-            .iter()
-            .map(|t| (t.root().envelope().distance_2(&q).sqrt(), t))
-            .collect();
-        trees.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut limit = f64::INFINITY;
-        let mut near: Vec<(f64, u32)> = Vec::new();
-        for (envelope, tree) in trees {
-            if envelope > limit {
-                break;
-            }
-            for (seg, d2) in tree
-                .nearest_neighbor_iter_with_distance_2(&q)
-                .take(MAX_ENTRIES)
-            {
-                let d = d2.sqrt();
-                limit = limit.min(d + TIE);
-                if d > limit {
-                    break;
-                }
-                near.push((d, seg.edge));
-            }
-        }
-        near.retain(|(d, _)| *d <= limit);
+        let mut near = self.segments.nearest(q, TIE);
         near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         near.truncate(MAX_ENTRIES);
         let mut out: Vec<Snap> = Vec::with_capacity(near.len());
@@ -463,7 +400,7 @@ mod tests {
     /// segments, four strips of 11,250) and points off, on and between the strips'
     /// edges, junctions (four segments as near) among them.
     #[test]
-    fn strips_snap_as_one_search_over_all_segments() {
+    fn snapping_finds_what_measuring_every_segment_finds() {
         let n = 150;
         let mut lines = Vec::new();
         for i in 0..=n {
@@ -477,7 +414,6 @@ mod tests {
         }
         let net = Network::build(&lines, 0.0);
         assert_eq!(net.edges.len(), 2 * 151 * 150);
-        assert_eq!(net.segments.len(), STRIPS);
         let mut seed = 7u64;
         let mut next = || {
             seed = seed

@@ -1,4 +1,4 @@
-//! The walking network: a graph built from road lines, an R-tree over its segments for
+//! The walking network: a graph built from road lines, a grid of its segments for
 //! snapping, and one multi-source shortest-path pass that gives every node its distance
 //! to the nearest facility.
 //!
@@ -9,7 +9,7 @@
 mod bounded;
 mod graph;
 mod search;
-mod segment;
+mod segment_grid;
 mod walkable;
 
 pub use bounded::Junctions;
