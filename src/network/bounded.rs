@@ -160,8 +160,7 @@ mod tests {
             }
             let mut j = Junctions::new(&net);
             j.walk(&net, &from, 450.0);
-            for n in 0..net.nodes.len() {
-                let w = want[n];
+            for (n, &w) in want.iter().enumerate() {
                 assert_eq!(
                     j.get(n as u32),
                     (w <= 450.0).then_some(w),

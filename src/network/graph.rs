@@ -414,13 +414,7 @@ mod tests {
         }
         let net = Network::build(&lines, 0.0);
         assert_eq!(net.edges.len(), 2 * 151 * 150);
-        let mut seed = 7u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::network::unit_floats(7);
         let mut points: Vec<Point<f64>> = (0..300)
             .map(|_| Point::new(next() * 1600.0 - 50.0, next() * 1600.0 - 50.0))
             .collect();

@@ -16,3 +16,15 @@ pub use bounded::Junctions;
 pub use graph::{Edge, Network, NetworkStats, Snap, TIE};
 pub use search::{Piece, Reach};
 pub use walkable::{Entries, NetworkReport, Walkable};
+
+/// Numbers in [0, 1) from a fixed seed, for the tests' random networks and points.
+#[cfg(test)]
+pub(crate) fn unit_floats(seed: u64) -> impl FnMut() -> f64 {
+    let mut state = seed;
+    move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    }
+}

@@ -238,7 +238,7 @@ pub(crate) mod tests {
     /// reference for the search (which passes the nodes of two links without its heap).
     fn relaxed(net: &Network, sources: &[(usize, Snap)], rank: &[u32]) -> Vec<(f64, usize)> {
         let mut best = vec![(f64::INFINITY, usize::MAX); net.nodes.len()];
-        let mut offer = |best: &mut Vec<(f64, usize)>, n: u32, d: f64, s: usize| {
+        let offer = |best: &mut Vec<(f64, usize)>, n: u32, d: f64, s: usize| {
             let b = &mut best[n as usize];
             if better(rank, d, s, b.0, b.1) {
                 *b = (d, s);
