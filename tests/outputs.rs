@@ -459,3 +459,24 @@ fn messages_rendered_for_one_language_are_those_rendered_for_both() {
         }
     }
 }
+
+#[test]
+fn a_report_written_over_an_old_one_replaces_it_and_leaves_nothing_beside_it() {
+    // The old report is another format's, longer and different: what is left at the path
+    // is the new report whole, and the folder holds that file only (the old one, swapped
+    // out, is removed; no partial file stays).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.json");
+    std::fs::write(&path, "x".repeat(1 << 20)).unwrap();
+    let out = path.to_str().unwrap();
+    let (code, _, err) = run(&["check", "fixtures/basic", "--format", "json", "-o", out]);
+    assert_eq!(code, 1, "{err}");
+    let (_, expected) = report("fixtures/basic", &[]);
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(written["findings"], expected["findings"]);
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("report.json")]);
+}

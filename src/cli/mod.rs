@@ -84,19 +84,24 @@ fn replace(partial: &std::path::Path, path: &std::path::Path) -> std::io::Result
         use std::os::unix::ffi::OsStrExt;
         let c = |p: &std::path::Path| std::ffi::CString::new(p.as_os_str().as_bytes());
         if let (Ok(from), Ok(to)) = (c(partial), c(path)) {
-            // Safety: two NUL-terminated paths, relative to the working directory.
+            // The system call, not glibc's wrapper (glibc 2.28 and later; the wheel's
+            // command is linked against 2.17). Safety: two NUL-terminated paths, relative
+            // to the working directory; a kernel without it says ENOSYS.
             let exchanged = unsafe {
-                libc::renameat2(
-                    libc::AT_FDCWD,
+                libc::syscall(
+                    libc::SYS_renameat2,
+                    libc::AT_FDCWD as libc::c_long,
                     from.as_ptr(),
-                    libc::AT_FDCWD,
+                    libc::AT_FDCWD as libc::c_long,
                     to.as_ptr(),
-                    libc::RENAME_EXCHANGE,
+                    libc::RENAME_EXCHANGE as libc::c_long,
                 )
             } == 0;
             if exchanged {
-                // The old report, now under the partial name.
-                return std::fs::remove_file(partial);
+                // The old report, now under the partial name (the new one is in place
+                // whatever becomes of it).
+                let _ = std::fs::remove_file(partial);
+                return Ok(());
             }
         }
     }
