@@ -15,6 +15,7 @@
 //! fixed seed, a number of steps), so a plan fixed twice gets the same sites unless the
 //! time runs out first.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// A small deterministic generator (SplitMix64).
@@ -200,6 +201,18 @@ pub fn improve(
     steps: u64,
     deadline: Instant,
 ) -> Vec<usize> {
+    improve_until(rows, sites, start, steps, deadline, &AtomicBool::new(false))
+}
+
+/// [`improve`], stopping also when `stop` is set (by the solver running beside it, done).
+pub fn improve_until(
+    rows: &[Vec<usize>],
+    sites: usize,
+    start: &[usize],
+    steps: u64,
+    deadline: Instant,
+    stop: &AtomicBool,
+) -> Vec<usize> {
     let mut best: Vec<usize> = start.to_vec();
     best.sort_unstable();
     // A target no site reaches has no cover to look for; a site beyond `sites` is none.
@@ -233,7 +246,7 @@ pub fn improve(
                 _ => return best,
             }
         }
-        if step % 1024 == 0 && Instant::now() >= deadline {
+        if step % 1024 == 0 && (Instant::now() >= deadline || stop.load(Ordering::Relaxed)) {
             break;
         }
         if let Some(out) = search.cheapest(tabu) {
@@ -271,18 +284,42 @@ mod tests {
         assert_eq!(improve(&rows, 5, &[2, 3, 4], 1000, far), vec![0, 1]);
     }
 
+    /// Targets 0..30 on a street, site i reaching targets i−1, i and i+1.
+    fn street() -> Vec<Vec<usize>> {
+        (0..30)
+            .map(|t: usize| (t.saturating_sub(1)..=(t + 1).min(29)).collect())
+            .collect()
+    }
+
     #[test]
     fn a_street_of_compounds_needs_a_site_in_three() {
         // Targets 0..30 on a street, site i reaching targets i−1, i and i+1: the fewest
         // sites are ten (1, 4, 7, …, 28), whatever the start (here every site).
-        let rows: Vec<Vec<usize>> = (0..30)
-            .map(|t: usize| (t.saturating_sub(1)..=(t + 1).min(29)).collect())
-            .collect();
+        let rows = street();
         let start: Vec<usize> = (0..30).collect();
         let far = Instant::now() + std::time::Duration::from_secs(60);
         let found = improve(&rows, 30, &start, 10_000, far);
         assert_eq!(found.len(), 10);
         assert!(rows.iter().all(|r| r.iter().any(|s| found.contains(s))));
+    }
+
+    #[test]
+    fn a_search_told_to_stop_stops_at_once_with_a_cover() {
+        // The street of 30 with no bound on steps and half a minute to go, but told to
+        // stop: back within a thousand steps (milliseconds), a cover no larger than the
+        // start; not told, the same search runs until its deadline (here 0.2 s).
+        let rows = street();
+        let start: Vec<usize> = (0..30).collect();
+        let begun = Instant::now();
+        let later = begun + std::time::Duration::from_secs(30);
+        let found = improve_until(&rows, 30, &start, u64::MAX, later, &AtomicBool::new(true));
+        assert!(begun.elapsed() < std::time::Duration::from_secs(5));
+        assert!(found.len() <= 30);
+        assert!(rows.iter().all(|r| r.iter().any(|s| found.contains(s))));
+        let soon = Instant::now() + std::time::Duration::from_millis(200);
+        let found = improve_until(&rows, 30, &start, u64::MAX, soon, &AtomicBool::new(false));
+        assert!(Instant::now() >= soon);
+        assert_eq!(found.len(), 10);
     }
 
     #[test]
