@@ -39,8 +39,17 @@ pub struct Solved {
     pub seconds: f64,
 }
 
-/// Greedy set cover: the sites, in the order chosen.
+/// Greedy set cover: the sites, in the order chosen — each the site reaching the most
+/// targets still uncovered, on ties the lowest.
+///
+/// Lazily: a site's gain only falls as targets are covered, so the sites wait in a heap
+/// under the gain they last had, and the one on top, its gain counted again, is taken when
+/// the count stands (every other's is at most what it waits under) and put back under the
+/// new count when not. Counting every site's gain at every choice took 30 s for the 47,302
+/// compounds outside the 100k city's circle.
 pub fn greedy(cover: &Cover) -> Vec<usize> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
     let mut targets_of: Vec<Vec<usize>> = vec![Vec::new(); cover.sites];
     for (t, sites) in cover.reach.iter().enumerate() {
         for &s in sites {
@@ -48,20 +57,25 @@ pub fn greedy(cover: &Cover) -> Vec<usize> {
         }
     }
     let mut covered = vec![false; cover.reach.len()];
-    let mut left = cover.reach.len();
+    let mut heap: BinaryHeap<(usize, Reverse<usize>)> = targets_of
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.is_empty())
+        .map(|(s, t)| (t.len(), Reverse(s)))
+        .collect();
     let mut chosen = Vec::new();
-    while left > 0 {
-        // The most targets still uncovered; on ties the lowest site.
-        let best = (0..cover.sites)
-            .map(|s| (targets_of[s].iter().filter(|&&t| !covered[t]).count(), s))
-            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let Some((gain, site)) = best.filter(|b| b.0 > 0) else {
-            break;
-        };
+    while let Some((waited, Reverse(site))) = heap.pop() {
+        let gain = targets_of[site].iter().filter(|&&t| !covered[t]).count();
+        if gain == 0 {
+            continue;
+        }
+        if gain < waited {
+            heap.push((gain, Reverse(site)));
+            continue;
+        }
         for &t in &targets_of[site] {
             covered[t] = true;
         }
-        left -= gain;
         chosen.push(site);
     }
     chosen
@@ -436,6 +450,52 @@ mod tests {
         assert_eq!((solved.objective, solved.bound), (2.0, 2.0));
         assert!(solved.optimal);
         assert_eq!(solved.greedy, 3);
+    }
+
+    #[test]
+    fn greedy_takes_the_site_of_most_uncovered_targets_lowest_first() {
+        // Against greedy by its definition (every site's gain counted at every choice) on
+        // 300 random instances of 60 targets and 40 sites, ties frequent: the same sites
+        // in the same order.
+        let mut state = 3u64;
+        let mut below = |n: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % n as u64) as usize
+        };
+        for _ in 0..300 {
+            let reach: Vec<Vec<usize>> = (0..60)
+                .map(|_| {
+                    let mut r: Vec<usize> = (0..1 + below(4)).map(|_| below(40)).collect();
+                    r.sort_unstable();
+                    r.dedup();
+                    r
+                })
+                .collect();
+            let cover = Cover { sites: 40, reach };
+            let mut covered = vec![false; cover.reach.len()];
+            let mut by_definition = Vec::new();
+            loop {
+                let gain = |s: usize| {
+                    (0..cover.reach.len())
+                        .filter(|&t| !covered[t] && cover.reach[t].contains(&s))
+                        .count()
+                };
+                let (g, s) = (0..cover.sites)
+                    .map(|s| (gain(s), s))
+                    .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+                    .unwrap();
+                if g == 0 {
+                    break;
+                }
+                for (t, r) in cover.reach.iter().enumerate() {
+                    covered[t] |= r.contains(&s);
+                }
+                by_definition.push(s);
+            }
+            assert_eq!(greedy(&cover), by_definition);
+        }
     }
 
     #[test]
