@@ -129,7 +129,8 @@ pub fn solve(cover: &Cover, time_limit: f64) -> Solved {
 const SEARCH_STEPS_PER_TARGET: u64 = 300;
 
 /// One part of a reduced cover, by HiGHS, started from greedy's cover bettered by local
-/// search ([`row_weighting`]): the sites, the bound, and whether it is proven.
+/// search ([`row_weighting`]), the search going on beside HiGHS: the sites (the smaller
+/// of the two covers), the bound, and whether it is proven.
 fn solve_part(rows: &[Vec<usize>], deadline: Instant) -> (Vec<usize>, f64, bool) {
     let used: BTreeMap<usize, usize> = {
         let mut all: Vec<usize> = rows.iter().flatten().copied().collect();
@@ -457,13 +458,8 @@ mod tests {
         // Against greedy by its definition (every site's gain counted at every choice) on
         // 300 random instances of 60 targets and 40 sites, ties frequent: the same sites
         // in the same order.
-        let mut state = 3u64;
-        let mut below = |n: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 33) % n as u64) as usize
-        };
+        let mut rng = row_weighting::SplitMix(3);
+        let mut below = |n: usize| rng.below(n);
         for _ in 0..300 {
             let reach: Vec<Vec<usize>> = (0..60)
                 .map(|_| {

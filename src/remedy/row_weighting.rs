@@ -19,10 +19,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// A small deterministic generator (SplitMix64).
-struct SplitMix(u64);
+pub(super) struct SplitMix(pub(super) u64);
 
 impl SplitMix {
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -159,18 +159,22 @@ impl<'a> Search<'a> {
         self.free[s] = false;
     }
 
+    /// Sites by score, equals by age (the one that changed longest ago greater), then by
+    /// number (the lower greater): the order both choices take their maximum in.
+    fn by_score(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        self.score[a]
+            .cmp(&self.score[b])
+            .then(self.stamp[b].cmp(&self.stamp[a]))
+            .then(b.cmp(&a))
+    }
+
     /// The chosen site whose leaving loses least (the oldest of equals), other than `keep`.
     fn cheapest(&self, keep: Option<usize>) -> Option<usize> {
         self.sol
             .iter()
             .copied()
             .filter(|&s| Some(s) != keep)
-            .max_by(|&a, &b| {
-                self.score[a]
-                    .cmp(&self.score[b])
-                    .then(self.stamp[b].cmp(&self.stamp[a]))
-                    .then(b.cmp(&a))
-            })
+            .max_by(|&a, &b| self.by_score(a, b))
     }
 
     /// The site reaching target `r` that gains most, among those free to come in when
@@ -181,12 +185,7 @@ impl<'a> Search<'a> {
             .iter()
             .copied()
             .filter(|&s| !any_free || self.free[s])
-            .max_by(|&a, &b| {
-                self.score[a]
-                    .cmp(&self.score[b])
-                    .then(self.stamp[b].cmp(&self.stamp[a]))
-                    .then(b.cmp(&a))
-            })
+            .max_by(|&a, &b| self.by_score(a, b))
             .expect("every target has a site")
     }
 }
