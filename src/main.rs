@@ -137,13 +137,34 @@ fn main() -> ExitCode {
             planlint::synth::write_plan(&out, &plan, &profile, &as_of).map(|()| 0)
         }
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
+    let code = match result {
+        Ok(code) => code,
         Err(msg) => {
             eprintln!("planlint: {msg}");
-            ExitCode::from(2)
+            2
         }
+    };
+    end_while_a_solver_finishes(code);
+    ExitCode::from(code)
+}
+
+/// Ends the process at once when HiGHS, told to stop at the site choice's deadline, is
+/// still finishing a stage on its own thread: everything is written by now, and a normal
+/// exit would run the static destructors of the C++ library that thread is inside.
+fn end_while_a_solver_finishes(code: u8) {
+    if !planlint::analysis::covering::solver_running() {
+        return;
     }
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    #[cfg(target_os = "linux")]
+    // SAFETY: _exit ends the process; nothing of Rust's is left to run but destructors.
+    unsafe {
+        libc::_exit(code.into())
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = code;
 }
 
 /// Appends a line to a text being built (`writeln!` into a `String` cannot fail).

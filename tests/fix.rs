@@ -76,6 +76,46 @@ fn five_compounds_on_a_street_need_two_stations() {
 }
 
 #[test]
+fn a_time_limit_too_long_to_count_is_no_limit_and_none_is_no_time() {
+    // 1e300 s is past what a clock holds: the choice runs as without a limit (the street's
+    // two sites, proven). 0 s leaves the solver no time: the answer is greedy's cover or
+    // better, and greedy's is two sites here (C1, C2 and C3 each reach three compounds;
+    // the lowest, C1, takes C0–C2, then C3 takes C3 and C4). Nothing panics.
+    let out = tempfile::tempdir().unwrap();
+    for limit in ["1e300", "0"] {
+        let dir = out.path().join(limit);
+        let (code, stdout, stderr) = run(&[
+            "fix",
+            "fixtures/fix-street",
+            "-o",
+            dir.to_str().unwrap(),
+            "--select",
+            "service-circle",
+            "--set",
+            "service-circle.max_distance=1000",
+            "--time-limit",
+            limit,
+            "--lang",
+            "en",
+        ]);
+        assert_eq!(code, 0, "--time-limit {limit}: {stdout}{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        let r: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap())
+                .unwrap();
+        let sites = &r["remedy"]["sites"];
+        assert_eq!(
+            (sites["objective"].as_f64(), sites["greedy"].as_u64()),
+            (Some(2.0), Some(2)),
+            "{sites}"
+        );
+        if limit == "1e300" {
+            assert_eq!(sites["optimal"], true);
+        }
+    }
+}
+
+#[test]
 fn the_optimum_takes_two_sites_where_greedy_takes_three() {
     // Straight lines, limit 1000 m. Rows A (y = 0) and B (y = 1974) of seven compounds at
     // x = 0, 90, 180, 270, 420, 510, 700. R1 (350, 0) reaches row A (at most 350 m) and R2

@@ -13,6 +13,7 @@ use highs::{HighsModelStatus, RowProblem, Sense};
 use serde::Serialize;
 
 use super::row_weighting;
+use crate::analysis::covering;
 
 /// A cover to find: for each target, the sites that reach it (ascending, none empty).
 #[derive(Debug, Clone, Default)]
@@ -89,7 +90,7 @@ pub fn greedy(cover: &Cover) -> Vec<usize> {
 /// one by one.
 pub fn solve(cover: &Cover, time_limit: f64) -> Solved {
     let started = Instant::now();
-    let deadline = started + std::time::Duration::from_secs_f64(time_limit.max(0.0));
+    let deadline = covering::deadline_after(time_limit);
     let greedy = greedy(cover);
     let (mut chosen, rows) = reduce(&cover.reach);
     let mut bound = chosen.len() as f64;
@@ -197,8 +198,10 @@ fn solve_part(rows: &[Vec<usize>], deadline: Instant) -> (Vec<usize>, f64, bool)
                 &stop,
             )
         });
-        let solved = crate::analysis::covering::model(problem, Sense::Minimise, time_limit, &seed)
-            .and_then(|m| m.try_solve().ok());
+        let solved = covering::run(
+            move || covering::model(problem, Sense::Minimise, time_limit, &seed),
+            deadline,
+        );
         stop.store(true, Ordering::Relaxed);
         (solved, search.join().ok())
     });
@@ -218,8 +221,7 @@ fn solve_part(rows: &[Vec<usize>], deadline: Instant) -> (Vec<usize>, f64, bool)
         );
     };
     let mut chosen: Vec<usize> = solved
-        .get_solution()
-        .columns()
+        .columns
         .iter()
         .enumerate()
         .filter(|(_, &v)| v > 0.5)
@@ -231,18 +233,15 @@ fn solve_part(rows: &[Vec<usize>], deadline: Instant) -> (Vec<usize>, f64, bool)
         chosen.sort_unstable();
     }
     let objective = chosen.len() as f64;
-    let gap = solved.mip_gap();
-    // HiGHS's gap is (its objective − bound) / its objective (its objective, which the
-    // search beside it may have bettered); the bound of a count is whole. A solver
-    // stopped before its first bound still has the packing's.
-    let own = solved.objective_value();
-    let solver_bound = if gap.is_finite() && own.is_finite() {
-        (own * (1.0 - gap) - 1e-6).ceil().max(0.0)
+    // The bound of a count is whole. A solver stopped before its first bound still has
+    // the packing's.
+    let solver_bound = if solved.bound.is_finite() {
+        (solved.bound - 1e-6).ceil().max(0.0)
     } else {
         0.0
     };
     let bound = solver_bound.max(packing_bound(&local.reach) as f64);
-    let optimal = (found && solved.status() == HighsModelStatus::Optimal) || bound >= objective;
+    let optimal = (found && solved.status == Some(HighsModelStatus::Optimal)) || bound >= objective;
     let bound = if optimal { objective } else { bound };
     (
         chosen.into_iter().map(|c| site_of[c]).collect(),
