@@ -458,6 +458,15 @@ fn rules_json() -> String {
     crate::rules::catalogue().to_string()
 }
 
+/// Waits, at most `seconds`, for a solver `fix` stopped waiting for at its deadline to
+/// end its stage (the package calls it when the interpreter exits). Whether none is left.
+#[pyfunction]
+fn wait_for_solvers(py: Python<'_>, seconds: f64) -> bool {
+    let limit = std::time::Duration::try_from_secs_f64(seconds.max(0.0))
+        .unwrap_or(std::time::Duration::from_secs(3600));
+    py.detach(|| crate::analysis::covering::wait_for_solvers(limit))
+}
+
 #[pymodule]
 fn _planlint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -476,6 +485,7 @@ fn _planlint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(profiles_json, m)?)?;
     m.add_function(wrap_pyfunction!(rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(default_lang, m)?)?;
+    m.add_function(wrap_pyfunction!(wait_for_solvers, m)?)?;
     m.add("PlanlintError", py.get_type::<PlanlintError>())?;
     m.add("PlanError", py.get_type::<PlanError>())?;
     m.add("ProfileError", py.get_type::<ProfileError>())?;

@@ -69,6 +69,20 @@ pub fn solver_running() -> bool {
     RUNNING.load(std::sync::atomic::Ordering::SeqCst) > 0
 }
 
+/// Waits, at most `limit`, for every thread running HiGHS to end: what a long-lived host
+/// (the Python module) does before its process exits, whose static destructors would
+/// otherwise run under such a thread. Whether none is left.
+pub fn wait_for_solvers(limit: Duration) -> bool {
+    let until = Instant::now() + limit.min(Duration::from_secs(3600));
+    while solver_running() {
+        if Instant::now() >= until {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    true
+}
+
 /// What the thread running HiGHS shares with the one waiting for it.
 struct Shared {
     deadline: Instant,
@@ -366,6 +380,20 @@ mod tests {
             "{}",
             solved.bound
         );
+    }
+
+    #[test]
+    fn a_solver_left_at_its_deadline_ends_and_is_waited_for() {
+        // The hard cover's wait ends at 0.3 s; HiGHS, told to stop at its next
+        // iteration, ends soon after, and the wait for it sees it end (other tests' solvers
+        // in this process end within seconds too).
+        let (problem, start) = hard_cover();
+        run(
+            move || model(problem, Sense::Minimise, 3600.0, &start),
+            Instant::now() + Duration::from_millis(300),
+        )
+        .unwrap();
+        assert!(wait_for_solvers(Duration::from_secs(30)));
     }
 
     #[test]

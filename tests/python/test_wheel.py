@@ -263,6 +263,23 @@ def test_profiles_and_rules_as_data():
     assert rules["street-center"]["summary_en"].startswith("For each unit of level `street`")
 
 
+def test_fix_takes_a_time_limit_too_long_to_count_and_leaves_no_solver_running(tmp_path):
+    # fixtures/fix-street, limit 1000 m (tests/fix.rs): two stations, proven. 1e300 s is
+    # past what a clock holds, and is no limit; the solver's thread has ended when fix
+    # returns a proven answer, so the wait the package makes at exit returns at once.
+    fixed = planlint.fix(
+        str(ROOT / "fixtures" / "fix-street"),
+        tmp_path / "fixed",
+        lang="en",
+        select=["service-circle"],
+        settings={"service-circle.max_distance": 1000},
+        time_limit=1e300,
+    )
+    sites = fixed.report.json["remedy"]["sites"]
+    assert (sites["objective"], sites["optimal"]) == (2.0, True)
+    assert planlint._planlint.wait_for_solvers(5.0)
+
+
 def test_fix_sizes_the_remedies_by_hand_and_its_folder_checks_as_its_report(tmp_path):
     # fixtures/fix-floor (Anyang, 30 m² per 100 households): K1 (800 households, no
     # facility) needs 240 m², a new station; K2 (1,200 households, S2 of 320 m²) needs 360,

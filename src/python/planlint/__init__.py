@@ -18,6 +18,7 @@ command line exits 2.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -48,6 +49,11 @@ from ._planlint import (  # noqa: E402
     RequestError,
 )
 from ._report import Report  # noqa: E402
+
+# fix stops waiting for HiGHS at its time limit; HiGHS then ends its stage on a thread of
+# its own. An interpreter exiting meanwhile waits for it (at most a minute), so that the
+# solver's C++ library is not torn down under it.
+atexit.register(_planlint.wait_for_solvers, 60.0)
 
 __version__: str = _planlint.__version__
 
