@@ -462,9 +462,7 @@ fn rules_json() -> String {
 /// end its stage (the package calls it when the interpreter exits). Whether none is left.
 #[pyfunction]
 fn wait_for_solvers(py: Python<'_>, seconds: f64) -> bool {
-    let limit = std::time::Duration::try_from_secs_f64(seconds.max(0.0))
-        .unwrap_or(std::time::Duration::from_secs(3600));
-    py.detach(|| crate::analysis::covering::wait_for_solvers(limit))
+    py.detach(|| crate::analysis::covering::wait_for_solvers(seconds))
 }
 
 #[pymodule]

@@ -69,11 +69,11 @@ pub fn solver_running() -> bool {
     RUNNING.load(std::sync::atomic::Ordering::SeqCst) > 0
 }
 
-/// Waits, at most `limit`, for every thread running HiGHS to end: what a long-lived host
+/// Waits, at most `seconds`, for every thread running HiGHS to end: what a long-lived host
 /// (the Python module) does before its process exits, whose static destructors would
 /// otherwise run under such a thread. Whether none is left.
-pub fn wait_for_solvers(limit: Duration) -> bool {
-    let until = Instant::now() + limit.min(Duration::from_secs(3600));
+pub fn wait_for_solvers(seconds: f64) -> bool {
+    let until = deadline_after(seconds);
     while solver_running() {
         if Instant::now() >= until {
             return false;
@@ -93,6 +93,22 @@ struct Shared {
     done: std::sync::Condvar,
 }
 
+impl Shared {
+    fn new(deadline: Instant) -> Shared {
+        Shared {
+            deadline,
+            bound: std::sync::atomic::AtomicU64::new(f64::NAN.to_bits()),
+            ended: std::sync::Mutex::new(None),
+            done: std::sync::Condvar::new(),
+        }
+    }
+
+    /// The dual bound HiGHS last reported; NaN before its first.
+    fn bound(&self) -> f64 {
+        f64::from_bits(self.bound.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 /// Solves the model `build` makes, on a thread of its own, and waits for it until
 /// `deadline`. HiGHS checks its `time_limit` between stages, and one stage can run well
 /// past it: on the 100k city's set cover (38,730 rows) a round of cuts at the root took
@@ -106,14 +122,9 @@ pub fn run(
     build: impl FnOnce() -> Option<Model> + Send + 'static,
     deadline: Instant,
 ) -> Option<Run> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    use std::sync::{Arc, Condvar, Mutex};
-    let shared = Arc::new(Shared {
-        deadline,
-        bound: AtomicU64::new(f64::NAN.to_bits()),
-        ended: Mutex::new(None),
-        done: Condvar::new(),
-    });
+    use std::sync::atomic::Ordering;
+    use std::sync::Arc;
+    let shared = Arc::new(Shared::new(deadline));
     let theirs = Arc::clone(&shared);
     RUNNING.fetch_add(1, Ordering::SeqCst);
     let spawned = std::thread::Builder::new()
@@ -145,7 +156,7 @@ pub fn run(
         None => Some(Run {
             status: None,
             columns: Vec::new(),
-            bound: f64::from_bits(shared.bound.load(Ordering::Relaxed)),
+            bound: shared.bound(),
         }),
     }
 }
@@ -217,7 +228,7 @@ fn solve(mut model: Model, shared: &Shared) -> Option<Run> {
         bound: if read == 0 && !bound.is_nan() {
             bound
         } else {
-            f64::from_bits(shared.bound.load(std::sync::atomic::Ordering::Relaxed))
+            shared.bound()
         },
     })
 }
@@ -335,12 +346,7 @@ mod tests {
         let (problem, start) = hard_cover();
         let m = model(problem, Sense::Minimise, 3600.0, &start).unwrap();
         let began = Instant::now();
-        let shared = Shared {
-            deadline: began + Duration::from_millis(500),
-            bound: std::sync::atomic::AtomicU64::new(f64::NAN.to_bits()),
-            ended: std::sync::Mutex::new(None),
-            done: std::sync::Condvar::new(),
-        };
+        let shared = Shared::new(began + Duration::from_millis(500));
         let solved = solve(m, &shared).unwrap();
         let took = began.elapsed();
         assert!(took < Duration::from_millis(1500), "{took:?}");
@@ -393,7 +399,7 @@ mod tests {
             Instant::now() + Duration::from_millis(300),
         )
         .unwrap();
-        assert!(wait_for_solvers(Duration::from_secs(30)));
+        assert!(wait_for_solvers(30.0));
     }
 
     #[test]
